@@ -1,0 +1,267 @@
+/**
+ * Linear models trained by SGD: LinearRegression (squared loss) and
+ * LogisticRegression (binary, log loss), both with optional L2 and an
+ * inverse-decay learning-rate schedule.
+ *
+ * Weights are "wide" (Q16.32: an Int32Array plus a Uint16Array of extra
+ * fraction bits) so that steps smaller than one Q16.16 LSB still accumulate;
+ * see docs/fixed-point.md.
+ */
+import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
+import { ByteReader, ByteWriter, ModelType, encode } from '../src/format.js';
+import { K, step } from '../src/kernels.js';
+import {
+  Classifier, MAX_FEATURES, Regressor, checkLabel, checkOptions, checkTargetQ, checkVectorQ, optInt, optReal, readTarget, readVector,
+} from '../src/learner.js';
+
+/** Options shared by the SGD linear models. */
+export interface LinearOptions {
+  /** Input width. */
+  nFeatures: number;
+  /** Initial learning rate (default 0.01). */
+  learningRate?: number;
+  /** L2 penalty on the weights, not the bias (default 0). */
+  l2?: number;
+  /** Schedule: the rate at step t is learningRate / (1 + decay·t) (default 0: constant). */
+  decay?: number;
+}
+
+const ONE_VEC = new Int32Array([Q_ONE]);
+
+/**
+ * State and SGD step shared by the linear models: weights w[0..n-1], bias
+ * w[n], their extra fraction bits, and the step counter.
+ */
+export class LinearCore {
+  readonly n: number;
+  readonly lr: number;
+  readonly l2: number;
+  readonly decay: number;
+  readonly w: Int32Array;
+  readonly f: Uint16Array;
+  t: number;
+  private readonly stepBuf: Int32Array;
+
+  constructor(opts: LinearOptions) {
+    const o = checkOptions(opts);
+    this.n = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES);
+    this.lr = optReal(o, 'learningRate', 0.01, 0, 1000);
+    this.l2 = optReal(o, 'l2', 0, 0, 1000);
+    this.decay = optReal(o, 'decay', 0, 0, 1000);
+    this.w = new Int32Array(this.n + 1);
+    this.f = new Uint16Array(this.n + 1);
+    this.t = 0;
+    this.stepBuf = new Int32Array(2);
+    this.stateBytes = (this.n + 1) * 6 + 4;
+  }
+
+  /** Bytes of learned state: weights, fraction bits, counter. */
+  readonly stateBytes: number;
+
+  /** w·x + b in Q16.16. */
+  raw(x: Int32Array): number {
+    return sat(K.dot(this.w, 0, x, 0, this.n) + this.w[this.n]);
+  }
+
+  /** The learning rate at the current step, Q16.16: round(lr / (1 + decay·t)). */
+  rate(): number {
+    if (this.decay === 0) return this.lr;
+    const den = 65536 + this.decay * this.t; // Q16.16 units, exact below 2^53
+    return floorDiv(this.lr * 131072 + den, 2 * den);
+  }
+
+  /** One SGD step for gradient -g·x (g = error in Q16.16): w ← w(1 − lr·l2) + lr·g·x, b ← b + lr·g. */
+  update(x: Int32Array, g: number): void {
+    const lr = this.rate();
+    const s = this.stepBuf;
+    if (this.l2 !== 0) {
+      // w += (−lr·l2)·w, on the Q16.16 part of each weight
+      step(lr, -this.l2, s);
+      K.axpyWide(this.w, this.f, 0, this.w, 0, this.n, s[0], s[1]);
+    }
+    step(lr, g, s);
+    if (s[0] !== 0) {
+      K.axpyWide(this.w, this.f, 0, x, 0, this.n, s[0], s[1]);
+      K.axpyWide(this.w, this.f, this.n, ONE_VEC, 0, 1, s[0], s[1]);
+    }
+    if (this.t < 4294967295) this.t++;
+  }
+
+  write(w: ByteWriter): void {
+    w.u32(this.n);
+    w.i32(this.lr);
+    w.i32(this.l2);
+    w.i32(this.decay);
+    w.u32(this.t);
+    w.i32s(this.w);
+    w.u16s(this.f);
+  }
+
+  /** Reads what `write` wrote; `make` builds the model from the options read. */
+  static readOptions(r: ByteReader): LinearOptions {
+    const n = r.int(1, MAX_FEATURES);
+    return { nFeatures: n, learningRate: fromQ(r.i32()), l2: fromQ(r.i32()), decay: fromQ(r.i32()) };
+  }
+
+  readState(r: ByteReader): void {
+    r.need(4 + (this.n + 1) * 6);
+    this.t = r.u32();
+    r.i32s(this.w);
+    r.u16s(this.f);
+  }
+}
+
+/**
+ * Linear regression by SGD on squared loss.
+ *
+ * @example
+ * const m = new LinearRegression({ nFeatures: 2, learningRate: 0.05 });
+ * m.learnOne([1, 2], 3.5);
+ * m.predictOne([1, 2]);
+ */
+export class LinearRegression implements Regressor {
+  readonly nFeatures: number;
+  readonly stateBytes: number;
+  /** @internal */ readonly core: LinearCore;
+  private readonly xq: Int32Array;
+
+  constructor(opts: LinearOptions) {
+    this.core = new LinearCore(opts);
+    this.nFeatures = this.core.n;
+    this.stateBytes = this.core.stateBytes;
+    this.xq = new Int32Array(this.nFeatures);
+  }
+
+
+  /** Weights (not the bias) as real numbers. */
+  weights(): Float64Array {
+    const out = new Float64Array(this.nFeatures);
+    for (let i = 0; i < this.nFeatures; i++) out[i] = fromQ(this.core.w[i]);
+    return out;
+  }
+
+  /** The bias (intercept) as a real number. */
+  bias(): number {
+    return fromQ(this.core.w[this.nFeatures]);
+  }
+
+  checkTarget(y: number): void {
+    readTarget(y);
+  }
+
+  learnOne(x: ArrayLike<number>, y: number): void {
+    const yq = readTarget(y);
+    this.learnOneQ(readVector(x, this.nFeatures, this.xq), yq);
+  }
+
+  predictOne(x: ArrayLike<number>): number {
+    return fromQ(this.predictOneQ(readVector(x, this.nFeatures, this.xq)));
+  }
+
+  learnOneQ(x: Int32Array, y: number): void {
+    checkVectorQ(x, this.nFeatures);
+    checkTargetQ(y);
+    this.core.update(x, sat(y - this.core.raw(x)));
+  }
+
+  predictOneQ(x: Int32Array): number {
+    checkVectorQ(x, this.nFeatures);
+    return this.core.raw(x);
+  }
+
+  toBytes(): Uint8Array {
+    const c = this.core;
+    return encode(ModelType.LinearRegression, function (w) {
+      c.write(w);
+    });
+  }
+
+  /** @internal Rebuilds from a payload reader (see `load`). */
+  static fromReader(r: ByteReader): LinearRegression {
+    const m = new LinearRegression(LinearCore.readOptions(r));
+    m.core.readState(r);
+    return m;
+  }
+}
+
+/**
+ * Binary logistic regression by SGD on log loss. Labels are 0 and 1.
+ *
+ * @example
+ * const m = new LogisticRegression({ nFeatures: 5, learningRate: 0.01 });
+ * m.learnOne([0.1, 0.2, 0.3, 0.4, 0.5], 1);
+ * m.predictProbaOne([0.1, 0.2, 0.3, 0.4, 0.5]); // Float64Array [p0, p1]
+ */
+export class LogisticRegression implements Classifier {
+  readonly nFeatures: number;
+  readonly nClasses = 2;
+  readonly stateBytes: number;
+  /** @internal */ readonly core: LinearCore;
+  private readonly xq: Int32Array;
+  private readonly probaQ: Int32Array;
+  private readonly proba: Float64Array;
+
+  constructor(opts: LinearOptions) {
+    this.core = new LinearCore(opts);
+    this.nFeatures = this.core.n;
+    this.stateBytes = this.core.stateBytes;
+    this.xq = new Int32Array(this.nFeatures);
+    this.probaQ = new Int32Array(2);
+    this.proba = new Float64Array(2);
+  }
+
+
+  checkTarget(y: number): void {
+    checkLabel(y, 2);
+  }
+
+  learnOne(x: ArrayLike<number>, y: number): void {
+    checkLabel(y, 2);
+    this.learnOneQ(readVector(x, this.nFeatures, this.xq), y);
+  }
+
+  predictOne(x: ArrayLike<number>): number {
+    return this.predictOneQ(readVector(x, this.nFeatures, this.xq));
+  }
+
+  predictProbaOne(x: ArrayLike<number>): Float64Array {
+    const q = this.predictProbaOneQ(readVector(x, this.nFeatures, this.xq));
+    this.proba[0] = fromQ(q[0]);
+    this.proba[1] = fromQ(q[1]);
+    return this.proba;
+  }
+
+  learnOneQ(x: Int32Array, y: number): void {
+    checkVectorQ(x, this.nFeatures);
+    checkLabel(y, 2);
+    const p = sigmoid(this.core.raw(x));
+    this.core.update(x, (y === 1 ? Q_ONE : 0) - p);
+  }
+
+  predictOneQ(x: Int32Array): number {
+    checkVectorQ(x, this.nFeatures);
+    return sigmoid(this.core.raw(x)) >= 32768 ? 1 : 0;
+  }
+
+  predictProbaOneQ(x: Int32Array): Int32Array {
+    checkVectorQ(x, this.nFeatures);
+    const p = sigmoid(this.core.raw(x));
+    this.probaQ[0] = Q_ONE - p;
+    this.probaQ[1] = p;
+    return this.probaQ;
+  }
+
+  toBytes(): Uint8Array {
+    const c = this.core;
+    return encode(ModelType.LogisticRegression, function (w) {
+      c.write(w);
+    });
+  }
+
+  /** @internal */
+  static fromReader(r: ByteReader): LogisticRegression {
+    const m = new LogisticRegression(LinearCore.readOptions(r));
+    m.core.readState(r);
+    return m;
+  }
+}

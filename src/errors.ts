@@ -1,0 +1,47 @@
+/**
+ * Error codes thrown by microlearn. Every failure the library detects is a
+ * {@link MicrolearnError} carrying one of these codes.
+ */
+export type ErrorCode =
+  | 'E_INPUT' // a feature vector of the wrong length, or with NaN / ±Infinity
+  | 'E_LABEL' // a label that is not an integer 0..nClasses-1, or not finite
+  | 'E_OPTION' // a constructor option that is missing or out of range
+  | 'E_CORRUPT' // saved bytes that fail a structural check or the CRC
+  | 'E_VERSION' // saved bytes from a format version this build cannot read
+  | 'E_TYPE' // saved bytes of a model type this build does not know
+  | 'E_SHAPE' // saved bytes whose shape does not match what was asked for
+  | 'E_STATE' // an operation the model cannot do in its current state
+  | 'E_STORAGE'; // a storage back-end that failed
+
+/**
+ * The one error type microlearn throws. `code` is stable and machine-readable;
+ * `message` is for people.
+ *
+ * Written as an ES5-style constructor rather than `class extends Error`, so
+ * that `instanceof` works on every engine we target (Espruino included)
+ * whatever the compile target.
+ */
+export interface MicrolearnError extends Error {
+  readonly code: ErrorCode;
+}
+
+interface MicrolearnErrorConstructor {
+  new (code: ErrorCode, message: string): MicrolearnError;
+  prototype: MicrolearnError;
+}
+
+export const MicrolearnError = function (this: { code: ErrorCode; message: string; name: string; stack?: string }, code: ErrorCode, message: string) {
+  this.code = code;
+  this.message = code + ': ' + message;
+  this.name = 'MicrolearnError';
+  const e = new Error(this.message);
+  if (e.stack !== undefined) this.stack = e.stack;
+} as unknown as MicrolearnErrorConstructor;
+MicrolearnError.prototype = Object.create(Error.prototype);
+(MicrolearnError.prototype as { constructor: unknown }).constructor = MicrolearnError;
+(MicrolearnError.prototype as { name: string }).name = 'MicrolearnError';
+
+/** Throws a {@link MicrolearnError}; a function so call sites stay one line. */
+export function fail(code: ErrorCode, message: string): never {
+  throw new MicrolearnError(code, message);
+}

@@ -1,0 +1,196 @@
+/**
+ * Online feature scalers. Both learn one sample at a time in fixed point and
+ * serialize like any model, so a Pipeline can carry them to the device.
+ */
+import { Q_MAX, Q_MIN, div, fromQ, isqrtRound, sat } from './fixed.js';
+import { ByteReader, ModelType, encode } from './format.js';
+import { K } from './kernels.js';
+import { MAX_FEATURES, Transformer, checkOptions, checkVectorQ, optInt, readVector } from './learner.js';
+
+/**
+ * Standard deviation in Q16.16 from a variance held as Q32.16 (varI + varF/65536).
+ * Exact below var = 2^20; above, the root is taken at 2^-8 resolution (relative error < 2^-18).
+ */
+export function stdFromVar(varI: number, varF: number): number {
+  const v = varI * 65536 + varF; // units of 2^-16
+  if (v < 68719476736) return sat(isqrtRound(v * 65536));
+  return sat(isqrtRound(v) * 256);
+}
+
+/**
+ * Online standardisation z = (x − mean) / std with Welford's algorithm in
+ * fixed point (wide mean and variance, so raw sensor ranges do not saturate).
+ *
+ * @example
+ * const s = new StandardScaler({ nFeatures: 3 });
+ * s.learnOne([400, 21.5, 0.3]);
+ * s.transformOne([420, 22.0, 0.2]);
+ */
+export class StandardScaler implements Transformer {
+  readonly nFeatures: number;
+  readonly stateBytes: number;
+  /** Samples seen. */
+  count: number;
+  /** @internal */ readonly mean: Int32Array;
+  /** @internal */ readonly meanF: Uint16Array;
+  /** @internal */ readonly varI: Int32Array;
+  /** @internal */ readonly varF: Uint16Array;
+  private readonly xq: Int32Array;
+  private readonly out: Float64Array;
+
+  constructor(opts: { nFeatures: number }) {
+    const o = checkOptions(opts);
+    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
+    this.count = 0;
+    this.mean = new Int32Array(n);
+    this.meanF = new Uint16Array(n);
+    this.varI = new Int32Array(n);
+    this.varF = new Uint16Array(n);
+    this.xq = new Int32Array(n);
+    this.out = new Float64Array(n);
+    this.stateBytes = 4 + n * 12;
+  }
+
+  learnOne(x: ArrayLike<number>): void {
+    this.learnOneQ(readVector(x, this.nFeatures, this.xq));
+  }
+
+  transformOne(x: ArrayLike<number>): Float64Array {
+    const q = readVector(x, this.nFeatures, this.xq);
+    this.transformOneQ(q, q);
+    for (let i = 0; i < this.nFeatures; i++) this.out[i] = fromQ(q[i]);
+    return this.out;
+  }
+
+  learnOneQ(x: Int32Array): void {
+    checkVectorQ(x, this.nFeatures);
+    if (this.count < 4294967295) this.count++;
+    K.welford(this.mean, this.meanF, this.varI, this.varF, 0, x, 0, this.nFeatures, this.count);
+  }
+
+  transformOneQ(x: Int32Array, out: Int32Array): void {
+    checkVectorQ(x, this.nFeatures);
+    for (let i = 0; i < this.nFeatures; i++) {
+      const s = stdFromVar(this.varI[i], this.varF[i]);
+      const d = x[i] - this.mean[i];
+      out[i] = s === 0 ? 0 : div(d > Q_MAX ? Q_MAX : d < Q_MIN ? Q_MIN : d, s);
+    }
+  }
+
+  /** Running means as real numbers. */
+  means(): Float64Array {
+    const r = new Float64Array(this.nFeatures);
+    for (let i = 0; i < this.nFeatures; i++) r[i] = (this.mean[i] * 65536 + this.meanF[i]) / 4294967296;
+    return r;
+  }
+
+  /** Running population variances as real numbers. */
+  variances(): Float64Array {
+    const r = new Float64Array(this.nFeatures);
+    for (let i = 0; i < this.nFeatures; i++) r[i] = this.varI[i] + this.varF[i] / 65536;
+    return r;
+  }
+
+  toBytes(): Uint8Array {
+    const m = this;
+    return encode(ModelType.StandardScaler, function (w) {
+      w.u32(m.nFeatures);
+      w.u32(m.count);
+      w.i32s(m.mean);
+      w.u16s(m.meanF);
+      w.i32s(m.varI);
+      w.u16s(m.varF);
+    });
+  }
+
+  /** @internal */
+  static fromReader(r: ByteReader): StandardScaler {
+    const n = r.int(1, MAX_FEATURES);
+    r.need(4 + n * 12);
+    const m = new StandardScaler({ nFeatures: n });
+    m.count = r.u32();
+    r.i32s(m.mean);
+    r.u16s(m.meanF);
+    r.i32s(m.varI);
+    r.u16s(m.varF);
+    return m;
+  }
+}
+
+/**
+ * Online min-max scaling to [0, 1] using the extremes seen so far
+ * (0 for a feature whose range is still empty).
+ */
+export class MinMaxScaler implements Transformer {
+  readonly nFeatures: number;
+  readonly stateBytes: number;
+  count: number;
+  /** @internal */ readonly min: Int32Array;
+  /** @internal */ readonly max: Int32Array;
+  private readonly xq: Int32Array;
+  private readonly out: Float64Array;
+
+  constructor(opts: { nFeatures: number }) {
+    const o = checkOptions(opts);
+    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
+    this.count = 0;
+    this.min = new Int32Array(n);
+    this.max = new Int32Array(n);
+    this.xq = new Int32Array(n);
+    this.out = new Float64Array(n);
+    this.stateBytes = 4 + n * 8;
+  }
+
+  learnOne(x: ArrayLike<number>): void {
+    this.learnOneQ(readVector(x, this.nFeatures, this.xq));
+  }
+
+  transformOne(x: ArrayLike<number>): Float64Array {
+    const q = readVector(x, this.nFeatures, this.xq);
+    this.transformOneQ(q, q);
+    for (let i = 0; i < this.nFeatures; i++) this.out[i] = fromQ(q[i]);
+    return this.out;
+  }
+
+  learnOneQ(x: Int32Array): void {
+    checkVectorQ(x, this.nFeatures);
+    const first = this.count === 0;
+    if (this.count < 4294967295) this.count++;
+    for (let i = 0; i < this.nFeatures; i++) {
+      const v = x[i];
+      if (first || v < this.min[i]) this.min[i] = v;
+      if (first || v > this.max[i]) this.max[i] = v;
+    }
+  }
+
+  transformOneQ(x: Int32Array, out: Int32Array): void {
+    checkVectorQ(x, this.nFeatures);
+    for (let i = 0; i < this.nFeatures; i++) {
+      const range = this.max[i] - this.min[i];
+      const d = x[i] - this.min[i];
+      // range and d can exceed int32 (up to 2^32); halving both keeps the ratio and fits.
+      out[i] = range <= 0 ? 0 : range > Q_MAX ? div(Math.floor(d / 2), Math.floor(range / 2)) : div(sat(d), range);
+    }
+  }
+
+  toBytes(): Uint8Array {
+    const m = this;
+    return encode(ModelType.MinMaxScaler, function (w) {
+      w.u32(m.nFeatures);
+      w.u32(m.count);
+      w.i32s(m.min);
+      w.i32s(m.max);
+    });
+  }
+
+  /** @internal */
+  static fromReader(r: ByteReader): MinMaxScaler {
+    const n = r.int(1, MAX_FEATURES);
+    r.need(4 + n * 8);
+    const m = new MinMaxScaler({ nFeatures: n });
+    m.count = r.u32();
+    r.i32s(m.min);
+    r.i32s(m.max);
+    return m;
+  }
+}

@@ -1,0 +1,38 @@
+// Packages the tsc output (build/) for Node and bundles scripts for the
+// engines that run a single classic script (XS host, Espruino).
+//   dist/esm/   ES modules + .d.ts, one file per module (tree-shakeable)
+//   dist/cjs/   the same modules as CommonJS (.cjs)
+//   build/bundles/conformance.js   the conformance suite as one IIFE script
+import { rollup } from 'rollup';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const build = join(root, 'build');
+const dist = join(root, 'dist');
+
+/** Bundles one built entry into a single classic script. */
+export async function bundleScript(entry, out, name) {
+  const b = await rollup({ input: join(build, entry), onwarn: warn });
+  await b.write({ file: join(build, 'bundles', out), format: 'iife', name, strict: true });
+  await b.close();
+}
+
+function warn(w) {
+  if (w.code === 'CIRCULAR_DEPENDENCY') return;
+  throw new Error('rollup: ' + w.message);
+}
+
+async function main() {
+  rmSync(dist, { recursive: true, force: true });
+  for (const d of ['src', 'algorithms']) cpSync(join(build, d), join(dist, 'esm', d), { recursive: true });
+  writeFileSync(join(dist, 'esm', 'package.json'), '{ "type": "module" }\n');
+  const b = await rollup({ input: [join(build, 'src', 'index.js')], onwarn: warn, preserveEntrySignatures: 'strict' });
+  await b.write({ dir: join(dist, 'cjs'), format: 'cjs', preserveModules: true, preserveModulesRoot: build, entryFileNames: '[name].cjs', exports: 'named' });
+  await b.close();
+  mkdirSync(join(build, 'bundles'), { recursive: true });
+  await bundleScript('test/conformance/entry.js', 'conformance.js', 'microlearnConformance');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

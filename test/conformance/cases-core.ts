@@ -1,0 +1,123 @@
+/**
+ * Conformance cases for the numeric core: every fixed-point function and
+ * every kernel on seeded random inputs, including the saturating edges and
+ * values large enough to take the split-product paths.
+ */
+import { Q_MAX, Q_MIN, add, div, exp, log, mul, sigmoid, sqrt, sub, tanh, toQ } from '../../src/fixed.js';
+import { K, step } from '../../src/kernels.js';
+import { Random } from '../../src/random.js';
+import { Case, Hasher } from './harness.js';
+
+/** A random int32 with a random magnitude (so small and huge values both appear). */
+export function randQ(r: Random): number {
+  const bits = r.nextInt(32);
+  const v = r.nextU32() >>> (31 - bits);
+  return r.nextU32() & 1 ? -v : v;
+}
+
+const EDGES = [0, 1, -1, 65536, -65536, Q_MAX, Q_MIN, Q_MAX - 1, Q_MIN + 1, 32768, -32768, 46341 * 65536, 181 * 65536];
+
+function binary(name: string, f: (a: number, b: number) => number, n: number): Case {
+  return {
+    name: 'fixed.' + name,
+    run(_m: Hasher, p: Hasher) {
+      const r = new Random(101);
+      for (let i = 0; i < EDGES.length; i++) for (let j = 0; j < EDGES.length; j++) p.int(f(EDGES[i], EDGES[j]));
+      for (let i = 0; i < n; i++) p.int(f(randQ(r), randQ(r)));
+    },
+  };
+}
+
+function unary(name: string, f: (a: number) => number, n: number, lo: number, hi: number): Case {
+  return {
+    name: 'fixed.' + name,
+    run(_m: Hasher, p: Hasher) {
+      const r = new Random(202);
+      for (let i = 0; i < EDGES.length; i++) p.int(f(EDGES[i]));
+      for (let i = 0; i < n; i++) p.int(f(randQ(r)));
+      for (let i = 0; i < n; i++) p.int(f(lo + r.nextInt(hi - lo)));
+    },
+  };
+}
+
+function vec(r: Random, n: number, big: boolean): Int32Array {
+  const v = new Int32Array(n);
+  for (let i = 0; i < n; i++) v[i] = big ? randQ(r) : (r.nextU32() | 0) >> 12;
+  return v;
+}
+
+const kernelCase: Case = {
+  name: 'kernels',
+  run(_m: Hasher, p: Hasher) {
+    const r = new Random(303);
+    const sb = new Int32Array(2);
+    for (let t = 0; t < 200; t++) {
+      const big = t % 3 === 0;
+      const n = 1 + r.nextInt(40);
+      const rows = 1 + r.nextInt(6);
+      const a = vec(r, n, big);
+      const b = vec(r, n, big);
+      p.int(K.dot(a, 0, b, 0, n));
+      p.int(K.sqdist(a, 0, b, 0, n, t % 5));
+      p.int(K.argmin(a, 0, n));
+      p.int(K.argmax(a, 0, n));
+      const y = vec(r, n, big);
+      K.axpy(y, 0, a, 0, n, randQ(r));
+      p.ints(y);
+      K.scale(y, 0, n, randQ(r));
+      p.ints(y);
+      const w = vec(r, rows * n, big);
+      const out = new Int32Array(rows);
+      K.matvec(w, a, 0, t % 2 ? vec(r, rows, big) : null, out, rows, n);
+      p.ints(out);
+      const outT = new Int32Array(n);
+      K.matTvec(w, out, outT, rows, n);
+      p.ints(outT);
+      K.sqdistMany(w, rows, n, b, 0, t % 7, out);
+      p.ints(out);
+      const f = new Uint16Array(rows * n);
+      for (let i = 0; i < f.length; i++) f[i] = r.nextU32() & 0xffff;
+      step(randQ(r), randQ(r), sb);
+      p.ints(sb);
+      K.axpyWide(w, f, 0, a, 0, n, sb[0], sb[1]);
+      K.gerWide(w, f, rows, n, out, b, 0, randQ(r) >> 8);
+      p.ints(w);
+      p.ints(f);
+      const cnt = 1 + r.nextInt(1000);
+      const mean = vec(r, n, false);
+      const varI = vec(r, n, false);
+      for (let i = 0; i < n; i++) varI[i] = varI[i] < 0 ? -varI[i] : varI[i];
+      const mf = new Uint16Array(n);
+      const vf = new Uint16Array(n);
+      K.welford(mean, mf, varI, vf, 0, big ? b : a, 0, n, cnt);
+      p.ints(mean);
+      p.ints(mf);
+      p.ints(varI);
+      p.ints(vf);
+    }
+  },
+};
+
+const toQCase: Case = {
+  name: 'fixed.toQ',
+  run(_m: Hasher, p: Hasher) {
+    const r = new Random(404);
+    const xs = [0, 0.5, -0.5, 1.5, -1.5, 2.5 / 65536, -2.5 / 65536, 32767.99999, -32768.5, 1e10, -1e10, 1e-9];
+    for (let i = 0; i < xs.length; i++) p.int(toQ(xs[i]));
+    for (let i = 0; i < 20000; i++) p.int(toQ((r.nextU32() / 4294967296 - 0.5) * 70000));
+  },
+};
+
+export const coreCases: Case[] = [
+  toQCase,
+  binary('add', add, 20000),
+  binary('sub', sub, 20000),
+  binary('mul', mul, 20000),
+  binary('div', div, 20000),
+  unary('sqrt', sqrt, 10000, 0, 2147483647),
+  unary('exp', exp, 10000, -20 * 65536, 11 * 65536),
+  unary('log', log, 10000, 1, 2147483647),
+  unary('sigmoid', sigmoid, 10000, -20 * 65536, 20 * 65536),
+  unary('tanh', tanh, 10000, -20 * 65536, 20 * 65536),
+  kernelCase,
+];
