@@ -44,7 +44,7 @@ static xsCreation gCreation = {
 	8 * 1024 * 1024,	/* incrementalChunkSize */
 	256 * 1024,			/* initialHeapCount: slots for objects and properties */
 	64 * 1024,			/* incrementalHeapCount */
-	64 * 1024,			/* stackCount: slots; room for deep recursion */
+	128 * 1024,			/* stackCount: slots; ~13000 nested JS calls (node allows ~11000) */
 	32 * 1024,			/* initialKeyCount: property names */
 	8 * 1024,			/* incrementalKeyCount */
 	1993,				/* nameModulo: hash buckets for property names */
@@ -162,9 +162,18 @@ static void mlxs_print(xsMachine* the)
 	for (i = 0; i < c; i++)
 		xsArg(i) = xsCallFunction1(xsVar(0), xsUndefined, xsArg(i));
 	for (i = 0; i < c; i++) {
+		const char* run = xsToString(xsArg(i));
+		const char* nul;
 		if (i)
 			fputc(' ', stdout);
-		fputs(xsToString(xsArg(i)), stdout);
+		/* XS strings are UTF-8 except that U+0000 is stored as C0 80 so that
+		   strings stay NUL-terminated: write a real NUL, as node would. */
+		while ((nul = strstr(run, "\xC0\x80"))) {
+			fwrite(run, 1, nul - run, stdout);
+			fputc(0, stdout);
+			run = nul + 2;
+		}
+		fputs(run, stdout);
 	}
 	fputc('\n', stdout);
 	/* Flush per line: output must interleave sanely with stderr and survive an
@@ -177,6 +186,8 @@ static void mlxs_meter(xsMachine* the)
 #ifdef mxMetering
 	/* Exact as a double up to 2^53 units. */
 	xsResult = xsNumber((double)mlxsMeterCount(the));
+#else
+	(void)the; /* returns undefined */
 #endif
 }
 
@@ -186,6 +197,7 @@ static void mlxs_meter(xsMachine* the)
    say where the parser stopped. (XS's own reporter is silent without mxDebug.) */
 static void mlxsReportSyntaxError(void* console, txString path, txInteger line, txString format, c_va_list arguments)
 {
+	(void)console;
 	fflush(stdout);
 	fprintf(stderr, "%s:%d: syntax error: ", path ? path : "?", (int)line);
 	vfprintf(stderr, format, arguments);
@@ -289,11 +301,21 @@ int main(int argc, char* argv[])
 			xsDefine(xsGlobal, xsID("print"), xsResult, xsDontEnum);
 			xsResult = xsNewHostFunction(mlxs_meter, 0);
 			xsDefine(xsGlobal, xsID("meter"), xsResult, xsDontEnum);
-			xsResult = xsUndefined;
-			xsTry {
+		}
+		xsEndHost(machine);
 #ifdef MLXS_NATIVE
-				mlxs_register_natives(the);
+		/* A host frame of its own, so the registration code may use
+		   xsVars()/xsmcVars() and xsResult freely. If it throws, xsEndHost's
+		   handler calls fxAbort, which reports the exception and exits 1. */
+		xsBeginHost(machine);
+		{
+			mlxs_register_natives(the);
+		}
+		xsEndHost(machine);
 #endif
+		xsBeginHost(machine);
+		{
+			xsTry {
 				for (argi = first; argi < argc; argi++) {
 					mlxsRunScriptFile(the, argv[argi]);
 					mlxsRunPromiseJobs(the);
