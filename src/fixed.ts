@@ -34,12 +34,17 @@ export function sat(v: number): number {
 }
 
 /**
- * Real number → Q16.16: round half up (`floor(x·65536 + 0.5)`), saturating.
+ * Real number → Q16.16: x·65536 rounded half up (exactly), saturating.
  * NaN and ±Infinity throw `E_INPUT`.
  */
 export function toQ(x: number): number {
   if (x !== x || x === Infinity || x === -Infinity) fail('E_INPUT', 'not a finite number: ' + x);
-  return sat(Math.floor(x * 65536 + 0.5));
+  const y = x * 65536; // exact (power of two)
+  let q = Math.floor(y);
+  // y − q ≥ 0.5 is decided exactly, so this rounds y itself half up;
+  // Math.floor(y + 0.5) would round 0.49999999999999994 up to 1.
+  if (y - q >= 0.5) q += 1;
+  return sat(q) | 0; // | 0 turns -0 into 0
 }
 
 /** Q16.16 → real number (exact). */

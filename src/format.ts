@@ -25,6 +25,7 @@ export const ModelType = {
   StandardScaler: 3,
   MinMaxScaler: 4,
   Pipeline: 5,
+  WindowFeatures: 6,
   SoftmaxRegression: 10,
   KNNClassifier: 11,
   KNNRegressor: 12,
@@ -92,6 +93,10 @@ export class ByteWriter {
 
   u16s(a: Uint16Array): void {
     for (let i = 0; i < a.length; i++) this.u16(a[i]);
+  }
+
+  u32s(a: Uint32Array): void {
+    for (let i = 0; i < a.length; i++) this.u32(a[i]);
   }
 
   u8s(a: Uint8Array): void {
@@ -163,6 +168,11 @@ export class ByteReader {
   u16s(out: Uint16Array): void {
     this.need(out.length * 2);
     for (let i = 0; i < out.length; i++) out[i] = this.u16();
+  }
+
+  u32s(out: Uint32Array): void {
+    this.need(out.length * 4);
+    for (let i = 0; i < out.length; i++) out[i] = this.u32();
   }
 
   u8s(out: Uint8Array): void {

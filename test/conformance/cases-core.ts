@@ -10,7 +10,7 @@ import { Case, Hasher } from './harness.js';
 
 /** A random int32 with a random magnitude (so small and huge values both appear). */
 export function randQ(r: Random): number {
-  const bits = r.nextInt(32);
+  const bits = r.nextInt(31); // magnitude < 2^31: a valid int32 either sign
   const v = r.nextU32() >>> (31 - bits);
   return r.nextU32() & 1 ? -v : v;
 }
@@ -62,9 +62,10 @@ const kernelCase: Case = {
       p.int(K.argmin(a, 0, n));
       p.int(K.argmax(a, 0, n));
       const y = vec(r, n, big);
-      K.axpy(y, 0, a, 0, n, randQ(r));
+      // alpha is a Q16.16 (int32); randQ reaches ±2^32, which no kernel accepts
+      K.axpy(y, 0, a, 0, n, randQ(r) | 0);
       p.ints(y);
-      K.scale(y, 0, n, randQ(r));
+      K.scale(y, 0, n, randQ(r) | 0);
       p.ints(y);
       const w = vec(r, rows * n, big);
       const out = new Int32Array(rows);
@@ -88,7 +89,8 @@ const kernelCase: Case = {
       const varI = vec(r, n, false);
       for (let i = 0; i < n; i++) varI[i] = varI[i] < 0 ? -varI[i] : varI[i];
       const mf = new Uint16Array(n);
-      const vf = new Uint16Array(n);
+      const vf = new Uint32Array(n);
+      for (let i = 0; i < n; i++) vf[i] = r.nextU32();
       K.welford(mean, mf, varI, vf, 0, big ? b : a, 0, n, cnt);
       p.ints(mean);
       p.ints(mf);

@@ -1,0 +1,33 @@
+/**
+ * Float64 twins of LinearRegression and LogisticRegression for the accuracy
+ * benchmark (never shipped): same SGD, same update order, same schedule
+ * lr / (1 + decay·t), same L2 on the weights only, same zero initialisation.
+ */
+export class FLinear {
+  readonly w: Float64Array;
+  b = 0;
+  t = 0;
+  constructor(readonly n: number, readonly lr: number, readonly l2: number, readonly decay: number, readonly logistic: boolean) {
+    this.w = new Float64Array(n);
+  }
+  raw(x: ArrayLike<number>): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += this.w[i] * x[i];
+    return s + this.b;
+  }
+  out(x: ArrayLike<number>): number {
+    const r = this.raw(x);
+    return this.logistic ? 1 / (1 + Math.exp(-r)) : r;
+  }
+  learnOne(x: ArrayLike<number>, y: number): void {
+    const g = y - this.out(x);
+    const lr = this.lr / (1 + this.decay * this.t);
+    for (let i = 0; i < this.n; i++) this.w[i] += -lr * this.l2 * this.w[i] + lr * g * x[i];
+    this.b += lr * g;
+    this.t++;
+  }
+  predictOne(x: ArrayLike<number>): number {
+    const o = this.out(x);
+    return this.logistic ? (o >= 0.5 ? 1 : 0) : o;
+  }
+}
