@@ -10,6 +10,7 @@
 import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType, encode } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
+import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
 import {
   Classifier, MAX_FEATURES, Regressor, checkLabel, checkOptions, checkTargetQ, checkVectorQ, optInt, optReal, readTarget, readVector,
 } from '../src/learner.js';
@@ -169,6 +170,12 @@ export class LinearRegression implements Regressor {
     return this.core.raw(x);
   }
 
+  /** An inference-only copy with int8 weights (one scale) and a Q16.16 bias; see Int8Linear. */
+  toInt8(): Int8Linear {
+    const c = this.core;
+    return new Int8Linear(c.n, HEAD_REGRESSION, quantizeDense(c.w, c.w.subarray(c.n, c.n + 1), 1, c.n, 3));
+  }
+
   toBytes(): Uint8Array {
     const c = this.core;
     return encode(ModelType.LinearRegression, function (w) {
@@ -249,6 +256,12 @@ export class LogisticRegression implements Classifier {
     this.probaQ[0] = Q_ONE - p;
     this.probaQ[1] = p;
     return this.probaQ;
+  }
+
+  /** An inference-only copy with int8 weights (one scale) and a Q16.16 bias; see Int8Linear. */
+  toInt8(): Int8Linear {
+    const c = this.core;
+    return new Int8Linear(c.n, HEAD_LOGISTIC, quantizeDense(c.w, c.w.subarray(c.n, c.n + 1), 1, c.n, 3));
   }
 
   toBytes(): Uint8Array {

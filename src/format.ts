@@ -106,7 +106,10 @@ export class ByteWriter {
 
   /** The bytes written so far (a copy). */
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.length);
+    // Not slice(): on Espruino a typed array's slice() returns a plain Array.
+    const out = new Uint8Array(this.length);
+    out.set(this.bytes.subarray(0, this.length));
+    return out;
   }
 }
 

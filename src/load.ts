@@ -9,6 +9,15 @@ import { Model } from './learner.js';
 import { MinMaxScaler, StandardScaler } from './preprocessing.js';
 import { Pipeline } from './pipeline.js';
 import { LinearRegression, LogisticRegression } from '../algorithms/linear.js';
+import { WindowFeatures } from './window.js';
+import { MLP } from '../algorithms/mlp.js';
+import { Int8Linear, Int8MLP } from '../algorithms/int8.js';
+import { GaussianScorer, HalfSpaceTrees, KMeansDetector } from '../algorithms/anomaly.js';
+import { SoftmaxRegression } from '../algorithms/softmax.js';
+import { KNNClassifier, KNNRegressor } from '../algorithms/knn.js';
+import { KMeans } from '../algorithms/kmeans.js';
+import { GaussianNB } from '../algorithms/naive_bayes.js';
+import { HoeffdingTreeClassifier } from '../algorithms/hoeffding_tree.js';
 
 function decodePayload(type: number, r: ByteReader): Model {
   switch (type) {
@@ -22,6 +31,32 @@ function decodePayload(type: number, r: ByteReader): Model {
       return MinMaxScaler.fromReader(r);
     case ModelType.Pipeline:
       return Pipeline.fromReader(r, load);
+    case ModelType.SoftmaxRegression:
+      return SoftmaxRegression.fromReader(r);
+    case ModelType.KNNClassifier:
+      return KNNClassifier.fromReader(r);
+    case ModelType.KNNRegressor:
+      return KNNRegressor.fromReader(r);
+    case ModelType.KMeans:
+      return KMeans.fromReader(r);
+    case ModelType.GaussianNB:
+      return GaussianNB.fromReader(r);
+    case ModelType.HoeffdingTreeClassifier:
+      return HoeffdingTreeClassifier.fromReader(r);
+    case ModelType.WindowFeatures:
+      return WindowFeatures.fromReader(r);
+    case ModelType.MLP:
+      return MLP.fromReader(r);
+    case ModelType.Int8Linear:
+      return Int8Linear.fromReader(r);
+    case ModelType.Int8MLP:
+      return Int8MLP.fromReader(r);
+    case ModelType.GaussianScorer:
+      return GaussianScorer.fromReader(r);
+    case ModelType.KMeansDetector:
+      return KMeansDetector.fromReader(r);
+    case ModelType.HalfSpaceTrees:
+      return HalfSpaceTrees.fromReader(r);
   }
   return fail('E_TYPE', 'unknown model type ' + type);
 }

@@ -17,7 +17,8 @@ const KIND_DETECTOR = 2;
 
 function kindOf(m: Stage): number {
   const a = m as unknown as { [k: string]: unknown };
-  if (typeof a.predictProbaOneQ === 'function') return KIND_CLASSIFIER;
+  // nClasses 0: a regressor that also has the classifier methods (MLP, int8 models built for either task)
+  if (typeof a.predictProbaOneQ === 'function' && a.nClasses !== 0) return KIND_CLASSIFIER;
   if (typeof a.scoreOneQ === 'function') return KIND_DETECTOR;
   if (typeof a.predictOneQ === 'function') return KIND_REGRESSOR;
   return -1;

@@ -6,8 +6,10 @@ import { backend } from '../../src/kernels.js';
 import { Case, runCases } from './harness.js';
 import { coreCases } from './cases-core.js';
 import { learnerCases } from './cases-learners.js';
+import { suite1Cases } from './cases-suite1.js';
+import { suite2Cases } from './cases-suite2.js';
 
-export const allCases: Case[] = ([] as Case[]).concat(coreCases, learnerCases);
+export const allCases: Case[] = ([] as Case[]).concat(coreCases, learnerCases, suite1Cases, suite2Cases);
 
 /** Prints `backend …`, one line per case, then `done N cases, F failed`. Returns the failure count. */
 export function runConformance(print: (s: string) => void, only?: string): number {

@@ -1,0 +1,202 @@
+/**
+ * Sequential (online) k-means. Each sample moves its nearest centroid toward
+ * it by 1/count of that cluster (the running mean of the samples it won), or
+ * by `decay` once 1/count is smaller, so that centroids can follow drift.
+ * The first k distinct samples seed the centroids, so the result depends only
+ * on the stream. Memory: k · nFeatures wide centroids plus k counters.
+ */
+import { fail } from '../src/errors.js';
+import { Q_MAX, Q_MIN, floorDiv } from '../src/fixed.js';
+import { ByteReader, ModelType, encode } from '../src/format.js';
+import { K } from '../src/kernels.js';
+import { MAX_FEATURES, checkOptions, checkVectorQ, optInt, optReal, readVector } from '../src/learner.js';
+
+/** Options of {@link KMeans}. */
+export interface KMeansOptions {
+  /** Input width. */
+  nFeatures: number;
+  /** Number of clusters (default 3), 1..4096. */
+  k?: number;
+  /**
+   * Smallest step toward a new sample, in 0..1 (default 0: plain running
+   * means, no forgetting). With decay d > 0 a cluster that has won more than
+   * 1/d samples moves by d each time: an exponential forgetting window of
+   * about 1/d samples.
+   */
+  decay?: number;
+}
+
+/** Largest number of clusters. */
+export const MAX_CLUSTERS = 4096;
+
+/** What a clusterer offers (learnOne takes no label; predictOne returns a cluster index). */
+export interface Clusterer {
+  readonly nFeatures: number;
+  readonly stateBytes: number;
+  learnOne(x: ArrayLike<number>): void;
+  predictOne(x: ArrayLike<number>): number;
+  learnOneQ(x: Int32Array): void;
+  predictOneQ(x: Int32Array): number;
+  toBytes(): Uint8Array;
+}
+
+/**
+ * Index of the centroid (among the first `rows`) nearest to x; ties → lowest
+ * index. Squared distances are computed at shift 0 and recomputed at 2^-8,
+ * 2^-16 scale only while the nearest one saturates (raw, wide-range features).
+ * @internal
+ */
+export function nearestRow(c: Int32Array, rows: number, n: number, x: Int32Array, dist: Int32Array): number {
+  for (let shift = 0; ; shift += 8) {
+    K.sqdistMany(c, rows, n, x, 0, shift, dist);
+    const j = K.argmin(dist, 0, rows);
+    if (dist[j] !== Q_MAX || shift === 16) return j;
+  }
+}
+
+/**
+ * Online k-means clustering.
+ *
+ * @example
+ * const km = new KMeans({ nFeatures: 2, k: 2 });
+ * km.learnOne([0, 0]);
+ * km.learnOne([10, 10]);
+ * km.learnOne([0.5, 0]);
+ * km.predictOne([9, 9]); // 1
+ * km.centroids();        // Float64Array [0.25, 0, 10, 10]
+ */
+export class KMeans implements Clusterer {
+  readonly nFeatures: number;
+  readonly k: number;
+  /** Q16.16 */
+  readonly decay: number;
+  readonly stateBytes: number;
+  /** @internal centroid j = c[j·nFeatures …] (+ cf fraction bits: Q16.32) */
+  readonly c: Int32Array;
+  /** @internal */ readonly cf: Uint16Array;
+  /** Samples won by each cluster (saturates at 2^32 − 1). */
+  readonly counts: Uint32Array;
+  /** Clusters seeded so far (k once k distinct samples were seen). */
+  filled: number;
+  private readonly xq: Int32Array;
+  private readonly d: Int32Array;
+  private readonly dist: Int32Array;
+
+  constructor(opts: KMeansOptions) {
+    const o = checkOptions(opts);
+    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
+    const k = (this.k = optInt(o, 'k', 3, 1, Math.min(MAX_CLUSTERS, Math.floor(16777216 / n))));
+    this.decay = optReal(o, 'decay', 0, 0, 1);
+    this.c = new Int32Array(k * n);
+    this.cf = new Uint16Array(k * n);
+    this.counts = new Uint32Array(k);
+    this.filled = 0;
+    this.xq = new Int32Array(n);
+    this.d = new Int32Array(n);
+    this.dist = new Int32Array(k);
+    this.stateBytes = k * n * 6 + k * 4 + 4;
+  }
+
+  learnOne(x: ArrayLike<number>): void {
+    this.learnOneQ(readVector(x, this.nFeatures, this.xq));
+  }
+
+  /** Index of the nearest centroid (0 before any sample). */
+  predictOne(x: ArrayLike<number>): number {
+    return this.predictOneQ(readVector(x, this.nFeatures, this.xq));
+  }
+
+  learnOneQ(x: Int32Array): void {
+    checkVectorQ(x, this.nFeatures);
+    const n = this.nFeatures;
+    if (this.filled < this.k) {
+      // Seeding: a sample equal to a seed joins it (the seed cannot move), any other becomes a new seed.
+      for (let j = 0; j < this.filled; j++) {
+        if (this.equals(j, x)) {
+          if (this.counts[j] < 4294967295) this.counts[j]++;
+          return;
+        }
+      }
+      const j = this.filled++;
+      this.c.set(x, j * n);
+      for (let i = 0; i < n; i++) this.cf[j * n + i] = 0;
+      this.counts[j] = 1;
+      return;
+    }
+    const j = nearestRow(this.c, this.k, n, x, this.dist);
+    // a seeded cluster has won at least one sample, so cnt ≥ 2 here
+    const cnt = this.counts[j] < 4294967295 ? this.counts[j] + 1 : 4294967295;
+    this.counts[j] = cnt;
+    // d = x − centroid, rounded to Q16.16 from the wide centroid
+    const o = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = Math.floor((x[i] * 65536 - (this.c[o + i] * 65536 + this.cf[o + i]) + 32768) / 65536);
+      this.d[i] = v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
+    }
+    // step η·d with η = max(1/cnt, decay), as a·2^-(16+s)
+    let a: number;
+    let s: number;
+    if (this.decay > 0 && cnt * this.decay >= 65536) {
+      a = this.decay;
+      s = 0;
+    } else if (cnt === 2) {
+      a = 1073741824; // 2^30 · 2^-31 = 1/2
+      s = 15;
+    } else {
+      a = floorDiv(2 * 4294967296 + cnt, 2 * cnt); // round(2^32 / cnt) < 2^31
+      s = 16;
+    }
+    K.axpyWide(this.c, this.cf, o, this.d, 0, n, a, s);
+  }
+
+  predictOneQ(x: Int32Array): number {
+    checkVectorQ(x, this.nFeatures);
+    if (this.filled === 0) return 0;
+    return nearestRow(this.c, this.filled, this.nFeatures, x, this.dist);
+  }
+
+  private equals(j: number, x: Int32Array): boolean {
+    const o = j * this.nFeatures;
+    for (let i = 0; i < this.nFeatures; i++) if (this.c[o + i] !== x[i] || this.cf[o + i] !== 0) return false;
+    return true;
+  }
+
+  /** Centroids as real numbers, row-major (cluster j: entries j·nFeatures …); rows ≥ `filled` are 0. */
+  centroids(): Float64Array {
+    const out = new Float64Array(this.c.length);
+    for (let i = 0; i < out.length; i++) out[i] = (this.c[i] * 65536 + this.cf[i]) / 4294967296;
+    return out;
+  }
+
+  toBytes(): Uint8Array {
+    const m = this;
+    return encode(ModelType.KMeans, function (w) {
+      w.u32(m.nFeatures);
+      w.u32(m.k);
+      w.i32(m.decay);
+      w.u32(m.filled);
+      for (let j = 0; j < m.k; j++) w.u32(m.counts[j]);
+      w.i32s(m.c);
+      w.u16s(m.cf);
+    });
+  }
+
+  /** @internal */
+  static fromReader(r: ByteReader): KMeans {
+    const n = r.int(1, MAX_FEATURES);
+    const k = r.int(1, Math.min(MAX_CLUSTERS, Math.floor(16777216 / n)));
+    const decay = r.int(0, 65536);
+    const filled = r.int(0, k);
+    r.need(k * 4 + k * n * 6);
+    const m = new KMeans({ nFeatures: n, k: k, decay: decay / 65536 });
+    for (let j = 0; j < k; j++) {
+      const cnt = r.u32();
+      if ((j < filled) !== (cnt > 0)) fail('E_CORRUPT', 'k-means counts do not match the seeded clusters');
+      m.counts[j] = cnt;
+    }
+    m.filled = filled;
+    r.i32s(m.c);
+    r.u16s(m.cf);
+    return m;
+  }
+}

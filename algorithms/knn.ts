@@ -1,0 +1,373 @@
+/**
+ * k-nearest-neighbour learners over a fixed-capacity window of past samples:
+ * KNNClassifier (majority vote) and KNNRegressor (mean of the neighbours'
+ * targets). Memory is fixed at construction: windowSize · nFeatures values.
+ *
+ * Distances are squared Euclidean through the kernels (`K.sqdistMany`), and
+ * neighbours are picked with `K.argmin`. Two rules make the result the same
+ * on every engine and explain it to users:
+ * - equal distances: the sample in the lower window slot wins (slots fill
+ *   0, 1, 2, … and FIFO then overwrites the oldest slot);
+ * - equal votes: the class whose nearest member is closest wins.
+ *
+ * Raw sensor features (CO2 in ppm, light in lux) give squared distances far
+ * beyond Q16.16. Rather than asking the user for a scale, each query first
+ * computes distances at full resolution (shift 0) and, only if fewer than k of
+ * them fit below the saturation limit, recomputes them divided by 2^8, then
+ * 2^16 (the kernel's `shift`). Near neighbours are therefore always ranked at
+ * the finest resolution that represents them; see docs/algorithms.md.
+ */
+import { fail } from '../src/errors.js';
+import { Q_MAX, floorDiv, fromQ } from '../src/fixed.js';
+import { ByteReader, ByteWriter, ModelType, encode } from '../src/format.js';
+import { K } from '../src/kernels.js';
+import {
+  Classifier, MAX_FEATURES, Regressor, checkLabel, checkOptions, checkTargetQ, checkVectorQ, optChoice, optInt, readTarget, readVector,
+} from '../src/learner.js';
+import { Random } from '../src/random.js';
+import { MAX_CLASSES } from './softmax.js';
+
+/** Options shared by the k-NN learners. */
+export interface KNNOptions {
+  /** Input width. */
+  nFeatures: number;
+  /** Neighbours consulted (default 5, at most windowSize). */
+  k?: number;
+  /** Samples kept (default 100). Memory: windowSize · (nFeatures + 1) · 4 bytes. */
+  windowSize?: number;
+  /** Which samples the full window keeps: 'fifo' (the latest, default) or 'reservoir' (a uniform sample of the whole stream). */
+  policy?: 'fifo' | 'reservoir';
+  /** Seed of the reservoir's random choices (default 1). */
+  seed?: number;
+}
+
+/** Largest windowSize · nFeatures (values kept). */
+export const MAX_WINDOW_VALUES = 16777216;
+
+const POLICIES = ['fifo', 'reservoir'];
+
+/**
+ * The window and the neighbour search shared by both k-NN learners.
+ * @internal
+ */
+export class KNNWindow {
+  readonly n: number;
+  readonly k: number;
+  readonly size: number;
+  /** 0 = FIFO, 1 = reservoir. */
+  readonly policy: number;
+  readonly seed: number;
+  /** Samples, row r = slot r. */
+  readonly data: Int32Array;
+  /** Label (class) or Q16.16 target of each slot. */
+  readonly ys: Int32Array;
+  filled: number;
+  /** Next FIFO slot. */
+  pos: number;
+  /** Samples offered so far (drives the reservoir). */
+  seen: number;
+  readonly rng: Random;
+  /** Scratch: distances, and the chosen neighbours (slots) in order of distance. */
+  readonly dist: Int32Array;
+  readonly nbr: Int32Array;
+  readonly stateBytes: number;
+
+  constructor(opts: KNNOptions) {
+    const o = checkOptions(opts);
+    this.n = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES);
+    this.size = optInt(o, 'windowSize', 100, 1, Math.floor(MAX_WINDOW_VALUES / this.n));
+    this.k = optInt(o, 'k', this.size < 5 ? this.size : 5, 1, this.size);
+    this.policy = optChoice(o, 'policy', 'fifo', POLICIES);
+    this.seed = optInt(o, 'seed', 1, -2147483648, 2147483647);
+    this.data = new Int32Array(this.size * this.n);
+    this.ys = new Int32Array(this.size);
+    this.filled = 0;
+    this.pos = 0;
+    this.seen = 0;
+    this.rng = new Random(this.seed);
+    this.dist = new Int32Array(this.size);
+    this.nbr = new Int32Array(this.k);
+    this.stateBytes = this.size * (this.n + 1) * 4 + 16;
+  }
+
+  /** Stores (x, y) according to the policy. x is valid Q16.16. */
+  add(x: Int32Array, y: number): void {
+    if (this.seen < 4294967295) this.seen++;
+    let slot: number;
+    if (this.filled < this.size) slot = this.filled++;
+    else if (this.policy === 0) slot = this.pos;
+    else {
+      // reservoir (Algorithm R): keep the new sample with probability size/seen
+      slot = this.rng.nextInt(this.seen);
+      if (slot >= this.size) return;
+    }
+    if (this.policy === 0) this.pos = slot + 1 === this.size ? 0 : slot + 1;
+    this.data.set(x, slot * this.n);
+    this.ys[slot] = y;
+  }
+
+  /**
+   * Finds the min(k, filled) nearest stored samples; nbr[0..m-1] holds their
+   * slots, nearest first. Returns m.
+   */
+  neighbours(x: Int32Array): number {
+    const rows = this.filled;
+    const m = this.k < rows ? this.k : rows;
+    const d = this.dist;
+    for (let shift = 0; ; shift += 8) {
+      K.sqdistMany(this.data, rows, this.n, x, 0, shift, d);
+      let saturated = false;
+      for (let j = 0; j < m; j++) {
+        let s = K.argmin(d, 0, rows);
+        if (d[s] === Q_MAX) {
+          // Everything left is at (or beyond) the limit: a coarser scale separates them.
+          if (shift < 16) {
+            saturated = true;
+            break;
+          }
+          s = firstFree(this.nbr, j, rows);
+        }
+        this.nbr[j] = s;
+        d[s] = Q_MAX; // taken
+      }
+      if (!saturated) return m;
+    }
+  }
+
+  write(w: ByteWriter): void {
+    w.u32(this.n);
+    w.u32(this.k);
+    w.u32(this.size);
+    w.u8(this.policy);
+    w.i32(this.seed);
+    w.u32(this.filled);
+    w.u32(this.pos);
+    w.u32(this.seen);
+    w.u32(this.rng.state);
+    w.i32s(this.data);
+    w.i32s(this.ys);
+  }
+
+  static readOptions(r: ByteReader): KNNOptions {
+    const n = r.int(1, MAX_FEATURES);
+    const k = r.int(1, MAX_WINDOW_VALUES);
+    const size = r.int(k, Math.floor(MAX_WINDOW_VALUES / n));
+    const policy = r.u8();
+    if (policy > 1) fail('E_CORRUPT', 'unknown k-NN window policy ' + policy);
+    const seed = r.i32();
+    return { nFeatures: n, k: k, windowSize: size, policy: policy === 0 ? 'fifo' : 'reservoir', seed: seed };
+  }
+
+  /** Reads the learned state; `labelLimit` > 0 bounds class labels. */
+  readState(r: ByteReader, labelLimit: number): void {
+    r.need(16 + this.size * (this.n + 1) * 4);
+    const filled = r.int(0, this.size);
+    const pos = r.int(0, this.size - 1);
+    const seen = r.u32();
+    const state = r.i32();
+    const posOk = this.policy === 0 ? filled === this.size || pos === filled % this.size : pos === 0;
+    if (state === 0 || seen < filled || !posOk) fail('E_CORRUPT', 'inconsistent k-NN window counters');
+    r.i32s(this.data);
+    r.i32s(this.ys);
+    if (labelLimit > 0) for (let i = 0; i < this.size; i++) if (this.ys[i] < 0 || this.ys[i] >= labelLimit) fail('E_CORRUPT', 'k-NN label out of range');
+    this.filled = filled;
+    this.pos = pos;
+    this.seen = seen;
+    this.rng.state = state;
+  }
+}
+
+/** The lowest slot below `rows` not among nbr[0..j-1] (only when every remaining distance is saturated). */
+function firstFree(nbr: Int32Array, j: number, rows: number): number {
+  for (let s = 0; s < rows; s++) {
+    let used = false;
+    for (let i = 0; i < j; i++) if (nbr[i] === s) used = true;
+    if (!used) return s;
+  }
+  return 0;
+}
+
+/**
+ * k-NN classifier: majority vote of the k nearest samples in a fixed window.
+ * Probabilities are vote fractions. Before any sample, predicts class 0 with
+ * uniform probabilities.
+ *
+ * @example
+ * const m = new KNNClassifier({ nFeatures: 2, nClasses: 2, k: 3, windowSize: 50 });
+ * m.learnOne([0.1, 0.2], 0);
+ * m.learnOne([0.9, 0.8], 1);
+ * m.predictOne([0.8, 0.9]); // 1
+ */
+export class KNNClassifier implements Classifier {
+  readonly nFeatures: number;
+  readonly nClasses: number;
+  readonly stateBytes: number;
+  /** @internal */ readonly win: KNNWindow;
+  private readonly xq: Int32Array;
+  private readonly votes: Int32Array;
+  private readonly pq: Int32Array;
+  private readonly proba: Float64Array;
+
+  constructor(opts: KNNOptions & { nClasses: number }) {
+    this.win = new KNNWindow(opts);
+    this.nFeatures = this.win.n;
+    this.nClasses = optInt(opts as unknown as { [k: string]: unknown }, 'nClasses', undefined, 2, MAX_CLASSES);
+    this.stateBytes = this.win.stateBytes;
+    this.xq = new Int32Array(this.nFeatures);
+    this.votes = new Int32Array(this.nClasses);
+    this.pq = new Int32Array(this.nClasses);
+    this.proba = new Float64Array(this.nClasses);
+  }
+
+  /** Samples currently in the window. */
+  size(): number {
+    return this.win.filled;
+  }
+
+  checkTarget(y: number): void {
+    checkLabel(y, this.nClasses);
+  }
+
+  learnOne(x: ArrayLike<number>, y: number): void {
+    checkLabel(y, this.nClasses);
+    this.learnOneQ(readVector(x, this.nFeatures, this.xq), y);
+  }
+
+  predictOne(x: ArrayLike<number>): number {
+    return this.predictOneQ(readVector(x, this.nFeatures, this.xq));
+  }
+
+  predictProbaOne(x: ArrayLike<number>): Float64Array {
+    const q = this.predictProbaOneQ(readVector(x, this.nFeatures, this.xq));
+    for (let c = 0; c < this.nClasses; c++) this.proba[c] = fromQ(q[c]);
+    return this.proba;
+  }
+
+  learnOneQ(x: Int32Array, y: number): void {
+    checkVectorQ(x, this.nFeatures);
+    checkLabel(y, this.nClasses);
+    this.win.add(x, y);
+  }
+
+  /** Counts votes; returns the winner (ties: the class of the nearer neighbour), or -1 with an empty window. */
+  private vote(x: Int32Array): number {
+    const m = this.win.neighbours(x);
+    const v = this.votes;
+    v.fill(0);
+    if (m === 0) return -1;
+    const ys = this.win.ys;
+    const nbr = this.win.nbr;
+    for (let j = 0; j < m; j++) v[ys[nbr[j]]]++;
+    let best = ys[nbr[0]];
+    for (let j = 1; j < m; j++) {
+      const c = ys[nbr[j]];
+      if (v[c] > v[best]) best = c;
+    }
+    return best;
+  }
+
+  predictOneQ(x: Int32Array): number {
+    checkVectorQ(x, this.nFeatures);
+    const c = this.vote(x);
+    return c < 0 ? 0 : c;
+  }
+
+  /** Vote fractions, Q16.16 (uniform with an empty window). */
+  predictProbaOneQ(x: Int32Array): Int32Array {
+    checkVectorQ(x, this.nFeatures);
+    const c = this.vote(x);
+    let m = 0;
+    for (let j = 0; j < this.nClasses; j++) m += this.votes[j];
+    for (let j = 0; j < this.nClasses; j++) this.pq[j] = c < 0 ? floorDiv(131072 + this.nClasses, 2 * this.nClasses) : floorDiv(this.votes[j] * 131072 + m, 2 * m);
+    return this.pq;
+  }
+
+  toBytes(): Uint8Array {
+    const m = this;
+    return encode(ModelType.KNNClassifier, function (w) {
+      w.u32(m.nClasses);
+      m.win.write(w);
+    });
+  }
+
+  /** @internal */
+  static fromReader(r: ByteReader): KNNClassifier {
+    const c = r.int(2, MAX_CLASSES);
+    const o = KNNWindow.readOptions(r);
+    const m = new KNNClassifier({ nFeatures: o.nFeatures, nClasses: c, k: o.k, windowSize: o.windowSize, policy: o.policy, seed: o.seed });
+    m.win.readState(r, c);
+    return m;
+  }
+}
+
+/**
+ * k-NN regressor: the mean target of the k nearest samples in a fixed window
+ * (0 before any sample).
+ *
+ * @example
+ * const m = new KNNRegressor({ nFeatures: 1, k: 2, windowSize: 20 });
+ * m.learnOne([1], 10);
+ * m.learnOne([2], 20);
+ * m.predictOne([1.4]); // 15
+ */
+export class KNNRegressor implements Regressor {
+  readonly nFeatures: number;
+  readonly stateBytes: number;
+  /** @internal */ readonly win: KNNWindow;
+  private readonly xq: Int32Array;
+
+  constructor(opts: KNNOptions) {
+    this.win = new KNNWindow(opts);
+    this.nFeatures = this.win.n;
+    this.stateBytes = this.win.stateBytes;
+    this.xq = new Int32Array(this.nFeatures);
+  }
+
+  /** Samples currently in the window. */
+  size(): number {
+    return this.win.filled;
+  }
+
+  checkTarget(y: number): void {
+    readTarget(y);
+  }
+
+  learnOne(x: ArrayLike<number>, y: number): void {
+    const yq = readTarget(y);
+    this.learnOneQ(readVector(x, this.nFeatures, this.xq), yq);
+  }
+
+  predictOne(x: ArrayLike<number>): number {
+    return fromQ(this.predictOneQ(readVector(x, this.nFeatures, this.xq)));
+  }
+
+  learnOneQ(x: Int32Array, y: number): void {
+    checkVectorQ(x, this.nFeatures);
+    checkTargetQ(y);
+    this.win.add(x, y);
+  }
+
+  /** Mean of the neighbours' targets, rounded half up (Q16.16). */
+  predictOneQ(x: Int32Array): number {
+    checkVectorQ(x, this.nFeatures);
+    const m = this.win.neighbours(x);
+    if (m === 0) return 0;
+    let s = 0;
+    for (let j = 0; j < m; j++) s += this.win.ys[this.win.nbr[j]];
+    return floorDiv(2 * s + m, 2 * m);
+  }
+
+  toBytes(): Uint8Array {
+    const m = this;
+    return encode(ModelType.KNNRegressor, function (w) {
+      m.win.write(w);
+    });
+  }
+
+  /** @internal */
+  static fromReader(r: ByteReader): KNNRegressor {
+    const m = new KNNRegressor(KNNWindow.readOptions(r));
+    m.win.readState(r, 0);
+    return m;
+  }
+}

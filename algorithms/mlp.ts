@@ -1,0 +1,402 @@
+/**
+ * Small neural networks trained on the device: Dense layers and the MLP that
+ * chains them, trained one sample at a time by SGD (optionally with
+ * momentum), in Q16.16 with wide (Q16.32) weights so that small steps are
+ * not lost. Regression uses squared loss on a linear output; classification
+ * uses softmax cross-entropy.
+ *
+ * Every matrix loop is a kernel: K.matvec forward, K.matTvec for the
+ * back-propagated deltas, K.gerWide for the rank-1 weight update
+ * (K.scale / K.axpy / K.axpyWide with momentum). Details in docs/algorithms.md.
+ */
+import { fail } from '../src/errors.js';
+import { Q_ONE, floorDiv, fromQ, isqrtRound, mul, sigmoid, tanh } from '../src/fixed.js';
+import { ByteReader, ModelType, encode } from '../src/format.js';
+import { K, step } from '../src/kernels.js';
+import { checkLabel, checkOptions, checkTargetQ, checkVectorQ, optChoice, optInt, optReal, readTarget, readVector } from '../src/learner.js';
+import { Random } from '../src/random.js';
+import { softmaxQ } from './softmax.js';
+import { Int8Layer, Int8MLP, quantizeDense } from './int8.js';
+
+/** Activation names, in their stored order. */
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'];
+const RELU = 0;
+const TANH = 1;
+const SIGMOID = 2;
+
+/** Largest layer width. */
+export const MAX_WIDTH = 1024;
+/** Largest number of hidden layers. */
+export const MAX_HIDDEN = 8;
+
+const ONE_VEC = new Int32Array([Q_ONE]);
+
+/** Applies activation `act` to z, writing a (Q16.16). @internal */
+export function activate(act: number, z: Int32Array, a: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = z[i];
+    a[i] = act === RELU ? (v > 0 ? v : 0) : act === TANH ? tanh(v) : act === SIGMOID ? sigmoid(v) : v;
+  }
+}
+
+/**
+ * One fully connected layer: a = act(W·x + b), W stored row-major
+ * (nOut rows of nIn), wide weights and biases, plus the scratch of one
+ * forward/backward pass. A building block of {@link MLP}.
+ */
+export class Dense {
+  readonly nIn: number;
+  readonly nOut: number;
+  /** Index in {@link ACTIVATIONS}. */
+  readonly activation: number;
+  /** Bytes of learned state (weights, biases, velocities). */
+  readonly stateBytes: number;
+  /** Weights (Q16.16 part) and their extra fraction bits. */
+  readonly w: Int32Array;
+  readonly wf: Uint16Array;
+  readonly b: Int32Array;
+  readonly bf: Uint16Array;
+  /** Momentum velocities (Q16.16 gradient sums), or null without momentum. */
+  readonly vw: Int32Array | null;
+  readonly vb: Int32Array | null;
+  /** Pre-activations, activations and back-propagated (negative) gradients of the last pass. */
+  readonly z: Int32Array;
+  readonly a: Int32Array;
+  readonly g: Int32Array;
+
+  constructor(nIn: number, nOut: number, activation: number, momentum: boolean) {
+    this.nIn = nIn;
+    this.nOut = nOut;
+    this.activation = activation;
+    this.w = new Int32Array(nIn * nOut);
+    this.wf = new Uint16Array(nIn * nOut);
+    this.b = new Int32Array(nOut);
+    this.bf = new Uint16Array(nOut);
+    this.vw = momentum ? new Int32Array(nIn * nOut) : null;
+    this.vb = momentum ? new Int32Array(nOut) : null;
+    this.z = new Int32Array(nOut);
+    this.a = new Int32Array(nOut);
+    this.g = new Int32Array(nOut);
+    this.stateBytes = (nIn * nOut + nOut) * (momentum ? 10 : 6);
+  }
+
+  /**
+   * Seeded uniform initialisation: He (limit √(6/nIn)) for relu, Glorot
+   * (√(6/(nIn+nOut))) otherwise; biases 0. Exact integer arithmetic.
+   */
+  init(rng: Random): void {
+    const fan = this.activation === RELU ? this.nIn : this.nIn + this.nOut;
+    const lim = isqrtRound(floorDiv(6 * 4294967296, fan)); // √(6/fan) in Q16.16
+    for (let i = 0; i < this.w.length; i++) this.w[i] = mul(2 * rng.nextQ() - Q_ONE, lim);
+  }
+
+  /** z = W·x + b, a = act(z). */
+  forward(x: Int32Array): void {
+    K.matvec(this.w, x, 0, this.b, this.z, this.nOut, this.nIn);
+    activate(this.activation, this.z, this.a, this.nOut);
+  }
+
+  /** g ← g ⊙ act'(z): turns ∂loss/∂a into ∂loss/∂z (negated). */
+  scaleByDerivative(): void {
+    const act = this.activation;
+    for (let i = 0; i < this.nOut; i++) {
+      const a = this.a[i];
+      let d: number;
+      if (act === RELU) d = this.z[i] > 0 ? Q_ONE : 0;
+      else if (act === TANH) d = Q_ONE - mul(a, a);
+      else if (act === SIGMOID) d = mul(a, Q_ONE - a);
+      else d = Q_ONE;
+      this.g[i] = d === Q_ONE ? this.g[i] : mul(this.g[i], d);
+    }
+  }
+
+  /**
+   * SGD step with the negative gradient g and the layer input x:
+   * plain: W += lr·g·xᵀ, b += lr·g;
+   * momentum μ: V ← μ·V + g·xᵀ, W += lr·V (and likewise for b).
+   */
+  update(x: Int32Array, lr: number, mu: number, s: Int32Array): void {
+    if (this.vw === null || this.vb === null) {
+      K.gerWide(this.w, this.wf, this.nOut, this.nIn, this.g, x, 0, lr);
+      K.gerWide(this.b, this.bf, this.nOut, 1, this.g, ONE_VEC, 0, lr);
+      return;
+    }
+    const vw = this.vw;
+    const vb = this.vb;
+    K.scale(vw, 0, vw.length, mu);
+    K.scale(vb, 0, vb.length, mu);
+    for (let r = 0; r < this.nOut; r++) K.axpy(vw, r * this.nIn, x, 0, this.nIn, this.g[r]);
+    K.axpy(vb, 0, this.g, 0, this.nOut, Q_ONE);
+    step(lr, Q_ONE, s);
+    K.axpyWide(this.w, this.wf, 0, vw, 0, vw.length, s[0], s[1]);
+    K.axpyWide(this.b, this.bf, 0, vb, 0, vb.length, s[0], s[1]);
+  }
+}
+
+/** Options of {@link MLP}. */
+export interface MLPOptions {
+  /** Input width, 1..1024. */
+  nFeatures: number;
+  /** Widths of the hidden layers (default [16]); 0..8 layers of 1..1024. */
+  hidden?: number[];
+  /** Hidden activation: 'relu', 'tanh', 'sigmoid' or 'linear' (default 'relu'). */
+  activation?: string;
+  /** 'regression' (one linear output, squared loss) or 'classification' (softmax, cross-entropy). Default 'regression'. */
+  task?: string;
+  /** Outputs: 1 for regression (the default), the number of classes (≥ 2) for classification. */
+  nOutputs?: number;
+  /** SGD step size (default 0.01). */
+  learningRate?: number;
+  /** Schedule: the rate at step t is learningRate / (1 + decay·t) (default 0: constant). */
+  decay?: number;
+  /** Momentum μ in [0, 1) (default 0: plain SGD, no velocity memory). */
+  momentum?: number;
+  /** Seed of the initial weights (default 1). */
+  seed?: number;
+}
+
+/**
+ * A multilayer perceptron trained online by back-propagation.
+ *
+ * @example
+ * // the TinyML "hello world", trained on the device
+ * const m = new MLP({ nFeatures: 1, hidden: [16, 16], activation: 'tanh', learningRate: 0.1, decay: 0.001, seed: 1 });
+ * for (let i = 0; i < 20000; i++) { const x = Math.random() * 2 * Math.PI; m.learnOne([x], Math.sin(x)); }
+ * m.predictOne([1.0]); // ≈ 0.84
+ */
+export class MLP {
+  readonly nFeatures: number;
+  /** Number of classes (classification) or 0 (regression). */
+  readonly nClasses: number;
+  readonly nOutputs: number;
+  readonly hidden: Int32Array;
+  readonly activation: number;
+  /** 0 regression, 1 classification. */
+  readonly task: number;
+  /** Q16.16 */
+  readonly lr: number;
+  /** Q16.16 */
+  readonly decay: number;
+  /** Q16.16 */
+  readonly momentum: number;
+  readonly seed: number;
+  /** Updates done (drives the schedule; saturates at 2^32 − 1). */
+  t: number;
+  readonly stateBytes: number;
+  /** @internal the layers, input to output */
+  readonly layers: Dense[];
+  private readonly out: Dense;
+  private readonly xq: Int32Array;
+  private readonly pq: Int32Array;
+  private readonly proba: Float64Array;
+  private readonly stepBuf: Int32Array;
+
+  constructor(opts: MLPOptions) {
+    const o = checkOptions(opts);
+    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_WIDTH));
+    this.task = optChoice(o, 'task', 'regression', ['regression', 'classification']);
+    const nOut = (this.nOutputs = optInt(o, 'nOutputs', this.task === 0 ? 1 : undefined, this.task === 0 ? 1 : 2, this.task === 0 ? 1 : MAX_WIDTH));
+    this.nClasses = this.task === 0 ? 0 : nOut;
+    this.activation = optChoice(o, 'activation', 'relu', ACTIVATIONS);
+    this.lr = optReal(o, 'learningRate', 0.01, 0, 1000);
+    this.decay = optReal(o, 'decay', 0, 0, 1000);
+    this.t = 0;
+    this.momentum = optReal(o, 'momentum', 0, 0, 0.9999);
+    this.seed = optInt(o, 'seed', 1, -2147483648, 2147483647);
+    const h = o.hidden === undefined ? [16] : o.hidden;
+    if (h === null || typeof h !== 'object' || typeof (h as number[]).length !== 'number' || (h as number[]).length > MAX_HIDDEN)
+      fail('E_OPTION', 'option hidden must be an array of at most ' + MAX_HIDDEN + ' layer widths');
+    const hl = h as number[];
+    this.hidden = new Int32Array(hl.length);
+    for (let i = 0; i < hl.length; i++) this.hidden[i] = optInt({ w: hl[i] }, 'w', undefined, 1, MAX_WIDTH);
+    this.layers = [];
+    const rng = new Random(this.seed);
+    let width = n;
+    let bytes = 0;
+    const mom = this.momentum !== 0;
+    for (let i = 0; i <= hl.length; i++) {
+      const last = i === hl.length;
+      const wOut = last ? nOut : this.hidden[i];
+      const d = new Dense(width, wOut, last ? 3 : this.activation, mom);
+      d.init(rng);
+      this.layers.push(d);
+      bytes += d.stateBytes;
+      width = wOut;
+    }
+    this.out = this.layers[this.layers.length - 1];
+    this.xq = new Int32Array(n);
+    this.pq = new Int32Array(nOut);
+    this.proba = new Float64Array(nOut);
+    this.stepBuf = new Int32Array(2);
+    this.stateBytes = bytes + 4;
+  }
+
+  /** The learning rate at the current step, Q16.16: round(lr / (1 + decay·t)). */
+  rate(): number {
+    if (this.decay === 0) return this.lr;
+    const den = 65536 + this.decay * this.t; // exact below 2^53
+    return floorDiv(this.lr * 131072 + den, 2 * den);
+  }
+
+  checkTarget(y: number): void {
+    if (this.task === 0) readTarget(y);
+    else checkLabel(y, this.nClasses);
+  }
+
+  learnOne(x: ArrayLike<number>, y: number): void {
+    if (this.task === 0) {
+      const yq = readTarget(y);
+      this.learnOneQ(readVector(x, this.nFeatures, this.xq), yq);
+    } else {
+      checkLabel(y, this.nClasses);
+      this.learnOneQ(readVector(x, this.nFeatures, this.xq), y);
+    }
+  }
+
+  /** Regression: the prediction; classification: the most likely class. */
+  predictOne(x: ArrayLike<number>): number {
+    const v = this.predictOneQ(readVector(x, this.nFeatures, this.xq));
+    return this.task === 0 ? fromQ(v) : v;
+  }
+
+  /** Class probabilities (classification only; the returned array is reused). */
+  predictProbaOne(x: ArrayLike<number>): Float64Array {
+    const q = this.predictProbaOneQ(readVector(x, this.nFeatures, this.xq));
+    for (let c = 0; c < this.nOutputs; c++) this.proba[c] = fromQ(q[c]);
+    return this.proba;
+  }
+
+  private forward(x: Int32Array): void {
+    const L = this.layers;
+    let input = x;
+    for (let i = 0; i < L.length; i++) {
+      L[i].forward(input);
+      input = L[i].a;
+    }
+  }
+
+  /** Forward, back-propagation, then the SGD update of every layer. y is Q16.16 (regression) or a label. */
+  learnOneQ(x: Int32Array, y: number): void {
+    checkVectorQ(x, this.nFeatures);
+    if (this.task === 0) checkTargetQ(y);
+    else checkLabel(y, this.nClasses);
+    this.forward(x);
+    const out = this.out;
+    // negative gradient of the loss at the output pre-activation
+    if (this.task === 0) {
+      const e = y - out.z[0];
+      out.g[0] = e > 2147483647 ? 2147483647 : e < -2147483648 ? -2147483648 : e;
+    } else {
+      softmaxQ(out.z, this.nOutputs, null, this.pq);
+      for (let c = 0; c < this.nOutputs; c++) out.g[c] = (c === y ? Q_ONE : 0) - this.pq[c];
+    }
+    const L = this.layers;
+    for (let i = L.length - 1; i > 0; i--) {
+      K.matTvec(L[i].w, L[i].g, L[i - 1].g, L[i].nOut, L[i].nIn);
+      L[i - 1].scaleByDerivative();
+    }
+    const lr = this.rate();
+    for (let i = L.length - 1; i >= 0; i--) L[i].update(i === 0 ? x : L[i - 1].a, lr, this.momentum, this.stepBuf);
+    if (this.t < 4294967295) this.t++;
+  }
+
+  predictOneQ(x: Int32Array): number {
+    checkVectorQ(x, this.nFeatures);
+    this.forward(x);
+    return this.task === 0 ? this.out.z[0] : K.argmax(this.out.z, 0, this.nOutputs);
+  }
+
+  predictProbaOneQ(x: Int32Array): Int32Array {
+    if (this.task === 0) fail('E_STATE', 'predictProbaOne needs a classification MLP');
+    checkVectorQ(x, this.nFeatures);
+    this.forward(x);
+    return softmaxQ(this.out.z, this.nOutputs, null, this.pq);
+  }
+
+  /** An inference-only copy with int8 weights and one scale per layer (see Int8MLP). */
+  toInt8(): Int8MLP {
+    const L = this.layers;
+    const q: Int8Layer[] = [];
+    for (let i = 0; i < L.length; i++) q.push(quantizeDense(L[i].w, L[i].b, L[i].nOut, L[i].nIn, L[i].activation));
+    return new Int8MLP(this.nFeatures, this.task === 0 ? 0 : 2, q);
+  }
+
+  /**
+   * Payload: `u32 nFeatures`, `u8 task`, `u32 nOutputs`, `u8 activation`, `u8 nHidden`,
+   * `u32[nHidden] widths`, `i32 learningRate`, `i32 decay`, `i32 momentum` (Q16.16), `i32 seed`,
+   * `u32 t`, then per layer `i32[out·in] w`, `u16[out·in] wf`, `i32[out] b`, `u16[out] bf`
+   * and, with momentum, `i32[out·in] vw`, `i32[out] vb`.
+   */
+  toBytes(): Uint8Array {
+    const m = this;
+    return encode(ModelType.MLP, function (w) {
+      w.u32(m.nFeatures);
+      w.u8(m.task);
+      w.u32(m.nOutputs);
+      w.u8(m.activation);
+      w.u8(m.hidden.length);
+      for (let i = 0; i < m.hidden.length; i++) w.u32(m.hidden[i]);
+      w.i32(m.lr);
+      w.i32(m.decay);
+      w.i32(m.momentum);
+      w.i32(m.seed);
+      w.u32(m.t);
+      for (let i = 0; i < m.layers.length; i++) {
+        const d = m.layers[i];
+        w.i32s(d.w);
+        w.u16s(d.wf);
+        w.i32s(d.b);
+        w.u16s(d.bf);
+        if (d.vw !== null && d.vb !== null) {
+          w.i32s(d.vw);
+          w.i32s(d.vb);
+        }
+      }
+    });
+  }
+
+  /** @internal */
+  static fromReader(r: ByteReader): MLP {
+    const n = r.int(1, MAX_WIDTH);
+    const task = r.u8();
+    if (task > 1) fail('E_CORRUPT', 'bad MLP task');
+    const nOut = task === 0 ? r.int(1, 1) : r.int(2, MAX_WIDTH);
+    const act = r.u8();
+    if (act >= ACTIVATIONS.length) fail('E_CORRUPT', 'bad MLP activation');
+    const nh = r.u8();
+    if (nh > MAX_HIDDEN) fail('E_CORRUPT', 'too many MLP layers');
+    const hidden: number[] = [];
+    for (let i = 0; i < nh; i++) hidden.push(r.int(1, MAX_WIDTH));
+    const lr = r.int(0, 1000 * 65536);
+    const decay = r.int(0, 1000 * 65536);
+    const mom = r.int(0, 65529);
+    const seed = r.i32();
+    const t = r.u32();
+    // the state must all be there before anything is allocated
+    let bytes = 0;
+    let width = n;
+    for (let i = 0; i <= nh; i++) {
+      const wo = i === nh ? nOut : hidden[i];
+      bytes += (width * wo + wo) * (mom !== 0 ? 10 : 6);
+      width = wo;
+    }
+    r.need(bytes);
+    const m = new MLP({
+      nFeatures: n, task: task === 0 ? 'regression' : 'classification', nOutputs: nOut, activation: ACTIVATIONS[act],
+      hidden: hidden, learningRate: fromQ(lr), decay: fromQ(decay), momentum: fromQ(mom), seed: seed,
+    });
+    m.t = t;
+    for (let i = 0; i < m.layers.length; i++) {
+      const d = m.layers[i];
+      r.i32s(d.w);
+      r.u16s(d.wf);
+      r.i32s(d.b);
+      r.u16s(d.bf);
+      if (d.vw !== null && d.vb !== null) {
+        r.i32s(d.vw);
+        r.i32s(d.vb);
+      }
+    }
+    return m;
+  }
+}

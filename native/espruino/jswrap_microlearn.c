@@ -1,0 +1,777 @@
+/*
+ * jswrap_microlearn.c — the microlearn C kernels as Espruino built-ins.
+ *
+ * Adds a global `Microlearn` whose static methods are the kernels of
+ * src/kernels.ts with the same names and arguments (Microlearn.dot(a, ao, b,
+ * bo, n), ...). microlearn finds `Microlearn` when it loads and uses these
+ * instead of its TypeScript kernels; any kernel missing here keeps the
+ * TypeScript version. Results are bit-identical to the TypeScript ones.
+ *
+ * Build: add this file to WRAPPERSOURCES (board file or
+ * `make ESPRUINO_WRAPPERSOURCES=.../jswrap_microlearn.c`); it compiles the
+ * kernels itself from ../microlearn_kernels.c, so keep the native/ layout
+ * (see docs/espruino-native.md).
+ *
+ * Typed arrays: when an array's bytes are one flat, aligned block
+ * (jsvGetDataPointer), the C kernel runs on the pointer. Small typed arrays
+ * and arrays allocated in a fragmented heap live in chained string blocks
+ * instead; then the same arithmetic runs element by element through
+ * JsvArrayBufferIterator (the ml_*1 / ml_sum_* building blocks of the kernel
+ * library), in the kernel's order, so the bits are the same either way.
+ * Typed-array lengths here are in elements.
+ *
+ * Checks: typed arrays must be Int32Array (Uint16Array or Uint32Array for
+ * fraction arrays, as in src/kernels.ts), numbers integral and in range,
+ * every element used inside its array, and typed arrays of different types
+ * in one call must not share bytes; otherwise a TypeError or Error is thrown
+ * and nothing is read or written.
+ */
+#include "jsutils.h"
+#include "jsvar.h"
+#include "jsvariterator.h"
+#include "jsinteractive.h"
+#include "jswrap_microlearn.h"
+
+/* One translation unit: the kernels come with this file. */
+#include "../microlearn_kernels.c"
+
+/*JSON{
+  "type" : "class",
+  "class" : "Microlearn"
+}
+Native kernels for the microlearn library (see its docs/espruino-native.md).
+Each static method has the name and arguments of a kernel in microlearn's
+src/kernels.ts; microlearn installs them automatically.
+*/
+
+#define MLJ_I32 0
+#define MLJ_U16 1
+#define MLJ_U32 2
+#define MLJ_MAX_ARGS 9
+#define MLJ_MAX_SAFE_INTEGER (((int64_t)1 << 53) - 1)
+
+/* A typed-array argument: flat data pointer when there is one, else iterators. */
+typedef struct {
+  JsVar *v;               /* the typed array (locked by the caller) */
+  int32_t *i32;           /* element 0 when flat (Int32Array) */
+  uint16_t *u16;          /* element 0 when flat (Uint16Array) */
+  uint32_t *u32;          /* element 0 when flat (Uint32Array) */
+  size_t length;          /* elements */
+  unsigned size;          /* bytes per element */
+  JsVar *backing;         /* backing string, for overlap checks (not locked: compared only) */
+  size_t byteOffset;
+  size_t first, count;    /* elements used */
+} MljArray;
+
+/* Element access for the slow path (arrays that are not flat): a read and a
+   write iterator per array, since an Espruino iterator cannot write the
+   element it has just read. Only the slow-path functions (kept out of line,
+   MLJ_NOINLINE) hold these on their stack. */
+typedef struct {
+  MljArray *a;
+  bool rdOpen, wrOpen;
+  JsvArrayBufferIterator rd, wr;
+} MljCursor;
+
+#ifdef __GNUC__
+#define MLJ_NOINLINE __attribute__((noinline))
+#else
+#define MLJ_NOINLINE
+#endif
+
+typedef struct {
+  JsVar *a[MLJ_MAX_ARGS];
+  int n;
+} MljArgs;
+
+static void mljInit(MljArray *a) {
+  memset(a, 0, sizeof(*a));
+}
+
+static void mljOpen(MljCursor *c, MljArray *a) {
+  c->a = a;
+  c->rdOpen = c->wrOpen = false;
+}
+
+static void mljClose(MljCursor *c) {
+  if (c->rdOpen) jsvArrayBufferIteratorFree(&c->rd);
+  if (c->wrOpen) jsvArrayBufferIteratorFree(&c->wr);
+  c->rdOpen = c->wrOpen = false;
+}
+
+/* Locks the first `need` items of a JsVarArray argument list. */
+static bool mljArgs(JsVar *args, MljArgs *out, int need) {
+  int i;
+  out->n = 0;
+  if (jsvGetArrayLength(args) < need) {
+    jsExceptionHere(JSET_TYPEERROR, "Microlearn: expected %d arguments", need);
+    return false;
+  }
+  for (i = 0; i < need; i++) out->a[i] = jsvGetArrayItem(args, i);
+  out->n = need;
+  return true;
+}
+
+static void mljArgsFree(MljArgs *args) {
+  int i;
+  for (i = 0; i < args->n; i++) jsvUnLock(args->a[i]);
+  args->n = 0;
+}
+
+/* An integral number in [lo, hi], without coercion. */
+static bool mljNumber(JsVar *v, int64_t lo, int64_t hi, int64_t *out) {
+  int64_t x;
+  if (jsvIsInt(v) && !jsvIsPin(v)) x = jsvGetInteger(v);
+  else if (jsvIsFloat(v)) {
+    JsVarFloat d = jsvGetFloat(v);
+    if (!(d >= (JsVarFloat)lo && d <= (JsVarFloat)hi)) {
+      jsExceptionHere(JSET_ERROR, "Microlearn: number out of range: %v", v);
+      return false;
+    }
+    x = (int64_t)d;
+    if ((JsVarFloat)x != d) {
+      jsExceptionHere(JSET_ERROR, "Microlearn: not an integer: %v", v);
+      return false;
+    }
+  } else {
+    jsExceptionHere(JSET_TYPEERROR, "Microlearn: expected a number, got %t", v);
+    return false;
+  }
+  if (x < lo || x > hi) {
+    jsExceptionHere(JSET_ERROR, "Microlearn: number out of range: %v", v);
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+static bool mljU32(JsVar *v, uint32_t *out) {
+  int64_t x;
+  if (!mljNumber(v, 0, 0xFFFFFFFF, &x)) return false;
+  *out = (uint32_t)x;
+  return true;
+}
+
+static bool mljI32(JsVar *v, int32_t *out) {
+  int64_t x;
+  if (!mljNumber(v, INT32_MIN, INT32_MAX, &x)) return false;
+  *out = (int32_t)x;
+  return true;
+}
+
+static bool mljShift(JsVar *v, int32_t *out) {
+  int64_t x;
+  if (!mljNumber(v, 0, 16, &x)) return false;
+  *out = (int32_t)x;
+  return true;
+}
+
+/* Resolves a typed-array argument (type MLJ_I32, MLJ_U16 or MLJ_U32). */
+static bool mljArray(JsVar *v, int type, MljArray *a) {
+  JsVarDataArrayBufferViewType want = type == MLJ_I32 ? ARRAYBUFFERVIEW_INT32 : type == MLJ_U16 ? ARRAYBUFFERVIEW_UINT16 : ARRAYBUFFERVIEW_UINT32;
+  size_t slen = 0;
+  char *p;
+  if (!jsvIsArrayBuffer(v) || v->varData.arraybuffer.type != want) {
+    if (type == MLJ_I32) jsExceptionHere(JSET_TYPEERROR, "Microlearn: expected an Int32Array, got %t", v);
+    else if (type == MLJ_U16) jsExceptionHere(JSET_TYPEERROR, "Microlearn: expected a Uint16Array, got %t", v);
+    else jsExceptionHere(JSET_TYPEERROR, "Microlearn: expected a Uint32Array, got %t", v);
+    return false;
+  }
+  a->v = v;
+  a->size = type == MLJ_U16 ? 2 : 4;
+  a->length = jsvGetArrayBufferLength(v);
+  a->byteOffset = v->varData.arraybuffer.byteOffset;
+  a->backing = jsvGetArrayBufferBackingString(v, NULL);
+  /* The same address computation as Espruino's own element access
+     (jsvArrayBufferIteratorNew): backing string + this view's byteOffset. */
+  p = jsvGetDataPointer(a->backing, &slen);
+  jsvUnLock(a->backing);
+#ifndef MLJ_FORCE_ITERATOR
+  if (p && a->byteOffset + a->length * a->size <= slen && ((size_t)(p + a->byteOffset) % a->size) == 0) {
+    if (type == MLJ_I32) a->i32 = (int32_t *)(void *)(p + a->byteOffset);
+    else if (type == MLJ_U16) a->u16 = (uint16_t *)(void *)(p + a->byteOffset);
+    else a->u32 = (uint32_t *)(void *)(p + a->byteOffset);
+  }
+#else
+  (void)p;
+#endif
+  return true;
+}
+
+/* Elements [first, first + count) will be used. */
+static bool mljUse(MljArray *a, uint64_t first, uint64_t count) {
+  if (first + count > a->length) {
+    jsExceptionHere(JSET_ERROR, "Microlearn: elements %d..%d are past the array's length %d", (int)first, (int)(first + count), (int)a->length);
+    return false;
+  }
+  a->first = (size_t)first;
+  a->count = (size_t)count;
+  return true;
+}
+
+/* Regions of typed arrays of different types must not share bytes. */
+static bool mljDisjoint(MljArray *a, MljArray *b) {
+  size_t a0 = a->byteOffset + a->first * a->size, a1 = a0 + a->count * a->size;
+  size_t b0 = b->byteOffset + b->first * b->size, b1 = b0 + b->count * b->size;
+  if (a->backing == b->backing && a->count && b->count && a0 < b1 && b0 < a1) {
+    jsExceptionHere(JSET_ERROR, "Microlearn: typed arrays of different types overlap");
+    return false;
+  }
+  return true;
+}
+
+static bool mljArea(uint32_t rows, uint32_t cols, uint64_t *area) {
+  *area = (uint64_t)rows * cols;
+  if (*area > 0xFFFFFFFFu) {
+    jsExceptionHere(JSET_ERROR, "Microlearn: rows * cols too large");
+    return false;
+  }
+  return true;
+}
+
+static bool mljFlat(MljArray *a) {
+  return a->i32 || a->u16 || a->u32;
+}
+
+/* Element i (absolute index), through the pointer or the read iterator. */
+static int32_t mljGet(MljCursor *c, size_t i) {
+  MljArray *a = c->a;
+  JsVarInt r;
+  if (a->i32) return a->i32[i];
+  if (a->u16) return a->u16[i];
+  if (a->u32) return (int32_t)a->u32[i]; /* the bits; callers cast back to uint32_t */
+  if (!c->rdOpen || c->rd.index > i) {
+    if (c->rdOpen) jsvArrayBufferIteratorFree(&c->rd);
+    jsvArrayBufferIteratorNew(&c->rd, a->v, i);
+    c->rdOpen = true;
+  }
+  while (c->rd.index < i) jsvArrayBufferIteratorNext(&c->rd);
+  r = jsvArrayBufferIteratorGetIntegerValue(&c->rd);
+  jsvArrayBufferIteratorNext(&c->rd);
+  return (int32_t)r;
+}
+
+/* Stores element i through the pointer or the write iterator. */
+static void mljSet(MljCursor *c, size_t i, int32_t v) {
+  MljArray *a = c->a;
+  if (a->i32) {
+    a->i32[i] = v;
+    return;
+  }
+  if (a->u16) {
+    a->u16[i] = (uint16_t)v;
+    return;
+  }
+  if (a->u32) {
+    a->u32[i] = (uint32_t)v;
+    return;
+  }
+  if (!c->wrOpen || c->wr.index > i) {
+    if (c->wrOpen) jsvArrayBufferIteratorFree(&c->wr);
+    jsvArrayBufferIteratorNew(&c->wr, a->v, i);
+    c->wrOpen = true;
+  }
+  while (c->wr.index < i) jsvArrayBufferIteratorNext(&c->wr);
+  jsvArrayBufferIteratorSetIntegerValue(&c->wr, (JsVarInt)v);
+  jsvArrayBufferIteratorNext(&c->wr);
+}
+
+/* ---- slow paths: the kernels element by element, in the TypeScript order ---- */
+
+static MLJ_NOINLINE int32_t mljSlowDot(MljArray *a, uint32_t ao, MljArray *b, uint32_t bo, uint32_t n, int32_t shift, bool sq) {
+  MljCursor ca, cb;
+  ml_sum s = { 0, 0 };
+  uint32_t i;
+  mljOpen(&ca, a);
+  mljOpen(&cb, b);
+  for (i = 0; i < n; i++) {
+    int32_t u = mljGet(&ca, ao + i), v = mljGet(&cb, bo + i);
+    if (sq) ml_sum_sqdiff(&s, u, v);
+    else ml_sum_product(&s, u, v);
+  }
+  mljClose(&ca);
+  mljClose(&cb);
+  return ml_sum_round(&s, shift);
+}
+
+static MLJ_NOINLINE void mljSlowMatvec(MljArray *w, MljArray *x, uint32_t xo, MljArray *bias, MljArray *out, uint32_t rows, uint32_t cols) {
+  MljCursor cw, cx, cb, co;
+  uint32_t r, c;
+  mljOpen(&cw, w);
+  mljOpen(&cx, x);
+  mljOpen(&cb, bias);
+  mljOpen(&co, out);
+  for (r = 0; r < rows; r++) {
+    ml_sum s = { 0, 0 };
+    int64_t v;
+    for (c = 0; c < cols; c++) ml_sum_product(&s, mljGet(&cw, (size_t)r * cols + c), mljGet(&cx, xo + c));
+    v = ml_sum_round(&s, 0);
+    if (bias) v += mljGet(&cb, r);
+    mljSet(&co, r, ml_sat(v));
+  }
+  mljClose(&cw);
+  mljClose(&cx);
+  mljClose(&cb);
+  mljClose(&co);
+}
+
+static MLJ_NOINLINE void mljSlowMatTvec(MljArray *w, MljArray *d, MljArray *out, uint32_t rows, uint32_t cols) {
+  MljCursor cw, cd, co;
+  uint32_t r, c;
+  mljOpen(&cw, w);
+  mljOpen(&cd, d);
+  mljOpen(&co, out);
+  for (c = 0; c < cols; c++) {
+    ml_sum s = { 0, 0 };
+    for (r = 0; r < rows; r++) ml_sum_product(&s, mljGet(&cw, (size_t)r * cols + c), mljGet(&cd, r));
+    mljSet(&co, c, ml_sum_round(&s, 0));
+  }
+  mljClose(&cw);
+  mljClose(&cd);
+  mljClose(&co);
+}
+
+static MLJ_NOINLINE void mljSlowAxpy(MljArray *y, uint32_t yo, MljArray *x, uint32_t xo, uint32_t n, int32_t alpha, bool scale) {
+  MljCursor cy, cx;
+  uint32_t i;
+  mljOpen(&cy, y);
+  mljOpen(&cx, x);
+  for (i = 0; i < n; i++) {
+    if (scale) mljSet(&cy, yo + i, ml_scale1(mljGet(&cy, yo + i), alpha));
+    else {
+      int32_t xv = mljGet(&cx, xo + i);
+      mljSet(&cy, yo + i, ml_axpy1(mljGet(&cy, yo + i), xv, alpha));
+    }
+  }
+  mljClose(&cy);
+  mljClose(&cx);
+}
+
+/* One wide-weight element through get/set, in the TypeScript order (x, f, w read; f, w written). */
+static void mljAxpyWide1(MljCursor *w, MljCursor *f, size_t wi, int32_t xv, int32_t a, int32_t s) {
+  uint16_t fv = (uint16_t)mljGet(f, wi);
+  int32_t wv = mljGet(w, wi);
+  ml_axpyWide1(&wv, &fv, xv, a, s);
+  mljSet(f, wi, fv);
+  mljSet(w, wi, wv);
+}
+
+/* axpyWide is gerWide with one row and a given (a, s): d == NULL. */
+static MLJ_NOINLINE void mljSlowWide(MljArray *w, MljArray *f, uint32_t wo, uint32_t rows, uint32_t cols, MljArray *d, MljArray *x, uint32_t xo, int32_t lrOrA, int32_t s) {
+  MljCursor cw, cf, cd, cx;
+  uint32_t r, c;
+  mljOpen(&cw, w);
+  mljOpen(&cf, f);
+  mljOpen(&cd, d);
+  mljOpen(&cx, x);
+  for (r = 0; r < rows; r++) {
+    int32_t st[2];
+    if (d) ml_step(lrOrA, mljGet(&cd, r), st);
+    else {
+      st[0] = lrOrA;
+      st[1] = s;
+    }
+    if (st[0] != 0 || !d)
+      for (c = 0; c < cols; c++) mljAxpyWide1(&cw, &cf, wo + (size_t)r * cols + c, mljGet(&cx, xo + c), st[0], st[1]);
+  }
+  mljClose(&cw);
+  mljClose(&cf);
+  mljClose(&cd);
+  mljClose(&cx);
+}
+
+static MLJ_NOINLINE void mljSlowSqdistMany(MljArray *data, uint32_t rows, uint32_t cols, MljArray *x, uint32_t xo, int32_t shift, MljArray *out) {
+  MljCursor cd, cx, co;
+  uint32_t r, c;
+  mljOpen(&cd, data);
+  mljOpen(&cx, x);
+  mljOpen(&co, out);
+  for (r = 0; r < rows; r++) {
+    ml_sum s = { 0, 0 };
+    for (c = 0; c < cols; c++) ml_sum_sqdiff(&s, mljGet(&cd, (size_t)r * cols + c), mljGet(&cx, xo + c));
+    mljSet(&co, r, ml_sum_round(&s, shift));
+  }
+  mljClose(&cd);
+  mljClose(&cx);
+  mljClose(&co);
+}
+
+static MLJ_NOINLINE void mljSlowWelford(MljArray *mean, MljArray *meanF, MljArray *varI, MljArray *varF, uint32_t o, MljArray *x, uint32_t xo, uint32_t n, int64_t count) {
+  MljCursor cm, cmf, cvi, cvf, cx;
+  uint32_t i;
+  mljOpen(&cm, mean);
+  mljOpen(&cmf, meanF);
+  mljOpen(&cvi, varI);
+  mljOpen(&cvf, varF);
+  mljOpen(&cx, x);
+  for (i = 0; i < n; i++) {
+    int32_t xv = mljGet(&cx, xo + i);
+    int32_t m = mljGet(&cm, o + i), vi;
+    uint16_t mf = (uint16_t)mljGet(&cmf, o + i);
+    uint32_t vf;
+    vi = mljGet(&cvi, o + i);
+    vf = (uint32_t)mljGet(&cvf, o + i);
+    ml_welford1(&m, &mf, &vi, &vf, xv, count);
+    mljSet(&cm, o + i, m);
+    mljSet(&cmf, o + i, mf);
+    mljSet(&cvi, o + i, vi);
+    mljSet(&cvf, o + i, (int32_t)vf);
+  }
+  mljClose(&cm);
+  mljClose(&cmf);
+  mljClose(&cvi);
+  mljClose(&cvf);
+  mljClose(&cx);
+}
+
+static MLJ_NOINLINE uint32_t mljSlowArgBest(MljArray *a, uint32_t ao, uint32_t n, bool max) {
+  MljCursor ca;
+  uint32_t i, best = 0;
+  int32_t v;
+  if (n == 0) return 0;
+  mljOpen(&ca, a);
+  v = mljGet(&ca, ao);
+  for (i = 1; i < n; i++) {
+    int32_t e = mljGet(&ca, ao + i);
+    if (max ? e > v : e < v) {
+      v = e;
+      best = i;
+    }
+  }
+  mljClose(&ca);
+  return best;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "dot",
+  "generate" : "jswrap_microlearn_dot",
+  "params" : [
+    ["args","JsVarArray","a: Int32Array, ao, b: Int32Array, bo, n"]
+  ],
+  "return" : ["int32","sum of a[ao+i]*b[bo+i], Q16.16, rounded half up, saturated"]
+}
+Microlearn kernel `dot` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_dot(JsVar *args) {
+  MljArgs A;
+  MljArray a, b;
+  uint32_t ao = 0, bo = 0, n = 0;
+  int32_t r = 0;
+  mljInit(&a);
+  mljInit(&b);
+  if (mljArgs(args, &A, 5) && mljArray(A.a[0], MLJ_I32, &a) && mljU32(A.a[1], &ao) && mljArray(A.a[2], MLJ_I32, &b) &&
+      mljU32(A.a[3], &bo) && mljU32(A.a[4], &n) && mljUse(&a, ao, n) && mljUse(&b, bo, n))
+    r = mljFlat(&a) && mljFlat(&b) ? ml_dot(a.i32 + ao, b.i32 + bo, n) : mljSlowDot(&a, ao, &b, bo, n, 0, false);
+  mljArgsFree(&A);
+  return r;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "matvec",
+  "generate" : "jswrap_microlearn_matvec",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, x: Int32Array, xo, bias: Int32Array or null, out: Int32Array, rows, cols"]
+  ]
+}
+Microlearn kernel `matvec` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_matvec(JsVar *args) {
+  MljArgs A;
+  MljArray w, x, bias, out;
+  uint32_t xo = 0, rows = 0, cols = 0;
+  uint64_t area = 0;
+  bool hasBias = false;
+  mljInit(&w);
+  mljInit(&x);
+  mljInit(&bias);
+  mljInit(&out);
+  if (mljArgs(args, &A, 7) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_I32, &x) && mljU32(A.a[2], &xo) &&
+      ((hasBias = !jsvIsNull(A.a[3])) ? mljArray(A.a[3], MLJ_I32, &bias) : true) && mljArray(A.a[4], MLJ_I32, &out) &&
+      mljU32(A.a[5], &rows) && mljU32(A.a[6], &cols) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) &&
+      mljUse(&x, xo, cols) && (!hasBias || mljUse(&bias, 0, rows)) && mljUse(&out, 0, rows)) {
+    if (mljFlat(&w) && mljFlat(&x) && (!hasBias || mljFlat(&bias)) && mljFlat(&out))
+      ml_matvec(w.i32, x.i32 + xo, hasBias ? bias.i32 : NULL, out.i32, rows, cols);
+    else
+      mljSlowMatvec(&w, &x, xo, hasBias ? &bias : NULL, &out, rows, cols);
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "matTvec",
+  "generate" : "jswrap_microlearn_matTvec",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, d: Int32Array, out: Int32Array, rows, cols"]
+  ]
+}
+Microlearn kernel `matTvec` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_matTvec(JsVar *args) {
+  MljArgs A;
+  MljArray w, d, out;
+  uint32_t rows = 0, cols = 0;
+  uint64_t area = 0;
+  mljInit(&w);
+  mljInit(&d);
+  mljInit(&out);
+  if (mljArgs(args, &A, 5) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_I32, &d) && mljArray(A.a[2], MLJ_I32, &out) &&
+      mljU32(A.a[3], &rows) && mljU32(A.a[4], &cols) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) && mljUse(&d, 0, rows) &&
+      mljUse(&out, 0, cols)) {
+    if (mljFlat(&w) && mljFlat(&d) && mljFlat(&out)) ml_matTvec(w.i32, d.i32, out.i32, rows, cols);
+    else mljSlowMatTvec(&w, &d, &out, rows, cols);
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "axpy",
+  "generate" : "jswrap_microlearn_axpy",
+  "params" : [
+    ["args","JsVarArray","y: Int32Array, yo, x: Int32Array, xo, n, alpha"]
+  ]
+}
+Microlearn kernel `axpy` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_axpy(JsVar *args) {
+  MljArgs A;
+  MljArray y, x;
+  uint32_t yo = 0, xo = 0, n = 0;
+  int32_t alpha = 0;
+  mljInit(&y);
+  mljInit(&x);
+  if (mljArgs(args, &A, 6) && mljArray(A.a[0], MLJ_I32, &y) && mljU32(A.a[1], &yo) && mljArray(A.a[2], MLJ_I32, &x) &&
+      mljU32(A.a[3], &xo) && mljU32(A.a[4], &n) && mljI32(A.a[5], &alpha) && mljUse(&y, yo, n) && mljUse(&x, xo, n)) {
+    if (mljFlat(&y) && mljFlat(&x)) ml_axpy(y.i32 + yo, x.i32 + xo, n, alpha);
+    else mljSlowAxpy(&y, yo, &x, xo, n, alpha, false);
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "axpyWide",
+  "generate" : "jswrap_microlearn_axpyWide",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, f: Uint16Array, wo, x: Int32Array, xo, n, a, s"]
+  ]
+}
+Microlearn kernel `axpyWide` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_axpyWide(JsVar *args) {
+  MljArgs A;
+  MljArray w, f, x;
+  uint32_t wo = 0, xo = 0, n = 0;
+  int32_t a = 0, s = 0;
+  mljInit(&w);
+  mljInit(&f);
+  mljInit(&x);
+  if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[2], &wo) &&
+      mljArray(A.a[3], MLJ_I32, &x) && mljU32(A.a[4], &xo) && mljU32(A.a[5], &n) && mljI32(A.a[6], &a) && mljShift(A.a[7], &s) &&
+      mljUse(&w, wo, n) && mljUse(&f, wo, n) && mljUse(&x, xo, n) && mljDisjoint(&w, &f) && mljDisjoint(&x, &f)) {
+    if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_axpyWide(w.i32 + wo, f.u16 + wo, x.i32 + xo, n, a, s);
+    else mljSlowWide(&w, &f, wo, 1, n, NULL, &x, xo, a, s);
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "gerWide",
+  "generate" : "jswrap_microlearn_gerWide",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, f: Uint16Array, rows, cols, d: Int32Array, x: Int32Array, xo, lr"]
+  ]
+}
+Microlearn kernel `gerWide` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_gerWide(JsVar *args) {
+  MljArgs A;
+  MljArray w, f, d, x;
+  uint32_t rows = 0, cols = 0, xo = 0;
+  uint64_t area = 0;
+  int32_t lr = 0;
+  mljInit(&w);
+  mljInit(&f);
+  mljInit(&d);
+  mljInit(&x);
+  if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[2], &rows) &&
+      mljU32(A.a[3], &cols) && mljArray(A.a[4], MLJ_I32, &d) && mljArray(A.a[5], MLJ_I32, &x) && mljU32(A.a[6], &xo) &&
+      mljI32(A.a[7], &lr) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) && mljUse(&f, 0, area) && mljUse(&d, 0, rows) &&
+      mljUse(&x, xo, cols) && mljDisjoint(&w, &f) && mljDisjoint(&d, &f) && mljDisjoint(&x, &f)) {
+    if (mljFlat(&w) && mljFlat(&f) && mljFlat(&d) && mljFlat(&x)) ml_gerWide(w.i32, f.u16, rows, cols, d.i32, x.i32 + xo, lr);
+    else mljSlowWide(&w, &f, 0, rows, cols, &d, &x, xo, lr, 0);
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "scale",
+  "generate" : "jswrap_microlearn_scale",
+  "params" : [
+    ["y","JsVar","Int32Array"],
+    ["yo","JsVar","offset"],
+    ["n","JsVar","count"],
+    ["alpha","JsVar","Q16.16 factor"]
+  ]
+}
+Microlearn kernel `scale` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_scale(JsVar *yv, JsVar *yov, JsVar *nv, JsVar *alphav) {
+  MljArray y;
+  uint32_t yo = 0, n = 0;
+  int32_t alpha = 0;
+  mljInit(&y);
+  if (mljArray(yv, MLJ_I32, &y) && mljU32(yov, &yo) && mljU32(nv, &n) && mljI32(alphav, &alpha) && mljUse(&y, yo, n)) {
+    if (mljFlat(&y)) ml_scale(y.i32 + yo, n, alpha);
+    else mljSlowAxpy(&y, yo, &y, yo, n, alpha, true);
+  }
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "sqdist",
+  "generate" : "jswrap_microlearn_sqdist",
+  "params" : [
+    ["args","JsVarArray","a: Int32Array, ao, b: Int32Array, bo, n, shift"]
+  ],
+  "return" : ["int32","sum of squared differences / 2^shift, Q16.16, rounded half up, saturated"]
+}
+Microlearn kernel `sqdist` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_sqdist(JsVar *args) {
+  MljArgs A;
+  MljArray a, b;
+  uint32_t ao = 0, bo = 0, n = 0;
+  int32_t shift = 0, r = 0;
+  mljInit(&a);
+  mljInit(&b);
+  if (mljArgs(args, &A, 6) && mljArray(A.a[0], MLJ_I32, &a) && mljU32(A.a[1], &ao) && mljArray(A.a[2], MLJ_I32, &b) &&
+      mljU32(A.a[3], &bo) && mljU32(A.a[4], &n) && mljShift(A.a[5], &shift) && mljUse(&a, ao, n) && mljUse(&b, bo, n))
+    r = mljFlat(&a) && mljFlat(&b) ? ml_sqdist(a.i32 + ao, b.i32 + bo, n, shift) : mljSlowDot(&a, ao, &b, bo, n, shift, true);
+  mljArgsFree(&A);
+  return r;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "sqdistMany",
+  "generate" : "jswrap_microlearn_sqdistMany",
+  "params" : [
+    ["args","JsVarArray","data: Int32Array, rows, cols, x: Int32Array, xo, shift, out: Int32Array"]
+  ]
+}
+Microlearn kernel `sqdistMany` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_sqdistMany(JsVar *args) {
+  MljArgs A;
+  MljArray data, x, out;
+  uint32_t rows = 0, cols = 0, xo = 0;
+  uint64_t area = 0;
+  int32_t shift = 0;
+  mljInit(&data);
+  mljInit(&x);
+  mljInit(&out);
+  if (mljArgs(args, &A, 7) && mljArray(A.a[0], MLJ_I32, &data) && mljU32(A.a[1], &rows) && mljU32(A.a[2], &cols) &&
+      mljArray(A.a[3], MLJ_I32, &x) && mljU32(A.a[4], &xo) && mljShift(A.a[5], &shift) && mljArray(A.a[6], MLJ_I32, &out) &&
+      mljArea(rows, cols, &area) && mljUse(&data, 0, area) && mljUse(&x, xo, cols) && mljUse(&out, 0, rows)) {
+    if (mljFlat(&data) && mljFlat(&x) && mljFlat(&out)) ml_sqdistMany(data.i32, rows, cols, x.i32 + xo, shift, out.i32);
+    else mljSlowSqdistMany(&data, rows, cols, &x, xo, shift, &out);
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "welford",
+  "generate" : "jswrap_microlearn_welford",
+  "params" : [
+    ["args","JsVarArray","mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o, x: Int32Array, xo, n, count"]
+  ]
+}
+Microlearn kernel `welford` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_welford(JsVar *args) {
+  MljArgs A;
+  MljArray mean, meanF, varI, varF, x;
+  uint32_t o = 0, xo = 0, n = 0;
+  int64_t count = 0;
+  mljInit(&mean);
+  mljInit(&meanF);
+  mljInit(&varI);
+  mljInit(&varF);
+  mljInit(&x);
+  if (mljArgs(args, &A, 9) && mljArray(A.a[0], MLJ_I32, &mean) && mljArray(A.a[1], MLJ_U16, &meanF) &&
+      mljArray(A.a[2], MLJ_I32, &varI) && mljArray(A.a[3], MLJ_U32, &varF) && mljU32(A.a[4], &o) && mljArray(A.a[5], MLJ_I32, &x) &&
+      mljU32(A.a[6], &xo) && mljU32(A.a[7], &n) && mljNumber(A.a[8], 1, MLJ_MAX_SAFE_INTEGER, &count) && mljUse(&mean, o, n) &&
+      mljUse(&meanF, o, n) && mljUse(&varI, o, n) && mljUse(&varF, o, n) && mljUse(&x, xo, n) && mljDisjoint(&mean, &meanF) &&
+      mljDisjoint(&mean, &varF) && mljDisjoint(&varI, &meanF) && mljDisjoint(&varI, &varF) && mljDisjoint(&x, &meanF) &&
+      mljDisjoint(&x, &varF) && mljDisjoint(&meanF, &varF)) {
+    if (mljFlat(&mean) && mljFlat(&meanF) && mljFlat(&varI) && mljFlat(&varF) && mljFlat(&x))
+      ml_welford(mean.i32 + o, meanF.u16 + o, varI.i32 + o, varF.u32 + o, x.i32 + xo, n, count);
+    else
+      mljSlowWelford(&mean, &meanF, &varI, &varF, o, &x, xo, n, count);
+  }
+  mljArgsFree(&A);
+}
+
+static int mljArgBest(JsVar *av, JsVar *aov, JsVar *nv, bool max) {
+  MljArray a;
+  uint32_t ao = 0, n = 0, best = 0;
+  mljInit(&a);
+  if (mljArray(av, MLJ_I32, &a) && mljU32(aov, &ao) && mljU32(nv, &n) && mljUse(&a, ao, n)) {
+    if (mljFlat(&a)) best = max ? ml_argmax(a.i32 + ao, n) : ml_argmin(a.i32 + ao, n);
+    else best = mljSlowArgBest(&a, ao, n, max);
+  }
+  return (int)best;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "argmin",
+  "generate" : "jswrap_microlearn_argmin",
+  "params" : [
+    ["a","JsVar","Int32Array"],
+    ["ao","JsVar","offset"],
+    ["n","JsVar","count"]
+  ],
+  "return" : ["int32","index of the first smallest a[ao+i]"]
+}
+Microlearn kernel `argmin` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_argmin(JsVar *a, JsVar *ao, JsVar *n) {
+  return mljArgBest(a, ao, n, false);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "argmax",
+  "generate" : "jswrap_microlearn_argmax",
+  "params" : [
+    ["a","JsVar","Int32Array"],
+    ["ao","JsVar","offset"],
+    ["n","JsVar","count"]
+  ],
+  "return" : ["int32","index of the first largest a[ao+i]"]
+}
+Microlearn kernel `argmax` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_argmax(JsVar *a, JsVar *ao, JsVar *n) {
+  return mljArgBest(a, ao, n, true);
+}

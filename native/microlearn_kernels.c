@@ -1,0 +1,345 @@
+/*
+ * microlearn_kernels.c — C99 twins of the TypeScript kernels in src/kernels.ts.
+ * See microlearn_kernels.h for the contract of each function.
+ *
+ * The TypeScript code keeps every intermediate integer exact (below 2^53 in a
+ * double, splitting products into 16-bit halves when needed). Here the same
+ * exact values are computed in int64_t; where a value could exceed int64 (a
+ * long sum of products) it is kept as a high part in units of 2^32 plus an
+ * unsigned low part. The final rounding is then the same function of the same
+ * exact number, so the bits agree.
+ */
+#include "microlearn_kernels.h"
+
+#define TWO47 ((int64_t)1 << 47)
+
+/* floor(x / 2^k) for 0 ≤ k ≤ 62. Written without shifting a negative number
+   (implementation-defined in C99); compilers turn it into one arithmetic shift. */
+static int64_t fshr(int64_t x, unsigned k)
+{
+	return x >= 0 ? (int64_t)((uint64_t)x >> k) : ~(int64_t)((uint64_t)~x >> k);
+}
+
+/* floor(n / d) for d > 0 (C division truncates toward zero). */
+static int64_t floor_div(int64_t n, int64_t d)
+{
+	int64_t q = n / d;
+	if (n % d != 0 && n < 0)
+		q--;
+	return q;
+}
+
+/* n / d rounded half up: floor((2n + d) / 2d), d > 0. */
+static int64_t round_div(int64_t n, int64_t d)
+{
+	return floor_div(2 * n + d, 2 * d);
+}
+
+static int32_t sat32(int64_t v)
+{
+	return v > ML_Q_MAX ? ML_Q_MAX : v < ML_Q_MIN ? ML_Q_MIN : (int32_t)v;
+}
+
+/* round(v / 2^16) for a 64-bit product |v| ≤ 2^62. */
+static int64_t round16(int64_t v)
+{
+	return fshr(v + 32768, 16);
+}
+
+/*
+ * An exact sum as hi·2^32 + lo (ml_sum). Each added product p (|p| ≤ 2^62)
+ * contributes floor(p / 2^32) to hi and p mod 2^32 (0..2^32−1) to lo; with
+ * fewer than 2^32 terms neither part can overflow.
+ */
+static void sum_add(ml_sum *s, int64_t p)
+{
+	s->hi += fshr(p, 32);
+	s->lo += (uint32_t)(uint64_t)p;
+}
+
+static int64_t sqdiff(int32_t a, int32_t b)
+{
+	int64_t t = sat32((int64_t)a - b);
+	return t * t;
+}
+
+/* sat(round_half_up(sum / 2^k)) for 16 ≤ k ≤ 32. */
+static int32_t sum_round(ml_sum s, unsigned k)
+{
+	int64_t hi = s.hi + (int64_t)(s.lo >> 32);
+	uint64_t lo = s.lo & 0xffffffffu;
+	/* |sum| ≥ 2^63 is far beyond Q16.16 whatever k is. */
+	if (hi >= ((int64_t)1 << 31))
+		return ML_Q_MAX;
+	if (hi < -((int64_t)1 << 31))
+		return ML_Q_MIN;
+	return sat32(hi * ((int64_t)1 << (32 - k)) + (int64_t)((lo + ((uint64_t)1 << (k - 1))) >> k));
+}
+
+static int32_t dot_strided(const int32_t *a, size_t as, const int32_t *b, size_t bs, uint32_t n)
+{
+	ml_sum s = { 0, 0 };
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		sum_add(&s, (int64_t)a[i * as] * b[i * bs]);
+	return sum_round(s, 16);
+}
+
+int32_t ml_dot(const int32_t *a, const int32_t *b, uint32_t n)
+{
+	ml_sum s = { 0, 0 };
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		sum_add(&s, (int64_t)a[i] * b[i]);
+	return sum_round(s, 16);
+}
+
+void ml_matvec(const int32_t *w, const int32_t *x, const int32_t *bias, int32_t *out, uint32_t rows, uint32_t cols)
+{
+	uint32_t r;
+	for (r = 0; r < rows; r++) {
+		int64_t v = ml_dot(w + (size_t)r * cols, x, cols);
+		if (bias)
+			v += bias[r];
+		out[r] = sat32(v);
+	}
+}
+
+void ml_matTvec(const int32_t *w, const int32_t *d, int32_t *out, uint32_t rows, uint32_t cols)
+{
+	uint32_t c;
+	for (c = 0; c < cols; c++)
+		out[c] = dot_strided(w + c, cols, d, 1, rows);
+}
+
+static int32_t axpy1(int32_t y, int32_t x, int32_t alpha)
+{
+	return sat32(y + round16((int64_t)alpha * x));
+}
+
+void ml_axpy(int32_t *y, const int32_t *x, uint32_t n, int32_t alpha)
+{
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		y[i] = axpy1(y[i], x[i], alpha);
+}
+
+/* One wide weight += a·x·2^-(16+s); half = 2^(s−1), or 0 when s = 0. */
+static void axpyWide1(int32_t *w, uint16_t *f, int32_t x, int32_t a, int32_t s, int64_t half)
+{
+	int64_t p = (int64_t)a * x; /* units of 2^-(32+s) */
+	int64_t low = *f + fshr(p + half, (unsigned)s); /* units of 2^-32 */
+	int64_t v = *w + fshr(low, 16);
+	if (v > ML_Q_MAX) {
+		*f = 65535;
+		*w = ML_Q_MAX;
+	}
+	else if (v < ML_Q_MIN) {
+		*f = 0;
+		*w = ML_Q_MIN;
+	}
+	else {
+		*f = (uint16_t)(low & 0xffff);
+		*w = (int32_t)v;
+	}
+}
+
+void ml_axpyWide(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t a, int32_t s)
+{
+	int64_t half = s > 0 ? (int64_t)1 << (s - 1) : 0;
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		axpyWide1(w + i, f + i, x[i], a, s, half);
+}
+
+void ml_step(int32_t lr, int32_t g, int32_t out[2])
+{
+	int64_t e = (int64_t)lr * g; /* units of 2^-32 */
+	unsigned k;
+	if (e >= TWO47 || e <= -TWO47) {
+		out[0] = e > 0 ? ML_Q_MAX : ML_Q_MIN;
+		out[1] = 0;
+		return;
+	}
+	for (k = 0; k <= 16; k++) {
+		int64_t a = k == 0 ? e : fshr(e + ((int64_t)1 << (k - 1)), k);
+		if (a <= ML_Q_MAX && a >= ML_Q_MIN) {
+			out[0] = (int32_t)a;
+			out[1] = (int32_t)(16 - k);
+			return;
+		}
+	}
+	out[0] = e > 0 ? ML_Q_MAX : ML_Q_MIN;
+	out[1] = 0;
+}
+
+void ml_gerWide(int32_t *w, uint16_t *f, uint32_t rows, uint32_t cols, const int32_t *d, const int32_t *x, int32_t lr)
+{
+	uint32_t r;
+	int32_t st[2];
+	for (r = 0; r < rows; r++) {
+		ml_step(lr, d[r], st);
+		if (st[0] != 0)
+			ml_axpyWide(w + (size_t)r * cols, f + (size_t)r * cols, x, cols, st[0], st[1]);
+	}
+}
+
+static int32_t scale1(int32_t y, int32_t alpha)
+{
+	return sat32(round16((int64_t)alpha * y));
+}
+
+void ml_scale(int32_t *y, uint32_t n, int32_t alpha)
+{
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		y[i] = scale1(y[i], alpha);
+}
+
+int32_t ml_sqdist(const int32_t *a, const int32_t *b, uint32_t n, int32_t shift)
+{
+	ml_sum s = { 0, 0 };
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		sum_add(&s, sqdiff(a[i], b[i]));
+	return sum_round(s, 16 + (unsigned)shift);
+}
+
+void ml_sqdistMany(const int32_t *data, uint32_t rows, uint32_t cols, const int32_t *x, int32_t shift, int32_t *out)
+{
+	uint32_t r;
+	for (r = 0; r < rows; r++)
+		out[r] = ml_sqdist(data + (size_t)r * cols, x, cols, shift);
+}
+
+static void welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t x, int64_t count)
+{
+	int64_t c = count > ML_WELFORD_COUNT_CAP ? ML_WELFORD_COUNT_CAP : count;
+	int64_t c2 = 2 * c;
+	int64_t xx = (int64_t)x * 65536; /* units of 2^-32 */
+	int64_t m = (int64_t)*mean * 65536 + *meanF;
+	int64_t d1 = xx - m;
+	int64_t m2 = m + round_div(d1, c);
+	int64_t d2, a, b, ah, al, bh, bl, t, hi, lo, k, qa, qb, vi, vf;
+	if (m2 > TWO47 - 1)
+		m2 = TWO47 - 1;
+	else if (m2 < -TWO47)
+		m2 = -TWO47;
+	d2 = xx - m2;
+	/* P = a·b (units of 2^-32) = ah·bh·2^32 + t, with a, b the deviations in Q16.16. */
+	a = sat32(round16(d1));
+	b = sat32(round16(d2));
+	ah = fshr(a, 16);
+	al = a & 0xffff;
+	bh = fshr(b, 16);
+	bl = b & 0xffff;
+	t = (ah * bl + al * bh) * 65536 + al * bl;
+	/* V' = V + round((P − V) / c), V = varI·2^32 + varF: |P − V| reaches 2^63,
+	   so 2(P − V) + c is held as hi·2^32 + lo (0 ≤ lo < 2^32) and divided by 2c
+	   in two exact steps, as in the TypeScript. */
+	hi = 2 * (ah * bh - *varI);
+	lo = 2 * (t - (int64_t)*varF) + c;
+	k = fshr(lo, 32);
+	hi += k;
+	lo -= k * ((int64_t)1 << 32);
+	qa = floor_div(hi, c2);
+	qb = floor_div((hi - qa * c2) * ((int64_t)1 << 32) + lo, c2);
+	vi = *varI + qa;
+	vf = (int64_t)*varF + qb;
+	k = fshr(vf, 32);
+	vi += k;
+	vf -= k * ((int64_t)1 << 32);
+	if (vi < 0) {
+		vi = 0;
+		vf = 0;
+	}
+	else if (vi > ML_Q_MAX) {
+		vi = ML_Q_MAX;
+		vf = 0xffffffff;
+	}
+	*mean = (int32_t)fshr(m2, 16);
+	*meanF = (uint16_t)(m2 & 0xffff);
+	*varI = (int32_t)vi;
+	*varF = (uint32_t)vf;
+}
+
+void ml_welford(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, const int32_t *x, uint32_t n, int64_t count)
+{
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		welford1(mean + i, meanF + i, varI + i, varF + i, x[i], count);
+}
+
+uint32_t ml_argmin(const int32_t *a, uint32_t n)
+{
+	uint32_t best = 0, i;
+	int32_t v;
+	if (n == 0)
+		return 0;
+	v = a[0];
+	for (i = 1; i < n; i++) {
+		if (a[i] < v) {
+			v = a[i];
+			best = i;
+		}
+	}
+	return best;
+}
+
+uint32_t ml_argmax(const int32_t *a, uint32_t n)
+{
+	uint32_t best = 0, i;
+	int32_t v;
+	if (n == 0)
+		return 0;
+	v = a[0];
+	for (i = 1; i < n; i++) {
+		if (a[i] > v) {
+			v = a[i];
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* ---- element-level building blocks (see the header) ---- */
+
+void ml_sum_product(ml_sum *s, int32_t a, int32_t b)
+{
+	sum_add(s, (int64_t)a * b);
+}
+
+void ml_sum_sqdiff(ml_sum *s, int32_t a, int32_t b)
+{
+	sum_add(s, sqdiff(a, b));
+}
+
+int32_t ml_sum_round(const ml_sum *s, int32_t shift)
+{
+	return sum_round(*s, 16 + (unsigned)shift);
+}
+
+int32_t ml_sat(int64_t v)
+{
+	return sat32(v);
+}
+
+int32_t ml_axpy1(int32_t y, int32_t x, int32_t alpha)
+{
+	return axpy1(y, x, alpha);
+}
+
+int32_t ml_scale1(int32_t y, int32_t alpha)
+{
+	return scale1(y, alpha);
+}
+
+void ml_axpyWide1(int32_t *w, uint16_t *f, int32_t x, int32_t a, int32_t s)
+{
+	axpyWide1(w, f, x, a, s, s > 0 ? (int64_t)1 << (s - 1) : 0);
+}
+
+void ml_welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t x, int64_t count)
+{
+	welford1(mean, meanF, varI, varF, x, count);
+}

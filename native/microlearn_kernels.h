@@ -1,0 +1,152 @@
+/*
+ * microlearn_kernels.h — the microlearn kernels in C99.
+ *
+ * These are bit-exact twins of the TypeScript reference kernels in
+ * src/kernels.ts (the numeric contract is written up in docs/fixed-point.md).
+ * For every input they return and store exactly the bits the TypeScript code
+ * does, so a model trained with either gives the same bytes.
+ *
+ * Values are Q16.16 fixed point held in int32_t (v means v / 65536). Wide
+ * weights and the Welford mean carry 16 extra fraction bits in a parallel
+ * uint16_t array (the value is w + f / 65536 in units of 2^-16); the Welford
+ * variance is Q32.32, an int32_t integer part and a uint32_t fraction.
+ *
+ * Rules shared by every kernel:
+ *  - Sums of products are exact: each 64-bit product is split into its high
+ *    and low 32-bit halves and the halves are summed separately, so no sum
+ *    overflows for any length below 2^32.
+ *  - "round" means round half up, floor(x + 1/2), and every division or shift
+ *    of a negative number rounds toward minus infinity (floor), never toward 0.
+ *  - Results that do not fit in int32 saturate to ML_Q_MAX / ML_Q_MIN.
+ *  - Loops run in increasing index order and read each element right before
+ *    it is used, as the TypeScript code does, so that overlapping arrays
+ *    (say y and x of axpy in the same buffer) give the same result on both.
+ *    Arrays of different element types must not overlap.
+ *
+ * Pointers point at the first element used (the TypeScript offsets are
+ * applied by the caller); lengths are element counts. No function allocates,
+ * uses floating point, or depends on anything beyond <stdint.h>/<stddef.h>.
+ * The caller guarantees that every pointer covers the elements it names
+ * (the XS and Espruino bindings check this before calling).
+ */
+#ifndef MICROLEARN_KERNELS_H
+#define MICROLEARN_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest and smallest Q16.16 values. */
+#define ML_Q_MAX INT32_MAX
+#define ML_Q_MIN INT32_MIN
+
+/** Welford sample counts above this act as this (the statistics then become an exponential moving average). */
+#define ML_WELFORD_COUNT_CAP ((int64_t)1 << 19)
+
+/** Σ a[i]·b[i] for i < n: the exact sum, rounded half up to Q16.16, saturated. */
+int32_t ml_dot(const int32_t *a, const int32_t *b, uint32_t n);
+
+/**
+ * out[r] = sat(ml_dot(w + r·cols, x, cols) + bias[r]) for r < rows, where the
+ * dot product is saturated before the bias is added; bias may be NULL (0).
+ */
+void ml_matvec(const int32_t *w, const int32_t *x, const int32_t *bias, int32_t *out, uint32_t rows, uint32_t cols);
+
+/** out[c] = Σ_r w[r·cols + c]·d[r] (exact, rounded half up, saturated) for c < cols. */
+void ml_matTvec(const int32_t *w, const int32_t *d, int32_t *out, uint32_t rows, uint32_t cols);
+
+/** y[i] = sat(y[i] + round(alpha·x[i] / 2^16)) for i < n. */
+void ml_axpy(int32_t *y, const int32_t *x, uint32_t n, int32_t alpha);
+
+/**
+ * Wide-weight update, 0 ≤ s ≤ 16: the weight (w[i], f[i]) = w[i] + f[i]/2^16
+ * gains a·x[i]·2^-(16+s) rounded half up to 2^-32 (Q16.32). When the integer
+ * part leaves int32 the weight saturates: (ML_Q_MAX, 65535) or (ML_Q_MIN, 0).
+ */
+void ml_axpyWide(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t a, int32_t s);
+
+/**
+ * The SGD step lr·g (both Q16.16) as a mantissa and shift for ml_axpyWide:
+ * out[0] = round(lr·g / 2^(16−s)) and out[1] = s, with the largest s ≤ 16 for
+ * which out[0] fits in int32. |lr·g| ≥ 2^47 (units of 2^-32) gives (ML_Q_MAX, 0)
+ * or (ML_Q_MIN, 0) by sign, and so do the positive products just below 2^47
+ * that round up to 2^31 even at s = 0.
+ */
+void ml_step(int32_t lr, int32_t g, int32_t out[2]);
+
+/**
+ * Rank-1 wide update of a rows×cols matrix: for each row r in order,
+ * (a, s) = ml_step(lr, d[r]) and, when a ≠ 0,
+ * ml_axpyWide(w + r·cols, f + r·cols, x, cols, a, s).
+ */
+void ml_gerWide(int32_t *w, uint16_t *f, uint32_t rows, uint32_t cols, const int32_t *d, const int32_t *x, int32_t lr);
+
+/** y[i] = sat(round(alpha·y[i] / 2^16)) for i < n. */
+void ml_scale(int32_t *y, uint32_t n, int32_t alpha);
+
+/**
+ * Σ t_i² / 2^shift with t_i = sat(a[i] − b[i]), 0 ≤ shift ≤ 16: the exact sum,
+ * rounded half up to Q16.16, saturated.
+ */
+int32_t ml_sqdist(const int32_t *a, const int32_t *b, uint32_t n, int32_t shift);
+
+/** out[r] = ml_sqdist(data + r·cols, x, cols, shift) for r < rows. */
+void ml_sqdistMany(const int32_t *data, uint32_t rows, uint32_t cols, const int32_t *x, int32_t shift, int32_t *out);
+
+/**
+ * One Welford step on n features: the running mean (Q16.32: mean[i] +
+ * meanF[i]/2^16 in Q16.16 units) and population variance (Q32.32: varI[i] +
+ * varF[i]/2^32) are updated with x[i]; count ≥ 1 is the number of samples
+ * including this one, and counts above ML_WELFORD_COUNT_CAP act as the cap.
+ * With c = min(count, cap), in units of 2^-32:
+ *   d1 = x·2^16 − M;  M' = clamp(M + round(d1 / c), −2^47, 2^47 − 1)
+ *   d2 = x·2^16 − M';  P = sat(round(d1/2^16)) · sat(round(d2/2^16))
+ *   V' = clamp(V + round((P − V) / c), 0, 2^63 − 1)
+ * (the clamps store (0, 0) and (ML_Q_MAX, 0xffffffff)).
+ */
+void ml_welford(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, const int32_t *x, uint32_t n, int64_t count);
+
+/** Index of the first smallest a[i], i < n; 0 when n is 0. */
+uint32_t ml_argmin(const int32_t *a, uint32_t n);
+
+/** Index of the first largest a[i], i < n; 0 when n is 0. */
+uint32_t ml_argmax(const int32_t *a, uint32_t n);
+
+/*
+ * Element-level building blocks. Every kernel above is a loop over these, so
+ * a binding that cannot hand the kernels a plain pointer (Espruino typed
+ * arrays whose storage is not one flat block) can loop over them itself, in
+ * the kernel's order, and get the same bits.
+ */
+
+/** An exact sum of products: hi·2^32 + lo. Start from { 0, 0 }. */
+typedef struct {
+	int64_t hi;
+	uint64_t lo;
+} ml_sum;
+
+/** sum += a·b (exact). */
+void ml_sum_product(ml_sum *s, int32_t a, int32_t b);
+/** sum += sat(a − b)² (exact). */
+void ml_sum_sqdiff(ml_sum *s, int32_t a, int32_t b);
+/** sat(round_half_up(sum / 2^(16+shift))), 0 ≤ shift ≤ 16: the result of ml_dot (shift 0) and ml_sqdist. */
+int32_t ml_sum_round(const ml_sum *s, int32_t shift);
+/** v saturated to int32. */
+int32_t ml_sat(int64_t v);
+/** One element of ml_axpy: sat(y + round(alpha·x / 2^16)). */
+int32_t ml_axpy1(int32_t y, int32_t x, int32_t alpha);
+/** One element of ml_scale: sat(round(alpha·y / 2^16)). */
+int32_t ml_scale1(int32_t y, int32_t alpha);
+/** One element of ml_axpyWide, in place on *w and *f. */
+void ml_axpyWide1(int32_t *w, uint16_t *f, int32_t x, int32_t a, int32_t s);
+/** One element of ml_welford, in place. */
+void ml_welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t x, int64_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MICROLEARN_KERNELS_H */

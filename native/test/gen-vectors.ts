@@ -1,0 +1,388 @@
+/**
+ * Writes the shared test vectors for the C kernels: seeded random inputs,
+ * run through the TypeScript reference kernels (src/kernels.ts), with every
+ * array before and after the call and the return value. native/test/
+ * test_kernels.c replays each case through the C kernels and requires the
+ * same bits.
+ *
+ *   node build/native/test/gen-vectors.js [out.bin] [seed]
+ *
+ * File layout (little-endian):
+ *   "MLKV" u32 version(1) u32 caseCount, then per case:
+ *   u8 kernel (index in KERNEL_NAMES; 12 = step), u8 nScalars, u8 nArrays,
+ *   nScalars × i64 (u32 low, i32 high),
+ *   nArrays × { u8 kind: 0 Int32Array | 1 Uint16Array | 2 null | 3 alias | 4 Uint32Array;
+ *               kind 0/1/4: u32 length, before[length], after[length];
+ *               kind 3: u8 index of the earlier array it is },
+ *   i64 return value (0 for void kernels).
+ * Scalars and arrays are in the TypeScript argument order of each kernel.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import seedrandom from 'seedrandom';
+import { KERNEL_NAMES, kernelsTS, step } from '../../src/kernels.js';
+
+const Q_MAX = 2147483647;
+const Q_MIN = -2147483648;
+const EDGES = [Q_MIN, Q_MIN + 1, -65537, -65536, -32768, -1, 0, 1, 32767, 32768, 65535, 65536, Q_MAX - 1, Q_MAX];
+
+type Arr = Int32Array | Uint16Array | Uint32Array | null;
+
+class Writer {
+  private chunks: Buffer[] = [];
+  count = 0;
+  u8(v: number): void {
+    const b = Buffer.alloc(1);
+    b.writeUInt8(v);
+    this.chunks.push(b);
+  }
+  u32(v: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v);
+    this.chunks.push(b);
+  }
+  i64(v: number): void {
+    if (Math.floor(v) !== v || Math.abs(v) > 9007199254740991) throw new Error('not a safe integer: ' + v);
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(BigInt(v));
+    this.chunks.push(b);
+  }
+  array(a: Int32Array | Uint16Array | Uint32Array): void {
+    const b = Buffer.from(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+    this.chunks.push(b);
+  }
+  bytes(): Buffer {
+    const head = Buffer.alloc(12);
+    head.write('MLKV', 0, 'latin1');
+    head.writeUInt32LE(1, 4);
+    head.writeUInt32LE(this.count, 8);
+    return Buffer.concat([head as Buffer].concat(this.chunks));
+  }
+}
+
+/**
+ * Runs `call` on copies of `arrays` and records one case. An array that is
+ * the same object as an earlier one is recorded as an alias of it.
+ */
+function record(w: Writer, kernel: number, scalars: number[], arrays: Arr[], call: (a: Arr[]) => number | void): void {
+  const copies: Arr[] = [];
+  const alias: number[] = [];
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i];
+    const j = a === null ? -1 : arrays.indexOf(a);
+    alias.push(j >= 0 && j < i ? j : -1);
+    copies.push(a === null ? null : j >= 0 && j < i ? copies[j] : a.slice());
+  }
+  const r = call(copies);
+  w.count++;
+  w.u8(kernel);
+  w.u8(scalars.length);
+  w.u8(arrays.length);
+  for (const s of scalars) w.i64(s);
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i];
+    if (a === null) w.u8(2);
+    else if (alias[i] >= 0) {
+      w.u8(3);
+      w.u8(alias[i]);
+    } else {
+      w.u8(a instanceof Int32Array ? 0 : a instanceof Uint16Array ? 1 : 4);
+      w.u32(a.length);
+      w.array(a);
+      w.array(copies[i] as Int32Array | Uint16Array | Uint32Array);
+    }
+  }
+  w.i64(typeof r === 'number' ? r : 0);
+}
+
+/** Seeded generators of int32 values in a few regimes: typical Q16.16 sizes, large, full range and edges. */
+class Gen {
+  private rng: () => number;
+  constructor(seed: string) {
+    this.rng = seedrandom(seed);
+  }
+  int(n: number): number {
+    return Math.floor(this.rng() * n);
+  }
+  range(lo: number, hi: number): number {
+    return lo + this.int(hi - lo + 1);
+  }
+  /** One int32 in regime r (0 small, 1 medium, 2 full range, 3 edges, 4 any of these). */
+  value(r: number): number {
+    if (r === 4) r = this.int(4);
+    if (r === 0) return this.range(-262144, 262144);
+    if (r === 1) return this.range(-16777216, 16777216);
+    if (r === 2) return this.range(Q_MIN, Q_MAX);
+    return EDGES[this.int(EDGES.length)];
+  }
+  regime(): number {
+    return this.int(5);
+  }
+  i32(len: number, r: number): Int32Array {
+    const a = new Int32Array(len);
+    for (let i = 0; i < len; i++) a[i] = this.value(r);
+    return a;
+  }
+  u16(len: number): Uint16Array {
+    const a = new Uint16Array(len);
+    const edge = this.int(4) === 0;
+    for (let i = 0; i < len; i++) a[i] = edge ? (this.int(2) ? 65535 : 0) : this.int(65536);
+    return a;
+  }
+  u32(len: number): Uint32Array {
+    const a = new Uint32Array(len);
+    const edge = this.int(4) === 0;
+    for (let i = 0; i < len; i++) a[i] = edge ? (this.int(2) ? 4294967295 : 0) : this.int(4294967296);
+    return a;
+  }
+  /** A length: mostly short, sometimes up to 300. */
+  len(): number {
+    return this.int(8) === 0 ? this.int(301) : this.int(33);
+  }
+  off(): number {
+    return this.int(3) === 0 ? this.int(6) : 0;
+  }
+  extra(): number {
+    return this.int(3);
+  }
+  shift(): number {
+    return this.int(3) === 0 ? EDGES_SHIFT[this.int(EDGES_SHIFT.length)] : this.int(17);
+  }
+  count(): number {
+    const k = this.int(6);
+    if (k === 0) return 1;
+    if (k === 1) return this.range(2, 20);
+    if (k === 2) return this.range(1, 100000);
+    if (k === 3) return this.range(1, 4294967295);
+    if (k === 4) return 524288 + this.range(-3, 3); // around the count cap (2^19)
+    return this.range(1, 9007199254740991);
+  }
+}
+const EDGES_SHIFT = [0, 1, 15, 16];
+
+const ID: { [name: string]: number } = {};
+KERNEL_NAMES.forEach(function (n, i) {
+  ID[n] = i;
+});
+const STEP_ID = 12;
+const K = kernelsTS;
+
+function randomCases(w: Writer, g: Gen, perKernel: number): void {
+  for (let c = 0; c < perKernel; c++) {
+    // dot
+    {
+      const n = g.len(), ao = g.off(), bo = g.off(), r = g.regime();
+      const a = g.i32(ao + n + g.extra(), r), b = g.i32(bo + n + g.extra(), g.int(3) ? r : g.regime());
+      record(w, ID.dot, [ao, bo, n], [a, b], (x) => K.dot(x[0] as Int32Array, ao, x[1] as Int32Array, bo, n));
+    }
+    // matvec (sometimes out is x, sometimes no bias)
+    {
+      const rows = g.int(9), cols = g.int(c % 10 === 0 ? 70 : 17), xo = g.off(), r = g.regime();
+      const wm = g.i32(rows * cols + g.extra(), r), x = g.i32(xo + cols + g.extra(), r);
+      const bias = g.int(4) === 0 ? null : g.i32(rows + g.extra(), g.regime());
+      const aliasOut = g.int(8) === 0 && xo + cols >= rows;
+      const out = aliasOut ? x : g.i32(rows + g.extra(), 4);
+      record(w, ID.matvec, [xo, rows, cols], [wm, x, bias, out], (a) =>
+        K.matvec(a[0] as Int32Array, a[1] as Int32Array, xo, a[2] as Int32Array | null, a[3] as Int32Array, rows, cols),
+      );
+    }
+    // matTvec
+    {
+      const rows = g.int(17), cols = g.int(9), r = g.regime();
+      const wm = g.i32(rows * cols + g.extra(), r), d = g.i32(rows + g.extra(), r), out = g.i32(cols + g.extra(), 4);
+      record(w, ID.matTvec, [rows, cols], [wm, d, out], (a) => K.matTvec(a[0] as Int32Array, a[1] as Int32Array, a[2] as Int32Array, rows, cols));
+    }
+    // axpy (sometimes y and x are one array)
+    {
+      const n = g.len(), yo = g.off(), xo = g.off(), alpha = g.value(4), r = g.regime();
+      const same = g.int(6) === 0;
+      const y = g.i32(Math.max(yo, xo) + n + g.extra(), r), x = same ? y : g.i32(xo + n + g.extra(), r);
+      record(w, ID.axpy, [yo, xo, n, alpha], [y, x], (a) => K.axpy(a[0] as Int32Array, yo, a[1] as Int32Array, xo, n, alpha));
+    }
+    // axpyWide (sometimes x is w, as in the L2 shrink step)
+    {
+      const n = g.len(), wo = g.off(), xo = g.off(), av = g.value(4), s = g.shift(), r = g.regime();
+      const same = g.int(5) === 0;
+      const len = Math.max(wo, xo) + n + g.extra();
+      const wv = g.i32(len, r), f = g.u16(len), x = same ? wv : g.i32(xo + n + g.extra(), r);
+      record(w, ID.axpyWide, [wo, xo, n, av, s], [wv, f, x], (a) =>
+        K.axpyWide(a[0] as Int32Array, a[1] as Uint16Array, wo, a[2] as Int32Array, xo, n, av, s),
+      );
+    }
+    // gerWide
+    {
+      const rows = g.int(9), cols = g.int(17), xo = g.off(), r = g.regime();
+      const lr = g.int(2) ? g.range(0, 65536) : g.value(4);
+      const len = rows * cols + g.extra();
+      const wm = g.i32(len, r), f = g.u16(len), d = g.i32(rows + g.extra(), g.regime()), x = g.i32(xo + cols + g.extra(), r);
+      record(w, ID.gerWide, [rows, cols, xo, lr], [wm, f, d, x], (a) =>
+        K.gerWide(a[0] as Int32Array, a[1] as Uint16Array, rows, cols, a[2] as Int32Array, a[3] as Int32Array, xo, lr),
+      );
+    }
+    // scale
+    {
+      const n = g.len(), yo = g.off(), alpha = g.value(4);
+      const y = g.i32(yo + n + g.extra(), g.regime());
+      record(w, ID.scale, [yo, n, alpha], [y], (a) => K.scale(a[0] as Int32Array, yo, n, alpha));
+    }
+    // sqdist
+    {
+      const n = g.len(), ao = g.off(), bo = g.off(), shift = g.shift(), r = g.regime();
+      const a = g.i32(ao + n + g.extra(), r), b = g.i32(bo + n + g.extra(), g.int(3) ? r : g.regime());
+      record(w, ID.sqdist, [ao, bo, n, shift], [a, b], (x) => K.sqdist(x[0] as Int32Array, ao, x[1] as Int32Array, bo, n, shift));
+    }
+    // sqdistMany
+    {
+      const rows = g.int(12), cols = g.int(c % 10 === 0 ? 70 : 17), xo = g.off(), shift = g.shift(), r = g.regime();
+      const data = g.i32(rows * cols + g.extra(), r), x = g.i32(xo + cols + g.extra(), r), out = g.i32(rows + g.extra(), 4);
+      record(w, ID.sqdistMany, [rows, cols, xo, shift], [data, x, out], (a) =>
+        K.sqdistMany(a[0] as Int32Array, rows, cols, a[1] as Int32Array, xo, shift, a[2] as Int32Array),
+      );
+    }
+    // welford
+    {
+      const n = g.len(), o = g.off(), xo = g.off(), count = g.count(), r = g.regime();
+      const len = o + n + g.extra();
+      const mean = g.i32(len, r), meanF = g.u16(len), varI = g.i32(len, g.int(2) ? 0 : g.regime()), varF = g.u32(len);
+      if (g.int(2)) for (let i = 0; i < len; i++) varI[i] = Math.abs(varI[i]) | 0; // variances are normally ≥ 0
+      const x = g.i32(xo + n + g.extra(), r);
+      record(w, ID.welford, [o, xo, n, count], [mean, meanF, varI, varF, x], (a) =>
+        K.welford(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Int32Array, a[3] as Uint32Array, o, a[4] as Int32Array, xo, n, count),
+      );
+    }
+    // argmin, argmax (small regimes make ties likely)
+    for (const name of ['argmin', 'argmax']) {
+      const n = 1 + g.len(), ao = g.off(), r = g.int(2) ? 3 : g.regime();
+      const a = g.i32(ao + n + g.extra(), r);
+      if (r !== 3 && g.int(2)) for (let i = 0; i < a.length; i++) a[i] = a[i] & 7;
+      const fn = name === 'argmin' ? K.argmin : K.argmax;
+      record(w, ID[name], [ao, n], [a], (x) => fn(x[0] as Int32Array, ao, n));
+    }
+    // step
+    {
+      const lr = g.int(2) ? g.range(0, 65536) : g.value(4), gv = g.value(4);
+      record(w, STEP_ID, [lr, gv], [new Int32Array(2)], (a) => step(lr, gv, a[0] as Int32Array));
+    }
+  }
+}
+
+/** Long sums whose partial sums leave int64, exact cancellation, every saturation edge. */
+function edgeCases(w: Writer, g: Gen): void {
+  const n = 65535;
+  const big = new Int32Array(n).fill(Q_MIN);
+  // Σ of 65535 products of 2^62: far beyond int64, saturates.
+  record(w, ID.dot, [0, 0, n], [big, big.slice()], (x) => K.dot(x[0] as Int32Array, 0, x[1] as Int32Array, 0, n));
+  // +2^62 forty thousand times, then (−2^62 + 2^31) forty thousand times: the
+  // partial sums pass 2^77 but the total, 40000·2^31, fits after rounding.
+  {
+    const a = new Int32Array(80000).fill(Q_MIN);
+    const b = new Int32Array(80000);
+    for (let i = 0; i < 80000; i++) b[i] = i < 40000 ? Q_MIN : Q_MAX;
+    record(w, ID.dot, [0, 0, 80000], [a, b], (x) => K.dot(x[0] as Int32Array, 0, x[1] as Int32Array, 0, 80000));
+    const c = new Int32Array(80000);
+    for (let i = 0; i < 80000; i++) c[i] = i % 2 ? Q_MAX : Q_MIN;
+    record(w, ID.dot, [0, 0, 80000], [a, c], (x) => K.dot(x[0] as Int32Array, 0, x[1] as Int32Array, 0, 80000));
+  }
+  // Sums that land right at the saturation boundary and at rounding ties.
+  for (const target of [Q_MAX, Q_MAX + 1, Q_MIN, Q_MIN - 1]) {
+    for (const frac of [-32769, -32768, -32767, 32767, 32768, 32769]) {
+      // target·2^16 + frac = Σ a·b with a few terms
+      const s = target * 65536 + frac;
+      const a = new Int32Array([65536, 65536, 1]);
+      const hi = Math.trunc(s / 65536 / 2);
+      const rest = s - 2 * hi * 65536;
+      const b = new Int32Array([hi, hi, rest]);
+      if ((b[2] | 0) !== rest || b[0] !== hi) continue;
+      record(w, ID.dot, [0, 0, 3], [a, b], (x) => K.dot(x[0] as Int32Array, 0, x[1] as Int32Array, 0, 3));
+    }
+  }
+  // sqdist: full-range differences (saturated at ±2^31), long, every shift.
+  for (let shift = 0; shift <= 16; shift++) {
+    if (shift === 0 || shift === 16) {
+      const a = new Int32Array(n).fill(Q_MAX), b = new Int32Array(n).fill(Q_MIN);
+      record(w, ID.sqdist, [0, 0, n, shift], [a, b], (x) => K.sqdist(x[0] as Int32Array, 0, x[1] as Int32Array, 0, n, shift));
+    }
+    const c = g.i32(3000, 2), d = g.i32(3000, 2);
+    record(w, ID.sqdist, [0, 0, 3000, shift], [c, d], (x) => K.sqdist(x[0] as Int32Array, 0, x[1] as Int32Array, 0, 3000, shift));
+    const e = g.i32(40, 0), f2 = g.i32(40, 0);
+    record(w, ID.sqdist, [0, 0, 40, shift], [e, f2], (x) => K.sqdist(x[0] as Int32Array, 0, x[1] as Int32Array, 0, 40, shift));
+  }
+  // matTvec down a long column of huge values.
+  {
+    const rows = 70000, cols = 2;
+    const wm = new Int32Array(rows * cols);
+    const d = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      wm[2 * i] = Q_MIN;
+      wm[2 * i + 1] = i < rows / 2 ? Q_MIN : Q_MAX;
+      d[i] = Q_MIN;
+    }
+    record(w, ID.matTvec, [rows, cols], [wm, d, new Int32Array(cols)], (a) => K.matTvec(a[0] as Int32Array, a[1] as Int32Array, a[2] as Int32Array, rows, cols));
+  }
+  // step: every power of two and its neighbours around the shift boundaries.
+  for (let k = 0; k <= 48; k++) {
+    const e = Math.pow(2, k);
+    for (const lr of [1, 65536, 2, 3, 32768, 65535, Q_MAX]) {
+      for (const dv of [-1, 0, 1]) {
+        const gv = Math.round((e + dv) / lr);
+        for (const gg of [gv, -gv, gv + 1, -gv - 1]) {
+          if (gg > Q_MAX || gg < Q_MIN) continue;
+          record(w, STEP_ID, [lr, gg], [new Int32Array(2)], (a) => step(lr, gg, a[0] as Int32Array));
+        }
+      }
+    }
+  }
+  for (const lr of EDGES)
+    for (const gv of EDGES) record(w, STEP_ID, [lr, gv], [new Int32Array(2)], (a) => step(lr, gv, a[0] as Int32Array));
+  // axpyWide / axpy / scale with every edge mantissa and shift on edge values.
+  const ev = new Int32Array(EDGES);
+  for (const av of EDGES) {
+    for (let s = 0; s <= 16; s++) {
+      const wv = new Int32Array(EDGES.length).fill(0);
+      for (let i = 0; i < wv.length; i++) wv[i] = EDGES[(i * 5 + s) % EDGES.length];
+      const f = g.u16(EDGES.length);
+      record(w, ID.axpyWide, [0, 0, EDGES.length, av, s], [wv, f, ev], (a) =>
+        K.axpyWide(a[0] as Int32Array, a[1] as Uint16Array, 0, a[2] as Int32Array, 0, EDGES.length, av, s),
+      );
+    }
+    const y = new Int32Array(EDGES.length);
+    for (let i = 0; i < y.length; i++) y[i] = EDGES[(i * 3 + 1) % EDGES.length];
+    record(w, ID.axpy, [0, 0, EDGES.length, av], [y, ev], (a) => K.axpy(a[0] as Int32Array, 0, a[1] as Int32Array, 0, EDGES.length, av));
+    record(w, ID.scale, [0, EDGES.length, av], [ev.slice()], (a) => K.scale(a[0] as Int32Array, 0, EDGES.length, av));
+  }
+  // welford at the clamps: extreme means, variances and inputs, count 1 and 2^51.
+  for (const count of [1, 2, 3, 524287, 524288, 524289, 4294967295, 9007199254740991]) {
+    const len = EDGES.length * EDGES.length;
+    const mean = new Int32Array(len), x = new Int32Array(len), varI = new Int32Array(len);
+    for (let i = 0; i < len; i++) {
+      mean[i] = EDGES[i % EDGES.length];
+      x[i] = EDGES[Math.floor(i / EDGES.length)];
+      varI[i] = EDGES[(i * 7) % EDGES.length];
+    }
+    record(w, ID.welford, [0, 0, len, count], [mean, g.u16(len), varI, g.u32(len), x], (a) =>
+      K.welford(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Int32Array, a[3] as Uint32Array, 0, a[4] as Int32Array, 0, len, count),
+    );
+  }
+  // n = 0 everywhere it is allowed.
+  const e0 = new Int32Array(0);
+  record(w, ID.dot, [0, 0, 0], [e0, e0], (x) => K.dot(x[0] as Int32Array, 0, x[1] as Int32Array, 0, 0));
+  record(w, ID.sqdist, [0, 0, 0, 3], [e0, e0], (x) => K.sqdist(x[0] as Int32Array, 0, x[1] as Int32Array, 0, 0, 3));
+}
+
+/** Generates the vectors; returns the number of cases. */
+export function writeVectors(file: string, seed: string, perKernel: number): number {
+  const w = new Writer();
+  const g = new Gen(seed);
+  edgeCases(w, g);
+  randomCases(w, g, perKernel);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, w.bytes());
+  return w.count;
+}
+
+if (process.argv[1] && /gen-vectors\.js$/.test(process.argv[1])) {
+  const file = process.argv[2] || 'build/native/vectors.bin';
+  const seed = process.argv[3] || 'microlearn-native';
+  const n = writeVectors(file, seed, 3000);
+  console.log('wrote ' + n + ' cases to ' + file);
+}

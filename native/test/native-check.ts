@@ -1,0 +1,327 @@
+/**
+ * Engine-side check of a native kernel binding (XS host functions or the
+ * Espruino `Microlearn` object) against the TypeScript reference, through
+ * the real glue: random inputs in every value regime, array views at byte
+ * offsets, arrays that overlap, and the argument checks (wrong types,
+ * out-of-bounds ranges, bad numbers must throw, never read or write memory
+ * they do not own). Bundled into one script (build/bundles/native-check.js)
+ * and run by test/native.test.ts; prints one `native-check ...` summary line.
+ *
+ * Written in the Espruino-portable subset, like the library.
+ */
+import { KERNEL_NAMES, kernelsTS } from '../../src/kernels.js';
+import { Random } from '../../src/random.js';
+
+type Fn = (...args: unknown[]) => unknown;
+type Impl = { [name: string]: Fn };
+
+const Q_MAX = 2147483647;
+const Q_MIN = -2147483648;
+const EDGES = [Q_MIN, Q_MIN + 1, -65536, -32768, -1, 0, 1, 32768, 65536, Q_MAX - 1, Q_MAX];
+
+function value(r: Random, regime: number): number {
+  if (regime === 4) regime = r.nextInt(4);
+  if (regime === 0) return r.nextInt(524289) - 262144;
+  if (regime === 1) return r.nextInt(33554433) - 16777216;
+  if (regime === 2) return r.nextU32() | 0;
+  return EDGES[r.nextInt(EDGES.length)];
+}
+
+/** An Int32Array of `len` elements; sometimes a view at a byte offset into a bigger buffer. */
+function i32(r: Random, len: number, regime: number): Int32Array {
+  const pad = r.nextInt(3) === 0 ? 1 + r.nextInt(3) : 0;
+  const a = new Int32Array(new ArrayBuffer((len + pad + 1) * 4), pad * 4, len);
+  for (let i = 0; i < len; i++) a[i] = value(r, regime);
+  return a;
+}
+
+function u32(r: Random, len: number): Uint32Array {
+  const pad = r.nextInt(3) === 0 ? 1 + r.nextInt(3) : 0;
+  const a = new Uint32Array(new ArrayBuffer((len + pad + 1) * 4), pad * 4, len);
+  for (let i = 0; i < len; i++) a[i] = r.nextU32();
+  return a;
+}
+
+function u16(r: Random, len: number): Uint16Array {
+  const pad = r.nextInt(3) === 0 ? 1 + r.nextInt(3) : 0;
+  const a = new Uint16Array(new ArrayBuffer((len + pad + 1) * 2), pad * 2, len);
+  for (let i = 0; i < len; i++) a[i] = r.nextU32() & 0xffff;
+  return a;
+}
+
+/**
+ * The same arrays, copied; alias[i] = j means argument i is argument j
+ * (tracked explicitly: Espruino's === can call two distinct typed arrays with
+ * equal contents identical).
+ */
+function cloneAll(args: unknown[], alias: number[]): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (alias[i] >= 0) out.push(out[alias[i]]);
+    else if (a instanceof Int32Array) out.push(new Int32Array(a));
+    else if (a instanceof Uint16Array) out.push(new Uint16Array(a));
+    else if (a instanceof Uint32Array) out.push(new Uint32Array(a));
+    else out.push(a);
+  }
+  return out;
+}
+
+function sameArrays(x: unknown[], y: unknown[]): string | null {
+  for (let i = 0; i < x.length; i++) {
+    const xi: unknown = x[i];
+    if (!(xi instanceof Int32Array || xi instanceof Uint16Array || xi instanceof Uint32Array)) continue;
+    const a = xi as Int32Array;
+    const b = y[i] as Int32Array;
+    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return 'argument ' + i + '[' + j + '] ' + b[j] + ' (TS ' + a[j] + ')';
+  }
+  return null;
+}
+
+/** Random arguments for kernel `name` in the TypeScript argument order; sets `alias` (see cloneAll). */
+function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
+  for (let i = 0; i < 10; i++) alias[i] = -1;
+  const reg = r.nextInt(5);
+  const n = r.nextInt(6) === 0 ? r.nextInt(200) : r.nextInt(20);
+  const o1 = r.nextInt(3);
+  const o2 = r.nextInt(3);
+  const rows = r.nextInt(7);
+  const cols = r.nextInt(12);
+  if (name === 'dot') return [i32(r, o1 + n, reg), o1, i32(r, o2 + n, reg), o2, n];
+  if (name === 'sqdist') return [i32(r, o1 + n, reg), o1, i32(r, o2 + n, reg), o2, n, r.nextInt(17)];
+  if (name === 'matvec') {
+    const x = i32(r, o1 + cols + rows, reg);
+    const same = r.nextInt(6) === 0;
+    if (same) alias[4] = 1;
+    const out = same ? x : i32(r, rows, 4);
+    return [i32(r, rows * cols, reg), x, o1, r.nextInt(3) === 0 ? null : i32(r, rows, 4), out, rows, cols];
+  }
+  if (name === 'matTvec') return [i32(r, rows * cols, reg), i32(r, rows, reg), i32(r, cols, 4), rows, cols];
+  if (name === 'axpy') {
+    const y = i32(r, Math.max(o1, o2) + n, reg);
+    const same = r.nextInt(5) === 0;
+    if (same) alias[2] = 0;
+    return [y, o1, same ? y : i32(r, o2 + n, reg), o2, n, value(r, 4)];
+  }
+  if (name === 'axpyWide') {
+    const len = Math.max(o1, o2) + n;
+    const w = i32(r, len, reg);
+    const same = r.nextInt(4) === 0;
+    if (same) alias[3] = 0;
+    return [w, u16(r, len), o1, same ? w : i32(r, o2 + n, reg), o2, n, value(r, 4), r.nextInt(17)];
+  }
+  if (name === 'gerWide') {
+    const lr = r.nextInt(2) ? r.nextInt(65537) : value(r, 4);
+    return [i32(r, rows * cols, reg), u16(r, rows * cols), rows, cols, i32(r, rows, 4), i32(r, o1 + cols, reg), o1, lr];
+  }
+  if (name === 'scale') return [i32(r, o1 + n, reg), o1, n, value(r, 4)];
+  if (name === 'sqdistMany') return [i32(r, rows * cols, reg), rows, cols, i32(r, o1 + cols, reg), o1, r.nextInt(17), i32(r, rows, 4)];
+  if (name === 'welford') {
+    const len = o1 + n;
+    const count = r.nextInt(3) === 0 ? 1 + r.nextInt(5) : r.nextInt(2) ? 1 + r.nextInt(1000000) : 1 + r.nextU32();
+    return [i32(r, len, reg), u16(r, len), i32(r, len, r.nextInt(2) ? 0 : reg), u32(r, len), o1, i32(r, o2 + n, reg), o2, n, count];
+  }
+  // argmin, argmax: small values make ties likely
+  const a = i32(r, o1 + n + 1, r.nextInt(2) ? 3 : reg);
+  return [a, o1, n + 1];
+}
+
+/** Calls f and returns the error's name, or '' when nothing was thrown. */
+function thrown(f: () => void): string {
+  try {
+    f();
+  } catch (e) {
+    const name = e && (e as Error).name;
+    return typeof name === 'string' && name !== '' ? name : 'Error';
+  }
+  return '';
+}
+
+/**
+ * Runs `rounds` random calls of every kernel through `impl` and the
+ * TypeScript reference, then the argument checks. `errorNames` false accepts
+ * any error class (Espruino has fewer). Prints the summary; returns failures.
+ */
+export function runNativeCheck(impl: Impl | undefined, print: (s: string) => void, rounds: number, errorNames: boolean): number {
+  if (!impl) {
+    print('native-check FAIL no native kernels on this engine');
+    return 1;
+  }
+  const ts = kernelsTS as unknown as Impl;
+  const r = new Random(20240607);
+  let failures = 0;
+  let calls = 0;
+  function fail(msg: string): void {
+    if (failures < 20) print('native-check FAIL ' + msg);
+    failures++;
+  }
+  for (let k = 0; k < KERNEL_NAMES.length; k++) if (typeof impl[KERNEL_NAMES[k]] !== 'function') fail('missing ' + KERNEL_NAMES[k]);
+  if (failures) return failures;
+
+  for (let t = 0; t < rounds; t++) {
+    for (let k = 0; k < KERNEL_NAMES.length; k++) {
+      const name = KERNEL_NAMES[k];
+      const alias: number[] = [];
+      const args = makeArgs(r, name, alias);
+      const a1 = cloneAll(args, alias);
+      const a2 = cloneAll(args, alias);
+      const v1 = ts[name].apply(null, a1);
+      let v2: unknown;
+      try {
+        v2 = impl[name].apply(null, a2);
+      } catch (e) {
+        fail(name + ' threw ' + e);
+        continue;
+      }
+      calls++;
+      if (v1 !== v2) fail(name + ' returned ' + v2 + ', TS ' + v1 + ' (round ' + t + ')');
+      const d = sameArrays(a1, a2);
+      if (d !== null) fail(name + ' ' + d + ' (round ' + t + ')');
+    }
+  }
+
+  // Argument checks: each must throw the named error class.
+  let checks = 0;
+  function expect(what: string, cls: string, f: () => void): void {
+    checks++;
+    const got = thrown(f);
+    if (got === '' || (errorNames && got !== cls)) fail(what + ': expected ' + cls + ', got ' + (got === '' ? 'no error' : got));
+  }
+  function expectOk(what: string, f: () => void): void {
+    checks++;
+    const got = thrown(f);
+    if (got !== '') fail(what + ': unexpected ' + got);
+  }
+  const a = new Int32Array([65536, 2 * 65536, 3 * 65536, 4 * 65536]);
+  const b = new Int32Array([65536, 65536, 65536, 65536]);
+  const f4 = new Uint16Array(4);
+  const N = impl;
+  expect('Float32Array as a', 'TypeError', function () {
+    N.dot(new Float32Array(4), 0, b, 0, 4);
+  });
+  expect('plain array as b', 'TypeError', function () {
+    N.dot(a, 0, [1, 2, 3, 4], 0, 4);
+  });
+  expect('Uint16Array as Int32Array', 'TypeError', function () {
+    N.sqdist(a, 0, f4, 0, 4, 0);
+  });
+  expect('Int32Array as fraction array', 'TypeError', function () {
+    N.axpyWide(a, b, 0, b, 0, 4, 1, 0);
+  });
+  expect('n past the end', 'RangeError', function () {
+    N.dot(a, 0, b, 0, 5);
+  });
+  expect('offset + n past the end', 'RangeError', function () {
+    N.dot(a, 1, b, 0, 4);
+  });
+  expect('negative offset', 'RangeError', function () {
+    N.scale(a, -1, 1, 65536);
+  });
+  expect('fractional length', 'RangeError', function () {
+    N.argmax(a, 0, 1.5);
+  });
+  expect('string offset', 'TypeError', function () {
+    N.dot(a, '0' as unknown as number, b, 0, 1);
+  });
+  expect('missing argument', 'TypeError', function () {
+    N.dot(a, 0, b, 0);
+  });
+  expect('alpha beyond int32', 'RangeError', function () {
+    N.axpy(a, 0, b, 0, 4, 4294967296);
+  });
+  expect('shift 17', 'RangeError', function () {
+    N.sqdist(a, 0, b, 0, 4, 17);
+  });
+  expect('axpyWide s = -1', 'RangeError', function () {
+    N.axpyWide(a, f4, 0, b, 0, 4, 1, -1);
+  });
+  expect('welford count 0', 'RangeError', function () {
+    N.welford(new Int32Array(1), new Uint16Array(1), new Int32Array(1), new Uint32Array(1), 0, a, 0, 1, 0);
+  });
+  expect('welford varF as Uint16Array', 'TypeError', function () {
+    N.welford(new Int32Array(1), new Uint16Array(1), new Int32Array(1), new Uint16Array(1), 0, a, 0, 1, 1);
+  });
+  expect('matvec rows × cols past w', 'RangeError', function () {
+    N.matvec(a, b, 0, null, new Int32Array(3), 3, 2);
+  });
+  expect('matvec bias undefined', 'TypeError', function () {
+    N.matvec(a, b, 0, undefined, new Int32Array(2), 2, 2);
+  });
+  expect('matvec out too short', 'RangeError', function () {
+    N.matvec(a, b, 0, null, new Int32Array(1), 2, 2);
+  });
+  expect('gerWide d too short', 'RangeError', function () {
+    N.gerWide(a, f4, 2, 2, new Int32Array(1), b, 0, 65536);
+  });
+  expect('sqdistMany huge rows', 'RangeError', function () {
+    N.sqdistMany(a, 4294967295, 4294967295, b, 0, 0, new Int32Array(4));
+  });
+  {
+    // w and f in one buffer, overlapping
+    const buf = new ArrayBuffer(64);
+    expect('Int32Array and Uint16Array overlap', 'RangeError', function () {
+      N.axpyWide(new Int32Array(buf, 0, 4), new Uint16Array(buf, 8, 4), 0, b, 0, 4, 1, 0);
+    });
+    expectOk('Int32Array and Uint16Array side by side', function () {
+      N.axpyWide(new Int32Array(buf, 0, 4), new Uint16Array(buf, 16, 4), 0, b, 0, 4, 1, 0);
+    });
+  }
+  expectOk('n = 0 at the end', function () {
+    N.dot(a, 4, b, 4, 0);
+  });
+  {
+    // a view at a byte offset: bounds are its own, not its buffer's
+    const buf = new ArrayBuffer(40);
+    const v = new Int32Array(buf, 8, 4);
+    v[0] = 1;
+    v[3] = 7 * 65536;
+    expect('subarray bounds', 'RangeError', function () {
+      N.argmax(v, 0, 5);
+    });
+    checks++;
+    if (N.argmax(v, 0, 4) !== 3 || N.dot(v, 3, b, 0, 1) !== 7 * 65536) fail('view at byte offset 8 read the wrong elements');
+    const s = new Int32Array(buf).subarray(3, 7);
+    checks++;
+    if (N.dot(s, 0, b, 0, 4) !== kernelsTS.dot(s, 0, b, 0, 4)) fail('subarray dot differs');
+  }
+  // Resizable buffers: a length-tracking view that shrinks (if the engine has them).
+  {
+    let rb: ArrayBuffer | null = null;
+    try {
+      rb = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(32, { maxByteLength: 64 });
+    } catch (e) {
+      rb = null;
+    }
+    const resize = rb && (rb as unknown as { resize?: (n: number) => void }).resize;
+    if (rb && typeof resize === 'function') {
+      const v = new Int32Array(rb);
+      expectOk('length-tracking view', function () {
+        N.scale(v, 0, 8, 65536);
+      });
+      resize.call(rb, 8);
+      expect('shrunk length-tracking view', 'RangeError', function () {
+        N.scale(v, 0, 3, 65536);
+      });
+      const fixed = new Int32Array(rb, 0, 2);
+      resize.call(rb, 4);
+      expect('view now out of bounds', 'RangeError', function () {
+        N.scale(fixed, 0, 1, 65536);
+      });
+    }
+  }
+  // Detached buffers (if the engine can detach).
+  {
+    const buf = new ArrayBuffer(16);
+    const transfer = (buf as unknown as { transfer?: () => ArrayBuffer }).transfer;
+    if (typeof transfer === 'function') {
+      const v = new Int32Array(buf);
+      transfer.call(buf);
+      expect('detached buffer', 'TypeError', function () {
+        N.dot(v, 0, v, 0, 0);
+      });
+    }
+  }
+
+  print('native-check ' + (failures ? 'FAIL ' + failures : 'ok') + ': ' + calls + ' random calls, ' + checks + ' argument checks');
+  return failures;
+}

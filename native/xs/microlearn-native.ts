@@ -1,0 +1,58 @@
+/**
+ * The C kernels as a Moddable module. Each function is bound to its host
+ * function in native/xs/xs_microlearn.c with the standard-syntax `native()`
+ * form, which xsc compiles to the same bytecode as `function f() @ "name"`
+ * (that form is not JavaScript, so tsc could not compile it).
+ *
+ * Importing the module publishes the kernels as globalThis.__microlearnNative,
+ * where src/kernels.ts looks when it loads: import this module before
+ * microlearn, or call `useKernels(kernels)` afterwards.
+ *
+ * The manifest must build native/microlearn_kernels.c and
+ * native/xs/xs_microlearn.c and include this module.
+ */
+
+// Moddable's xs.d.ts declares this global; repeated here so tsc needs no Moddable typings.
+declare function native(name: string): (...args: any[]) => any;
+
+export function dot(this: unknown, a: Int32Array, ao: number, b: Int32Array, bo: number, n: number): number {
+  return native('xs_microlearn_dot').call(this, a, ao, b, bo, n);
+}
+export function matvec(this: unknown, w: Int32Array, x: Int32Array, xo: number, bias: Int32Array | null, out: Int32Array, rows: number, cols: number): void {
+  return native('xs_microlearn_matvec').call(this, w, x, xo, bias, out, rows, cols);
+}
+export function matTvec(this: unknown, w: Int32Array, d: Int32Array, out: Int32Array, rows: number, cols: number): void {
+  return native('xs_microlearn_matTvec').call(this, w, d, out, rows, cols);
+}
+export function axpy(this: unknown, y: Int32Array, yo: number, x: Int32Array, xo: number, n: number, alpha: number): void {
+  return native('xs_microlearn_axpy').call(this, y, yo, x, xo, n, alpha);
+}
+export function axpyWide(this: unknown, w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: number, n: number, a: number, s: number): void {
+  return native('xs_microlearn_axpyWide').call(this, w, f, wo, x, xo, n, a, s);
+}
+export function gerWide(this: unknown, w: Int32Array, f: Uint16Array, rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, lr: number): void {
+  return native('xs_microlearn_gerWide').call(this, w, f, rows, cols, d, x, xo, lr);
+}
+export function scale(this: unknown, y: Int32Array, yo: number, n: number, alpha: number): void {
+  return native('xs_microlearn_scale').call(this, y, yo, n, alpha);
+}
+export function sqdist(this: unknown, a: Int32Array, ao: number, b: Int32Array, bo: number, n: number, shift: number): number {
+  return native('xs_microlearn_sqdist').call(this, a, ao, b, bo, n, shift);
+}
+export function sqdistMany(this: unknown, data: Int32Array, rows: number, cols: number, x: Int32Array, xo: number, shift: number, out: Int32Array): void {
+  return native('xs_microlearn_sqdistMany').call(this, data, rows, cols, x, xo, shift, out);
+}
+export function welford(this: unknown, mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: Int32Array, xo: number, n: number, count: number): void {
+  return native('xs_microlearn_welford').call(this, mean, meanF, varI, varF, o, x, xo, n, count);
+}
+export function argmin(this: unknown, a: Int32Array, ao: number, n: number): number {
+  return native('xs_microlearn_argmin').call(this, a, ao, n);
+}
+export function argmax(this: unknown, a: Int32Array, ao: number, n: number): number {
+  return native('xs_microlearn_argmax').call(this, a, ao, n);
+}
+
+/** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
+export const kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax };
+
+(globalThis as unknown as { __microlearnNative: typeof kernels }).__microlearnNative = kernels;

@@ -1,0 +1,444 @@
+/*
+ * xs_microlearn.c — XS host functions for the microlearn C kernels.
+ *
+ * Each xs_microlearn_<name> takes exactly the arguments of the TypeScript
+ * kernel <name> in src/kernels.ts (typed arrays, offsets, lengths, Q16.16
+ * scalars), checks them, and calls ml_<name> from microlearn_kernels.c.
+ * mlxs_register_natives() publishes them as globalThis.__microlearnNative,
+ * where src/kernels.ts finds them; on a Moddable device the module
+ * native/xs/microlearn-native.ts binds the same functions by name.
+ *
+ * Typed arrays. xsmcGetBufferReadable/Writable accept only ArrayBuffers,
+ * DataViews and 1-byte typed arrays, and reading `buffer`, `byteOffset` and
+ * `length` through their getters would cost more than a short kernel. So,
+ * like Moddable's own structuredClone and deepEqual modules, this file reads
+ * the typed-array slots directly (xsAll.h): the exact element type is
+ * checked through the view's type dispatch, and the length honours
+ * length-tracking views on resizable buffers. Buffer memory can move during a
+ * garbage collection, so every data pointer is taken after all checks, right
+ * before the kernel runs, and nothing in between can allocate.
+ *
+ * Checks: each array must be an Int32Array (Uint16Array or Uint32Array for
+ * fraction arrays, as in src/kernels.ts) on a live buffer, writable where the kernel writes; numbers must be
+ * integral and in range (no conversion that could run user code); every
+ * element a kernel touches must be inside its array (RangeError otherwise);
+ * typed arrays of different types used by the same call must not overlap
+ * (C compilers may assume they do not).
+ */
+#include "xsAll.h"
+#include "xsmc.h"
+
+#include "microlearn_kernels.h"
+
+/* One typed-array argument, resolved to its slots (no pointers yet). */
+typedef struct {
+	txSlot* view;         /* holds the byte offset */
+	txSlot* arrayBuffer;  /* holds the data address */
+	uint32_t length;      /* in elements */
+	unsigned size;        /* bytes per element */
+	uint32_t first;       /* elements [first, first + count) are used */
+	uint32_t count;
+} mlArray;
+
+#define ML_I32 0
+#define ML_U16 1
+#define ML_U32 2
+
+static const char* const mlTypeNames[3] = { "an Int32Array", "a Uint16Array", "a Uint32Array" };
+static const txID mlTypeIDs[3] = { _Int32Array, _Uint16Array, _Uint32Array };
+
+/* Every argument must be there (extra ones are ignored, as in JS). */
+static void mlArgs(txMachine* the, const char* kernel, txInteger count)
+{
+	if (mxArgc < count)
+		mxTypeError("%s: expected %d arguments, got %d", kernel, (int)count, (int)mxArgc);
+}
+
+/* An integral number in [lo, hi]; no coercion (valueOf could run user code). */
+static int64_t mlNumber(txMachine* the, txInteger i, int64_t lo, int64_t hi, const char* kernel, const char* name)
+{
+	txSlot* slot = &xsArg(i);
+	int64_t v;
+	if (slot->kind == XS_INTEGER_KIND)
+		v = slot->value.integer;
+	else if (slot->kind == XS_NUMBER_KIND) {
+		txNumber d = slot->value.number;
+		if (!(d >= (txNumber)lo && d <= (txNumber)hi))
+			mxRangeError("%s: %s out of range", kernel, name);
+		v = (int64_t)d;
+		if ((txNumber)v != d)
+			mxRangeError("%s: %s is not an integer", kernel, name);
+	}
+	else
+		mxTypeError("%s: %s must be a number", kernel, name);
+	if (v < lo || v > hi)
+		mxRangeError("%s: %s out of range", kernel, name);
+	return v;
+}
+
+#define ML_MAX_SAFE_INTEGER (((int64_t)1 << 53) - 1)
+#define mlInt32(I, K, N) ((int32_t)mlNumber(the, I, INT32_MIN, INT32_MAX, K, N))
+#define mlIndex(I, K, N) ((uint32_t)mlNumber(the, I, 0, 0xFFFFFFFF, K, N))
+
+/* Resolves argument i as a typed array of the given type. */
+static void mlTyped(txMachine* the, txInteger i, int type, int writable, mlArray* out, const char* kernel, const char* name)
+{
+	txSlot* slot = &xsArg(i);
+	txSlot* ta;
+	txSlot* buffer;
+	txInteger bytes;
+	if (slot->kind != XS_REFERENCE_KIND)
+		goto bail;
+	ta = slot->value.reference->next;
+	if (!ta || ta->kind != XS_TYPED_ARRAY_KIND)
+		goto bail;
+	if (ta->value.typedArray.dispatch->constructorID != mlTypeIDs[type])
+		goto bail;
+	out->view = ta->next;
+	buffer = out->view->next;
+	out->arrayBuffer = buffer->value.reference->next;
+	if (out->arrayBuffer->value.arrayBuffer.address == C_NULL)
+		mxTypeError("%s: %s: detached buffer", kernel, name);
+	if (writable && (out->arrayBuffer->flag & XS_DONT_SET_FLAG))
+		mxTypeError("%s: %s: read-only buffer", kernel, name);
+	bytes = fxGetDataViewSize(the, out->view, buffer); /* 0 for an out-of-bounds view */
+	out->size = type == ML_U16 ? 2 : 4;
+	out->length = (uint32_t)bytes / out->size;
+	out->first = 0;
+	out->count = 0;
+	return;
+bail:
+	mxTypeError("%s: %s must be %s", kernel, name, mlTypeNames[type]);
+}
+
+/* Records that elements [first, first + count) are used; RangeError unless they exist. */
+static void mlUse(txMachine* the, mlArray* a, uint64_t first, uint64_t count, const char* kernel, const char* name)
+{
+	if (first + count > a->length)
+		mxRangeError("%s: %s: elements %lu..%lu are past its length %lu", kernel, name, (unsigned long)first,
+			(unsigned long)(first + count), (unsigned long)a->length);
+	a->first = (uint32_t)first;
+	a->count = (uint32_t)count;
+}
+
+static txByte* mlStart(mlArray* a)
+{
+	return a->arrayBuffer->value.arrayBuffer.address + a->view->value.dataView.offset;
+}
+
+/* Pointer to the first used element; call only after every check. */
+static int32_t* mlI32(mlArray* a)
+{
+	return (int32_t*)(void*)mlStart(a) + a->first;
+}
+
+static uint16_t* mlU16(mlArray* a)
+{
+	return (uint16_t*)(void*)mlStart(a) + a->first;
+}
+
+static uint32_t* mlU32(mlArray* a)
+{
+	return (uint32_t*)(void*)mlStart(a) + a->first;
+}
+
+/* Regions of arrays of different element types must not share bytes (strict aliasing in C). */
+static void mlDisjoint(txMachine* the, mlArray* a, mlArray* b, const char* kernel)
+{
+	txByte* pa = mlStart(a) + (size_t)a->first * a->size;
+	txByte* pb = mlStart(b) + (size_t)b->first * b->size;
+	size_t na = (size_t)a->count * a->size, nb = (size_t)b->count * b->size;
+	if (na && nb && pa < pb + nb && pb < pa + na)
+		mxRangeError("%s: typed arrays of different types overlap", kernel);
+}
+
+/* rows × cols as elements, RangeError when it cannot be an array length. */
+static uint64_t mlArea(txMachine* the, uint32_t rows, uint32_t cols, const char* kernel)
+{
+	uint64_t n = (uint64_t)rows * cols;
+	if (n > 0xFFFFFFFFu)
+		mxRangeError("%s: rows × cols too large", kernel);
+	return n;
+}
+
+/* dot(a, ao, b, bo, n) */
+void xs_microlearn_dot(txMachine* the)
+{
+	static const char K[] = "dot";
+	mlArray a, b;
+	uint32_t ao, bo, n;
+	mlArgs(the, K, 5);
+	mlTyped(the, 0, ML_I32, 0, &a, K, "a");
+	ao = mlIndex(1, K, "ao");
+	mlTyped(the, 2, ML_I32, 0, &b, K, "b");
+	bo = mlIndex(3, K, "bo");
+	n = mlIndex(4, K, "n");
+	mlUse(the, &a, ao, n, K, "a");
+	mlUse(the, &b, bo, n, K, "b");
+	xsmcSetInteger(xsResult, ml_dot(mlI32(&a), mlI32(&b), n));
+}
+
+/* matvec(w, x, xo, bias, out, rows, cols) */
+void xs_microlearn_matvec(txMachine* the)
+{
+	static const char K[] = "matvec";
+	mlArray w, x, bias, out;
+	uint32_t xo, rows, cols;
+	int hasBias;
+	mlArgs(the, K, 7);
+	mlTyped(the, 0, ML_I32, 0, &w, K, "w");
+	mlTyped(the, 1, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(2, K, "xo");
+	hasBias = xsArg(3).kind != XS_NULL_KIND;
+	if (hasBias)
+		mlTyped(the, 3, ML_I32, 0, &bias, K, "bias");
+	mlTyped(the, 4, ML_I32, 1, &out, K, "out");
+	rows = mlIndex(5, K, "rows");
+	cols = mlIndex(6, K, "cols");
+	mlUse(the, &w, 0, mlArea(the, rows, cols, K), K, "w");
+	mlUse(the, &x, xo, cols, K, "x");
+	if (hasBias)
+		mlUse(the, &bias, 0, rows, K, "bias");
+	mlUse(the, &out, 0, rows, K, "out");
+	ml_matvec(mlI32(&w), mlI32(&x), hasBias ? mlI32(&bias) : NULL, mlI32(&out), rows, cols);
+}
+
+/* matTvec(w, d, out, rows, cols) */
+void xs_microlearn_matTvec(txMachine* the)
+{
+	static const char K[] = "matTvec";
+	mlArray w, d, out;
+	uint32_t rows, cols;
+	mlArgs(the, K, 5);
+	mlTyped(the, 0, ML_I32, 0, &w, K, "w");
+	mlTyped(the, 1, ML_I32, 0, &d, K, "d");
+	mlTyped(the, 2, ML_I32, 1, &out, K, "out");
+	rows = mlIndex(3, K, "rows");
+	cols = mlIndex(4, K, "cols");
+	mlUse(the, &w, 0, mlArea(the, rows, cols, K), K, "w");
+	mlUse(the, &d, 0, rows, K, "d");
+	mlUse(the, &out, 0, cols, K, "out");
+	ml_matTvec(mlI32(&w), mlI32(&d), mlI32(&out), rows, cols);
+}
+
+/* axpy(y, yo, x, xo, n, alpha) */
+void xs_microlearn_axpy(txMachine* the)
+{
+	static const char K[] = "axpy";
+	mlArray y, x;
+	uint32_t yo, xo, n;
+	int32_t alpha;
+	mlArgs(the, K, 6);
+	mlTyped(the, 0, ML_I32, 1, &y, K, "y");
+	yo = mlIndex(1, K, "yo");
+	mlTyped(the, 2, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(3, K, "xo");
+	n = mlIndex(4, K, "n");
+	alpha = mlInt32(5, K, "alpha");
+	mlUse(the, &y, yo, n, K, "y");
+	mlUse(the, &x, xo, n, K, "x");
+	ml_axpy(mlI32(&y), mlI32(&x), n, alpha);
+}
+
+/* axpyWide(w, f, wo, x, xo, n, a, s) */
+void xs_microlearn_axpyWide(txMachine* the)
+{
+	static const char K[] = "axpyWide";
+	mlArray w, f, x;
+	uint32_t wo, xo, n;
+	int32_t a, s;
+	mlArgs(the, K, 8);
+	mlTyped(the, 0, ML_I32, 1, &w, K, "w");
+	mlTyped(the, 1, ML_U16, 1, &f, K, "f");
+	wo = mlIndex(2, K, "wo");
+	mlTyped(the, 3, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(4, K, "xo");
+	n = mlIndex(5, K, "n");
+	a = mlInt32(6, K, "a");
+	s = (int32_t)mlNumber(the, 7, 0, 16, K, "s");
+	mlUse(the, &w, wo, n, K, "w");
+	mlUse(the, &f, wo, n, K, "f");
+	mlUse(the, &x, xo, n, K, "x");
+	mlDisjoint(the, &w, &f, K);
+	mlDisjoint(the, &x, &f, K);
+	ml_axpyWide(mlI32(&w), mlU16(&f), mlI32(&x), n, a, s);
+}
+
+/* gerWide(w, f, rows, cols, d, x, xo, lr) */
+void xs_microlearn_gerWide(txMachine* the)
+{
+	static const char K[] = "gerWide";
+	mlArray w, f, d, x;
+	uint32_t rows, cols, xo;
+	uint64_t area;
+	int32_t lr;
+	mlArgs(the, K, 8);
+	mlTyped(the, 0, ML_I32, 1, &w, K, "w");
+	mlTyped(the, 1, ML_U16, 1, &f, K, "f");
+	rows = mlIndex(2, K, "rows");
+	cols = mlIndex(3, K, "cols");
+	mlTyped(the, 4, ML_I32, 0, &d, K, "d");
+	mlTyped(the, 5, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(6, K, "xo");
+	lr = mlInt32(7, K, "lr");
+	area = mlArea(the, rows, cols, K);
+	mlUse(the, &w, 0, area, K, "w");
+	mlUse(the, &f, 0, area, K, "f");
+	mlUse(the, &d, 0, rows, K, "d");
+	mlUse(the, &x, xo, cols, K, "x");
+	mlDisjoint(the, &w, &f, K);
+	mlDisjoint(the, &d, &f, K);
+	mlDisjoint(the, &x, &f, K);
+	ml_gerWide(mlI32(&w), mlU16(&f), rows, cols, mlI32(&d), mlI32(&x), lr);
+}
+
+/* scale(y, yo, n, alpha) */
+void xs_microlearn_scale(txMachine* the)
+{
+	static const char K[] = "scale";
+	mlArray y;
+	uint32_t yo, n;
+	int32_t alpha;
+	mlArgs(the, K, 4);
+	mlTyped(the, 0, ML_I32, 1, &y, K, "y");
+	yo = mlIndex(1, K, "yo");
+	n = mlIndex(2, K, "n");
+	alpha = mlInt32(3, K, "alpha");
+	mlUse(the, &y, yo, n, K, "y");
+	ml_scale(mlI32(&y), n, alpha);
+}
+
+/* sqdist(a, ao, b, bo, n, shift) */
+void xs_microlearn_sqdist(txMachine* the)
+{
+	static const char K[] = "sqdist";
+	mlArray a, b;
+	uint32_t ao, bo, n;
+	int32_t shift;
+	mlArgs(the, K, 6);
+	mlTyped(the, 0, ML_I32, 0, &a, K, "a");
+	ao = mlIndex(1, K, "ao");
+	mlTyped(the, 2, ML_I32, 0, &b, K, "b");
+	bo = mlIndex(3, K, "bo");
+	n = mlIndex(4, K, "n");
+	shift = (int32_t)mlNumber(the, 5, 0, 16, K, "shift");
+	mlUse(the, &a, ao, n, K, "a");
+	mlUse(the, &b, bo, n, K, "b");
+	xsmcSetInteger(xsResult, ml_sqdist(mlI32(&a), mlI32(&b), n, shift));
+}
+
+/* sqdistMany(data, rows, cols, x, xo, shift, out) */
+void xs_microlearn_sqdistMany(txMachine* the)
+{
+	static const char K[] = "sqdistMany";
+	mlArray data, x, out;
+	uint32_t rows, cols, xo;
+	int32_t shift;
+	mlArgs(the, K, 7);
+	mlTyped(the, 0, ML_I32, 0, &data, K, "data");
+	rows = mlIndex(1, K, "rows");
+	cols = mlIndex(2, K, "cols");
+	mlTyped(the, 3, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(4, K, "xo");
+	shift = (int32_t)mlNumber(the, 5, 0, 16, K, "shift");
+	mlTyped(the, 6, ML_I32, 1, &out, K, "out");
+	mlUse(the, &data, 0, mlArea(the, rows, cols, K), K, "data");
+	mlUse(the, &x, xo, cols, K, "x");
+	mlUse(the, &out, 0, rows, K, "out");
+	ml_sqdistMany(mlI32(&data), rows, cols, mlI32(&x), shift, mlI32(&out));
+}
+
+/* welford(mean, meanF, varI, varF, o, x, xo, n, count) */
+void xs_microlearn_welford(txMachine* the)
+{
+	static const char K[] = "welford";
+	mlArray mean, meanF, varI, varF, x;
+	uint32_t o, xo, n;
+	int64_t count;
+	mlArgs(the, K, 9);
+	mlTyped(the, 0, ML_I32, 1, &mean, K, "mean");
+	mlTyped(the, 1, ML_U16, 1, &meanF, K, "meanF");
+	mlTyped(the, 2, ML_I32, 1, &varI, K, "varI");
+	mlTyped(the, 3, ML_U32, 1, &varF, K, "varF");
+	o = mlIndex(4, K, "o");
+	mlTyped(the, 5, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(6, K, "xo");
+	n = mlIndex(7, K, "n");
+	count = mlNumber(the, 8, 1, ML_MAX_SAFE_INTEGER, K, "count");
+	mlUse(the, &mean, o, n, K, "mean");
+	mlUse(the, &meanF, o, n, K, "meanF");
+	mlUse(the, &varI, o, n, K, "varI");
+	mlUse(the, &varF, o, n, K, "varF");
+	mlUse(the, &x, xo, n, K, "x");
+	mlDisjoint(the, &mean, &meanF, K);
+	mlDisjoint(the, &mean, &varF, K);
+	mlDisjoint(the, &varI, &meanF, K);
+	mlDisjoint(the, &varI, &varF, K);
+	mlDisjoint(the, &x, &meanF, K);
+	mlDisjoint(the, &x, &varF, K);
+	mlDisjoint(the, &meanF, &varF, K);
+	ml_welford(mlI32(&mean), mlU16(&meanF), mlI32(&varI), mlU32(&varF), mlI32(&x), n, count);
+}
+
+static void mlArgBest(txMachine* the, int max)
+{
+	const char* K = max ? "argmax" : "argmin";
+	mlArray a;
+	uint32_t ao, n, r;
+	mlArgs(the, K, 3);
+	mlTyped(the, 0, ML_I32, 0, &a, K, "a");
+	ao = mlIndex(1, K, "ao");
+	n = mlIndex(2, K, "n");
+	mlUse(the, &a, ao, n, K, "a");
+	r = max ? ml_argmax(mlI32(&a), n) : ml_argmin(mlI32(&a), n);
+	xsmcSetInteger(xsResult, (txInteger)r);
+}
+
+/* argmin(a, ao, n) */
+void xs_microlearn_argmin(txMachine* the)
+{
+	mlArgBest(the, 0);
+}
+
+/* argmax(a, ao, n) */
+void xs_microlearn_argmax(txMachine* the)
+{
+	mlArgBest(the, 1);
+}
+
+/* The kernels by their names in src/kernels.ts (KERNEL_NAMES), with their lengths. */
+static const struct {
+	const char* name;
+	void (*fn)(txMachine*);
+	int length;
+} mlNatives[] = {
+	{ "dot", xs_microlearn_dot, 5 },
+	{ "matvec", xs_microlearn_matvec, 7 },
+	{ "matTvec", xs_microlearn_matTvec, 5 },
+	{ "axpy", xs_microlearn_axpy, 6 },
+	{ "axpyWide", xs_microlearn_axpyWide, 8 },
+	{ "gerWide", xs_microlearn_gerWide, 8 },
+	{ "scale", xs_microlearn_scale, 4 },
+	{ "sqdist", xs_microlearn_sqdist, 6 },
+	{ "sqdistMany", xs_microlearn_sqdistMany, 7 },
+	{ "welford", xs_microlearn_welford, 9 },
+	{ "argmin", xs_microlearn_argmin, 3 },
+	{ "argmax", xs_microlearn_argmax, 3 },
+};
+
+/*
+ * Defines globalThis.__microlearnNative = { dot, matvec, ... } (not
+ * enumerable on the global). The XS host (targets/xs, built with --native)
+ * calls this once after creating the machine, before any script runs.
+ */
+void mlxs_register_natives(xsMachine* the)
+{
+	size_t i;
+	xsmcVars(2);
+	xsmcSetNewObject(xsVar(0));
+	for (i = 0; i < sizeof(mlNatives) / sizeof(mlNatives[0]); i++) {
+		xsVar(1) = xsNewHostFunction(mlNatives[i].fn, mlNatives[i].length);
+		xsmcDefine(xsVar(0), xsID((txString)mlNatives[i].name), xsVar(1), xsDefault);
+	}
+	xsmcDefine(xsGlobal, xsID("__microlearnNative"), xsVar(0), xsDontEnum);
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// npm run test:espruino — runs microlearn on a real Espruino interpreter.
+//
+// $ESPRUINO must name an Espruino binary (a Linux build is fine; one built with
+// jswrap_microlearn.c also runs the suite with native kernels). Without it this
+// prints why it skips and exits 0.
+//
+// Checks, each in a fresh board directory (its own espruino.flash):
+//  1. the conformance suite (dist/espruino/conformance.min.js): every line equal
+//     to Node's (the in-process suite and the same minified script under Node);
+//  2. require("microlearn") from a Storage file and through Modules.addCached
+//     (what the IDE/CLI does with a modules/ folder);
+//  3. ModelStore + EspruinoStorage across a "reboot" (a second process on the
+//     same flash), a torn slot and two corrupt slots, equal to Node with a fake Storage;
+//  4. each per-algorithm bundle loads from Storage; memory use in blocks.
+// ESPRUINO_TIMEOUT (seconds, default 1800) bounds each Espruino run.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { fileURLToPath } from 'node:url';
+import { buildEspruino, OUT_DIR, ROOT } from './build.mjs';
+import { boardDir, conformanceLines, runEspruino, runNodeScript, storageWriteScript } from './run.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+const binary = process.env.ESPRUINO;
+if (!binary) {
+  console.log('test:espruino: skipped: $ESPRUINO is not set. Set it to an Espruino binary (e.g. a Linux build: make BOARD=LINUX) to run the conformance suite on Espruino.');
+  process.exit(0);
+}
+if (!fs.existsSync(binary)) {
+  console.error('test:espruino: $ESPRUINO=' + binary + ' does not exist');
+  process.exit(1);
+}
+const timeoutMs = (Number(process.env.ESPRUINO_TIMEOUT) || 1800) * 1000;
+
+let failures = 0;
+function check(ok, what, detail) {
+  console.log((ok ? '  ok    ' : '  FAIL  ') + what + (detail && !ok ? '\n' + detail : ''));
+  if (!ok) failures++;
+}
+
+function sh(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(cmd + ' ' + args.join(' ') + ' failed');
+}
+
+console.log('test:espruino: building (tsc, bundles)');
+sh('npx', ['tsc', '-p', 'tsconfig.json']);
+const sizes = await buildEspruino();
+for (const s of sizes) console.log(String(s.bytes).padStart(8) + ' bytes  dist/espruino/' + s.file);
+
+const version = spawnSync(binary, ['-e', 'print("version " + process.version + " native " + (typeof Microlearn !== "undefined"))'], { input: '', encoding: 'latin1' });
+const vline = (version.stdout || '').split('\n').find((l) => l.startsWith('version ')) || 'version ?';
+console.log('test:espruino: ' + binary + ': ' + vline);
+
+// ---- 1. conformance ----
+{
+  const { nodeConformance } = await import(path.join(ROOT, 'build', 'test', 'util.js'));
+  const inProcess = nodeConformance();
+  const script = fs.readFileSync(path.join(OUT_DIR, 'conformance.min.js'), 'utf8');
+  const nodeLines = runNodeScript(script, 'conformance.min.js');
+  check(JSON.stringify(nodeLines) === JSON.stringify(inProcess), 'minified conformance script on Node = in-process suite (' + inProcess.length + ' lines)');
+  const t = Date.now();
+  const dir = boardDir();
+  const r = await runEspruino(binary, path.join(OUT_DIR, 'conformance.min.js'), { cwd: dir, timeoutMs });
+  fs.rmSync(dir, { recursive: true, force: true });
+  const esp = conformanceLines(r.stdout);
+  console.log('  Espruino conformance: ' + ((Date.now() - t) / 1000).toFixed(1) + ' s' + (r.timedOut ? ' (TIMED OUT)' : ''));
+  for (let i = 0; i < Math.max(esp.length, inProcess.length); i++) {
+    const e = esp[i] === undefined ? '(missing)' : esp[i];
+    const n = inProcess[i];
+    const same = e === n || (i === 0 && /^backend /.test(e) && /^backend /.test(n || ''));
+    console.log('    ' + e + (same ? (e === n ? '  == node' : '  (node: ' + n + ')') : '  != node: ' + n));
+  }
+  check(r.errors.length === 0, 'no uncaught errors on Espruino', r.errors.join('\n'));
+  check(esp.length === inProcess.length && esp.slice(1).every((l, i) => l === inProcess[i + 1]), 'Espruino conformance hashes equal Node\'s');
+}
+
+// ---- 2-4. modules, persistence, memory ----
+const bundle = fs.readFileSync(path.join(OUT_DIR, 'microlearn.min.js'), 'latin1');
+const persist = fs.readFileSync(path.join(HERE, 'device-persist.js'), 'utf8');
+
+/** Node twin of the device: the CommonJS bundle in a vm, Storage faked with Espruino's semantics. */
+function nodeDevice() {
+  const files = {};
+  const Storage = {
+    readArrayBuffer: (n) => (files[n] ? new Uint8Array(files[n]).buffer : undefined),
+    write: (n, d) => {
+      if (d.length === 0) throw new Error("Can't create zero length file");
+      files[n] = Uint8Array.from(d);
+      return true;
+    },
+    erase: (n) => {
+      delete files[n];
+    },
+  };
+  return (phase) => {
+    const lines = [];
+    const context = vm.createContext({ print: (s) => lines.push(String(s)), PHASE: phase });
+    const module = { exports: {} };
+    vm.runInContext('(function (module, exports) {' + bundle + '\n})', context)(module, module.exports);
+    context.require = (name) => (name === 'Storage' ? Storage : name === 'microlearn' ? module.exports : undefined);
+    vm.runInContext(persist, context, { filename: 'device-persist.js' });
+    return lines;
+  };
+}
+
+async function espruinoScript(dir, name, code) {
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, code, 'latin1');
+  const r = await runEspruino(binary, f, { cwd: dir, timeoutMs });
+  return r;
+}
+
+{
+  const dir = boardDir();
+  let r = await espruinoScript(dir, 'upload.js', storageWriteScript('microlearn', bundle) + 'print("stored " + require("Storage").read("microlearn").length);\n');
+  check(r.stdout.includes('stored ' + bundle.length) && !r.errors.length, 'microlearn.min.js written to Storage as "microlearn" (' + bundle.length + ' bytes)', r.stdout.slice(-500));
+
+  const memProbe =
+    'var m0 = process.memory().usage; var ml = require("microlearn"); var m1 = process.memory().usage;\n' +
+    'var bs = process.memory().blocksize || "?";\n' +
+    'print("mem blocksize " + bs + " total " + process.memory().total + " require " + (m1 - m0));\n' +
+    '[4, 16, 64].forEach(function (n) { var a = process.memory().usage; var m = new ml.LogisticRegression({ nFeatures: n }); var x = new Float64Array(n); for (var i = 0; i < 10; i++) m.learnOne(x, i & 1); var b = process.memory().usage;' +
+    ' print("mem LogisticRegression nFeatures " + n + " blocks " + (b - a) + " stateBytes " + m.stateBytes); });\n';
+  r = await espruinoScript(dir, 'require.js', memProbe);
+  const mem = r.stdout.split('\n').filter((l) => l.startsWith('mem '));
+  for (const l of mem) console.log('    ' + l.trim());
+  check(mem.length === 4 && !r.errors.length, 'require("microlearn") from Storage', r.stdout.slice(-800));
+
+  r = await espruinoScript(dir, 'persist1.js', 'var PHASE = 1;\n' + persist);
+  const p1 = conformanceLinesPersist(r.stdout);
+  r = await espruinoScript(dir, 'persist2.js', 'var PHASE = 2;\n' + persist);
+  const p2 = conformanceLinesPersist(r.stdout);
+  const dev = nodeDevice();
+  const n1 = dev(1);
+  const n2 = dev(2);
+  for (const l of p1.concat(p2)) console.log('    ' + l);
+  check(JSON.stringify(p1.concat(p2)) === JSON.stringify(n1.concat(n2)) && p2.length === 4, 'ModelStore on Espruino Storage across a reboot, torn and corrupt slots: same as Node', 'node:\n    ' + n1.concat(n2).join('\n    '));
+  check(!r.errors.length, 'no uncaught errors in the persistence run', r.errors.join('\n'));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function conformanceLinesPersist(out) {
+  return out.split(/\r?\n/).filter((l) => l.startsWith('persist '));
+}
+
+{
+  const dir = boardDir();
+  const cached = 'Modules.addCached("microlearn", ' + JSON.stringify(bundle) + ');\nvar ml = require("microlearn");\nprint("cached " + typeof ml.LogisticRegression + " " + typeof ml.load + " " + ml.backend());\n';
+  const r = await espruinoScript(dir, 'cached.js', cached);
+  check(/cached function function (ts|native|partial)/.test(r.stdout), 'require("microlearn") through Modules.addCached (modules/ folder upload)', r.stdout.slice(-500));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+for (const s of sizes) {
+  const m = /^microlearn-(.+)\.min\.js$/.exec(s.file);
+  if (!m) continue;
+  const dir = boardDir();
+  const name = 'ml-' + m[1];
+  const code = fs.readFileSync(path.join(OUT_DIR, s.file), 'latin1');
+  const script =
+    storageWriteScript(name, code) +
+    'var u0 = process.memory().usage; var b = require(' + JSON.stringify(name) + '); var u1 = process.memory().usage;\n' +
+    'var classes = Object.keys(b).filter(function (k) { return typeof b[k] === "function" && b[k].prototype && b[k].prototype.toBytes; });\n' +
+    'print("alg ' + m[1] + ' blocks " + (u1 - u0) + " classes " + classes.join(",") + " load " + typeof b.load + " store " + typeof b.ModelStore);\n';
+  const r = await espruinoScript(dir, 'alg.js', script);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('alg ')) || '';
+  console.log('    ' + line.trim() + '  (' + s.bytes + ' bytes)');
+  check(/classes \w/.test(line) && /load function store function/.test(line) && !r.errors.length, 'per-algorithm bundle ' + s.file + ' loads from Storage', r.stdout.slice(-500));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+console.log(failures ? 'test:espruino: ' + failures + ' check(s) FAILED' : 'test:espruino: all checks passed');
+process.exit(failures ? 1 : 0);

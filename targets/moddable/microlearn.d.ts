@@ -1,0 +1,3 @@
+// Types of the `microlearn` module in a Moddable app: the library's own
+// TypeScript sources, which mcconfig maps as microlearn/src/*.
+export * from 'microlearn/src/index';

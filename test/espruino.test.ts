@@ -1,0 +1,183 @@
+/**
+ * The Espruino gate, in CI without an Espruino binary: the bundles in
+ * dist/espruino are built, parsed for every construct Espruino cannot run
+ * (static gate), and the conformance suite runs under Node in a vm context
+ * stripped of the built-ins Espruino lacks (run-time gate), with hashes equal
+ * to plain Node's. `npm run test:espruino` repeats the suite on a real
+ * Espruino when $ESPRUINO is set.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { ROOT, nodeConformance } from './util.js';
+
+interface Problem {
+  rule: string;
+  at: string;
+  text: string;
+}
+interface GateModule {
+  staticGate(code: string, file?: string): Problem[];
+  runInEspruinoLikeContext(code: string, options?: { globals?: object; filename?: string }): { lines: string[]; error: unknown; context: vm.Context };
+}
+interface BuildModule {
+  buildEspruino(options?: object): Promise<{ file: string; bytes: number }[]>;
+  OUT_DIR: string;
+}
+
+const ESPRUINO_DIR = join(ROOT, 'targets', 'espruino');
+
+/** Loads a CommonJS bundle in a context; returns its exports. */
+function requireIn(context: vm.Context, code: string, filename: string): { [k: string]: any } {
+  const module = { exports: {} as { [k: string]: any } };
+  vm.runInContext('(function (module, exports) {' + code + '\n})', context, { filename })(module, module.exports);
+  return module.exports;
+}
+
+describe('Espruino gate', function () {
+  let gate: GateModule;
+  let build: BuildModule;
+  let sizes: { file: string; bytes: number }[];
+  const read = (f: string) => fs.readFileSync(join(build.OUT_DIR, f), 'utf8');
+
+  before(async function () {
+    this.timeout(300000);
+    gate = (await import(join(ESPRUINO_DIR, 'gate.mjs'))) as GateModule;
+    build = (await import(join(ESPRUINO_DIR, 'build.mjs'))) as BuildModule;
+    sizes = await build.buildEspruino();
+  });
+
+  it('builds the full bundle, one bundle per algorithm and the conformance script', function () {
+    const files = sizes.map((s) => s.file);
+    assert.ok(files.includes('microlearn.min.js'));
+    assert.ok(files.includes('microlearn-linear.min.js'));
+    assert.ok(files.includes('conformance.min.js'));
+    for (const s of sizes) console.log('      ' + String(s.bytes).padStart(6) + ' bytes  dist/espruino/' + s.file);
+    const full = sizes.find((s) => s.file === 'microlearn.min.js')!.bytes;
+    const linear = sizes.find((s) => s.file === 'microlearn-linear.min.js')!.bytes;
+    assert.ok(linear < full, 'a per-algorithm bundle is smaller than the full one');
+  });
+
+  it('static gate: every bundle parses as ES5 with nothing Espruino lacks', function () {
+    for (const s of sizes) {
+      const problems = gate.staticGate(read(s.file), s.file);
+      assert.deepEqual(problems.map((p) => p.rule + ' at ' + p.at + ': ' + p.text), [], s.file);
+    }
+  });
+
+  it('static gate: rejects each construct on the list', function () {
+    const cases: [string, RegExp][] = [
+      ['function f(a, b = 1) { return a + b; }', /default parameter/],
+      ['function f(...a) { return a; }', /rest parameter/],
+      ['var a = [1], b = [].concat(...a);', /spread/],
+      ['var o = { a: 1 }; var { a } = o;', /destructuring/],
+      ['var x = 2 ** 3;', /exponent operator/],
+      ['var o = {}; var x = o?.a;', /optional chaining/],
+      ['async function f() { return 1; }', /async function/],
+      ['function* g() { yield 1; }', /generator/],
+      ['var m = new Map();', /Map \(not in Espruino\)/],
+      ['var s = new Set();', /Set \(not in Espruino\)/],
+      ['var s = Symbol("x");', /Symbol \(not in Espruino\)/],
+      ['var b = BigInt(1);', /BigInt \(not in Espruino\)/],
+      ['var b = 1n;', /BigInt literal/],
+      ['var x = Math.imul(3, 4);', /Math\.imul/],
+      ['var x = Math.clz32(3);', /Math\.clz32/],
+      ['var x = Math.trunc(3.5);', /Math\.trunc/],
+      ['var x = Math.fround(3.5);', /Math\.fround/],
+      ['var x = Math.log2(8);', /Math\.log2/],
+      ['var x = Math.hypot(3, 4);', /Math\.hypot/],
+      ['var x = Math.pow(2, 10);', /Math\.pow \(not bit-exact/],
+      ['var a = Array.from([1]);', /Array\.from/],
+      ['var ok = Number.isInteger(3);', /Number\.isInteger/],
+      ['var o = Object.freeze({});', /Object\.freeze/],
+      ['var y = Array.prototype.map.call([1], function (v) { return v; });', /Array\.prototype\.map \(Espruino has no methods on built-in prototype/],
+      ['var y = Uint8Array.prototype["slice"];', /Uint8Array\.prototype\.slice/],
+      ['later(); function later() {}', /use of function later\(\) before its declaration/],
+      ['function f() { return g(); function g() { return 1; } }', /use of function g\(\) before its declaration/],
+      ['function a() { return b(); } a(); function b() { return 1; }', /use of function b\(\) before its declaration/],
+      ['var t = (function () { return h(); })(); function h() {}', /use of function h\(\) before its declaration/],
+      ['var o = { f: fn }; function fn() {}', /use of function fn\(\) before its declaration/],
+      ['let x = 1;', /let declaration/],
+      ['const x = 1;', /const declaration/],
+      ['var f = () => 1;', /arrow function/],
+      ['class A {}', /class/],
+      ['var s = `a${1}`;', /template literal/],
+      ['for (var v of [1]) {}', /for-of/],
+      ['var o = { get x() { return 1; } };', /getter\/setter/],
+      ['var x = null ?? 1;', /nullish/],
+    ];
+    for (const [code, rule] of cases) {
+      const p = gate.staticGate(code, 'bad.js');
+      assert.ok(
+        p.some((x) => rule.test(x.rule)),
+        code + ' → ' + JSON.stringify(p.map((x) => x.rule)),
+      );
+    }
+    // And does not flag what Espruino runs: calls after declarations, calls from deferred functions.
+    const fine = [
+      'function a() { return b(); } function b() { return 1; } a();',
+      'var o = { run: function () { return late(); } }; function late() { return 1; } o.run();',
+      'var K = (function () { function K() {} K.prototype.f = function () { return 1; }; return K; })(); new K().f();',
+      'function f(x) { var g = function () { return x; }; return g(); }',
+      'var E = function () {}; E.prototype = Object.create(Error.prototype);',
+      'var x = Math.floor(Math.sqrt(2)) + Math.abs(-1);',
+    ];
+    for (const code of fine) assert.deepEqual(gate.staticGate(code, 'fine.js'), [], code);
+  });
+
+  it('run-time gate: the vm context lacks what Espruino lacks and behaves like it', function () {
+    const r = gate.runInEspruinoLikeContext(
+      'print([typeof Map, typeof Set, typeof Symbol, typeof BigInt, typeof Math.imul, typeof Math.clz32, typeof Math.trunc, typeof Math.fround,' +
+        ' typeof Math.log2, typeof Math.hypot, typeof Array.from, typeof Number.isInteger, typeof Object.freeze, typeof Uint8Array.from].join(" "));' +
+        'print(Array.isArray(new Uint8Array(3).slice(0, 1)) + " " + Math.round(-2.5) + " " + Math.round(2.5) + " " + typeof [].at);',
+    );
+    assert.equal(r.error, null);
+    assert.equal(r.lines[0], Array(14).fill('undefined').join(' '));
+    assert.equal(r.lines[1], 'true -3 3 undefined');
+    const bad = gate.runInEspruinoLikeContext('var m = new Map();');
+    assert.match(String(bad.error), /Map is not defined/);
+  });
+
+  it('run-time gate: the conformance suite bundle gives Node\'s hashes with the built-ins removed', function () {
+    const node = nodeConformance();
+    const code = read('conformance.min.js');
+    const r = gate.runInEspruinoLikeContext(code, { filename: 'conformance.min.js' });
+    assert.equal(r.error, null, String(r.error && (r.error as Error).stack));
+    assert.deepEqual(r.lines, node);
+    assert.match(node[node.length - 1], /^done \d+ cases, 0 failed$/);
+  });
+
+  it('run-time gate: the module bundles load, train, save and restore without the missing built-ins', function () {
+    const r = gate.runInEspruinoLikeContext('');
+    const ml = requireIn(r.context, read('microlearn.min.js'), 'microlearn.min.js');
+    assert.equal(ml.backend(), 'ts');
+    const m = new ml.LogisticRegression({ nFeatures: 3, learningRate: 0.1 });
+    const rng = new ml.Random(3);
+    for (let i = 0; i < 200; i++) {
+      const x = [rng.nextInt(200) / 100 - 1, rng.nextInt(200) / 100 - 1, rng.nextInt(200) / 100 - 1];
+      m.learnOne(x, x[0] - x[2] > 0 ? 1 : 0);
+    }
+    const store = new ml.ModelStore(new ml.MemoryStorage());
+    store.save('m', m);
+    const back = store.load('m', ml.load);
+    const a = m.toBytes();
+    const b = back.toBytes();
+    assert.equal(Object.prototype.toString.call(a), '[object Uint8Array]', 'toBytes returns a Uint8Array even where slice() gives Arrays');
+    assert.deepEqual(Array.from(b as Uint8Array), Array.from(a as Uint8Array));
+    assert.equal(back.predictOne([0.5, 0, -0.5]), 1);
+
+    // A per-algorithm bundle restores its own models and refuses the others with E_TYPE.
+    const lin = requireIn(r.context, read('microlearn-linear.min.js'), 'microlearn-linear.min.js');
+    assert.deepEqual(Array.from(lin.load(a).toBytes() as Uint8Array), Array.from(a as Uint8Array));
+    const scaler = new ml.StandardScaler({ nFeatures: 2 });
+    assert.throws(() => lin.load(scaler.toBytes()), (e: any) => e && e.code === 'E_TYPE');
+    assert.throws(() => lin.load(new Uint8Array(5)), (e: any) => e && e.code === 'E_CORRUPT');
+    for (const s of sizes) {
+      if (!/^microlearn-/.test(s.file)) continue;
+      const mod = requireIn(r.context, read(s.file), s.file);
+      for (const k of ['load', 'ModelStore', 'EspruinoStorage', 'MemoryStorage', 'MicrolearnError', 'toQ', 'fromQ', 'backend'])
+        assert.equal(typeof mod[k], k === 'Q_ONE' ? 'number' : 'function', s.file + ' exports ' + k);
+    }
+  });
+});
