@@ -5,7 +5,8 @@
  * so a callgrind run with --dump-before=mlxs_meter yields one instruction
  * count per phase, and meter() itself gives XS's own work count.
  * Reads globalThis.BENCH_SCALE (iterations multiplier) set by a prelude file.
- * Prints one JSON line per phase.
+ * Prints one JSON line per phase. Also runs on Espruino (the prelude then
+ * defines meter() as 0 and may hide the native `Microlearn` object).
  */
 import { LogisticRegression } from '../algorithms/linear.js';
 import { K, backend } from '../src/kernels.js';
@@ -19,7 +20,7 @@ const SCALE = g.BENCH_SCALE || 1;
 const ROWS = 64; // distinct samples cycled through
 
 function phase(name: string, n: number, body: (i: number) => void): void {
-  const iters = n * SCALE;
+  const iters = Math.max(1, Math.round(n * SCALE));
   const m0 = meter();
   const t0 = Date.now();
   for (let i = 0; i < iters; i++) body(i);

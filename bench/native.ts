@@ -80,6 +80,59 @@ function fmt(v: number, digits: number): string {
   return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+/**
+ * The same script on Espruino ($ESPRUINO, a build with jswrap_microlearn.c):
+ * once with `Microlearn` hidden (TypeScript kernels), once with it. Wall time only.
+ */
+async function espruino(): Promise<string | null> {
+  const bin = process.env.ESPRUINO;
+  if (!bin) {
+    console.log('ESPRUINO not set: Espruino comparison skipped');
+    return null;
+  }
+  const probe = spawnSync(bin, ['-e', 'print("native " + (typeof Microlearn !== "undefined"))'], { input: '', encoding: 'latin1' });
+  if (!/native true/.test(probe.stdout || '')) {
+    console.log(bin + ' has no Microlearn module: Espruino comparison skipped');
+    return null;
+  }
+  const run = (await import(join(ROOT, 'targets', 'espruino', 'run.mjs'))) as {
+    runEspruino: (binary: string, file: string, o: { cwd: string; timeoutMs?: number }) => Promise<{ stdout: string; errors: string[]; timedOut: boolean }>;
+    boardDir: () => string;
+  };
+  const bundle = readFileSync(BUNDLE, 'utf8');
+  const res: { [variant: string]: Phase[] } = {};
+  // TypeScript kernels on Espruino are slow: a tenth of the XS iterations (the native run gets as many as XS).
+  for (const variant of ['ts', 'native']) {
+    const scale = variant === 'ts' ? 0.1 : 1;
+    const file = join(OUT, 'espruino-' + variant + '.js');
+    writeFileSync(file, (variant === 'ts' ? 'Microlearn = undefined;\n' : '') + 'var meter = function () { return 0; };\nglobalThis.BENCH_SCALE = ' + scale + ';\n' + bundle);
+    const dir = run.boardDir();
+    const r = await run.runEspruino(bin, file, { cwd: dir, timeoutMs: 1800000 });
+    rmSync(dir, { recursive: true, force: true });
+    if (r.timedOut || r.errors.length) throw new Error('Espruino run failed: ' + r.errors.join('\n'));
+    const lines = r.stdout.split(/\r?\n/);
+    const backendLine = lines.find((l) => l.indexOf('"backend"') >= 0) || '';
+    if (backendLine.indexOf('"' + variant + '"') < 0) throw new Error('Espruino ' + variant + ' run reports ' + backendLine);
+    res[variant] = lines.filter((l) => l.indexOf('"phase"') >= 0).map((l) => JSON.parse(l.replace(/^>/, '')) as Phase);
+  }
+  const rows: (string | number)[][] = [];
+  for (let i = 1; i < res.ts.length; i++) {
+    const a = res.ts[i];
+    const b = res.native[i];
+    const usT = (1000 * a.ms) / a.n;
+    const usN = (1000 * b.ms) / b.n;
+    rows.push([a.phase, a.n, b.n, fmt(usT, 1), fmt(usN, 1), fmt(usT / usN, 1) + '×']);
+  }
+  const v = spawnSync(bin, ['-e', 'print("version " + process.version)'], { input: '', encoding: 'latin1' });
+  const version = ((v.stdout || '').split('\n').find((l) => l.indexOf('version ') === 0) || 'version ?').slice(8).trim();
+  return [
+    'Measured ' + new Date().toISOString().slice(0, 10) + ' on ' + machine() + ', Espruino ' + version + ' (Linux build with `native/espruino/jswrap_microlearn.c`). ' +
+      'Same firmware and script (`bench/native-entry.ts`), `Microlearn` hidden (TypeScript kernels) vs present (C kernels); wall time per operation inside Espruino, including loop overhead, on an x86-64 host (absolute times are not a microcontroller\'s; the ratios are the point).',
+    '',
+    table(['operation (Espruino)', 'iterations, TS', 'iterations, native', 'µs, TS kernels', 'µs, native', 'speed-up'], rows),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const xs = (await import(join(ROOT, 'targets', 'xs', 'build.mjs'))) as {
@@ -185,6 +238,11 @@ async function main(): Promise<void> {
   ].join('\n');
   console.log(md);
   writeSection('native', md);
+  const esp = await espruino();
+  if (esp) {
+    console.log(esp);
+    writeSection('native-espruino', esp);
+  }
 }
 
 main().catch(function (e) {

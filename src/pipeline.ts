@@ -8,19 +8,29 @@ import { fromQ, toQ } from './fixed.js';
 import { ByteReader, ModelType, encode } from './format.js';
 import { AnomalyDetector, Classifier, Model, Regressor, Transformer, checkTargetQ, checkVectorQ, readVector } from './learner.js';
 
-type Final = Regressor | Classifier | AnomalyDetector;
+/** A clusterer as far as Pipeline needs it (KMeans). */
+interface Clusterer {
+  readonly nFeatures: number;
+  readonly stateBytes: number;
+  learnOneQ(x: Int32Array): void;
+  predictOneQ(x: Int32Array): number;
+  toBytes(): Uint8Array;
+}
+
+type Final = Regressor | Classifier | AnomalyDetector | Clusterer;
 type Stage = Transformer | Final;
 
 const KIND_REGRESSOR = 0;
 const KIND_CLASSIFIER = 1;
 const KIND_DETECTOR = 2;
+const KIND_CLUSTERER = 3; // learnOne(x), predictOne → cluster index (KMeans)
 
 function kindOf(m: Stage): number {
   const a = m as unknown as { [k: string]: unknown };
   // nClasses 0: a regressor that also has the classifier methods (MLP, int8 models built for either task)
   if (typeof a.predictProbaOneQ === 'function' && a.nClasses !== 0) return KIND_CLASSIFIER;
   if (typeof a.scoreOneQ === 'function') return KIND_DETECTOR;
-  if (typeof a.predictOneQ === 'function') return KIND_REGRESSOR;
+  if (typeof a.predictOneQ === 'function') return typeof a.checkTarget === 'function' ? KIND_REGRESSOR : KIND_CLUSTERER;
   return -1;
 }
 
@@ -52,7 +62,7 @@ export class Pipeline {
     this.steps = steps;
     this.last = steps[steps.length - 1] as Final;
     this.kind = kindOf(this.last);
-    if (this.kind < 0) fail('E_OPTION', 'the last step of a Pipeline must be a regressor, classifier or anomaly detector');
+    if (this.kind < 0) fail('E_OPTION', 'the last step of a Pipeline must be a regressor, classifier, anomaly detector or clusterer');
     this.transformers = [];
     this.bufs = [];
     let width = steps[0].nFeatures;
@@ -89,11 +99,11 @@ export class Pipeline {
     this.bufs[0].set(x);
   }
 
-  /** Learns one sample; `y` is omitted for an anomaly detector. Everything is validated before anything learns. */
+  /** Learns one sample; `y` is omitted for an anomaly detector or a clusterer. Everything is validated before anything learns. */
   learnOne(x: ArrayLike<number>, y?: number): void {
-    if (this.kind === KIND_DETECTOR) {
+    if (this.kind >= KIND_DETECTOR) {
       readVector(x, this.nFeatures, this.bufs[0]);
-      (this.last as AnomalyDetector).learnOneQ(this.forward(true));
+      (this.last as Clusterer).learnOneQ(this.forward(true));
       return;
     }
     (this.last as Regressor).checkTarget(y as number);
@@ -102,13 +112,13 @@ export class Pipeline {
     (this.last as Regressor).learnOneQ(this.forward(true), yy);
   }
 
-  /** Label (classifier), real value (regressor) or score (detector). */
+  /** Label (classifier), real value (regressor), score (detector) or cluster index (clusterer). */
   predictOne(x: ArrayLike<number>): number {
     readVector(x, this.nFeatures, this.bufs[0]);
     const v = this.forward(false);
     if (this.kind === KIND_DETECTOR) return fromQ((this.last as AnomalyDetector).scoreOneQ(v));
     const p = (this.last as Regressor).predictOneQ(v);
-    return this.kind === KIND_REGRESSOR ? fromQ(p) : p;
+    return this.kind === KIND_REGRESSOR ? fromQ(p) : p; // a class or cluster index as is
   }
 
   /** Anomaly score of the final detector. */
@@ -129,7 +139,7 @@ export class Pipeline {
     if (this.kind === KIND_REGRESSOR) checkTargetQ(y as number);
     else if (this.kind === KIND_CLASSIFIER) (this.last as Classifier).checkTarget(y as number);
     this.input(x);
-    if (this.kind === KIND_DETECTOR) (this.last as AnomalyDetector).learnOneQ(this.forward(true));
+    if (this.kind >= KIND_DETECTOR) (this.last as Clusterer).learnOneQ(this.forward(true));
     else (this.last as Regressor).learnOneQ(this.forward(true), y as number);
   }
 
@@ -151,7 +161,7 @@ export class Pipeline {
   }
 
   checkTarget(y: number): void {
-    if (this.kind !== KIND_DETECTOR) (this.last as Regressor).checkTarget(y);
+    if (this.kind <= KIND_CLASSIFIER) (this.last as Regressor).checkTarget(y);
   }
 
   toBytes(): Uint8Array {

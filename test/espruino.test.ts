@@ -9,7 +9,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
+import * as net from 'node:net';
+import * as os from 'node:os';
 import vm from 'node:vm';
+import { spawn } from 'node:child_process';
 import { ROOT, nodeConformance } from './util.js';
 
 interface Problem {
@@ -178,6 +181,74 @@ describe('Espruino gate', function () {
       const mod = requireIn(r.context, read(s.file), s.file);
       for (const k of ['load', 'ModelStore', 'EspruinoStorage', 'MemoryStorage', 'MicrolearnError', 'toQ', 'fromQ', 'backend'])
         assert.equal(typeof mod[k], k === 'Q_ONE' ? 'number' : 'function', s.file + ' exports ' + k);
+    }
+  });
+});
+
+/** Runs bin/microlearn.mjs; resolves with its exit code and output. */
+function cli(args: string[], cwd?: string): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'microlearn.mjs')].concat(args), { cwd: cwd || ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** A loopback port with nothing listening (bound on 127.0.0.1 for a moment to pick it, then closed). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('microlearn command', function () {
+  this.timeout(60000);
+
+  it('says clearly that no board answers at a tcp:// port where nothing listens', async function () {
+    const port = await closedPort();
+    for (const cmd of ['upload', 'test-device']) {
+      const r = await cli([cmd, '--port', 'tcp://127.0.0.1:' + port]);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, new RegExp('^microlearn: no board answers at tcp://127\\.0\\.0\\.1:' + port + ' \\(ECONNREFUSED\\)'));
+      assert.ok(!/\n\s+at /.test(r.err), 'no stack trace: ' + r.err);
+    }
+  });
+
+  it('says clearly when the serial device does not exist or no port is given', async function () {
+    let r = await cli(['upload', '--port', '/dev/ttyMICROLEARN-NONE']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /no board answers at \/dev\/ttyMICROLEARN-NONE: there is no such serial device/);
+    r = await cli(['upload']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--port is required/);
+    r = await cli(['launch']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /unknown command "launch"/);
+  });
+
+  it('build --target espruino writes modules/microlearn.min.js from a chosen bundle', async function () {
+    const dir = fs.mkdtempSync(join(os.tmpdir(), 'microlearn-cli-'));
+    try {
+      const r = await cli(['build', '--target', 'espruino', '--prebuilt', '--algorithm', 'linear'], dir);
+      assert.equal(r.code, 0, r.err);
+      const written = fs.readFileSync(join(dir, 'modules', 'microlearn.min.js'), 'utf8');
+      assert.equal(written, fs.readFileSync(join(ROOT, 'dist', 'espruino', 'microlearn-linear.min.js'), 'utf8'));
+      const bad = await cli(['build', '--target', 'espruino', '--prebuilt', '--algorithm', 'nope'], dir);
+      assert.equal(bad.code, 1);
+      assert.match(bad.err, /no bundle for algorithm "nope"; available: .*linear/);
+      const none = await cli(['build'], dir);
+      assert.match(none.err, /--target espruino or --target moddable/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

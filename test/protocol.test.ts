@@ -136,6 +136,21 @@ describe('learner protocol', function () {
   });
 });
 
+describe('Pipeline with a clusterer', function () {
+  it('learns without labels and predicts cluster indices; serializes', async function () {
+    const { KMeans } = await import('../algorithms/kmeans.js');
+    const p = new Pipeline([new StandardScaler({ nFeatures: 2 }), new KMeans({ nFeatures: 2, k: 2 })]);
+    const rng = seedrandom('km');
+    for (let i = 0; i < 400; i++) p.learnOne(i % 2 ? [1000 + rng() * 10, 5 + rng()] : [20 + rng() * 10, -5 + rng()]);
+    const a = p.predictOne([1005, 5.5]);
+    const b = p.predictOne([25, -4.5]);
+    assert.notEqual(a, b);
+    assert.ok(a === 0 || a === 1);
+    assert.deepEqual((load(p.toBytes()) as unknown as AnyModel).toBytes(), p.toBytes());
+    expectCode(() => p.learnOne([1, NaN]), 'E_INPUT');
+  });
+});
+
 describe('metrics', function () {
   it('compute accuracy, MAE, RMSE and the confusion matrix', function () {
     const a = new Accuracy();

@@ -19,12 +19,12 @@ export interface Trainable {
 }
 
 /** Checks that load(toBytes()) gives back the same bytes, then hashes them. */
-export function hashModel(m: Trainable, h: Hasher): void {
+export function hashModel(m: { toBytes(): Uint8Array }, h: Hasher): void {
   const b = m.toBytes();
   const again = (load(b) as unknown as Trainable).toBytes();
   if (again.length !== b.length) throw new Error('round trip changed the size');
   for (let i = 0; i < b.length; i++) if (again[i] !== b[i]) throw new Error('round trip changed byte ' + i);
-  h.bytes(b.subarray(0, b.length - 4)); // not the stored CRC: CRC(data ‖ CRC(data)) is a constant
+  h.bytes(b.subarray(0, b.length - 4)); // the stored CRC adds nothing
 }
 
 /** Gaussian blobs: class c centred at a seeded random point; `scale` spreads features (raw sensor ranges). */
