@@ -19,6 +19,13 @@ const g = globalThis as unknown as { BENCH_SCALE?: number };
 const SCALE = g.BENCH_SCALE || 1;
 const ROWS = 64; // distinct samples cycled through
 
+declare const E: { getAddressOf?: (v: unknown, flatOnly: boolean) => number } | undefined;
+
+/** On Espruino: whether a typed array's bytes are one flat block (else the native binding takes its slow path). */
+function flat(a: Int32Array): boolean | undefined {
+  return typeof E !== 'undefined' && E && E.getAddressOf ? E.getAddressOf(a.buffer, true) !== 0 : undefined;
+}
+
 function phase(name: string, n: number, body: (i: number) => void): void {
   const iters = Math.max(1, Math.round(n * SCALE));
   const m0 = meter();
@@ -97,6 +104,8 @@ for (const n of [8, 64]) {
   const data = vec(r, rows * n);
   const x = vec(r, n);
   const out = new Int32Array(rows);
+  const f = flat(data);
+  if (f !== undefined) print(JSON.stringify({ flat: 'sqdistMany100x' + n, data: f, x: flat(x), out: flat(out) }));
   phase('sqdistMany100x' + n, n === 8 ? 100 : 20, function () {
     K.sqdistMany(data, rows, n, x, 0, 4, out);
     sink += K.argmin(out, 0, rows);

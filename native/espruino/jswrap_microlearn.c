@@ -15,10 +15,13 @@
  * Typed arrays: when an array's bytes are one flat, aligned block
  * (jsvGetDataPointer), the C kernel runs on the pointer. Small typed arrays
  * and arrays allocated in a fragmented heap live in chained string blocks
- * instead; then the same arithmetic runs element by element through
- * JsvArrayBufferIterator (the ml_*1 / ml_sum_* building blocks of the kernel
- * library), in the kernel's order, so the bits are the same either way.
- * Typed-array lengths here are in elements.
+ * instead. A small one that the kernel only reads is copied to a 128-byte
+ * stack buffer (see mljStage); otherwise the same arithmetic runs element by
+ * element through JsvArrayBufferIterator (the ml_*1 / ml_sum_* building
+ * blocks of the kernel library), in the kernel's order, so the bits are the
+ * same either way. Typed-array lengths here are in elements. Defining
+ * MLJ_FORCE_ITERATOR makes every array take the element-by-element path
+ * (a test build).
  *
  * Checks: typed arrays must be Int32Array (Uint16Array or Uint32Array for
  * fraction arrays, as in src/kernels.ts), numbers integral and in range,
@@ -53,9 +56,9 @@ src/kernels.ts; microlearn installs them automatically.
 /* A typed-array argument: flat data pointer when there is one, else iterators. */
 typedef struct {
   JsVar *v;               /* the typed array (locked by the caller) */
-  int32_t *i32;           /* element 0 when flat (Int32Array) */
-  uint16_t *u16;          /* element 0 when flat (Uint16Array) */
-  uint32_t *u32;          /* element 0 when flat (Uint32Array) */
+  int type;               /* MLJ_I32, MLJ_U16 or MLJ_U32 */
+  unsigned char *base;    /* element `origin` when the data is one flat block (or staged), else NULL */
+  size_t origin;
   size_t length;          /* elements */
   unsigned size;          /* bytes per element */
   JsVar *backing;         /* backing string, for overlap checks (not locked: compared only) */
@@ -186,11 +189,11 @@ static bool mljArray(JsVar *v, int type, MljArray *a) {
      (jsvArrayBufferIteratorNew): backing string + this view's byteOffset. */
   p = jsvGetDataPointer(a->backing, &slen);
   jsvUnLock(a->backing);
+  a->type = type;
 #ifndef MLJ_FORCE_ITERATOR
   if (p && a->byteOffset + a->length * a->size <= slen && ((size_t)(p + a->byteOffset) % a->size) == 0) {
-    if (type == MLJ_I32) a->i32 = (int32_t *)(void *)(p + a->byteOffset);
-    else if (type == MLJ_U16) a->u16 = (uint16_t *)(void *)(p + a->byteOffset);
-    else a->u32 = (uint32_t *)(void *)(p + a->byteOffset);
+    a->base = (unsigned char *)p + a->byteOffset;
+    a->origin = 0;
   }
 #else
   (void)p;
@@ -230,16 +233,70 @@ static bool mljArea(uint32_t rows, uint32_t cols, uint64_t *area) {
 }
 
 static bool mljFlat(MljArray *a) {
-  return a->i32 || a->u16 || a->u32;
+  return a->base != NULL;
+}
+
+/* Address of element i of a flat (or staged) array. */
+static void *mljAt(MljArray *a, size_t i) {
+  return a->base + (i - a->origin) * a->size;
+}
+
+#define MLJ_P32(A, I) ((int32_t *)mljAt(A, I))
+#define MLJ_P16(A, I) ((uint16_t *)mljAt(A, I))
+#define MLJ_PU32(A, I) ((uint32_t *)mljAt(A, I))
+
+/*
+ * Staging. Typed arrays of a few elements (and any array allocated in a
+ * fragmented heap) are not one flat block, and one such array would send the
+ * whole call down the element-by-element path, e.g. the 8-feature x of a
+ * 100 × 8 k-NN search. A small array that the kernel only reads, and that
+ * shares no storage with an array the kernel writes, is copied into this
+ * buffer instead, so the fast path still runs with exactly the same inputs.
+ */
+#define MLJ_STAGE_WORDS 32
+
+typedef struct {
+  uint32_t words[MLJ_STAGE_WORDS];
+  size_t used;
+} MljStage;
+
+static void mljStage(MljStage *st, MljArray *a, MljArray *w1, MljArray *w2, MljArray *w3, MljArray *w4) {
+  size_t words, i;
+  unsigned char *dst;
+  JsvArrayBufferIterator it;
+#ifdef MLJ_FORCE_ITERATOR
+  return; /* test builds: every non-flat array takes the element-by-element path */
+#endif
+  if (!a || mljFlat(a) || a->count == 0) return;
+  words = (a->count * a->size + 3) / 4;
+  if (words > MLJ_STAGE_WORDS - st->used) return;
+  if ((w1 && w1->backing == a->backing) || (w2 && w2->backing == a->backing) || (w3 && w3->backing == a->backing) ||
+      (w4 && w4->backing == a->backing))
+    return;
+  dst = (unsigned char *)(st->words + st->used);
+  jsvArrayBufferIteratorNew(&it, a->v, a->first);
+  for (i = 0; i < a->count; i++) {
+    JsVarInt v = jsvArrayBufferIteratorGetIntegerValue(&it);
+    if (a->type == MLJ_U16) ((uint16_t *)(void *)dst)[i] = (uint16_t)v;
+    else if (a->type == MLJ_U32) ((uint32_t *)(void *)dst)[i] = (uint32_t)v;
+    else ((int32_t *)(void *)dst)[i] = (int32_t)v;
+    jsvArrayBufferIteratorNext(&it);
+  }
+  jsvArrayBufferIteratorFree(&it);
+  st->used += words;
+  a->base = dst;
+  a->origin = a->first;
 }
 
 /* Element i (absolute index), through the pointer or the read iterator. */
 static int32_t mljGet(MljCursor *c, size_t i) {
   MljArray *a = c->a;
   JsVarInt r;
-  if (a->i32) return a->i32[i];
-  if (a->u16) return a->u16[i];
-  if (a->u32) return (int32_t)a->u32[i]; /* the bits; callers cast back to uint32_t */
+  if (a->base) {
+    if (a->type == MLJ_U16) return *MLJ_P16(a, i);
+    if (a->type == MLJ_U32) return (int32_t)*MLJ_PU32(a, i); /* the bits; callers cast back to uint32_t */
+    return *MLJ_P32(a, i);
+  }
   if (!c->rdOpen || c->rd.index > i) {
     if (c->rdOpen) jsvArrayBufferIteratorFree(&c->rd);
     jsvArrayBufferIteratorNew(&c->rd, a->v, i);
@@ -254,16 +311,10 @@ static int32_t mljGet(MljCursor *c, size_t i) {
 /* Stores element i through the pointer or the write iterator. */
 static void mljSet(MljCursor *c, size_t i, int32_t v) {
   MljArray *a = c->a;
-  if (a->i32) {
-    a->i32[i] = v;
-    return;
-  }
-  if (a->u16) {
-    a->u16[i] = (uint16_t)v;
-    return;
-  }
-  if (a->u32) {
-    a->u32[i] = (uint32_t)v;
+  if (a->base) {
+    if (a->type == MLJ_U16) *MLJ_P16(a, i) = (uint16_t)v;
+    else if (a->type == MLJ_U32) *MLJ_PU32(a, i) = (uint32_t)v;
+    else *MLJ_P32(a, i) = v;
     return;
   }
   if (!c->wrOpen || c->wr.index > i) {
@@ -462,8 +513,13 @@ int jswrap_microlearn_dot(JsVar *args) {
   mljInit(&a);
   mljInit(&b);
   if (mljArgs(args, &A, 5) && mljArray(A.a[0], MLJ_I32, &a) && mljU32(A.a[1], &ao) && mljArray(A.a[2], MLJ_I32, &b) &&
-      mljU32(A.a[3], &bo) && mljU32(A.a[4], &n) && mljUse(&a, ao, n) && mljUse(&b, bo, n))
-    r = mljFlat(&a) && mljFlat(&b) ? ml_dot(a.i32 + ao, b.i32 + bo, n) : mljSlowDot(&a, ao, &b, bo, n, 0, false);
+      mljU32(A.a[3], &bo) && mljU32(A.a[4], &n) && mljUse(&a, ao, n) && mljUse(&b, bo, n)) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &a, NULL, NULL, NULL, NULL);
+    mljStage(&st, &b, NULL, NULL, NULL, NULL);
+    r = mljFlat(&a) && mljFlat(&b) ? ml_dot(MLJ_P32(&a, ao), MLJ_P32(&b, bo), n) : mljSlowDot(&a, ao, &b, bo, n, 0, false);
+  }
   mljArgsFree(&A);
   return r;
 }
@@ -493,8 +549,13 @@ void jswrap_microlearn_matvec(JsVar *args) {
       ((hasBias = !jsvIsNull(A.a[3])) ? mljArray(A.a[3], MLJ_I32, &bias) : true) && mljArray(A.a[4], MLJ_I32, &out) &&
       mljU32(A.a[5], &rows) && mljU32(A.a[6], &cols) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) &&
       mljUse(&x, xo, cols) && (!hasBias || mljUse(&bias, 0, rows)) && mljUse(&out, 0, rows)) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &out, NULL, NULL, NULL);
+    if (hasBias) mljStage(&st, &bias, &out, NULL, NULL, NULL);
+    mljStage(&st, &w, &out, NULL, NULL, NULL);
     if (mljFlat(&w) && mljFlat(&x) && (!hasBias || mljFlat(&bias)) && mljFlat(&out))
-      ml_matvec(w.i32, x.i32 + xo, hasBias ? bias.i32 : NULL, out.i32, rows, cols);
+      ml_matvec(MLJ_P32(&w, 0), MLJ_P32(&x, xo), hasBias ? MLJ_P32(&bias, 0) : NULL, MLJ_P32(&out, 0), rows, cols);
     else
       mljSlowMatvec(&w, &x, xo, hasBias ? &bias : NULL, &out, rows, cols);
   }
@@ -523,7 +584,11 @@ void jswrap_microlearn_matTvec(JsVar *args) {
   if (mljArgs(args, &A, 5) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_I32, &d) && mljArray(A.a[2], MLJ_I32, &out) &&
       mljU32(A.a[3], &rows) && mljU32(A.a[4], &cols) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) && mljUse(&d, 0, rows) &&
       mljUse(&out, 0, cols)) {
-    if (mljFlat(&w) && mljFlat(&d) && mljFlat(&out)) ml_matTvec(w.i32, d.i32, out.i32, rows, cols);
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &d, &out, NULL, NULL, NULL);
+    mljStage(&st, &w, &out, NULL, NULL, NULL);
+    if (mljFlat(&w) && mljFlat(&d) && mljFlat(&out)) ml_matTvec(MLJ_P32(&w, 0), MLJ_P32(&d, 0), MLJ_P32(&out, 0), rows, cols);
     else mljSlowMatTvec(&w, &d, &out, rows, cols);
   }
   mljArgsFree(&A);
@@ -549,7 +614,10 @@ void jswrap_microlearn_axpy(JsVar *args) {
   mljInit(&x);
   if (mljArgs(args, &A, 6) && mljArray(A.a[0], MLJ_I32, &y) && mljU32(A.a[1], &yo) && mljArray(A.a[2], MLJ_I32, &x) &&
       mljU32(A.a[3], &xo) && mljU32(A.a[4], &n) && mljI32(A.a[5], &alpha) && mljUse(&y, yo, n) && mljUse(&x, xo, n)) {
-    if (mljFlat(&y) && mljFlat(&x)) ml_axpy(y.i32 + yo, x.i32 + xo, n, alpha);
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &y, NULL, NULL, NULL);
+    if (mljFlat(&y) && mljFlat(&x)) ml_axpy(MLJ_P32(&y, yo), MLJ_P32(&x, xo), n, alpha);
     else mljSlowAxpy(&y, yo, &x, xo, n, alpha, false);
   }
   mljArgsFree(&A);
@@ -577,7 +645,10 @@ void jswrap_microlearn_axpyWide(JsVar *args) {
   if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[2], &wo) &&
       mljArray(A.a[3], MLJ_I32, &x) && mljU32(A.a[4], &xo) && mljU32(A.a[5], &n) && mljI32(A.a[6], &a) && mljShift(A.a[7], &s) &&
       mljUse(&w, wo, n) && mljUse(&f, wo, n) && mljUse(&x, xo, n) && mljDisjoint(&w, &f) && mljDisjoint(&x, &f)) {
-    if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_axpyWide(w.i32 + wo, f.u16 + wo, x.i32 + xo, n, a, s);
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &w, &f, NULL, NULL);
+    if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_axpyWide(MLJ_P32(&w, wo), MLJ_P16(&f, wo), MLJ_P32(&x, xo), n, a, s);
     else mljSlowWide(&w, &f, wo, 1, n, NULL, &x, xo, a, s);
   }
   mljArgsFree(&A);
@@ -608,7 +679,12 @@ void jswrap_microlearn_gerWide(JsVar *args) {
       mljU32(A.a[3], &cols) && mljArray(A.a[4], MLJ_I32, &d) && mljArray(A.a[5], MLJ_I32, &x) && mljU32(A.a[6], &xo) &&
       mljI32(A.a[7], &lr) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) && mljUse(&f, 0, area) && mljUse(&d, 0, rows) &&
       mljUse(&x, xo, cols) && mljDisjoint(&w, &f) && mljDisjoint(&d, &f) && mljDisjoint(&x, &f)) {
-    if (mljFlat(&w) && mljFlat(&f) && mljFlat(&d) && mljFlat(&x)) ml_gerWide(w.i32, f.u16, rows, cols, d.i32, x.i32 + xo, lr);
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &w, &f, NULL, NULL);
+    mljStage(&st, &d, &w, &f, NULL, NULL);
+    if (mljFlat(&w) && mljFlat(&f) && mljFlat(&d) && mljFlat(&x))
+      ml_gerWide(MLJ_P32(&w, 0), MLJ_P16(&f, 0), rows, cols, MLJ_P32(&d, 0), MLJ_P32(&x, xo), lr);
     else mljSlowWide(&w, &f, 0, rows, cols, &d, &x, xo, lr, 0);
   }
   mljArgsFree(&A);
@@ -634,7 +710,7 @@ void jswrap_microlearn_scale(JsVar *yv, JsVar *yov, JsVar *nv, JsVar *alphav) {
   int32_t alpha = 0;
   mljInit(&y);
   if (mljArray(yv, MLJ_I32, &y) && mljU32(yov, &yo) && mljU32(nv, &n) && mljI32(alphav, &alpha) && mljUse(&y, yo, n)) {
-    if (mljFlat(&y)) ml_scale(y.i32 + yo, n, alpha);
+    if (mljFlat(&y)) ml_scale(MLJ_P32(&y, yo), n, alpha);
     else mljSlowAxpy(&y, yo, &y, yo, n, alpha, true);
   }
 }
@@ -659,8 +735,13 @@ int jswrap_microlearn_sqdist(JsVar *args) {
   mljInit(&a);
   mljInit(&b);
   if (mljArgs(args, &A, 6) && mljArray(A.a[0], MLJ_I32, &a) && mljU32(A.a[1], &ao) && mljArray(A.a[2], MLJ_I32, &b) &&
-      mljU32(A.a[3], &bo) && mljU32(A.a[4], &n) && mljShift(A.a[5], &shift) && mljUse(&a, ao, n) && mljUse(&b, bo, n))
-    r = mljFlat(&a) && mljFlat(&b) ? ml_sqdist(a.i32 + ao, b.i32 + bo, n, shift) : mljSlowDot(&a, ao, &b, bo, n, shift, true);
+      mljU32(A.a[3], &bo) && mljU32(A.a[4], &n) && mljShift(A.a[5], &shift) && mljUse(&a, ao, n) && mljUse(&b, bo, n)) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &a, NULL, NULL, NULL, NULL);
+    mljStage(&st, &b, NULL, NULL, NULL, NULL);
+    r = mljFlat(&a) && mljFlat(&b) ? ml_sqdist(MLJ_P32(&a, ao), MLJ_P32(&b, bo), n, shift) : mljSlowDot(&a, ao, &b, bo, n, shift, true);
+  }
   mljArgsFree(&A);
   return r;
 }
@@ -688,7 +769,11 @@ void jswrap_microlearn_sqdistMany(JsVar *args) {
   if (mljArgs(args, &A, 7) && mljArray(A.a[0], MLJ_I32, &data) && mljU32(A.a[1], &rows) && mljU32(A.a[2], &cols) &&
       mljArray(A.a[3], MLJ_I32, &x) && mljU32(A.a[4], &xo) && mljShift(A.a[5], &shift) && mljArray(A.a[6], MLJ_I32, &out) &&
       mljArea(rows, cols, &area) && mljUse(&data, 0, area) && mljUse(&x, xo, cols) && mljUse(&out, 0, rows)) {
-    if (mljFlat(&data) && mljFlat(&x) && mljFlat(&out)) ml_sqdistMany(data.i32, rows, cols, x.i32 + xo, shift, out.i32);
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &out, NULL, NULL, NULL);
+    mljStage(&st, &data, &out, NULL, NULL, NULL);
+    if (mljFlat(&data) && mljFlat(&x) && mljFlat(&out)) ml_sqdistMany(MLJ_P32(&data, 0), rows, cols, MLJ_P32(&x, xo), shift, MLJ_P32(&out, 0));
     else mljSlowSqdistMany(&data, rows, cols, &x, xo, shift, &out);
   }
   mljArgsFree(&A);
@@ -721,8 +806,11 @@ void jswrap_microlearn_welford(JsVar *args) {
       mljUse(&meanF, o, n) && mljUse(&varI, o, n) && mljUse(&varF, o, n) && mljUse(&x, xo, n) && mljDisjoint(&mean, &meanF) &&
       mljDisjoint(&mean, &varF) && mljDisjoint(&varI, &meanF) && mljDisjoint(&varI, &varF) && mljDisjoint(&x, &meanF) &&
       mljDisjoint(&x, &varF) && mljDisjoint(&meanF, &varF)) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &mean, &meanF, &varI, &varF);
     if (mljFlat(&mean) && mljFlat(&meanF) && mljFlat(&varI) && mljFlat(&varF) && mljFlat(&x))
-      ml_welford(mean.i32 + o, meanF.u16 + o, varI.i32 + o, varF.u32 + o, x.i32 + xo, n, count);
+      ml_welford(MLJ_P32(&mean, o), MLJ_P16(&meanF, o), MLJ_P32(&varI, o), MLJ_PU32(&varF, o), MLJ_P32(&x, xo), n, count);
     else
       mljSlowWelford(&mean, &meanF, &varI, &varF, o, &x, xo, n, count);
   }
@@ -734,7 +822,10 @@ static int mljArgBest(JsVar *av, JsVar *aov, JsVar *nv, bool max) {
   uint32_t ao = 0, n = 0, best = 0;
   mljInit(&a);
   if (mljArray(av, MLJ_I32, &a) && mljU32(aov, &ao) && mljU32(nv, &n) && mljUse(&a, ao, n)) {
-    if (mljFlat(&a)) best = max ? ml_argmax(a.i32 + ao, n) : ml_argmin(a.i32 + ao, n);
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &a, NULL, NULL, NULL, NULL);
+    if (mljFlat(&a)) best = max ? ml_argmax(MLJ_P32(&a, ao), n) : ml_argmin(MLJ_P32(&a, ao), n);
     else best = mljSlowArgBest(&a, ao, n, max);
   }
   return (int)best;

@@ -19,9 +19,10 @@
  * before the kernel runs, and nothing in between can allocate.
  *
  * Checks: each array must be an Int32Array (Uint16Array or Uint32Array for
- * fraction arrays, as in src/kernels.ts) on a live buffer, writable where the kernel writes; numbers must be
- * integral and in range (no conversion that could run user code); every
- * element a kernel touches must be inside its array (RangeError otherwise);
+ * fraction arrays, as in src/kernels.ts) on a live buffer, writable where the
+ * kernel writes; numbers must be integral and in range (no conversion that
+ * could run user code); every element a kernel touches must be inside its
+ * array (RangeError otherwise);
  * typed arrays of different types used by the same call must not overlap
  * (C compilers may assume they do not).
  */
