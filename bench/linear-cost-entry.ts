@@ -8,9 +8,12 @@ import { Random } from '../src/random.js';
 
 declare const print: (s: string) => void;
 declare const meter: (() => number) | undefined;
+/** Set by the Node runner: a JIT needs far more iterations to warm up and to be timed with ms clocks. */
+declare const benchSamples: number | undefined;
 
 const N = 8;
-const SAMPLES = 4000;
+const SAMPLES = typeof benchSamples === 'number' ? benchSamples : 4000;
+const WARMUP = SAMPLES / 10;
 
 function run(name: string, m: { learnOneQ(x: Int32Array, y: number): void }, label: (i: number) => number): void {
   const r = new Random(7);
@@ -19,7 +22,7 @@ function run(name: string, m: { learnOneQ(x: Int32Array, y: number): void }, lab
   const x = new Int32Array(N);
   const hasMeter = typeof meter === 'function';
   // Warm-up, then measure the same loop: copying a row is part of both, and small against learnOne.
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < WARMUP; i++) {
     x.set(xs.subarray((i & 63) * N, (i & 63) * N + N));
     m.learnOneQ(x, label(i));
   }

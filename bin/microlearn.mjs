@@ -21,13 +21,15 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+const say = console.log.bind(console);
+const sayErr = console.error.bind(console);
 const PKG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(PKG, 'dist', 'espruino');
 
 const USAGE = `usage:
   microlearn build --target espruino [--algorithm NAME] [--out DIR] [--prebuilt]
-      Writes DIR/microlearn.min.js (default DIR: ./modules, where the Espruino IDE
-      and CLI look for modules) so that require("microlearn") finds it. --algorithm
+      Writes DIR/microlearn.js (default DIR: ./modules, where the Espruino CLI
+      looks for modules) so that require("microlearn") finds it. --algorithm
       picks a one-algorithm bundle (smaller), e.g. --algorithm linear. In a source
       checkout the bundles are rebuilt first unless --prebuilt is given.
   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
@@ -49,6 +51,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--help' || a === '-h') opts.help = true;
     else if (a === '--prebuilt') opts.prebuilt = true;
+    else if (a === '--verbose') opts.verbose = true;
     else if (a.startsWith('--')) {
       const eq = a.indexOf('=');
       if (eq > 0) opts[a.slice(2, eq)] = a.slice(eq + 1);
@@ -78,19 +81,20 @@ function isCheckout() {
 
 async function buildEspruinoBundles(opts) {
   if (!opts.prebuilt && isCheckout()) {
-    console.log('microlearn: compiling (tsc) and bundling for Espruino');
+    say('microlearn: compiling (tsc) and bundling for Espruino');
     const r = spawnSync(process.execPath, [path.join(PKG, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(PKG, 'tsconfig.json')], { stdio: 'inherit' });
     if (r.status !== 0) throw new CliError('tsc failed');
     const { buildEspruino } = await import(path.join(PKG, 'targets', 'espruino', 'build.mjs'));
-    for (const s of await buildEspruino()) console.log(String(s.bytes).padStart(8) + ' bytes  dist/espruino/' + s.file);
+    for (const s of await buildEspruino()) say(String(s.bytes).padStart(8) + ' bytes  dist/espruino/' + s.file);
   }
   const src = bundleFile(opts.algorithm);
   const out = path.resolve(opts.out || 'modules');
   fs.mkdirSync(out, { recursive: true });
-  const dest = path.join(out, 'microlearn.min.js');
+  // EspruinoTools (espruino-cli) resolves require("microlearn") to modules/microlearn.js.
+  const dest = path.join(out, 'microlearn.js');
   fs.copyFileSync(src, dest);
-  console.log('microlearn: wrote ' + dest + ' (' + fs.statSync(dest).size + ' bytes, from ' + path.basename(src) + ')');
-  console.log('  On the board: var ml = require("microlearn");  (or `microlearn upload --port ...` to keep it in Storage)');
+  say('microlearn: wrote ' + dest + ' (' + fs.statSync(dest).size + ' bytes, from ' + path.basename(src) + ')');
+  say('  On the board: var ml = require("microlearn");  (or `microlearn upload --port ...` to keep it in Storage)');
 }
 
 function buildModdable(opts) {
@@ -103,7 +107,7 @@ function buildModdable(opts) {
   fs.mkdirSync(out, { recursive: true });
   const env = Object.assign({}, process.env, { PATH: [tools, path.join(PKG, 'node_modules', '.bin'), process.env.PATH].join(path.delimiter) });
   const mcconfig = fs.existsSync(path.join(tools, 'mcconfig')) ? path.join(tools, 'mcconfig') : 'mcconfig';
-  console.log('microlearn: ' + mcconfig + ' -m -p ' + platform + ' -o ' + out + '  (in ' + app + ')');
+  say('microlearn: ' + mcconfig + ' -m -p ' + platform + ' -o ' + out + '  (in ' + app + ')');
   const r = spawnSync(mcconfig, ['-m', '-p', platform, '-o', out], { cwd: app, env, stdio: 'inherit' });
   if (r.error) throw new CliError('could not run mcconfig: ' + r.error.message);
   if (r.status !== 0) throw new CliError('mcconfig failed (exit ' + r.status + ')');
@@ -156,11 +160,14 @@ function loadEspruinoTools() {
 }
 
 /** An open connection to a board through EspruinoTools: write code, collect what it prints. */
-async function connect(port, baud) {
+async function connect(port, baud, verbose) {
   const tools = loadEspruinoTools();
+  // EspruinoTools reports every step through console.log; keep that for --verbose.
+  if (!verbose) console.log = console.error = console.warn = () => {};
   await new Promise((resolve) => tools.init(resolve));
   const E = globalThis.Espruino;
   if (baud) E.Config.BAUD_RATE = Number(baud);
+  if (port.startsWith('tcp://')) E.Config.SERIAL_TCPIP = [port]; // as espruino-cli does: lists the address as a port
   E.Config.RESET_BEFORE_SEND = false;
   let text = '';
   const waiters = [];
@@ -176,7 +183,13 @@ async function connect(port, baud) {
       port,
       (status) => {
         clearTimeout(timer);
-        if (status === undefined) reject(new CliError('no board answers at ' + port + ' (EspruinoTools could not open it)'));
+        if (status === undefined)
+          reject(
+            new CliError(
+              'no board answers at ' + port + ' (EspruinoTools could not open it' +
+                (port.startsWith('tcp://') ? ')' : '; serial ports also need its optional `serialport` dependency, which `npm i -g espruino` installs)'),
+            ),
+          );
         else resolve();
       },
       () => {
@@ -192,8 +205,11 @@ async function connect(port, baud) {
     clear() {
       text = '';
     },
+    /** Queues `code` (EspruinoTools keeps the order and paces it); answers are awaited with waitFor. */
     write(code) {
-      return new Promise((resolve) => E.Core.Serial.write(code, false, resolve));
+      // Its callback only fires for writes that show progress, so it is not waited on.
+      E.Core.Serial.write(code, false);
+      return Promise.resolve();
     },
     /** Resolves when `test(text)` holds; rejects after `ms` or if the connection drops. */
     waitFor(test, ms, what) {
@@ -238,9 +254,9 @@ async function uploadToStorage(board, name, contents) {
     await board.write('\x10print(' + call + '?"ml"+"ok":"ml"+"fail")\n');
     await board.waitFor((t) => /ml(ok|fail)/.test(t), 20000, 'the Storage write at byte ' + i);
     if (/mlfail/.test(board.text)) throw new CliError('Storage.write failed at byte ' + i + ' (flash full? try require("Storage").compact())');
-    process.stdout.write('\r  ' + Math.min(i + CHUNK, contents.length) + ' / ' + contents.length + ' bytes');
+    if (process.stdout.isTTY) process.stdout.write('\r  ' + Math.min(i + CHUNK, contents.length) + ' / ' + contents.length + ' bytes');
   }
-  process.stdout.write('\n');
+  if (process.stdout.isTTY) process.stdout.write('\n');
   board.clear();
   await board.write('\x10print("mllen "+require("Storage").read(' + JSON.stringify(name) + ').length)\n');
   await board.waitFor((t) => /mllen \d+/.test(t), 10000, 'the size check');
@@ -253,16 +269,16 @@ async function upload(opts) {
   const file = opts.file ? path.resolve(opts.file) : bundleFile(opts.algorithm);
   const name = opts.name || 'microlearn';
   const contents = fs.readFileSync(file, 'latin1');
-  const board = await connect(opts.port, opts.baud);
+  const board = await connect(opts.port, opts.baud, opts.verbose);
   try {
-    console.log('microlearn: writing ' + path.basename(file) + ' (' + contents.length + ' bytes) to Storage as "' + name + '"');
+    say('microlearn: writing ' + path.basename(file) + ' (' + contents.length + ' bytes) to Storage as "' + name + '"');
     await uploadToStorage(board, name, contents);
     board.clear();
     await board.write('\x10var __ml=require(' + JSON.stringify(name) + ');print("mlmod "+Object.keys(__ml).length+" "+__ml.backend());delete __ml;\n');
     await board.waitFor((t) => /mlmod \d+ \w+|Uncaught/.test(t), 60000, 'require("' + name + '")');
     const m = /mlmod (\d+) (\w+)/.exec(board.text);
     if (!m) throw new CliError('require("' + name + '") failed on the board:\n' + board.text.trim());
-    console.log('microlearn: done; require("' + name + '") gives ' + m[1] + ' exports, kernels: ' + m[2]);
+    say('microlearn: done; require("' + name + '") gives ' + m[1] + ' exports, kernels: ' + m[2]);
   } finally {
     await board.close();
   }
@@ -283,43 +299,43 @@ async function testDevice(opts) {
   const only = opts.only || '';
   const host = hostLines(script, only);
   const timeout = (Number(opts.timeout) || 3600) * 1000;
-  const board = await connect(opts.port, opts.baud);
+  const board = await connect(opts.port, opts.baud, opts.verbose);
   let failed = 0;
   try {
-    console.log('microlearn: uploading the conformance suite (' + script.length + ' bytes) to Storage as "mlconf"');
+    say('microlearn: uploading the conformance suite (' + script.length + ' bytes) to Storage as "mlconf"');
     await uploadToStorage(board, 'mlconf', script);
     board.clear();
     const t = Date.now();
-    console.log('microlearn: running ' + (host.length - 2) + ' case(s) on the board' + (only ? ' (only ' + only + '*)' : '') + '; this can take a while');
+    say('microlearn: running ' + (host.length - 2) + ' case(s) on the board' + (only ? ' (only ' + only + '*)' : '') + '; this can take a while');
     await board.write('\x10' + (only ? 'var MICROLEARN_ONLY=' + JSON.stringify(only) + ';' : '') + 'eval(require("Storage").read("mlconf"));\n');
     await board.waitFor((x) => /(^|\n)done \d+ cases/.test(x.replace(/\r/g, '')) || /Uncaught/.test(x), timeout, 'the conformance suite to finish');
     const out = board.text.replace(/\r/g, '');
     const device = out.split('\n').filter((l) => /^(backend|case|done) /.test(l));
-    console.log('  board finished in ' + ((Date.now() - t) / 1000).toFixed(1) + ' s');
+    say('  board finished in ' + ((Date.now() - t) / 1000).toFixed(1) + ' s');
     for (let i = 0; i < Math.max(device.length, host.length); i++) {
       const d = device[i] === undefined ? '(missing)' : device[i];
       const h = host[i];
       const same = d === h || (i === 0 && d.startsWith('backend ') && (h || '').startsWith('backend '));
       if (!same) failed++;
-      console.log('    ' + d + (d === h ? '  == host' : same ? '' : '  != host: ' + h));
+      say('    ' + d + (d === h ? '  == host' : same ? '' : '  != host: ' + h));
     }
     if (/Uncaught/.test(out)) {
       failed++;
-      console.log(out.slice(out.indexOf('Uncaught')).split('\n').slice(0, 5).join('\n'));
+      say(out.slice(out.indexOf('Uncaught')).split('\n').slice(0, 5).join('\n'));
     }
     await board.write('\x10require("Storage").erase("mlconf");\n');
   } finally {
     await board.close();
   }
   if (failed) throw new CliError(failed + ' line(s) differ from the host: the board does not compute what this computer does');
-  console.log('microlearn: the board matches the host on every hash');
+  say('microlearn: the board matches the host on every hash');
 }
 
 async function main(argv) {
   const opts = parseArgs(argv);
   const cmd = opts._[0];
   if (opts.help || !cmd) {
-    console.log(USAGE);
+    say(USAGE);
     return cmd || opts.help ? 0 : 2;
   }
   if (cmd === 'build') {
@@ -335,8 +351,8 @@ async function main(argv) {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    if (e instanceof CliError) console.error('microlearn: ' + e.message);
-    else console.error(e && e.stack ? e.stack : e);
+    if (e instanceof CliError) sayErr('microlearn: ' + e.message);
+    else sayErr(e && e.stack ? e.stack : e);
     process.exit(1);
   },
 );

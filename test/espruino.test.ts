@@ -109,6 +109,9 @@ describe('Espruino gate', function () {
       ['for (var v of [1]) {}', /for-of/],
       ['var o = { get x() { return 1; } };', /getter\/setter/],
       ['var x = null ?? 1;', /nullish/],
+      // terser output that once broke Espruino: the second loop's `var` was dropped, so with the first loop skipped `r` was an outer variable
+      ['var r = 65536; function f(x) { if (!x) { for (var r = 0; r < 2; r++) {} } for (r = 0; r < 3; r++) {} return r; }', /var r used before its declaration runs/],
+      ['function h() { r = 9; var r; return r; }', /var r used before its declaration runs/],
     ];
     for (const [code, rule] of cases) {
       const p = gate.staticGate(code, 'bad.js');
@@ -125,8 +128,19 @@ describe('Espruino gate', function () {
       'function f(x) { var g = function () { return x; }; return g(); }',
       'var E = function () {}; E.prototype = Object.create(Error.prototype);',
       'var x = Math.floor(Math.sqrt(2)) + Math.abs(-1);',
+      'function g() { for (var i = 0; i < 1; i++) {} for (i = 0; i < 2; i++) {} var j = i; return j; }',
     ];
     for (const code of fine) assert.deepEqual(gate.staticGate(code, 'fine.js'), [], code);
+  });
+
+  it('hoistVars declares such vars at the top of their function, which the gate then accepts', function () {
+    const g = gate as GateModule & { hoistVars(code: string): string };
+    const bad = 'var r = 65536; function f(x) { if (!x) { for (var r = 0; r < 2; r++) {} } for (r = 0; r < 3; r++) {} return r; } f(true);';
+    const fixed = g.hoistVars(bad);
+    assert.match(fixed, /function f\(x\) \{var r;/);
+    assert.deepEqual(gate.staticGate(fixed, 'fixed.js'), []);
+    const ctx = vm.createContext({});
+    assert.equal(vm.runInContext(fixed + '; r', ctx), 65536);
   });
 
   it('run-time gate: the vm context lacks what Espruino lacks and behaves like it', function () {
@@ -213,6 +227,12 @@ function closedPort(): Promise<number> {
 describe('microlearn command', function () {
   this.timeout(60000);
 
+  before(async function () {
+    this.timeout(300000);
+    if (!fs.existsSync(join(ROOT, 'dist', 'espruino', 'microlearn-linear.min.js')))
+      await ((await import(join(ESPRUINO_DIR, 'build.mjs'))) as BuildModule).buildEspruino();
+  });
+
   it('says clearly that no board answers at a tcp:// port where nothing listens', async function () {
     const port = await closedPort();
     for (const cmd of ['upload', 'test-device']) {
@@ -235,12 +255,12 @@ describe('microlearn command', function () {
     assert.match(r.err, /unknown command "launch"/);
   });
 
-  it('build --target espruino writes modules/microlearn.min.js from a chosen bundle', async function () {
+  it('build --target espruino writes modules/microlearn.js (where espruino-cli looks) from a chosen bundle', async function () {
     const dir = fs.mkdtempSync(join(os.tmpdir(), 'microlearn-cli-'));
     try {
       const r = await cli(['build', '--target', 'espruino', '--prebuilt', '--algorithm', 'linear'], dir);
       assert.equal(r.code, 0, r.err);
-      const written = fs.readFileSync(join(dir, 'modules', 'microlearn.min.js'), 'utf8');
+      const written = fs.readFileSync(join(dir, 'modules', 'microlearn.js'), 'utf8');
       assert.equal(written, fs.readFileSync(join(ROOT, 'dist', 'espruino', 'microlearn-linear.min.js'), 'utf8'));
       const bad = await cli(['build', '--target', 'espruino', '--prebuilt', '--algorithm', 'nope'], dir);
       assert.equal(bad.code, 1);

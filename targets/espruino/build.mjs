@@ -20,6 +20,7 @@
 import { rollup } from 'rollup';
 import { minify } from 'terser';
 import ts from 'typescript';
+import { hoistVars } from './gate.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,7 +124,8 @@ async function bundle(input, format, plugins, name) {
   const { output } = await b.generate({ format, name, exports: 'named', esModule: false, strict: false, generatedCode: 'es5', freeze: false });
   await b.close();
   const es5 = toES5(output[0].code, name + '.js');
-  return minifyES5(es5, format === 'cjs');
+  // terser drops `var` from a redeclaration it considers redundant; Espruino needs every var declared before use.
+  return hoistVars(await minifyES5(es5, format === 'cjs'));
 }
 
 /**

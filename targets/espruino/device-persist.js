@@ -6,8 +6,9 @@ var ml = require('microlearn');
 var S = require('Storage');
 var store = new ml.ModelStore(new ml.EspruinoStorage(S));
 
+/** CRC of a model blob without its stored CRC (the CRC of data plus its own CRC is a constant). */
 function hex(b) {
-  return ('0000000' + ml.crc32(b).toString(16)).slice(-8) + '/' + b.length;
+  return ('0000000' + ml.crc32(b, 0, b.length - 4).toString(16)).slice(-8) + '/' + b.length;
 }
 
 function trained(steps) {

@@ -7,8 +7,12 @@
 //   Array.from, Number.isInteger, Object.freeze, ...), `Array.prototype.map`-style
 //   access to methods on a built-in prototype object (Espruino resolves built-in
 //   methods on instances; `Array.prototype.map` is undefined there), getters/setters,
-//   and any use of a function before its declaration has run: Espruino does not hoist
-//   function declarations, at top level or inside functions.
+//   any use of a function before its declaration has run, and any `var` that is used
+//   before (or declared only inside a block that may be skipped ahead of) a use:
+//   Espruino hoists neither function declarations nor `var`s, at top level or inside
+//   functions, so such a name resolves to an outer variable (or to nothing).
+//   hoistVars() (used by build.mjs) fixes the second kind by declaring those vars
+//   at the top of their function.
 //
 // runInEspruinoLikeContext(code, options)   runs a script in a fresh node:vm context
 //   from which the same built-ins have been deleted, so a code path that reaches one
@@ -192,7 +196,91 @@ export function staticGate(code, file = '<bundle>') {
 
   // ---- no use of a function declaration before it has run ----
   checkHoisting(ast, add);
+  // ---- no var used before its declaration has run ----
+  for (const u of unhoistedVars(ast)) add(u.at, 'var ' + u.name + ' used before its declaration runs (Espruino does not hoist var)');
   return problems;
+}
+
+/**
+ * Every `var` whose first appearance in its function is not a declaration
+ * that always runs first: used earlier in the source, or first declared
+ * inside a block, loop body, branch or later for-init that may not run before
+ * a use. Espruino would then read or write a variable of an enclosing scope.
+ * @returns {{ scope: object, name: string, at: object }[]} scope: the function (or program) node
+ */
+export function unhoistedVars(ast) {
+  const out = [];
+  const visitScope = (scopeNode) => {
+    const body = scopeNode.type === 'Program' ? scopeNode.body : scopeNode.body.type === 'BlockStatement' ? scopeNode.body.body : null;
+    if (!body) return;
+    const params = new Set();
+    if (scopeNode.type !== 'Program') for (const p of scopeNode.params) collectPattern(p, params);
+    // var declarations of this scope (not of nested functions), and whether each is a safe first declaration
+    const declared = new Map(); // name -> earliest declarator id node
+    const safe = new Set(); // declarator id nodes at the scope's top level
+    const topLevel = new Set(body);
+    const walkDecls = (node) => {
+      for (const c of children(node)) {
+        if (FUNCTION_TYPES.has(c.type)) continue;
+        if (c.type === 'VariableDeclaration' && c.kind === 'var') {
+          // a top-level statement, or the init of a top-level for loop: both always run, in order
+          const direct = topLevel.has(c) || ((node.type === 'ForStatement' || node.type === 'ForInStatement') && topLevel.has(node));
+          for (const d of c.declarations) {
+            if (d.id.type !== 'Identifier') continue;
+            const prev = declared.get(d.id.name);
+            if (!prev || d.id.start < prev.start) declared.set(d.id.name, d.id);
+            if (direct) safe.add(d.id);
+          }
+        }
+        walkDecls(c);
+      }
+    };
+    walkDecls(scopeNode.type === 'Program' ? scopeNode : scopeNode.body);
+    if (!declared.size) return;
+    // earliest appearance of each declared name anywhere inside the scope (nested functions included: conservative)
+    const first = new Map();
+    const walkUses = (node, parent) => {
+      if (node.type === 'Identifier' && declared.has(node.name) && (isReference(node, parent) || (parent && parent.type === 'VariableDeclarator' && parent.id === node))) {
+        const f = first.get(node.name);
+        if (!f || node.start < f.start) first.set(node.name, node);
+      }
+      for (const c of children(node)) walkUses(c, node);
+    };
+    walkUses(scopeNode.type === 'Program' ? scopeNode : scopeNode.body, null);
+    for (const [name, decl] of declared) {
+      if (params.has(name)) continue;
+      const f = first.get(name) || decl;
+      if (f === decl && safe.has(decl)) continue;
+      out.push({ scope: scopeNode, name, at: f });
+    }
+  };
+  const walk = (node) => {
+    if (node.type === 'Program' || node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression') visitScope(node);
+    for (const c of children(node)) walk(c);
+  };
+  walk(ast);
+  return out;
+}
+
+/**
+ * Makes `code` safe for Espruino's missing `var` hoisting: every var that
+ * {@link unhoistedVars} finds is declared (`var a,b;`) at the start of its
+ * function or program. Behaviour on a standard engine is unchanged.
+ */
+export function hoistVars(code) {
+  const found = unhoistedVars(parseAst(code));
+  if (!found.length) return code;
+  const byScope = new Map();
+  for (const u of found) {
+    if (!byScope.has(u.scope)) byScope.set(u.scope, new Set());
+    byScope.get(u.scope).add(u.name);
+  }
+  const inserts = [];
+  for (const [scope, names] of byScope) inserts.push({ at: scope.type === 'Program' ? 0 : scope.body.start + 1, text: 'var ' + Array.from(names).join(',') + ';' });
+  inserts.sort((a, b) => b.at - a.at);
+  let out = code;
+  for (const i of inserts) out = out.slice(0, i.at) + i.text + out.slice(i.at);
+  return out;
 }
 
 /** True when an Identifier is a variable reference (not a property key, label or declaration name). */

@@ -13,6 +13,7 @@
 //   MODDABLE=/path/to/moddable npm run test:moddable
 
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,19 @@ function run(cmd, args, options) {
   });
 }
 
+/** SHA-256 over the paths and contents of every file under `dirs` (relative to the repository). */
+function sourcesHash(dirs) {
+  const h = createHash('sha256');
+  const walk = (rel) => {
+    const abs = path.join(ROOT, rel);
+    if (!fs.existsSync(abs)) return;
+    if (fs.statSync(abs).isDirectory()) for (const e of fs.readdirSync(abs).sort()) walk(path.join(rel, e));
+    else h.update(rel + '\0').update(fs.readFileSync(abs)).update('\0');
+  };
+  for (const d of dirs) walk(d);
+  return h.digest('hex');
+}
+
 let failures = 0;
 function check(ok, what, detail) {
   console.log((ok ? '  ok    ' : '  FAIL  ') + what + (detail && !ok ? '\n' + detail : ''));
@@ -62,6 +76,14 @@ if (tsc.status !== 0) process.exit(1);
 const { nodeConformance } = await import(path.join(ROOT, 'build', 'test', 'util.js'));
 const node = nodeConformance();
 
+// make decides what to rebuild from file times, which a source edited while a build
+// runs can defeat; so the build directory is keyed on a hash of every input instead.
+const stampFile = path.join(OUT, 'inputs.sha256');
+const inputs = sourcesHash(['src', 'algorithms', 'native', 'test/conformance', 'targets/moddable']);
+if (!fs.existsSync(stampFile) || fs.readFileSync(stampFile, 'utf8') !== inputs) {
+  fs.rmSync(OUT, { recursive: true, force: true });
+  console.log('test:moddable: sources changed since the last build: clean build');
+}
 fs.mkdirSync(OUT, { recursive: true });
 const tscVersion = spawnSync('tsc', ['--version'], { env, encoding: 'utf8' }).stdout.trim();
 console.log('test:moddable: mcconfig -m -p x-cli-lin (' + tscVersion + ', ' + moddable + ')');
@@ -71,6 +93,7 @@ console.log('  build: ' + ((Date.now() - t) / 1000).toFixed(1) + ' s');
 const binary = path.join(OUT, 'bin', 'lin', 'release', 'microlearn-test');
 check(built.code === 0 && fs.existsSync(binary), 'mcconfig built ' + path.relative(ROOT, binary), built.out.slice(-4000));
 if (failures) process.exit(1);
+fs.writeFileSync(stampFile, inputs);
 
 t = Date.now();
 const r = await run(binary, [], { cwd: OUT });
@@ -98,6 +121,7 @@ for (const kind of ['native', 'ts']) {
   check(got.length === node.length && got.slice(1).every((l, i) => l === node[i + 1]), 'hashes equal Node\'s with ' + kind + ' kernels');
 }
 check(lines.includes('moddable store ok 1'), 'public API through import "microlearn": ModelStore save/load round trip');
+for (const l of lines) if (l.startsWith('moddable memory')) console.log('  ' + l.slice(9));
 check(r.code === 0 && lines.includes('moddable done 0 failed'), 'the app exits 0 with no failed case', r.out.slice(-2000));
 
 console.log(failures ? 'test:moddable: ' + failures + ' check(s) FAILED' : 'test:moddable: all checks passed');
