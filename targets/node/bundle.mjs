@@ -26,7 +26,8 @@ function warn(w) {
 }
 
 async function main() {
-  rmSync(dist, { recursive: true, force: true });
+  // Only our own outputs: dist/espruino belongs to targets/espruino/build.mjs.
+  for (const d of ['esm', 'cjs']) rmSync(join(dist, d), { recursive: true, force: true });
   for (const d of ['src', 'algorithms']) cpSync(join(build, d), join(dist, 'esm', d), { recursive: true });
   writeFileSync(join(dist, 'esm', 'package.json'), '{ "type": "module" }\n');
   const b = await rollup({ input: [join(build, 'src', 'index.js')], onwarn: warn, preserveEntrySignatures: 'strict' });
