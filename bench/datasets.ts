@@ -1,5 +1,5 @@
 /**
- * Loaders for the shared datasets in ../shared/data (see /work/shared/README.md)
+ * Loaders for the shared datasets in ../shared/data (see ../shared/README.md beside the project)
  * and the seeded shuffle every accuracy benchmark uses, so that all of them
  * score learners on the same sample order.
  *
