@@ -135,6 +135,7 @@ export class HoeffdingTreeClassifier extends Supervised {
   /** @internal */ readonly meanF: Uint16Array;
   /** @internal */ readonly varI: Int32Array;
   /** @internal */ readonly varF: Uint32Array;
+  /** @internal Welford division remainders (K.welford) */ readonly varR: Int32Array;
   /** @internal */ readonly mn: Int32Array;
   /** @internal */ readonly mx: Int32Array;
   /** @internal per slot */ readonly seen: Uint32Array;
@@ -147,6 +148,7 @@ export class HoeffdingTreeClassifier extends Supervised {
   /** @internal */ readonly gMeanF: Uint16Array;
   /** @internal */ readonly gVarI: Int32Array;
   /** @internal */ readonly gVarF: Uint32Array;
+  /** @internal */ readonly gVarR: Int32Array;
 
   private readonly deltaM: number;
   private readonly deltaE: number;
@@ -217,6 +219,7 @@ export class HoeffdingTreeClassifier extends Supervised {
     this.meanF = new Uint16Array(cells);
     this.varI = new Int32Array(cells);
     this.varF = new Uint32Array(cells);
+    this.varR = new Int32Array(cells);
     this.mn = new Int32Array(cells);
     this.mx = new Int32Array(cells);
     this.seen = new Uint32Array(S);
@@ -227,6 +230,7 @@ export class HoeffdingTreeClassifier extends Supervised {
     this.gMeanF = new Uint16Array(n);
     this.gVarI = new Int32Array(n);
     this.gVarF = new Uint32Array(n);
+    this.gVarR = new Int32Array(n);
     this.epsI = new Float64Array(n);
     this.epsF = new Float64Array(n);
     this.scores = new Float64Array(C);
@@ -237,7 +241,7 @@ export class HoeffdingTreeClassifier extends Supervised {
     this.right = new Float64Array(C);
     this.pTmp = new Int32Array(C);
     this.depthFound = 0;
-    this.stateBytes = maxNodes * 12 + 8 + S * (C * 12 + 12) + cells * 22 + 4 + n * 14;
+    this.stateBytes = maxNodes * 12 + 8 + S * (C * 12 + 12) + cells * 26 + 4 + n * 18;
   }
 
   /** The leaf node x falls into; sets depthFound. */
@@ -288,7 +292,7 @@ export class HoeffdingTreeClassifier extends Supervised {
     const n = this.nFeatures;
     const C = this.nClasses;
     if (this.total < 4294967295) mutable(this).total++;
-    K.welford(this.gMean, this.gMeanF, this.gVarI, this.gVarF, 0, x, 0, n, this.total);
+    K.welford(this.gMean, this.gMeanF, this.gVarI, this.gVarF, this.gVarR, 0, x, 0, n, this.total);
     const node = this.sort(x);
     const depth = this.depthFound;
     const slot = this.child[node];
@@ -300,7 +304,7 @@ export class HoeffdingTreeClassifier extends Supervised {
     if (this.classW[j] < 4503599627304960) this.classW[j] += 65536; // stays an exact integer below 2^52
     const first = this.obs[j] === 0;
     if (this.obs[j] < 4294967295) this.obs[j]++;
-    K.welford(this.mean, this.meanF, this.varI, this.varF, j * n, x, 0, n, this.obs[j]);
+    K.welford(this.mean, this.meanF, this.varI, this.varF, this.varR, j * n, x, 0, n, this.obs[j]);
     const o = j * n;
     for (let i = 0; i < n; i++) {
       if (first || x[i] < this.mn[o + i]) this.mn[o + i] = x[i];
@@ -460,6 +464,7 @@ export class HoeffdingTreeClassifier extends Supervised {
     this.meanF.fill(0, a, b);
     this.varI.fill(0, a, b);
     this.varF.fill(0, a, b);
+    this.varR.fill(0, a, b);
     this.mn.fill(0, a, b);
     this.mx.fill(0, a, b);
     this.seen[slot] = 0;
@@ -518,12 +523,14 @@ export class HoeffdingTreeClassifier extends Supervised {
     w.u16s(this.meanF);
     w.i32s(this.varI);
     w.u32s(this.varF);
+    w.i32s(this.varR);
     w.i32s(this.mn);
     w.i32s(this.mx);
     w.i32s(this.gMean);
     w.u16s(this.gMeanF);
     w.i32s(this.gVarI);
     w.u32s(this.gVarF);
+    w.i32s(this.gVarR);
   }
 
   /** @internal */
@@ -545,7 +552,7 @@ export class HoeffdingTreeClassifier extends Supervised {
     const nNodes = r.int(1, maxNodes);
     const nLeaves = r.int(1, S);
     const total = r.u32();
-    r.need(maxNodes * 12 + S * C * 12 + S * 12 + S * C * n * 22 + n * 14);
+    r.need(maxNodes * 12 + S * C * 12 + S * 12 + S * C * n * 26 + n * 18);
     let delta = dm / 65536;
     for (let i = 0; i < de; i++) delta /= 2;
     const m = new HoeffdingTreeClassifier({
@@ -575,12 +582,14 @@ export class HoeffdingTreeClassifier extends Supervised {
     r.u16s(m.meanF);
     r.i32s(m.varI);
     r.u32s(m.varF);
+    r.i32s(m.varR);
     r.i32s(m.mn);
     r.i32s(m.mx);
     r.i32s(m.gMean);
     r.u16s(m.gMeanF);
     r.i32s(m.gVarI);
     r.u32s(m.gVarF);
+    r.i32s(m.gVarR);
     checkVariances(m.varI);
     checkVariances(m.gVarI);
     m.checkStructure();

@@ -10,6 +10,7 @@ import { Q_MAX, Q_MIN, floorDiv } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K } from '../src/kernels.js';
 import { Learner, MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
+import { InputScale, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
 
 /** Options of {@link KMeans}. */
 export interface KMeansOptions {
@@ -40,22 +41,33 @@ export interface Clusterer {
   toBytes(): Uint8Array;
 }
 
+/** The shift at which the last {@link nearestRow} call found its nearest centroid. @internal */
+export let nearestShift = 0;
+
 /**
  * Index of the centroid (among the first `rows`) nearest to x; ties → lowest
  * index. Squared distances are computed at shift 0 and recomputed at 2^-8,
- * 2^-16 scale only while the nearest one saturates (raw, wide-range features).
+ * 2^-16 scale only while the nearest one saturates (wide-range features);
+ * dist[j] holds the distances at {@link nearestShift}. Returns -1 when even
+ * at 2^-16 every distance saturates (x too far to rank the centroids); the
+ * headroom of the input scale rules that out for learned samples.
  * @internal
  */
 export function nearestRow(c: Int32Array, rows: number, n: number, x: Int32Array, dist: Int32Array): number {
   for (let shift = 0; ; shift += 8) {
     K.sqdistMany(c, rows, n, x, 0, shift, dist);
     const j = K.argmin(dist, 0, rows);
-    if (dist[j] !== Q_MAX || shift === 16) return j;
+    nearestShift = shift;
+    if (dist[j] !== Q_MAX) return j;
+    if (shift === 16) return -1;
   }
 }
 
 /**
- * Online k-means clustering.
+ * Online k-means clustering. Takes raw sensor ranges: all features share one
+ * input exponent (src/range.ts), since a Euclidean distance is dominated by
+ * the largest features anyway; predicting an input so far away that its
+ * distances cannot be compared exactly is E_RANGE.
  *
  * @example
  * const km = new KMeans({ nFeatures: 2, k: 2 });
@@ -65,7 +77,7 @@ export function nearestRow(c: Int32Array, rows: number, n: number, x: Int32Array
  * km.predictOne([9, 9]); // 1
  * km.centroids();        // Float64Array [0.25, 0, 10, 10]
  */
-export class KMeans extends Learner implements Clusterer {
+export class KMeans extends Learner<Float64Array> implements Clusterer {
   static readonly modelType = ModelType.KMeans;
   readonly k: number;
   /** Q16.16 */
@@ -78,10 +90,12 @@ export class KMeans extends Learner implements Clusterer {
   readonly counts: Uint32Array;
   /** Clusters seeded so far (k once k distinct samples were seen). */
   readonly filled: number;
+  /** @internal */ override readonly scale: InputScale;
   private readonly d: Int32Array;
   private readonly dist: Int32Array;
 
-  constructor(opts: KMeansOptions) {
+  /** @param headroom @internal the input scale's headroom (KMeansDetector keeps its squared distances smaller) */
+  constructor(opts: KMeansOptions, headroom?: number) {
     const o = checkOptions(opts);
     super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
     const n = this.nFeatures;
@@ -93,12 +107,19 @@ export class KMeans extends Learner implements Clusterer {
     this.filled = 0;
     this.d = new Int32Array(n);
     this.dist = new Int32Array(k);
-    this.stateBytes = k * n * 6 + k * 4 + 4;
+    const h = distanceHeadroom(n);
+    this.scale = new InputScale(n, true, headroom !== undefined && headroom < h ? headroom : h);
+    this.stateBytes = KMeans.bytesFor(n, k) + 4;
+  }
+
+  /** Bytes of state (and of the saved payload after its 16 bytes of hyper-parameters). */
+  private static bytesFor(n: number, k: number): number {
+    return k * n * 6 + k * 4 + 1;
   }
 
   /** Learns one sample. */
   learnOne(x: ArrayLike<number>): void {
-    this.learnQ(this.readX(x));
+    this.learnQ(this.learnX(x));
   }
 
   /** Index of the nearest centroid (0 before any sample). */
@@ -107,16 +128,25 @@ export class KMeans extends Learner implements Clusterer {
   }
 
   learnOneQ(x: Int32Array): void {
-    this.checkX(x);
-    this.learnQ(x);
+    this.learnQ(this.learnXQ(x));
   }
 
   predictOneQ(x: Int32Array): number {
-    this.checkX(x);
-    return this.predictQ(x);
+    return this.predictQ(this.readXQ(x));
   }
 
-  private learnQ(x: Int32Array): void {
+  /** @internal The input exponent grew by d: every centroid is divided by 2^d. */
+  override rescale(i: number, d: number): void {
+    for (let j = 0; j < this.c.length; j++) shiftWide(this.c, this.cf, j, d);
+  }
+
+  /** The shared input exponent: the model holds x as x·2^(16−e) (docs/fixed-point.md, "Raw ranges"). */
+  inputExponent(): number {
+    return this.scale.exps[0];
+  }
+
+  /** @internal Learns x in internal units. */
+  learnQ(x: Int32Array): void {
     const n = this.nFeatures;
     if (this.filled < this.k) {
       // Seeding: a sample equal to a seed joins it (the seed cannot move), any other becomes a new seed.
@@ -132,7 +162,7 @@ export class KMeans extends Learner implements Clusterer {
       this.counts[j] = 1;
       return;
     }
-    const j = nearestRow(this.c, this.k, n, x, this.dist);
+    const j = nearestRow(this.c, this.k, n, x, this.dist); // ≥ 0: x and the centroids lie within the headroom
     // a seeded cluster has won at least one sample, so cnt ≥ 2 here
     const cnt = this.counts[j] < 4294967295 ? this.counts[j] + 1 : 4294967295;
     this.counts[j] = cnt;
@@ -158,9 +188,11 @@ export class KMeans extends Learner implements Clusterer {
     K.axpyWide(this.c, this.cf, o, this.d, 0, n, a, s);
   }
 
-  private predictQ(x: Int32Array): number {
+  private predictQ(x: Float64Array): number {
     if (this.filled === 0) return 0;
-    return nearestRow(this.c, this.filled, this.nFeatures, x, this.dist);
+    const j = toDistanceInput(x, this.nFeatures, this.xq) ? nearestRow(this.c, this.filled, this.nFeatures, this.xq, this.dist) : -1;
+    if (j < 0) fail('E_RANGE', 'input too far from every centroid to rank them (beyond the model\'s input scale)');
+    return j;
   }
 
   private equals(j: number, x: Int32Array): boolean {
@@ -172,7 +204,7 @@ export class KMeans extends Learner implements Clusterer {
   /** Centroids as real numbers, row-major (cluster j: entries j·nFeatures …); rows ≥ `filled` are 0. */
   centroids(): Float64Array {
     const out = new Float64Array(this.c.length);
-    for (let i = 0; i < out.length; i++) out[i] = (this.c[i] * 65536 + this.cf[i]) / 4294967296;
+    for (let i = 0; i < out.length; i++) out[i] = this.scale.real((this.c[i] * 65536 + this.cf[i]) / 65536, 0);
     return out;
   }
 
@@ -182,19 +214,22 @@ export class KMeans extends Learner implements Clusterer {
     w.u32(this.k);
     w.i32(this.decay);
     w.u32(this.filled);
+    w.u8(this.scale.exps[0]);
     w.u32s(this.counts);
     w.i32s(this.c);
     w.u16s(this.cf);
   }
 
-  /** @internal */
-  static fromReader(r: ByteReader): KMeans {
+  /** @internal `headroom` as in the constructor. */
+  static fromReader(r: ByteReader, classes?: unknown, headroom?: number): KMeans {
     const n = r.int(1, MAX_FEATURES);
     const k = r.int(1, Math.min(MAX_CLUSTERS, Math.floor(16777216 / n)));
     const decay = r.int(0, 65536);
     const filled = r.int(0, k);
-    r.need(k * 4 + k * n * 6);
-    const m = new KMeans({ nFeatures: n, k: k, decay: decay / 65536 });
+    r.need(KMeans.bytesFor(n, k));
+    const m = new KMeans({ nFeatures: n, k: k, decay: decay / 65536 }, headroom);
+    m.scale.exps[0] = r.u8();
+    m.scale.checkExps();
     for (let j = 0; j < k; j++) {
       const cnt = r.u32();
       if ((j < filled) !== (cnt > 0)) fail('E_CORRUPT', 'k-means counts do not match the seeded clusters');
@@ -203,6 +238,7 @@ export class KMeans extends Learner implements Clusterer {
     mutable(m).filled = filled;
     r.i32s(m.c);
     r.u16s(m.cf);
+    m.scale.checkValues(m.c, 0, m.c.length);
     return m;
   }
 }

@@ -16,12 +16,16 @@
  * them fit below the saturation limit, recomputes them divided by 2^8, then
  * 2^16 (the kernel's `shift`). Near neighbours are therefore always ranked at
  * the finest resolution that represents them; see docs/algorithms.md.
+ * Features share one input exponent (src/range.ts), so raw ranges up to
+ * ±2^31 are stored without saturating; a query so far away that fewer than k
+ * distances can be compared exactly is E_RANGE.
  */
 import { fail } from '../src/errors.js';
 import { Q_MAX, floorDiv, fromQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K } from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, optChoice, optInt } from '../src/learner.js';
+import { InputScale, distanceHeadroom, shiftRound, toDistanceInput } from '../src/range.js';
 import { Random } from '../src/random.js';
 
 /** Options shared by the k-NN learners. */
@@ -68,6 +72,10 @@ export class KNNWindow {
   readonly dist: Int32Array;
   readonly nbr: Int32Array;
   readonly stateBytes: number;
+  /** The shared input exponent. */
+  readonly scale: InputScale;
+  /** Scratch: a query in internal units. */
+  private readonly xi: Int32Array;
 
   constructor(opts: KNNOptions) {
     const o = checkOptions(opts);
@@ -84,7 +92,20 @@ export class KNNWindow {
     this.rng = new Random(this.seed);
     this.dist = new Int32Array(this.size);
     this.nbr = new Int32Array(this.k);
-    this.stateBytes = this.size * (this.n + 1) * 4 + 16;
+    this.scale = new InputScale(this.n, true, distanceHeadroom(this.n));
+    this.xi = new Int32Array(this.n);
+    this.stateBytes = KNNWindow.bytesFor(this.n, this.size);
+  }
+
+  /** Bytes of learned state: filled, pos, seen, rng, exponent, samples and targets. */
+  static bytesFor(n: number, size: number): number {
+    return 17 + size * (n + 1) * 4;
+  }
+
+  /** The exponent grew by d: every stored sample is divided by 2^d. */
+  rescale(d: number): void {
+    const m = this.filled * this.n;
+    for (let i = 0; i < m; i++) this.data[i] = shiftRound(this.data[i], d);
   }
 
   /** Stores (x, y) according to the policy. x is valid Q16.16. */
@@ -107,10 +128,13 @@ export class KNNWindow {
    * Finds the min(k, filled) nearest stored samples; nbr[0..m-1] holds their
    * slots, nearest first. Returns m.
    */
-  neighbours(x: Int32Array): number {
+  neighbours(q: Float64Array): number {
     const rows = this.filled;
     const m = this.k < rows ? this.k : rows;
+    if (m === 0) return 0;
     const d = this.dist;
+    const x = this.xi;
+    if (!toDistanceInput(q, this.n, x)) tooFar();
     for (let shift = 0; ; shift += 8) {
       K.sqdistMany(this.data, rows, this.n, x, 0, shift, d);
       let saturated = false;
@@ -118,11 +142,9 @@ export class KNNWindow {
         let s = K.argmin(d, 0, rows);
         if (d[s] === Q_MAX) {
           // Everything left is at (or beyond) the limit: a coarser scale separates them.
-          if (shift < 16) {
-            saturated = true;
-            break;
-          }
-          s = firstFree(this.nbr, j, rows);
+          if (shift === 16) tooFar();
+          saturated = true;
+          break;
         }
         this.nbr[j] = s;
         d[s] = Q_MAX; // taken
@@ -141,6 +163,7 @@ export class KNNWindow {
     w.u32(this.pos);
     w.u32(this.seen);
     w.u32(this.rng.state);
+    w.u8(this.scale.exps[0]);
     w.i32s(this.data);
     w.i32s(this.ys);
   }
@@ -152,19 +175,22 @@ export class KNNWindow {
     const policy = r.u8();
     if (policy > 1) fail('E_CORRUPT', 'unknown k-NN window policy ' + policy);
     const seed = r.i32();
+    r.need(KNNWindow.bytesFor(n, size)); // before the window is allocated
     return { nFeatures: n, k: k, windowSize: size, policy: policy === 0 ? 'fifo' : 'reservoir', seed: seed };
   }
 
   /** Reads the learned state; `labelLimit` > 0 bounds class labels. */
   readState(r: ByteReader, labelLimit: number): void {
-    r.need(16 + this.size * (this.n + 1) * 4);
     const filled = r.int(0, this.size);
     const pos = r.int(0, this.size - 1);
     const seen = r.u32();
     const state = r.i32();
     const posOk = this.policy === 0 ? filled === this.size || pos === filled % this.size : pos === 0;
     if (state === 0 || seen < filled || !posOk) fail('E_CORRUPT', 'inconsistent k-NN window counters');
+    this.scale.exps[0] = r.u8();
+    this.scale.checkExps();
     r.i32s(this.data);
+    this.scale.checkValues(this.data, 0, this.data.length);
     r.i32s(this.ys);
     if (labelLimit > 0) for (let i = 0; i < this.size; i++) if (this.ys[i] < 0 || this.ys[i] >= labelLimit) fail('E_CORRUPT', 'k-NN label out of range');
     this.filled = filled;
@@ -174,14 +200,41 @@ export class KNNWindow {
   }
 }
 
-/** The lowest slot below `rows` not among nbr[0..j-1] (only when every remaining distance is saturated). */
-function firstFree(nbr: Int32Array, j: number, rows: number): number {
-  for (let s = 0; s < rows; s++) {
-    let used = false;
-    for (let i = 0; i < j; i++) if (nbr[i] === s) used = true;
-    if (!used) return s;
+function tooFar(): never {
+  return fail('E_RANGE', 'query too far from the stored samples to rank them (beyond the model\'s input scale)');
+}
+
+/** What both k-NN learners share: the window, its input scale, and the growth of the scale. */
+abstract class KNNBase extends Supervised<Float64Array> {
+  /** @internal */ readonly win: KNNWindow;
+  /** @internal */ protected override readonly scale: InputScale;
+  readonly stateBytes: number;
+
+  constructor(win: KNNWindow, nClasses: number) {
+    super(win.n, nClasses);
+    this.win = win;
+    this.scale = win.scale;
+    this.stateBytes = win.stateBytes;
   }
-  return 0;
+
+  /** Samples currently in the window. */
+  size(): number {
+    return this.win.filled;
+  }
+
+  protected learnQ(x: Int32Array, y: number): void {
+    this.win.add(x, y);
+  }
+
+  /** @internal */
+  override rescale(i: number, d: number): void {
+    this.win.rescale(d);
+  }
+
+  /** The shared input exponent: samples are held as x·2^(16−e) (docs/fixed-point.md, "Raw ranges"). */
+  inputExponent(): number {
+    return this.scale.exps[0];
+  }
 }
 
 /**
@@ -195,33 +248,19 @@ function firstFree(nbr: Int32Array, j: number, rows: number): number {
  * m.learnOne([0.9, 0.8], 1);
  * m.predictOne([0.8, 0.9]); // 1
  */
-export class KNNClassifier extends Supervised {
+export class KNNClassifier extends KNNBase {
   static readonly modelType = ModelType.KNNClassifier;
-  readonly stateBytes: number;
-  /** @internal */ readonly win: KNNWindow;
   private readonly votes: Int32Array;
   private readonly pq: Int32Array;
 
   constructor(opts: KNNOptions & { nClasses: number }) {
-    const win = new KNNWindow(opts);
-    super(win.n, optInt(opts as unknown as { [k: string]: unknown }, 'nClasses', undefined, 2, MAX_CLASSES));
-    this.win = win;
-    this.stateBytes = win.stateBytes;
+    super(new KNNWindow(opts), optInt(opts as unknown as { [k: string]: unknown }, 'nClasses', undefined, 2, MAX_CLASSES));
     this.votes = new Int32Array(this.nClasses);
     this.pq = new Int32Array(this.nClasses);
   }
 
-  /** Samples currently in the window. */
-  size(): number {
-    return this.win.filled;
-  }
-
-  protected learnQ(x: Int32Array, y: number): void {
-    this.win.add(x, y);
-  }
-
   /** Counts votes; returns the winner (ties: the class of the nearer neighbour), or -1 with an empty window. */
-  private vote(x: Int32Array): number {
+  private vote(x: Float64Array): number {
     const m = this.win.neighbours(x);
     const v = this.votes;
     v.fill(0);
@@ -237,13 +276,13 @@ export class KNNClassifier extends Supervised {
     return best;
   }
 
-  protected predictQ(x: Int32Array): number {
+  protected predictQ(x: Float64Array): number {
     const c = this.vote(x);
     return c < 0 ? 0 : c;
   }
 
   /** Vote fractions, Q16.16 (uniform with an empty window). */
-  protected override probaQ(x: Int32Array): Int32Array {
+  protected override probaQ(x: Float64Array): Int32Array {
     const c = this.vote(x);
     let m = 0;
     for (let j = 0; j < this.nClasses; j++) m += this.votes[j];
@@ -269,7 +308,7 @@ export class KNNClassifier extends Supervised {
 
 /**
  * k-NN regressor: the mean target of the k nearest samples in a fixed window
- * (0 before any sample).
+ * (0 before any sample). Targets are Q16.16 (±32768).
  *
  * @example
  * const m = new KNNRegressor({ nFeatures: 1, k: 2, windowSize: 20 });
@@ -277,29 +316,15 @@ export class KNNClassifier extends Supervised {
  * m.learnOne([2], 20);
  * m.predictOne([1.4]); // 15
  */
-export class KNNRegressor extends Supervised {
+export class KNNRegressor extends KNNBase {
   static readonly modelType = ModelType.KNNRegressor;
-  readonly stateBytes: number;
-  /** @internal */ readonly win: KNNWindow;
 
   constructor(opts: KNNOptions) {
-    const win = new KNNWindow(opts);
-    super(win.n, 0);
-    this.win = win;
-    this.stateBytes = win.stateBytes;
-  }
-
-  /** Samples currently in the window. */
-  size(): number {
-    return this.win.filled;
-  }
-
-  protected learnQ(x: Int32Array, y: number): void {
-    this.win.add(x, y);
+    super(new KNNWindow(opts), 0);
   }
 
   /** Mean of the neighbours' targets, rounded half up (Q16.16). */
-  protected predictQ(x: Int32Array): number {
+  protected predictQ(x: Float64Array): number {
     const m = this.win.neighbours(x);
     if (m === 0) return 0;
     let s = 0;

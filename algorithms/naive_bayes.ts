@@ -1,7 +1,8 @@
 /**
  * Gaussian naive Bayes, learned one sample at a time: per class a running
  * mean and variance of every feature (`K.welford`: Q16.32 means, Q32.32
- * variances, so raw sensor ranges such as CO2 in ppm or lux do not saturate
+ * variances with the division remainder, each feature in its own input
+ * scale, so raw sensor ranges such as CO2 in ppm, lux or Pa do not saturate
  * and variances of 1e-6 keep their precision), priors from class counts, and
  * log-likelihoods with the fixed-point log. Variances enter the likelihood
  * as a 26-bit mantissa and a power of two, so neither end of that range
@@ -13,8 +14,9 @@
 import { fail } from '../src/errors.js';
 import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, log, softmaxQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K } from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
+import { Moments } from '../src/preprocessing.js';
+import { HEADROOM, InputScale } from '../src/range.js';
 
 /** Options of {@link GaussianNB}. */
 export interface GaussianNBOptions {
@@ -187,7 +189,7 @@ export function zScore(d: number, vI: number, vF: number): number {
  * cannot overflow the sum.
  */
 export function gaussLogLik(
-  mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: Int32Array, n: number,
+  mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: ArrayLike<number>, n: number,
   epsI: Float64Array, epsF: Float64Array,
 ): number {
   let quad = 0;
@@ -202,15 +204,22 @@ export function gaussLogLik(
 }
 
 /**
+ * A deviation this large (internal units) makes every Gaussian term reach its
+ * 32768-nat cap (variances of learned values are below 2^55 LSB²), so
+ * predictions take inputs beyond it as ±2^36 with the same result.
+ */
+const FAR = 68719476736;
+
+/**
  * Gaussian naive Bayes classifier.
  *
  * @example
- * const nb = new GaussianNB({ nFeatures: 2, nClasses: 2 });
- * nb.learnOne([420, 21.0], 0);   // raw CO2 ppm and °C are fine
- * nb.learnOne([1500, 24.5], 1);
- * nb.predictOne([1400, 24.0]);   // 1
+ * const nb = new GaussianNB({ nFeatures: 3, nClasses: 2 });
+ * nb.learnOne([420, 21.0, 120], 0);   // raw CO2 ppm, °C and lux are fine
+ * nb.learnOne([1500, 24.5, 40000], 1);
+ * nb.predictOne([1400, 24.0, 35000]); // 1
  */
-export class GaussianNB extends Supervised {
+export class GaussianNB extends Supervised<Float64Array> {
   static readonly modelType = ModelType.GaussianNB;
   readonly stateBytes: number;
   /** Q16.16 */
@@ -218,17 +227,12 @@ export class GaussianNB extends Supervised {
   /** Samples seen per class. */
   readonly counts: Uint32Array;
   /** @internal per-class statistics, class c at offset c·nFeatures */
-  readonly mean: Int32Array;
-  /** @internal */ readonly meanF: Uint16Array;
-  /** @internal */ readonly varI: Int32Array;
-  /** @internal */ readonly varF: Uint32Array;
+  readonly st: Moments;
   /** Samples seen in all. */
   readonly total: number;
   /** @internal statistics over all classes (for varSmoothing) */
-  readonly gMean: Int32Array;
-  /** @internal */ readonly gMeanF: Uint16Array;
-  /** @internal */ readonly gVarI: Int32Array;
-  /** @internal */ readonly gVarF: Uint32Array;
+  readonly g: Moments;
+  /** @internal */ protected override readonly scale: InputScale;
   private readonly epsI: Float64Array;
   private readonly epsF: Float64Array;
   private readonly scores: Float64Array;
@@ -242,41 +246,51 @@ export class GaussianNB extends Supervised {
     const c = this.nClasses;
     this.varSmoothing = optReal(o, 'varSmoothing', 0.01, 0, 1);
     this.counts = new Uint32Array(c);
-    this.mean = new Int32Array(c * n);
-    this.meanF = new Uint16Array(c * n);
-    this.varI = new Int32Array(c * n);
-    this.varF = new Uint32Array(c * n);
+    this.st = new Moments(c * n);
     this.total = 0;
-    this.gMean = new Int32Array(n);
-    this.gMeanF = new Uint16Array(n);
-    this.gVarI = new Int32Array(n);
-    this.gVarF = new Uint32Array(n);
+    this.g = new Moments(n);
+    this.scale = new InputScale(n, false, HEADROOM);
     this.epsI = new Float64Array(n);
     this.epsF = new Float64Array(n);
     this.scores = new Float64Array(c);
     this.mask = new Uint8Array(c);
     this.pq = new Int32Array(c);
-    this.stateBytes = c * 4 + c * n * 14 + 4 + n * 14;
+    this.stateBytes = GaussianNB.bytesFor(n, c);
+  }
+
+  /** Bytes of state (and of the saved payload after its 12 bytes of hyper-parameters). */
+  private static bytesFor(n: number, c: number): number {
+    return 4 + c * 4 + n + (c * n + n) * Moments.BYTES;
   }
 
   protected learnQ(x: Int32Array, y: number): void {
     const n = this.nFeatures;
     // Counters saturate; past 2^32 − 1 samples the statistics keep a fixed 1/(2^32 − 1) weight.
     if (this.total < 4294967295) mutable(this).total++;
-    K.welford(this.gMean, this.gMeanF, this.gVarI, this.gVarF, 0, x, 0, n, this.total);
+    this.g.add(0, x, n, this.total);
     if (this.counts[y] < 4294967295) this.counts[y]++;
-    K.welford(this.mean, this.meanF, this.varI, this.varF, y * n, x, 0, n, this.counts[y]);
+    this.st.add(y * n, x, n, this.counts[y]);
+  }
+
+  /** @internal */
+  override rescale(i: number, d: number): void {
+    for (let c = 0; c < this.nClasses; c++) this.st.shift(c * this.nFeatures + i, d);
+    this.g.shift(i, d);
   }
 
   /** Joint log-likelihood ln(count_c) + Σ log N(x_i) of every seen class into scores; returns the best class or -1. */
-  private score(x: Int32Array): number {
+  private score(x: Float64Array): number {
     const n = this.nFeatures;
-    smoothingFromVar(this.varSmoothing, this.gVarI, this.gVarF, n, this.epsI, this.epsF);
+    for (let i = 0; i < n; i++) if (x[i] > FAR) x[i] = FAR;
+    else if (x[i] < -FAR) x[i] = -FAR;
+    const st = this.st;
+    smoothingFromVar(this.varSmoothing, this.g.varI, this.g.varF, n, this.epsI, this.epsF);
     let best = -1;
     for (let c = 0; c < this.nClasses; c++) {
       this.mask[c] = this.counts[c] > 0 ? 1 : 0;
       if (this.mask[c] === 0) continue;
-      const s = lnUnits(this.counts[c], 0) + gaussLogLik(this.mean, this.meanF, this.varI, this.varF, c * n, x, n, this.epsI, this.epsF);
+      // Each feature's input exponent adds the same ln 2^e to every class: it cancels.
+      const s = lnUnits(this.counts[c], 0) + gaussLogLik(st.mean, st.meanF, st.varI, st.varF, c * n, x, n, this.epsI, this.epsF);
       this.scores[c] = s;
       if (best < 0 || s > this.scores[best]) best = c;
     }
@@ -284,29 +298,36 @@ export class GaussianNB extends Supervised {
   }
 
   /** The class with the largest joint log-likelihood (first on ties; class 0 before any sample). */
-  protected predictQ(x: Int32Array): number {
+  protected predictQ(x: Float64Array): number {
     const b = this.score(x);
     return b < 0 ? 0 : b;
   }
 
   /** Posterior probabilities, Q16.16 (0 for unseen classes; uniform before any sample). */
-  protected override probaQ(x: Int32Array): Int32Array {
+  protected override probaQ(x: Float64Array): Int32Array {
     this.score(x);
     return softmaxQ(this.scores, this.nClasses, this.mask, this.pq);
   }
 
   /** Per-class means as real numbers (class c: entries c·nFeatures …). */
   means(): Float64Array {
-    const r = new Float64Array(this.mean.length);
-    for (let i = 0; i < r.length; i++) r[i] = (this.mean[i] * 65536 + this.meanF[i]) / 4294967296;
+    const n = this.nFeatures;
+    const r = new Float64Array(this.st.mean.length);
+    for (let j = 0; j < r.length; j++) r[j] = this.scale.real(this.st.meanOf(j) * 65536, j % n);
     return r;
   }
 
   /** Per-class population variances as real numbers. */
   variances(): Float64Array {
-    const r = new Float64Array(this.varI.length);
-    for (let i = 0; i < r.length; i++) r[i] = this.varI[i] + this.varF[i] / 4294967296;
+    const n = this.nFeatures;
+    const r = new Float64Array(this.st.varI.length);
+    for (let j = 0; j < r.length; j++) r[j] = this.scale.real(this.scale.real(this.st.varOf(j, this.counts[Math.floor(j / n)]) * 65536, j % n) * 65536, j % n);
     return r;
+  }
+
+  /** Input exponent of each feature (docs/fixed-point.md, "Raw ranges"). */
+  inputExponents(): Uint8Array {
+    return this.scale.exps;
   }
 
   /** @internal */
@@ -316,14 +337,9 @@ export class GaussianNB extends Supervised {
     w.i32(this.varSmoothing);
     w.u32(this.total);
     w.u32s(this.counts);
-    w.i32s(this.mean);
-    w.u16s(this.meanF);
-    w.i32s(this.varI);
-    w.u32s(this.varF);
-    w.i32s(this.gMean);
-    w.u16s(this.gMeanF);
-    w.i32s(this.gVarI);
-    w.u32s(this.gVarF);
+    w.u8s(this.scale.exps);
+    this.st.write(w);
+    this.g.write(w);
   }
 
   /** @internal */
@@ -331,20 +347,23 @@ export class GaussianNB extends Supervised {
     const n = r.int(1, MAX_FEATURES);
     const c = r.int(2, MAX_CLASSES);
     const vs = r.int(0, 65536);
-    r.need(4 + c * 4 + c * n * 14 + n * 14);
+    r.need(GaussianNB.bytesFor(n, c));
     const m = new GaussianNB({ nFeatures: n, nClasses: c, varSmoothing: vs / 65536 });
-    mutable(m).total = r.u32();
+    const total = (mutable(m).total = r.u32());
     r.u32s(m.counts);
-    r.i32s(m.mean);
-    r.u16s(m.meanF);
-    r.i32s(m.varI);
-    r.u32s(m.varF);
-    r.i32s(m.gMean);
-    r.u16s(m.gMeanF);
-    r.i32s(m.gVarI);
-    r.u32s(m.gVarF);
-    checkVariances(m.varI);
-    checkVariances(m.gVarI);
+    let sum = 0;
+    for (let k = 0; k < c; k++) sum += m.counts[k];
+    // class counts add up to the total until the total saturates
+    if (total < 4294967295 ? sum !== total : sum < total) fail('E_CORRUPT', 'class counts do not add up to the total');
+    r.u8s(m.scale.exps);
+    m.scale.checkExps();
+    const h = m.scale.headroom;
+    m.st.read(r, h, function (j) {
+      return m.counts[Math.floor(j / n)];
+    });
+    m.g.read(r, h, function () {
+      return total;
+    });
     return m;
   }
 }

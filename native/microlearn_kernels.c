@@ -212,15 +212,15 @@ void ml_sqdistMany(const int32_t *data, uint32_t rows, uint32_t cols, const int3
 		out[r] = ml_sqdist(data + (size_t)r * cols, x, cols, shift);
 }
 
-static void welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t x, int64_t count)
+static void welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t *varR, int32_t x, int64_t count)
 {
 	int64_t c = count > ML_WELFORD_COUNT_CAP ? ML_WELFORD_COUNT_CAP : count;
-	int64_t c2 = 2 * c;
+	int64_t half = c / 2;
 	int64_t xx = (int64_t)x * 65536; /* units of 2^-32 */
 	int64_t m = (int64_t)*mean * 65536 + *meanF;
 	int64_t d1 = xx - m;
 	int64_t m2 = m + round_div(d1, c);
-	int64_t d2, a, b, ah, al, bh, bl, t, hi, lo, k, qa, qb, vi, vf;
+	int64_t d2, a, b, ah, al, bh, bl, t, hi, lo, k, qa, rest, qb, r, vi, vf;
 	if (m2 > TWO47 - 1)
 		m2 = TWO47 - 1;
 	else if (m2 < -TWO47)
@@ -234,16 +234,19 @@ static void welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *va
 	bh = fshr(b, 16);
 	bl = b & 0xffff;
 	t = (ah * bl + al * bh) * 65536 + al * bl;
-	/* V' = V + round((P − V) / c), V = varI·2^32 + varF: |P − V| reaches 2^63,
-	   so 2(P − V) + c is held as hi·2^32 + lo (0 ≤ lo < 2^32) and divided by 2c
-	   in two exact steps, as in the TypeScript. */
-	hi = 2 * (ah * bh - *varI);
-	lo = 2 * (t - (int64_t)*varF) + c;
+	/* V' + R'/c = V + (P − V + R)/c with V' = V + round(N / c), N = P − V + R,
+	   V = varI·2^32 + varF, R the carried remainder (ignored when c = 1: a
+	   fresh start). |P − V| reaches 2^63, so N + c/2 is held as hi·2^32 + lo
+	   (0 ≤ lo < 2^32) and divided by c in two exact steps, as in the TypeScript. */
+	hi = ah * bh - *varI;
+	lo = t - (int64_t)*varF + (c > 1 ? (int64_t)*varR : 0) + half;
 	k = fshr(lo, 32);
 	hi += k;
 	lo -= k * ((int64_t)1 << 32);
-	qa = floor_div(hi, c2);
-	qb = floor_div((hi - qa * c2) * ((int64_t)1 << 32) + lo, c2);
+	qa = floor_div(hi, c);
+	rest = (hi - qa * c) * ((int64_t)1 << 32) + lo; /* 0 ≤ rest < c·2^32 ≤ 2^51 */
+	qb = floor_div(rest, c);
+	r = rest - qb * c - half;
 	vi = *varI + qa;
 	vf = (int64_t)*varF + qb;
 	k = fshr(vf, 32);
@@ -252,22 +255,25 @@ static void welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *va
 	if (vi < 0) {
 		vi = 0;
 		vf = 0;
+		r = 0;
 	}
 	else if (vi > ML_Q_MAX) {
 		vi = ML_Q_MAX;
 		vf = 0xffffffff;
+		r = 0;
 	}
 	*mean = (int32_t)fshr(m2, 16);
 	*meanF = (uint16_t)(m2 & 0xffff);
 	*varI = (int32_t)vi;
 	*varF = (uint32_t)vf;
+	*varR = (int32_t)r;
 }
 
-void ml_welford(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, const int32_t *x, uint32_t n, int64_t count)
+void ml_welford(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t *varR, const int32_t *x, uint32_t n, int64_t count)
 {
 	uint32_t i;
 	for (i = 0; i < n; i++)
-		welford1(mean + i, meanF + i, varI + i, varF + i, x[i], count);
+		welford1(mean + i, meanF + i, varI + i, varF + i, varR + i, x[i], count);
 }
 
 uint32_t ml_argmin(const int32_t *a, uint32_t n)
@@ -339,7 +345,7 @@ void ml_axpyWide1(int32_t *w, uint16_t *f, int32_t x, int32_t a, int32_t s)
 	axpyWide1(w, f, x, a, s, s > 0 ? (int64_t)1 << (s - 1) : 0);
 }
 
-void ml_welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t x, int64_t count)
+void ml_welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t *varR, int32_t x, int64_t count)
 {
-	welford1(mean, meanF, varI, varF, x, count);
+	welford1(mean, meanF, varI, varF, varR, x, count);
 }

@@ -99,15 +99,18 @@ void ml_sqdistMany(const int32_t *data, uint32_t rows, uint32_t cols, const int3
 /**
  * One Welford step on n features: the running mean (Q16.32: mean[i] +
  * meanF[i]/2^16 in Q16.16 units) and population variance (Q32.32: varI[i] +
- * varF[i]/2^32) are updated with x[i]; count ≥ 1 is the number of samples
+ * varF[i]/2^32, plus the carried division remainder varR[i] in units of
+ * 2^-32/c) are updated with x[i]; count ≥ 1 is the number of samples
  * including this one, and counts above ML_WELFORD_COUNT_CAP act as the cap.
- * With c = min(count, cap), in units of 2^-32:
+ * With c = min(count, cap), h = floor(c/2), in units of 2^-32:
  *   d1 = x·2^16 − M;  M' = clamp(M + round(d1 / c), −2^47, 2^47 − 1)
  *   d2 = x·2^16 − M';  P = sat(round(d1/2^16)) · sat(round(d2/2^16))
- *   V' = clamp(V + round((P − V) / c), 0, 2^63 − 1)
- * (the clamps store (0, 0) and (ML_Q_MAX, 0xffffffff)).
+ *   N = P − V + (c > 1 ? R : 0);  q = floor((N + h) / c)
+ *   V' = V + q;  R' = N − q·c  (−h ≤ R' < c − h)
+ *   V' clamped to [0, 2^63 − 1] (the clamps store (0, 0) and
+ *   (ML_Q_MAX, 0xffffffff), and R' = 0).
  */
-void ml_welford(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, const int32_t *x, uint32_t n, int64_t count);
+void ml_welford(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t *varR, const int32_t *x, uint32_t n, int64_t count);
 
 /** Index of the first smallest a[i], i < n; 0 when n is 0. */
 uint32_t ml_argmin(const int32_t *a, uint32_t n);
@@ -143,7 +146,7 @@ int32_t ml_scale1(int32_t y, int32_t alpha);
 /** One element of ml_axpyWide, in place on *w and *f. */
 void ml_axpyWide1(int32_t *w, uint16_t *f, int32_t x, int32_t a, int32_t s);
 /** One element of ml_welford, in place. */
-void ml_welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t x, int64_t count);
+void ml_welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t *varR, int32_t x, int64_t count);
 
 #ifdef __cplusplus
 }

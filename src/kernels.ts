@@ -44,12 +44,17 @@ export interface Kernels {
    * 1e-6 and one of 1e9 keep full precision) updated with x[xo ..], where
    * `count` is the number of samples including this one; counts above 2^19
    * act as 2^19 (the statistics then become an exponential moving average).
+   * `varR` carries the remainder of the variance division, so that
+   * varI + (varF + varR/c)/2^32 is Welford's exact recursion (c = min(count,
+   * 2^19)) and the stored variance is that value rounded to 2^-32: tiny
+   * variances neither drift nor freeze on long streams.
+   * -⌊c/2⌋ ≤ varR < c − ⌊c/2⌋.
    * Exact definition in docs/fixed-point.md ("welford").
-   * NOTE for helpers working in parallel (lead, 04:30): this replaced the
-   * earlier Q32.16 variance with a Uint16Array fraction, which lost variances
-   * below 1.5e-5 (breast-cancer features). Adapt to it; do not revert.
    */
-  welford(mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: Int32Array, xo: number, n: number, count: number): void;
+  welford(
+    mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, varR: Int32Array,
+    o: number, x: Int32Array, xo: number, n: number, count: number,
+  ): void;
   /** Index (0..n-1) of the first smallest a[ao+i]. n ≥ 1. */
   argmin(a: Int32Array, ao: number, n: number): number;
   /** Index (0..n-1) of the first largest a[ao+i]. n ≥ 1. */
@@ -264,9 +269,12 @@ function mulWide(a: number, b: number): number {
 /** Counts above this act as this in welford: keeps every intermediate below 2^53. */
 const WELFORD_MAX_COUNT = 524288;
 
-function welford(mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: Int32Array, xo: number, n: number, count: number): void {
+function welford(
+  mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, varR: Int32Array,
+  o: number, x: Int32Array, xo: number, n: number, count: number,
+): void {
   const c = count > WELFORD_MAX_COUNT ? WELFORD_MAX_COUNT : count;
-  const c2 = 2 * c;
+  const half = Math.floor(c / 2);
   for (let i = 0; i < n; i++) {
     const j = o + i;
     const xx = x[xo + i] * 65536; // units of 2^-32
@@ -284,14 +292,18 @@ function welford(mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: U
     const bh = b >> 16;
     const bl = b & 0xffff;
     const t = (ah * bl + al * bh) * 65536 + al * bl;
-    // V' = V + round((P − V) / c): long division of 2(P − V) + c = hi·2^32 + lo by 2c.
-    let hi = 2 * (ah * bh - varI[j]);
-    let lo = 2 * (t - varF[j]) + c;
+    // V' + R'/c = V + (P − V + R)/c with V' = V + round(N / c), N = P − V + R: long division of
+    // N + ⌊c/2⌋ = hi·2^32 + lo by c, where V + R/(c − 1) was the exact previous value
+    // (a count of 1 starts afresh).
+    let hi = ah * bh - varI[j];
+    let lo = t - varF[j] + (c > 1 ? varR[j] : 0) + half;
     const k = Math.floor(lo / TWO32);
     hi += k;
     lo -= k * TWO32;
-    const qa = floorDiv(hi, c2);
-    const qb = floorDiv((hi - qa * c2) * TWO32 + lo, c2);
+    const qa = floorDiv(hi, c);
+    const rest = (hi - qa * c) * TWO32 + lo; // 0 ≤ rest < c·2^32 ≤ 2^51
+    const qb = floorDiv(rest, c);
+    let r = rest - qb * c - half;
     let vi = varI[j] + qa;
     let vf = varF[j] + qb;
     const k2 = Math.floor(vf / TWO32);
@@ -300,15 +312,18 @@ function welford(mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: U
     if (vi < 0) {
       vi = 0;
       vf = 0;
+      r = 0;
     } else if (vi > Q_MAX) {
       vi = Q_MAX;
       vf = 4294967295;
+      r = 0;
     }
     const mh = Math.floor(m2 / 65536);
     mean[j] = mh;
     meanF[j] = m2 - mh * 65536;
     varI[j] = vi;
     varF[j] = vf;
+    varR[j] = r;
   }
 }
 

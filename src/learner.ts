@@ -17,6 +17,7 @@ import { fail } from './errors.js';
 import { Q_MAX, Q_MIN, fromQ, toQ } from './fixed.js';
 import { ByteReader, ByteWriter, encode } from './format.js';
 import { loadModel } from './load.js';
+import type { InputScale } from './range.js';
 
 /** What every model has. */
 export interface Model {
@@ -201,23 +202,58 @@ export function mutable<T>(o: T): { -readonly [K in keyof T]: T[K] } {
  * Subclasses set `stateBytes` and implement `write` (their payload) and a
  * `static fromReader` that decodes it.
  */
-export abstract class Learner implements Model {
+export abstract class Learner<X extends ArrayLike<number> = Int32Array> implements Model {
   /** Input width. */
   readonly nFeatures: number;
   /** Exact number of bytes of learned state (typed-array payloads), for RAM budgeting. */
   abstract readonly stateBytes: number;
   /** @internal scratch of the real-valued entry points */
   protected readonly xq: Int32Array;
+  /**
+   * @internal The input exponents of a model that learns raw sensor ranges
+   * (src/range.ts); null for plain Q16.16 input. With a scale, predictions
+   * receive x in internal units as exact integers in a Float64Array (X).
+   */
+  protected scale: InputScale | null;
 
   constructor(nFeatures: number) {
     this.nFeatures = nFeatures;
     this.xq = new Int32Array(nFeatures);
+    this.scale = null;
   }
 
-  /** @internal x (real numbers) as Q16.16 in the scratch vector; models with their own input scale override it. */
-  protected readX(x: ArrayLike<number>): Int32Array {
-    return readVector(x, this.nFeatures, this.xq);
+  /** @internal x (real numbers) as the model predicts from it: Q16.16, or internal units with an input scale. */
+  protected readX(x: ArrayLike<number>): X {
+    const s = this.scale;
+    return (s === null ? readVector(x, this.nFeatures, this.xq) : s.read(x, false)) as unknown as X;
   }
+
+  /** @internal x (real numbers) as the model learns it; an input scale may grow (after x is validated). */
+  protected learnX(x: ArrayLike<number>): Int32Array {
+    const s = this.scale;
+    return s === null ? readVector(x, this.nFeatures, this.xq) : s.learn(x, false, this);
+  }
+
+  /** @internal Q16.16 x (checked) as the model predicts from it. */
+  protected readXQ(x: Int32Array): X {
+    this.checkX(x);
+    const s = this.scale;
+    return (s === null ? x : s.read(x, true)) as unknown as X;
+  }
+
+  /** @internal Q16.16 x (checked) as the model learns it. */
+  protected learnXQ(x: Int32Array): Int32Array {
+    this.checkX(x);
+    const s = this.scale;
+    return s === null ? x : s.learn(x, true, this);
+  }
+
+  /**
+   * @internal Called when the input exponent of feature i (0 for a shared
+   * one) grows by d: the model divides that feature's state by 2^d
+   * (variances by 4^d). Only models with an input scale implement it.
+   */
+  rescale(i: number, d: number): void {}
 
   /** @internal Throws E_INPUT unless x is an Int32Array of nFeatures. */
   protected checkX(x: Int32Array): void {
@@ -250,7 +286,7 @@ export abstract class Learner implements Model {
  * (targets and predictions are real numbers, Q16.16 inside); otherwise labels
  * are integers 0..nClasses-1.
  */
-export abstract class Supervised extends Learner {
+export abstract class Supervised<X extends ArrayLike<number> = Int32Array> extends Learner<X> {
   /** Number of classes, or 0 for a regressor. */
   readonly nClasses: number;
   private readonly proba: Float64Array;
@@ -264,9 +300,9 @@ export abstract class Supervised extends Learner {
   /** @internal Learns one validated sample: x in Q16.16, y a label or a Q16.16 target. */
   protected abstract learnQ(x: Int32Array, y: number): void;
   /** @internal The prediction for validated x: a label, or a Q16.16 value. */
-  protected abstract predictQ(x: Int32Array): number;
+  protected abstract predictQ(x: X): number;
   /** @internal Q16.16 class probabilities for validated x (classifiers override it). */
-  protected probaQ(x: Int32Array): Int32Array {
+  protected probaQ(x: X): Int32Array {
     return fail('E_STATE', 'predictProbaOne needs a classifier');
   }
 
@@ -285,7 +321,7 @@ export abstract class Supervised extends Learner {
   /** Learns one sample: x real-valued features, y a label or a real target. */
   learnOne(x: ArrayLike<number>, y: number): void {
     const t = this.target(y);
-    this.learnQ(this.readX(x), t);
+    this.learnQ(this.learnX(x), t);
   }
 
   /** A regressor's prediction, or a classifier's most likely class. */
@@ -303,22 +339,19 @@ export abstract class Supervised extends Learner {
 
   /** Zero-allocation learnOne: x in Q16.16, y a label or a Q16.16 target. */
   learnOneQ(x: Int32Array, y: number): void {
-    this.checkX(x);
     if (this.nClasses === 0) checkTargetQ(y);
     else checkLabel(y, this.nClasses);
-    this.learnQ(x, y);
+    this.learnQ(this.learnXQ(x), y);
   }
 
   /** Zero-allocation predictOne: a label, or a Q16.16 value. */
   predictOneQ(x: Int32Array): number {
-    this.checkX(x);
-    return this.predictQ(x);
+    return this.predictQ(this.readXQ(x));
   }
 
   /** Q16.16 probabilities (classifiers only); the returned array is reused by the next call. */
   predictProbaOneQ(x: Int32Array): Int32Array {
-    this.checkX(x);
-    return this.probaQ(x);
+    return this.probaQ(this.readXQ(x));
   }
 }
 
@@ -326,7 +359,7 @@ export abstract class Supervised extends Learner {
  * The base of the transformers: learn statistics of x, map x to `nOutputs`
  * values. Subclasses implement `learnQ` and `transformQ` on validated input.
  */
-export abstract class TransformerBase extends Learner {
+export abstract class TransformerBase<X extends ArrayLike<number> = Int32Array> extends Learner<X> {
   /** Width of the transformed vector. */
   readonly nOutputs: number;
   /** @internal */ protected readonly outQ: Int32Array;
@@ -341,11 +374,11 @@ export abstract class TransformerBase extends Learner {
 
   /** @internal */ protected abstract learnQ(x: Int32Array): void;
   /** @internal Writes the transform of validated x into out (which may be x). */
-  protected abstract transformQ(x: Int32Array, out: Int32Array): void;
+  protected abstract transformQ(x: X, out: Int32Array): void;
 
   /** Learns the statistics of one sample. */
   learnOne(x: ArrayLike<number>): void {
-    this.learnQ(this.readX(x));
+    this.learnQ(this.learnX(x));
   }
 
   /** The transformed vector as real numbers (the returned array is reused). */
@@ -357,14 +390,13 @@ export abstract class TransformerBase extends Learner {
   }
 
   learnOneQ(x: Int32Array): void {
-    this.checkX(x);
-    this.learnQ(x);
+    this.learnQ(this.learnXQ(x));
   }
 
   /** Writes the transformed vector (Q16.16) into `out`: an Int32Array of nOutputs (may be x when the widths agree). */
   transformOneQ(x: Int32Array, out: Int32Array): void {
-    this.checkX(x);
+    const v = this.readXQ(x);
     checkVectorQ(out, this.nOutputs);
-    this.transformQ(x, out);
+    this.transformQ(v, out);
   }
 }

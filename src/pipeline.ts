@@ -2,19 +2,25 @@
  * Pipeline: transformers, then one final model, used as one model.
  * On learnOne every transformer learns the sample and then transforms it
  * for the next stage (as in River). It serializes as one blob.
+ *
+ * The first step receives x itself (real numbers through its real-valued
+ * entry points), so a first step with its own input scale (the scalers, the
+ * statistics learners) sees raw sensor ranges unclipped; later steps receive
+ * the Q16.16 output of the step before.
  */
-import { fail } from './errors.js';
-import { fromQ } from './fixed.js';
+import { MicrolearnError, fail } from './errors.js';
+import { Q_MAX, fromQ, toQ } from './fixed.js';
 import { ByteReader, ByteWriter, ModelType } from './format.js';
 import { loadModel } from './load.js';
 import {
-  AnomalyDetector, Classifier, Learner, ModelClass, Regressor, Transformer, checkTargetQ, checkVectorQ, readTarget,
+  AnomalyDetector, Classifier, Learner, ModelClass, Regressor, Transformer, checkTargetQ, readTarget, readVector,
 } from './learner.js';
 
 /** A clusterer as far as Pipeline needs it (KMeans). */
 interface Clusterer {
   readonly nFeatures: number;
   readonly stateBytes: number;
+  learnOne(x: ArrayLike<number>): void;
   learnOneQ(x: Int32Array): void;
   predictOneQ(x: Int32Array): number;
   toBytes(): Uint8Array;
@@ -86,47 +92,72 @@ export class Pipeline extends Learner {
     this.proba = new Float64Array(this.nClasses);
   }
 
-  /** Runs bufs[0] through the transformers, learning if asked; returns the final step's input. */
-  private forward(learn: boolean): Int32Array {
+  /**
+   * x through the transformers, learning them if asked; returns the final
+   * step's input (Q16.16), or null when there are no transformers (the final
+   * step then reads x itself). x is real-valued, or Q16.16 when `q`.
+   */
+  private forward(x: ArrayLike<number>, q: boolean, learn: boolean): Int32Array | null {
     const t = this.transformers;
-    for (let i = 0; i < t.length; i++) {
-      if (learn) t[i].learnOneQ(this.bufs[i]);
-      t[i].transformOneQ(this.bufs[i], this.bufs[i + 1]);
+    if (t.length === 0) return null;
+    const b = this.bufs;
+    if (q) {
+      if (learn) t[0].learnOneQ(x as Int32Array);
+      t[0].transformOneQ(x as Int32Array, b[1]);
+    } else {
+      if (learn) t[0].learnOne(x);
+      readVector(t[0].transformOne(x), t[0].nOutputs, b[1]); // exact: the outputs are Q16.16 values
     }
-    return this.bufs[t.length];
-  }
-
-  /** x (real numbers) into bufs[0], then through the transformers. */
-  private run(x: ArrayLike<number>, learn: boolean): Int32Array {
-    this.readX(x);
-    return this.forward(learn);
-  }
-
-  private runQ(x: Int32Array, learn: boolean): Int32Array {
-    checkVectorQ(x, this.nFeatures);
-    this.bufs[0].set(x);
-    return this.forward(learn);
+    for (let i = 1; i < t.length; i++) {
+      if (learn) t[i].learnOneQ(b[i]);
+      t[i].transformOneQ(b[i], b[i + 1]);
+    }
+    return b[t.length];
   }
 
   private needs(kind: number, what: string): void {
     if (this.kind !== kind) fail('E_STATE', what + ' needs ' + (kind === KIND_CLASSIFIER ? 'a classifier' : 'an anomaly detector') + ' as the last step');
   }
 
+  /**
+   * The final detector's Q16.16 score of x. A transformer that cannot
+   * represent its output (E_RANGE: x is far outside everything learned) gives
+   * the maximal score, as a detector does for an input too far to represent.
+   */
+  private scoreOf(x: ArrayLike<number>, q: boolean): number {
+    const d = this.last as AnomalyDetector;
+    let v: Int32Array | null;
+    try {
+      v = this.forward(x, q, false);
+    } catch (e) {
+      if (e instanceof MicrolearnError && e.code === 'E_RANGE') return Q_MAX;
+      throw e;
+    }
+    return v === null ? (q ? d.scoreOneQ(x as Int32Array) : toQ(d.scoreOne(x))) : d.scoreOneQ(v);
+  }
+
   /** Learns one sample; `y` is omitted for an anomaly detector or a clusterer. Everything is validated before anything learns. */
   learnOne(x: ArrayLike<number>, y?: number): void {
     if (this.kind >= KIND_DETECTOR) {
-      (this.last as Clusterer).learnOneQ(this.run(x, true));
+      const c = this.last as Clusterer;
+      const v = this.forward(x, false, true);
+      if (v === null) c.learnOne(x);
+      else c.learnOneQ(v);
       return;
     }
+    const last = this.last as Regressor;
     const yy = this.kind === KIND_REGRESSOR ? readTarget(y as number) : (y as number);
-    (this.last as Regressor).checkTarget(y as number);
-    (this.last as Regressor).learnOneQ(this.run(x, true), yy);
+    last.checkTarget(y as number);
+    const v = this.forward(x, false, true);
+    if (v === null) last.learnOne(x, y as number);
+    else last.learnOneQ(v, yy);
   }
 
   /** Label (classifier), real value (regressor), score (detector) or cluster index (clusterer). */
   predictOne(x: ArrayLike<number>): number {
-    const v = this.run(x, false);
-    if (this.kind === KIND_DETECTOR) return fromQ((this.last as AnomalyDetector).scoreOneQ(v));
+    if (this.kind === KIND_DETECTOR) return fromQ(this.scoreOf(x, false));
+    const v = this.forward(x, false, false);
+    if (v === null) return (this.last as Regressor).predictOne(x);
     const p = (this.last as Regressor).predictOneQ(v);
     return this.kind === KIND_REGRESSOR ? fromQ(p) : p; // a class or cluster index as is
   }
@@ -134,28 +165,33 @@ export class Pipeline extends Learner {
   /** Class probabilities of the final classifier (the returned array is reused). */
   predictProbaOne(x: ArrayLike<number>): Float64Array {
     this.needs(KIND_CLASSIFIER, 'predictProbaOne');
-    const q = (this.last as Classifier).predictProbaOneQ(this.run(x, false));
+    const v = this.forward(x, false, false);
+    if (v === null) return (this.last as Classifier).predictProbaOne(x);
+    const q = (this.last as Classifier).predictProbaOneQ(v);
     for (let i = 0; i < this.nClasses; i++) this.proba[i] = fromQ(q[i]);
     return this.proba;
   }
 
-  /** Anomaly score of the final detector. */
+  /** Anomaly score of the final detector (the maximal score 32768 for an input too far to represent). */
   scoreOne(x: ArrayLike<number>): number {
     this.needs(KIND_DETECTOR, 'scoreOne');
-    return fromQ((this.last as AnomalyDetector).scoreOneQ(this.run(x, false)));
+    return fromQ(this.scoreOf(x, false));
   }
 
   /** True if the final detector flags x (after the transformers). */
   isAnomaly(x: ArrayLike<number>): boolean {
     this.needs(KIND_DETECTOR, 'isAnomaly');
-    return (this.last as AnomalyDetector).isAnomalyQ(this.run(x, false));
+    return this.scoreOf(x, false) > toQ(this.threshold());
   }
 
   /** The final detector's similarity 0..100 for x (after the transformers). */
   similarity(x: ArrayLike<number>): number {
     this.needs(KIND_DETECTOR, 'similarity');
-    const d = this.last as AnomalyDetector & { similarityQ(x: Int32Array): number };
-    return d.similarityQ(this.run(x, false));
+    return this.similarityOf(this.scoreOf(x, false));
+  }
+
+  private similarityOf(s: number): number {
+    return (this.last as AnomalyDetector & { similarityOfScoreQ(s: number): number }).similarityOfScoreQ(s);
   }
 
   /** The final detector's threshold on scoreOne. */
@@ -167,29 +203,31 @@ export class Pipeline extends Learner {
   learnOneQ(x: Int32Array, y?: number): void {
     if (this.kind === KIND_REGRESSOR) checkTargetQ(y as number);
     else if (this.kind === KIND_CLASSIFIER) (this.last as Classifier).checkTarget(y as number);
-    const v = this.runQ(x, true);
-    if (this.kind >= KIND_DETECTOR) (this.last as Clusterer).learnOneQ(v);
-    else (this.last as Regressor).learnOneQ(v, y as number);
+    const v = this.forward(x, true, true);
+    if (this.kind >= KIND_DETECTOR) (this.last as Clusterer).learnOneQ(v === null ? x : v);
+    else (this.last as Regressor).learnOneQ(v === null ? x : v, y as number);
   }
 
   predictOneQ(x: Int32Array): number {
-    const v = this.runQ(x, false);
-    return this.kind === KIND_DETECTOR ? (this.last as AnomalyDetector).scoreOneQ(v) : (this.last as Regressor).predictOneQ(v);
+    if (this.kind === KIND_DETECTOR) return this.scoreOf(x, true);
+    const v = this.forward(x, true, false);
+    return (this.last as Regressor).predictOneQ(v === null ? x : v);
   }
 
   predictProbaOneQ(x: Int32Array): Int32Array {
     this.needs(KIND_CLASSIFIER, 'predictProbaOneQ');
-    return (this.last as Classifier).predictProbaOneQ(this.runQ(x, false));
+    const v = this.forward(x, true, false);
+    return (this.last as Classifier).predictProbaOneQ(v === null ? x : v);
   }
 
   scoreOneQ(x: Int32Array): number {
     this.needs(KIND_DETECTOR, 'scoreOneQ');
-    return (this.last as AnomalyDetector).scoreOneQ(this.runQ(x, false));
+    return this.scoreOf(x, true);
   }
 
   isAnomalyQ(x: Int32Array): boolean {
     this.needs(KIND_DETECTOR, 'isAnomalyQ');
-    return (this.last as AnomalyDetector).isAnomalyQ(this.runQ(x, false));
+    return this.scoreOf(x, true) > toQ(this.threshold());
   }
 
   /** Throws unless y is a valid target of the final step (no-op for detectors and clusterers). */

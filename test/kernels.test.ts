@@ -92,7 +92,8 @@ function stepRef(lr: number, g: number): [number, number] {
 }
 
 function welfordRef(
-  mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: Int32Array, xo: number, n: number, count: number,
+  mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, varR: Int32Array,
+  o: number, x: Int32Array, xo: number, n: number, count: number,
 ): void {
   const c = B(count > 524288 ? 524288 : count);
   for (let i = 0; i < n; i++) {
@@ -106,13 +107,21 @@ function welfordRef(
     const Bv = satB(rnd(d2, 16));
     const P = A * Bv;
     const V = B(varI[j]) * TWO32 + B(varF[j]);
-    const V2 = clampB(V + roundDiv(P - V, c), B0, pow2(63) - B1);
+    const N = P - V + (c > B1 ? B(varR[j]) : B0);
+    const q = fdiv(N + c / B2, c); // round half up
+    let V2 = V + q;
+    let R = N - q * c;
+    if (V2 < B0 || V2 > pow2(63) - B1) {
+      V2 = clampB(V2, B0, pow2(63) - B1);
+      R = B0;
+    }
     const mh = fdiv(M2, TWO16);
     mean[j] = Number(mh);
     meanF[j] = Number(M2 - mh * TWO16);
     const vh = fdiv(V2, TWO32);
     varI[j] = Number(vh);
     varF[j] = Number(V2 - vh * TWO32);
+    varR[j] = Number(R);
   }
 }
 
@@ -432,7 +441,7 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
     cases += 4;
   });
 
-  it('welford (mean Q16.32, variance Q32.32, count cap 2^19, clamps)', function () {
+  it('welford (mean Q16.32, variance Q32.32 with the carried remainder, count cap 2^19, clamps)', function () {
     const r = seedrandom('welford');
     for (let t = 0; t < 250; t++) {
       const n = randN(r);
@@ -442,20 +451,23 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
       const meanF = new Uint16Array(len);
       const varI = new Int32Array(len);
       const varF = new Uint32Array(len);
+      const varR = new Int32Array(len);
       const kind = Math.floor(r() * 4);
       if (kind === 3) {
-        // arbitrary stored state: the definition covers it (clamps)
+        // arbitrary stored state: the definition covers it (clamps, remainders beyond the count)
         fill(r, mean, 0);
         for (let i = 0; i < len; i++) {
           meanF[i] = Math.floor(r() * 65536);
           varI[i] = randQ(r);
           varF[i] = Math.floor(r() * 4294967296);
+          varR[i] = randQ(r);
         }
       }
       const m2 = Int32Array.from(mean);
       const mf2 = Uint16Array.from(meanF);
       const v2 = Int32Array.from(varI);
       const vf2 = Uint32Array.from(varF);
+      const vr2 = Int32Array.from(varR);
       const steps = 1 + Math.floor(r() * 12);
       let count = r() < 0.2 ? 524280 + Math.floor(r() * 20) : r() < 0.1 ? 4294967295 - 20 : 0;
       const center = kind === 2 ? 0 : randQ(r) >> 1;
@@ -468,12 +480,15 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
           else if (kind === 1) x[xo + i] = (center + Math.floor((r() - 0.5) * 64)) | 0; // variance ≪ 1 LSB²
           else x[xo + i] = Math.floor((r() - 0.5) * 2 * 65536 * 100) | 0;
         }
-        welfordRef(m2, mf2, v2, vf2, o, x, xo, n, count);
-        kernelsTS.welford(mean, meanF, varI, varF, o, x, xo, n, count);
+        welfordRef(m2, mf2, v2, vf2, vr2, o, x, xo, n, count);
+        kernelsTS.welford(mean, meanF, varI, varF, varR, o, x, xo, n, count);
         eqArr(mean, m2, 'welford mean, kind ' + kind + ' count ' + count);
         eqArr(meanF, mf2, 'welford meanF');
         eqArr(varI, v2, 'welford varI');
         eqArr(varF, vf2, 'welford varF');
+        eqArr(varR, vr2, 'welford varR');
+        const cap = Math.min(count, 524288);
+        for (let i = 0; i < n; i++) assert.ok(varR[o + i] >= -Math.floor(cap / 2) && varR[o + i] < cap - Math.floor(cap / 2), 'remainder within the count');
         cases++;
       }
     }
@@ -482,9 +497,29 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
     const mf = new Uint16Array(1);
     const vi = new Int32Array(1);
     const vf = new Uint32Array(1);
-    kernelsTS.welford(mean, mf, vi, vf, 0, new Int32Array([65536]), 0, 1, 1);
-    kernelsTS.welford(mean, mf, vi, vf, 0, new Int32Array([-65536]), 0, 1, 2);
-    assert.deepEqual([mean[0], mf[0], vi[0], vf[0]], [0, 0, 1, 0]);
+    const vr = new Int32Array(1);
+    kernelsTS.welford(mean, mf, vi, vf, vr, 0, new Int32Array([65536]), 0, 1, 1);
+    kernelsTS.welford(mean, mf, vi, vf, vr, 0, new Int32Array([-65536]), 0, 1, 2);
+    assert.deepEqual([mean[0], mf[0], vi[0], vf[0], vr[0]], [0, 0, 1, 0, 0]);
+  });
+
+  it('welford keeps the exact population variance of a long stream of tiny deviations (remainder carry)', function () {
+    // x cycling through a, a + 30 LSB, a + 60 LSB has a population variance of
+    // 600 LSB² (units of 2^-32); without the carried remainder each step's
+    // (P − V)/count rounds to 0 once count > 2·|P − V| and the variance freezes.
+    const mean = new Int32Array(1);
+    const mf = new Uint16Array(1);
+    const vi = new Int32Array(1);
+    const vf = new Uint32Array(1);
+    const vr = new Int32Array(1);
+    const x = new Int32Array(1);
+    const N = 30000;
+    for (let c = 1; c <= N; c++) {
+      x[0] = 1000000 + 30 * ((c - 1) % 3);
+      kernelsTS.welford(mean, mf, vi, vf, vr, 0, x, 0, 1, c);
+    }
+    const v = vi[0] * 4294967296 + vf[0] + vr[0] / N; // LSB²
+    assert.ok(Math.abs(v - 600) < 0.5, 'variance ' + v + ' LSB², exact 600');
   });
 
   it('argmin and argmax (first index on ties)', function () {

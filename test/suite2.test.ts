@@ -276,7 +276,7 @@ describe('suite II: memory and determinism', function () {
     // MLP: (in·out + out) · 6 per layer (+4 per weight with momentum) + the step counter
     assert.equal(new MLP({ nFeatures: 1, hidden: [16, 16], activation: 'tanh' }).stateBytes, (16 + 16 + 16 * 16 + 16 + 16 + 1) * 6 + 4);
     assert.equal(new MLP({ nFeatures: 2, hidden: [3], momentum: 0.9 }).stateBytes, (6 + 3 + 3 + 1) * 10 + 4);
-    assert.equal(new GaussianScorer({ nFeatures: 8 }).stateBytes, 4 + 8 * 14 + Calibrator.BYTES);
+    assert.equal(new GaussianScorer({ nFeatures: 8 }).stateBytes, 4 + 8 * 19 + Calibrator.BYTES); // count; mean, meanF, varI, varF, varR, exponent per feature
     assert.equal(new HalfSpaceTrees({ nFeatures: 8, nTrees: 8, height: 6 }).stateBytes, 8 + 8 * 127 * 4 + Calibrator.BYTES);
     assert.equal(new WindowFeatures({ nFeatures: 3, windowSize: 64 }).stateBytes, 3 * 64 * 4 + 9);
     const mlp = new MLP({ nFeatures: 64, hidden: [32], task: 'classification', nOutputs: 10 });
@@ -471,9 +471,9 @@ describe('suite II: anomaly detection', function () {
     for (let i = 0; i < 1000; i++) g.learnOne([normal(rng)]);
     // find x with score just at the threshold: score = z², one feature
     const t = g.threshold();
-    const mean = g.mean[0] / 65536;
+    const mean = g.m.mean[0] / 65536;
     for (const z of [0.5, 0.9, 0.99, 1.01, 1.5]) {
-      const x = [mean + z * Math.sqrt(t) * Math.sqrt(g.varI[0] + g.varF[0] / 4294967296)];
+      const x = [mean + z * Math.sqrt(t) * Math.sqrt(g.m.varOf(0, g.count))];
       assert.equal(g.isAnomaly(x), g.scoreOne(x) > t);
       const s = g.similarity(x);
       if (z < 1) assert.ok(s >= 50, 'z ' + z + ' similarity ' + s);

@@ -135,6 +135,32 @@ export class Calibrator {
     return floorDiv(2 * 100 * 65536 + (65536 + d), 2 * (65536 + d));
   }
 
+  /**
+   * Scores are now 2^-k of what they were (a detector's input scale grew):
+   * every bin moves down k octaves (4k bins; bin edges are powers of two
+   * apart, so the move is exact), bins that fall below 2^-8 join bin 0, and
+   * the maximum is divided by 2^k (rounded half up). Counts are halved, as in
+   * `add`, if bin 0 would overflow.
+   */
+  rescale(k: number): void {
+    const h = this.hist;
+    let low = 0;
+    for (let b = 0; b < CAL_BINS; b++) {
+      if (b - 4 * k >= 1) h[b - 4 * k] = h[b];
+      else low += h[b];
+    }
+    for (let b = CAL_BINS - 4 * k; b < CAL_BINS; b++) if (b >= 1) h[b] = 0;
+    while (low > 65535) {
+      for (let b = 1; b < CAL_BINS; b++) h[b] = h[b] >> 1;
+      low = Math.floor(low / 2);
+    }
+    h[0] = low;
+    let t = 0;
+    for (let b = 0; b < CAL_BINS; b++) t += h[b];
+    this.total = t;
+    this.max = Math.floor((this.max + POW2[k - 1]) / POW2[k]);
+  }
+
   /** `i32 quantile`, `i32 margin` (Q16.16), `u32 warmup`, `u32 seen`, `i32 max`, `u16[93] histogram`. */
   write(w: ByteWriter): void {
     w.i32(this.quantile);

@@ -7,7 +7,7 @@ import { fromQ } from '../../src/fixed.js';
 import { AnomalyDetector, Learner } from '../../src/learner.js';
 import { Calibrator } from './calibrator.js';
 
-export abstract class Detector extends Learner implements AnomalyDetector {
+export abstract class Detector<X extends ArrayLike<number> = Int32Array> extends Learner<X> implements AnomalyDetector {
   /** @internal the threshold */
   readonly cal: Calibrator;
 
@@ -19,11 +19,11 @@ export abstract class Detector extends Learner implements AnomalyDetector {
   /** @internal Learns validated x. */
   protected abstract learnQ(x: Int32Array): void;
   /** @internal Q16.16 score of validated x. */
-  protected abstract scoreQ(x: Int32Array): number;
+  protected abstract scoreQ(x: X): number;
 
   /** Learns one sample of normal operation. */
   learnOne(x: ArrayLike<number>): void {
-    this.learnQ(this.readX(x));
+    this.learnQ(this.learnX(x));
   }
 
   /** Anomaly score: higher = more anomalous. */
@@ -47,22 +47,23 @@ export abstract class Detector extends Learner implements AnomalyDetector {
   }
 
   learnOneQ(x: Int32Array): void {
-    this.checkX(x);
-    this.learnQ(x);
+    this.learnQ(this.learnXQ(x));
   }
 
   scoreOneQ(x: Int32Array): number {
-    this.checkX(x);
-    return this.scoreQ(x);
+    return this.scoreQ(this.readXQ(x));
   }
 
   isAnomalyQ(x: Int32Array): boolean {
-    this.checkX(x);
-    return this.scoreQ(x) > this.cal.threshold();
+    return this.scoreQ(this.readXQ(x)) > this.cal.threshold();
   }
 
   similarityQ(x: Int32Array): number {
-    this.checkX(x);
-    return this.cal.similarity(this.scoreQ(x));
+    return this.cal.similarity(this.scoreQ(this.readXQ(x)));
+  }
+
+  /** @internal The similarity (0..100) of a Q16.16 score (a Pipeline's maximal score for an unrepresentable input). */
+  similarityOfScoreQ(s: number): number {
+    return this.cal.similarity(s);
   }
 }

@@ -3,11 +3,12 @@
  * features, from running (Welford, fixed point) means and variances of the
  * learned samples.
  */
-import { Q_MAX, div, floorDiv } from '../../src/fixed.js';
+import { Q_MAX, floorDiv } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../../src/format.js';
 import { K } from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
-import { stdFromVar } from '../../src/preprocessing.js';
+import { Moments, stdFromVar } from '../../src/preprocessing.js';
+import { HEADROOM, InputScale, shiftRound, wideDiv } from '../../src/range.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';
 import { Detector } from './detector.js';
 
@@ -20,7 +21,9 @@ export interface GaussianScorerOptions extends CalibrationOptions {
 
 /**
  * Anomaly score = mean over features of z², z = (x − mean) / std, with the
- * running mean and variance of the learned samples (Welford, fixed point).
+ * running mean and variance of the learned samples (Welford, fixed point),
+ * each feature in its own input scale (raw sensor ranges). An input so far
+ * away that a z-score exceeds ±32768 gets the maximal score (32768).
  *
  * @example
  * const g = new GaussianScorer({ nFeatures: 2 });
@@ -29,17 +32,15 @@ export interface GaussianScorerOptions extends CalibrationOptions {
  * g.isAnomaly([30, 5]);     // true
  * g.similarity([30, 5]);    // 0..100, below 50 = anomaly
  */
-export class GaussianScorer extends Detector {
+export class GaussianScorer extends Detector<Float64Array> {
   static readonly modelType = ModelType.GaussianScorer;
   readonly stateBytes: number;
   /** Q16.16 */
   readonly minStd: number;
   /** Samples learned (saturates at 2^32 − 1). */
   readonly count: number;
-  /** @internal */ readonly mean: Int32Array;
-  /** @internal */ readonly meanF: Uint16Array;
-  /** @internal */ readonly varI: Int32Array;
-  /** @internal */ readonly varF: Uint32Array;
+  /** @internal */ readonly m: Moments;
+  /** @internal */ protected override readonly scale: InputScale;
   private readonly std: Int32Array;
   private stdValid: boolean;
   private readonly z: Int32Array;
@@ -50,36 +51,44 @@ export class GaussianScorer extends Detector {
     const n = this.nFeatures;
     this.minStd = optReal(o, 'minStd', 1 / 65536, 1 / 65536, 32767);
     this.count = 0;
-    this.mean = new Int32Array(n);
-    this.meanF = new Uint16Array(n);
-    this.varI = new Int32Array(n);
-    this.varF = new Uint32Array(n);
+    this.m = new Moments(n);
+    this.scale = new InputScale(n, false, HEADROOM);
     this.std = new Int32Array(n);
     this.stdValid = false;
     this.z = new Int32Array(n);
-    this.stateBytes = 4 + n * 14 + Calibrator.BYTES;
+    this.stateBytes = 4 + n * (Moments.BYTES + 1) + Calibrator.BYTES;
   }
 
   protected learnQ(x: Int32Array): void {
     this.cal.add(this.scoreQ(x));
     if (this.count < 4294967295) mutable(this).count++;
-    K.welford(this.mean, this.meanF, this.varI, this.varF, 0, x, 0, this.nFeatures, this.count);
+    this.m.add(0, x, this.nFeatures, this.count);
     this.stdValid = false;
   }
 
-  protected scoreQ(x: Int32Array): number {
+  /** @internal */
+  override rescale(i: number, d: number): void {
+    this.m.shift(i, d);
+    this.stdValid = false;
+  }
+
+  protected scoreQ(x: ArrayLike<number>): number {
     const n = this.nFeatures;
     if (this.count === 0) return 0;
     if (!this.stdValid) {
       for (let i = 0; i < n; i++) {
-        const s = stdFromVar(this.varI[i], this.varF[i]);
-        this.std[i] = s < this.minStd ? this.minStd : s;
+        const s = stdFromVar(this.m.varI[i], this.m.varF[i]);
+        // minStd is in real units: in feature i's internal units it is minStd / 2^e (at least one LSB)
+        const e = this.scale.exps[i];
+        const lo = e === 0 ? this.minStd : shiftRound(this.minStd, e);
+        this.std[i] = s < lo ? lo : s < 1 ? 1 : s;
       }
       this.stdValid = true;
     }
     for (let i = 0; i < n; i++) {
-      const d = x[i] - this.mean[i];
-      this.z[i] = div(d > Q_MAX ? Q_MAX : d < -Q_MAX ? -Q_MAX : d, this.std[i]);
+      const z = wideDiv(x[i] - this.m.mean[i], this.std[i]);
+      if (z > Q_MAX || z < -Q_MAX) return Q_MAX; // too far to represent: the maximal score
+      this.z[i] = z;
     }
     const ss = K.dot(this.z, 0, this.z, 0, n);
     return floorDiv(2 * ss + n, 2 * n);
@@ -87,17 +96,15 @@ export class GaussianScorer extends Detector {
 
   /**
    * @internal Payload: `u32 nFeatures`, `i32 minStd`, calibrator, `u32 count`, `i32[n] mean`, `u16[n] meanF`,
-   * `i32[n] varI`, `u32[n] varF` (as StandardScaler).
+   * `u8[n]` input exponents, `i32[n] varI`, `u32[n] varF`, `u32[n] varR` (as StandardScaler).
    */
   write(w: ByteWriter): void {
     w.u32(this.nFeatures);
     w.i32(this.minStd);
     this.cal.write(w);
     w.u32(this.count);
-    w.i32s(this.mean);
-    w.u16s(this.meanF);
-    w.i32s(this.varI);
-    w.u32s(this.varF);
+    w.u8s(this.scale.exps);
+    this.m.write(w);
   }
 
   /** @internal */
@@ -106,14 +113,15 @@ export class GaussianScorer extends Detector {
     const n = (o.nFeatures = r.int(1, MAX_FEATURES));
     o.minStd = r.int(1, 32767 * 65536) / 65536;
     Calibrator.readOptions(r, o);
+    r.need(Calibrator.BYTES + 4 + n * (Moments.BYTES + 1));
     const m = new GaussianScorer(o as unknown as GaussianScorerOptions);
     m.cal.readState(r);
-    r.need(4 + n * 14);
-    mutable(m).count = r.u32();
-    r.i32s(m.mean);
-    r.u16s(m.meanF);
-    r.i32s(m.varI);
-    r.u32s(m.varF);
+    const count = (mutable(m).count = r.u32());
+    r.u8s(m.scale.exps);
+    m.scale.checkExps();
+    m.m.read(r, m.scale.headroom, function () {
+      return count;
+    });
     return m;
   }
 }

@@ -3,11 +3,11 @@
  * centroid of an online k-means, per feature.
  */
 import { fail } from '../../src/errors.js';
-import { floorDiv } from '../../src/fixed.js';
+import { POW2, Q_MAX, floorDiv } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType, openBlob } from '../../src/format.js';
-import { K } from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
-import { KMeans, MAX_CLUSTERS } from '../kmeans.js';
+import { InputScale, toDistanceInput } from '../../src/range.js';
+import { KMeans, MAX_CLUSTERS, nearestRow, nearestShift } from '../kmeans.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';
 import { Detector } from './detector.js';
 
@@ -21,9 +21,19 @@ export interface KMeansDetectorOptions extends CalibrationOptions {
 }
 
 /**
+ * Headroom of the detector's input scale: learned values within ±2^22
+ * (±64 in Q16.16 units), so the score of a learned sample (a mean squared
+ * distance below (2·64)²) always fits Q16.16.
+ */
+const DETECTOR_HEADROOM = 22;
+
+/**
  * Anomaly score = squared Euclidean distance to the nearest centroid of an
  * online k-means, divided by nFeatures. Features should share a scale (put a
- * StandardScaler in front in a Pipeline).
+ * StandardScaler in front in a Pipeline). Raw sensor ranges are taken with
+ * one input exponent e (src/range.ts): the score is then in units of 4^e
+ * (`inputExponent()`), and so is the threshold. An input too far to compare
+ * gets the maximal score (32768).
  *
  * @example
  * const d = new KMeansDetector({ nFeatures: 2, k: 2 });
@@ -31,11 +41,12 @@ export interface KMeansDetectorOptions extends CalibrationOptions {
  * d.isAnomaly([0, 0]);     // false
  * d.isAnomaly([2.5, 2.5]); // true
  */
-export class KMeansDetector extends Detector {
+export class KMeansDetector extends Detector<Float64Array> {
   static readonly modelType = ModelType.KMeansDetector;
   readonly k: number;
   readonly stateBytes: number;
   /** @internal */ readonly km: KMeans;
+  /** @internal the k-means' input scale */ protected override readonly scale: InputScale;
   private readonly dist: Int32Array;
 
   constructor(opts: KMeansDetectorOptions) {
@@ -43,23 +54,37 @@ export class KMeansDetector extends Detector {
     super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), o);
     const n = this.nFeatures;
     const k = (this.k = optInt(o, 'k', 8, 1, Math.min(MAX_CLUSTERS, Math.floor(16777216 / n))));
-    this.km = new KMeans({ nFeatures: n, k: k, decay: optReal(o, 'decay', 0, 0, 1) / 65536 });
+    this.km = new KMeans({ nFeatures: n, k: k, decay: optReal(o, 'decay', 0, 0, 1) / 65536 }, DETECTOR_HEADROOM);
+    this.scale = this.km.scale;
     this.dist = new Int32Array(k);
     this.stateBytes = this.km.stateBytes + Calibrator.BYTES;
   }
 
   protected learnQ(x: Int32Array): void {
     this.cal.add(this.scoreQ(x));
-    this.km.learnOneQ(x);
+    this.km.learnQ(x);
   }
 
-  protected scoreQ(x: Int32Array): number {
+  /** @internal The input exponent grew by d: centroids shrink by 2^d, scores (squared distances) by 4^d. */
+  override rescale(i: number, d: number): void {
+    this.km.rescale(0, d);
+    this.cal.rescale(2 * d);
+  }
+
+  /** The input exponent e: scores are squared distances in units of 4^e (docs/fixed-point.md, "Raw ranges"). */
+  inputExponent(): number {
+    return this.scale.exps[0];
+  }
+
+  protected scoreQ(x: ArrayLike<number>): number {
     const rows = this.km.filled;
     if (rows === 0) return 0;
     const n = this.nFeatures;
-    K.sqdistMany(this.km.c, rows, n, x, 0, 0, this.dist);
-    const d = this.dist[K.argmin(this.dist, 0, rows)];
-    return floorDiv(2 * d + n, 2 * n);
+    const xi = this.xq;
+    const j = toDistanceInput(x, n, xi) ? nearestRow(this.km.c, rows, n, xi, this.dist) : -1;
+    if (j < 0) return Q_MAX; // too far to compare: the maximal score
+    const v = floorDiv(2 * this.dist[j] * POW2[nearestShift] + n, 2 * n);
+    return v > Q_MAX ? Q_MAX : v;
   }
 
   /** @internal Payload: `u32 length` and the complete KMeans blob, then the calibrator. */
@@ -77,7 +102,7 @@ export class KMeansDetector extends Detector {
     if (len < 17 || r.bytes[r.pos + 5] !== ModelType.KMeans) fail('E_CORRUPT', 'KMeansDetector without its k-means');
     const inner = openBlob(r.bytes, r.pos, r.pos + len);
     if (inner.end + 4 !== r.pos + len) fail('E_CORRUPT', 'bad nested k-means length');
-    const km = KMeans.fromReader(inner);
+    const km = KMeans.fromReader(inner, null, DETECTOR_HEADROOM);
     inner.done();
     r.pos += len;
     const o: { [k: string]: unknown } = { nFeatures: km.nFeatures, k: km.k, decay: km.decay / 65536 };
@@ -87,6 +112,7 @@ export class KMeansDetector extends Detector {
     m.km.c.set(km.c);
     m.km.cf.set(km.cf);
     m.km.counts.set(km.counts);
+    m.scale.exps[0] = km.scale.exps[0];
     mutable(m.km).filled = km.filled;
     return m;
   }

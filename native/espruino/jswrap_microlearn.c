@@ -50,7 +50,7 @@ src/kernels.ts; microlearn installs them automatically.
 #define MLJ_I32 0
 #define MLJ_U16 1
 #define MLJ_U32 2
-#define MLJ_MAX_ARGS 9
+#define MLJ_MAX_ARGS 10
 #define MLJ_MAX_SAFE_INTEGER (((int64_t)1 << 53) - 1)
 
 /* A typed-array argument: flat data pointer when there is one, else iterators. */
@@ -447,31 +447,36 @@ static MLJ_NOINLINE void mljSlowSqdistMany(MljArray *data, uint32_t rows, uint32
   mljClose(&co);
 }
 
-static MLJ_NOINLINE void mljSlowWelford(MljArray *mean, MljArray *meanF, MljArray *varI, MljArray *varF, uint32_t o, MljArray *x, uint32_t xo, uint32_t n, int64_t count) {
-  MljCursor cm, cmf, cvi, cvf, cx;
+static MLJ_NOINLINE void mljSlowWelford(MljArray *mean, MljArray *meanF, MljArray *varI, MljArray *varF, MljArray *varR, uint32_t o, MljArray *x, uint32_t xo, uint32_t n, int64_t count) {
+  MljCursor cm, cmf, cvi, cvf, cvr, cx;
   uint32_t i;
   mljOpen(&cm, mean);
   mljOpen(&cmf, meanF);
   mljOpen(&cvi, varI);
   mljOpen(&cvf, varF);
+  mljOpen(&cvr, varR);
   mljOpen(&cx, x);
   for (i = 0; i < n; i++) {
     int32_t xv = mljGet(&cx, xo + i);
     int32_t m = mljGet(&cm, o + i), vi;
     uint16_t mf = (uint16_t)mljGet(&cmf, o + i);
     uint32_t vf;
+    int32_t vr;
     vi = mljGet(&cvi, o + i);
     vf = (uint32_t)mljGet(&cvf, o + i);
-    ml_welford1(&m, &mf, &vi, &vf, xv, count);
+    vr = mljGet(&cvr, o + i);
+    ml_welford1(&m, &mf, &vi, &vf, &vr, xv, count);
     mljSet(&cm, o + i, m);
     mljSet(&cmf, o + i, mf);
     mljSet(&cvi, o + i, vi);
     mljSet(&cvf, o + i, (int32_t)vf);
+    mljSet(&cvr, o + i, vr);
   }
   mljClose(&cm);
   mljClose(&cmf);
   mljClose(&cvi);
   mljClose(&cvf);
+  mljClose(&cvr);
   mljClose(&cx);
 }
 
@@ -785,34 +790,38 @@ void jswrap_microlearn_sqdistMany(JsVar *args) {
   "name" : "welford",
   "generate" : "jswrap_microlearn_welford",
   "params" : [
-    ["args","JsVarArray","mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o, x: Int32Array, xo, n, count"]
+    ["args","JsVarArray","mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, varR: Int32Array, o, x: Int32Array, xo, n, count"]
   ]
 }
 Microlearn kernel `welford` (see microlearn src/kernels.ts).
 */
 void jswrap_microlearn_welford(JsVar *args) {
   MljArgs A;
-  MljArray mean, meanF, varI, varF, x;
+  MljArray mean, meanF, varI, varF, varR, x;
   uint32_t o = 0, xo = 0, n = 0;
   int64_t count = 0;
   mljInit(&mean);
   mljInit(&meanF);
   mljInit(&varI);
   mljInit(&varF);
+  mljInit(&varR);
   mljInit(&x);
-  if (mljArgs(args, &A, 9) && mljArray(A.a[0], MLJ_I32, &mean) && mljArray(A.a[1], MLJ_U16, &meanF) &&
-      mljArray(A.a[2], MLJ_I32, &varI) && mljArray(A.a[3], MLJ_U32, &varF) && mljU32(A.a[4], &o) && mljArray(A.a[5], MLJ_I32, &x) &&
-      mljU32(A.a[6], &xo) && mljU32(A.a[7], &n) && mljNumber(A.a[8], 1, MLJ_MAX_SAFE_INTEGER, &count) && mljUse(&mean, o, n) &&
-      mljUse(&meanF, o, n) && mljUse(&varI, o, n) && mljUse(&varF, o, n) && mljUse(&x, xo, n) && mljDisjoint(&mean, &meanF) &&
-      mljDisjoint(&mean, &varF) && mljDisjoint(&varI, &meanF) && mljDisjoint(&varI, &varF) && mljDisjoint(&x, &meanF) &&
-      mljDisjoint(&x, &varF) && mljDisjoint(&meanF, &varF)) {
+  if (mljArgs(args, &A, 10) && mljArray(A.a[0], MLJ_I32, &mean) && mljArray(A.a[1], MLJ_U16, &meanF) &&
+      mljArray(A.a[2], MLJ_I32, &varI) && mljArray(A.a[3], MLJ_U32, &varF) && mljArray(A.a[4], MLJ_I32, &varR) &&
+      mljU32(A.a[5], &o) && mljArray(A.a[6], MLJ_I32, &x) && mljU32(A.a[7], &xo) && mljU32(A.a[8], &n) &&
+      mljNumber(A.a[9], 1, MLJ_MAX_SAFE_INTEGER, &count) && mljUse(&mean, o, n) && mljUse(&meanF, o, n) &&
+      mljUse(&varI, o, n) && mljUse(&varF, o, n) && mljUse(&varR, o, n) && mljUse(&x, xo, n) &&
+      mljDisjoint(&mean, &meanF) && mljDisjoint(&mean, &varF) && mljDisjoint(&varI, &meanF) && mljDisjoint(&varI, &varF) &&
+      mljDisjoint(&x, &meanF) && mljDisjoint(&x, &varF) && mljDisjoint(&meanF, &varF) && mljDisjoint(&meanF, &varR) &&
+      mljDisjoint(&varF, &varR)) {
     MljStage st;
     st.used = 0;
-    mljStage(&st, &x, &mean, &meanF, &varI, &varF);
-    if (mljFlat(&mean) && mljFlat(&meanF) && mljFlat(&varI) && mljFlat(&varF) && mljFlat(&x))
-      ml_welford(MLJ_P32(&mean, o), MLJ_P16(&meanF, o), MLJ_P32(&varI, o), MLJ_PU32(&varF, o), MLJ_P32(&x, xo), n, count);
+    /* x may be staged only if no written array shares its storage (mljStage checks four; varR here) */
+    if (varR.backing != x.backing) mljStage(&st, &x, &mean, &meanF, &varI, &varF);
+    if (mljFlat(&mean) && mljFlat(&meanF) && mljFlat(&varI) && mljFlat(&varF) && mljFlat(&varR) && mljFlat(&x))
+      ml_welford(MLJ_P32(&mean, o), MLJ_P16(&meanF, o), MLJ_P32(&varI, o), MLJ_PU32(&varF, o), MLJ_P32(&varR, o), MLJ_P32(&x, xo), n, count);
     else
-      mljSlowWelford(&mean, &meanF, &varI, &varF, o, &x, xo, n, count);
+      mljSlowWelford(&mean, &meanF, &varI, &varF, &varR, o, &x, xo, n, count);
   }
   mljArgsFree(&A);
 }

@@ -246,8 +246,11 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
       const mean = g.i32(len, r), meanF = g.u16(len), varI = g.i32(len, g.int(2) ? 0 : g.regime()), varF = g.u32(len);
       if (g.int(2)) for (let i = 0; i < len; i++) varI[i] = Math.abs(varI[i]) | 0; // variances are normally ≥ 0
       const x = g.i32(xo + n + g.extra(), r);
-      record(w, ID.welford, [o, xo, n, count], [mean, meanF, varI, varF, x], (a) =>
-        K.welford(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Int32Array, a[3] as Uint32Array, o, a[4] as Int32Array, xo, n, count),
+      // remainders below the count as learning leaves them, or anything (the definition covers any stored state)
+      const cap = count < 524288 ? count : 524288;
+      const varR = g.int(2) ? g.i32(len, r) : new Int32Array(len).map(() => g.int(cap) - Math.floor(cap / 2));
+      record(w, ID.welford, [o, xo, n, count], [mean, meanF, varI, varF, varR, x], (a) =>
+        K.welford(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Int32Array, a[3] as Uint32Array, a[4] as Int32Array, o, a[5] as Int32Array, xo, n, count),
       );
     }
     // argmin, argmax (small regimes make ties likely)
@@ -359,8 +362,8 @@ function edgeCases(w: Writer, g: Gen): void {
       x[i] = EDGES[Math.floor(i / EDGES.length)];
       varI[i] = EDGES[(i * 7) % EDGES.length];
     }
-    record(w, ID.welford, [0, 0, len, count], [mean, g.u16(len), varI, g.u32(len), x], (a) =>
-      K.welford(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Int32Array, a[3] as Uint32Array, 0, a[4] as Int32Array, 0, len, count),
+    record(w, ID.welford, [0, 0, len, count], [mean, g.u16(len), varI, g.u32(len), g.i32(len, 0), x], (a) =>
+      K.welford(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Int32Array, a[3] as Uint32Array, a[4] as Int32Array, 0, a[5] as Int32Array, 0, len, count),
     );
   }
   // n = 0 everywhere it is allowed.

@@ -119,7 +119,8 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
   if (name === 'welford') {
     const len = o1 + n;
     const count = r.nextInt(3) === 0 ? 1 + r.nextInt(5) : r.nextInt(2) ? 1 + r.nextInt(1000000) : 1 + r.nextU32();
-    return [i32(r, len, reg), u16(r, len), i32(r, len, r.nextInt(2) ? 0 : reg), u32(r, len), o1, i32(r, o2 + n, reg), o2, n, count];
+    // remainders: normally below the count, but any stored value has defined bits
+    return [i32(r, len, reg), u16(r, len), i32(r, len, r.nextInt(2) ? 0 : reg), u32(r, len), r.nextInt(2) ? i32(r, len, reg) : new Int32Array(len), o1, i32(r, o2 + n, reg), o2, n, count];
   }
   // argmin, argmax: small values make ties likely
   const a = i32(r, o1 + n + 1, r.nextInt(2) ? 3 : reg);
@@ -236,10 +237,13 @@ export function runNativeCheck(impl: Impl | undefined, print: (s: string) => voi
     N.axpyWide(a, f4, 0, b, 0, 4, 1, -1);
   });
   expect('welford count 0', 'RangeError', function () {
-    N.welford(new Int32Array(1), new Uint16Array(1), new Int32Array(1), new Uint32Array(1), 0, a, 0, 1, 0);
+    N.welford(new Int32Array(1), new Uint16Array(1), new Int32Array(1), new Uint32Array(1), new Int32Array(1), 0, a, 0, 1, 0);
   });
   expect('welford varF as Uint16Array', 'TypeError', function () {
-    N.welford(new Int32Array(1), new Uint16Array(1), new Int32Array(1), new Uint16Array(1), 0, a, 0, 1, 1);
+    N.welford(new Int32Array(1), new Uint16Array(1), new Int32Array(1), new Uint16Array(1), new Int32Array(1), 0, a, 0, 1, 1);
+  });
+  expect('welford varR as Uint32Array', 'TypeError', function () {
+    N.welford(new Int32Array(1), new Uint16Array(1), new Int32Array(1), new Uint32Array(1), new Uint32Array(1), 0, a, 0, 1, 1);
   });
   expect('matvec rows × cols past w', 'RangeError', function () {
     N.matvec(a, b, 0, null, new Int32Array(3), 3, 2);

@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 			ml_sqdistMany(I(&a[0]), (uint32_t)s[0], (uint32_t)s[1], I(&a[1]) + s[2], (int32_t)s[3], I(&a[2]));
 			break;
 		case K_WELFORD:
-			ml_welford(I(&a[0]) + s[0], U(&a[1]) + s[0], I(&a[2]) + s[0], U32(&a[3]) + s[0], I(&a[4]) + s[1], (uint32_t)s[2], s[3]);
+			ml_welford(I(&a[0]) + s[0], U(&a[1]) + s[0], I(&a[2]) + s[0], U32(&a[3]) + s[0], I(&a[4]) + s[0], I(&a[5]) + s[1], (uint32_t)s[2], s[3]);
 			break;
 		case K_ARGMIN:
 			got = ml_argmin(I(&a[0]) + s[0], (uint32_t)s[1]);

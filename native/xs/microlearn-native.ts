@@ -42,8 +42,8 @@ export function sqdist(this: unknown, a: Int32Array, ao: number, b: Int32Array, 
 export function sqdistMany(this: unknown, data: Int32Array, rows: number, cols: number, x: Int32Array, xo: number, shift: number, out: Int32Array): void {
   return native('xs_microlearn_sqdistMany').call(this, data, rows, cols, x, xo, shift, out);
 }
-export function welford(this: unknown, mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: Int32Array, xo: number, n: number, count: number): void {
-  return native('xs_microlearn_welford').call(this, mean, meanF, varI, varF, o, x, xo, n, count);
+export function welford(this: unknown, mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, varR: Int32Array, o: number, x: Int32Array, xo: number, n: number, count: number): void {
+  return native('xs_microlearn_welford').call(this, mean, meanF, varI, varF, varR, o, x, xo, n, count);
 }
 export function argmin(this: unknown, a: Int32Array, ao: number, n: number): number {
   return native('xs_microlearn_argmin').call(this, a, ao, n);

@@ -349,27 +349,29 @@ void xs_microlearn_sqdistMany(txMachine* the)
 	ml_sqdistMany(mlI32(&data), rows, cols, mlI32(&x), shift, mlI32(&out));
 }
 
-/* welford(mean, meanF, varI, varF, o, x, xo, n, count) */
+/* welford(mean, meanF, varI, varF, varR, o, x, xo, n, count) */
 void xs_microlearn_welford(txMachine* the)
 {
 	static const char K[] = "welford";
-	mlArray mean, meanF, varI, varF, x;
+	mlArray mean, meanF, varI, varF, varR, x;
 	uint32_t o, xo, n;
 	int64_t count;
-	mlArgs(the, K, 9);
+	mlArgs(the, K, 10);
 	mlTyped(the, 0, ML_I32, 1, &mean, K, "mean");
 	mlTyped(the, 1, ML_U16, 1, &meanF, K, "meanF");
 	mlTyped(the, 2, ML_I32, 1, &varI, K, "varI");
 	mlTyped(the, 3, ML_U32, 1, &varF, K, "varF");
-	o = mlIndex(4, K, "o");
-	mlTyped(the, 5, ML_I32, 0, &x, K, "x");
-	xo = mlIndex(6, K, "xo");
-	n = mlIndex(7, K, "n");
-	count = mlNumber(the, 8, 1, ML_MAX_SAFE_INTEGER, K, "count");
+	mlTyped(the, 4, ML_I32, 1, &varR, K, "varR");
+	o = mlIndex(5, K, "o");
+	mlTyped(the, 6, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(7, K, "xo");
+	n = mlIndex(8, K, "n");
+	count = mlNumber(the, 9, 1, ML_MAX_SAFE_INTEGER, K, "count");
 	mlUse(the, &mean, o, n, K, "mean");
 	mlUse(the, &meanF, o, n, K, "meanF");
 	mlUse(the, &varI, o, n, K, "varI");
 	mlUse(the, &varF, o, n, K, "varF");
+	mlUse(the, &varR, o, n, K, "varR");
 	mlUse(the, &x, xo, n, K, "x");
 	mlDisjoint(the, &mean, &meanF, K);
 	mlDisjoint(the, &mean, &varF, K);
@@ -378,7 +380,9 @@ void xs_microlearn_welford(txMachine* the)
 	mlDisjoint(the, &x, &meanF, K);
 	mlDisjoint(the, &x, &varF, K);
 	mlDisjoint(the, &meanF, &varF, K);
-	ml_welford(mlI32(&mean), mlU16(&meanF), mlI32(&varI), mlU32(&varF), mlI32(&x), n, count);
+	mlDisjoint(the, &meanF, &varR, K);
+	mlDisjoint(the, &varF, &varR, K);
+	ml_welford(mlI32(&mean), mlU16(&meanF), mlI32(&varI), mlU32(&varF), mlI32(&varR), mlI32(&x), n, count);
 }
 
 static void mlArgBest(txMachine* the, int max)
@@ -422,7 +426,7 @@ static const struct {
 	{ "scale", xs_microlearn_scale, 4 },
 	{ "sqdist", xs_microlearn_sqdist, 6 },
 	{ "sqdistMany", xs_microlearn_sqdistMany, 7 },
-	{ "welford", xs_microlearn_welford, 9 },
+	{ "welford", xs_microlearn_welford, 10 },
 	{ "argmin", xs_microlearn_argmin, 3 },
 	{ "argmax", xs_microlearn_argmax, 3 },
 };

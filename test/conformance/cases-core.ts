@@ -91,11 +91,14 @@ const kernelCase: Case = {
       const mf = new Uint16Array(n);
       const vf = new Uint32Array(n);
       for (let i = 0; i < n; i++) vf[i] = r.nextU32();
-      K.welford(mean, mf, varI, vf, 0, big ? b : a, 0, n, cnt);
+      const vr = new Int32Array(n);
+      for (let i = 0; i < n; i++) vr[i] = r.nextInt(cnt) - Math.floor(cnt / 2);
+      K.welford(mean, mf, varI, vf, vr, 0, big ? b : a, 0, n, cnt);
       p.ints(mean);
       p.ints(mf);
       p.ints(varI);
       p.ints(vf);
+      p.ints(vr);
     }
   },
 };

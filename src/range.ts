@@ -1,0 +1,244 @@
+/**
+ * Raw input ranges (docs/fixed-point.md, "Raw ranges"). A learner that keeps
+ * statistics of raw features (lux, Pa, ppm, particle counts) holds each
+ * feature, or all of them for a distance learner, with a power-of-two input
+ * exponent e: the internal value of x is round(x · 2^(16−e)), an int32, and
+ * the learner's state lives in those units. e starts at 0 (plain Q16.16) and
+ * grows, never shrinks, whenever a value to be learned would reach the
+ * headroom limit 2^h; the learner then rescales that feature's state
+ * (`rescale`). Every conversion is an exact power-of-two scaling followed by
+ * one round half up, so every engine gets the same bits.
+ */
+import { fail } from './errors.js';
+import { POW2, Q_MAX, Q_MIN, floorDiv } from './fixed.js';
+
+/** Raw values a model can learn lie strictly inside ±RAW_LIMIT (2^31 ≈ 2.1e9). */
+export const RAW_LIMIT = 2147483648;
+
+/** Headroom of the per-feature statistics learners: learned values stay below 2^27 (so ×16 still fits int32). */
+export const HEADROOM = 27;
+
+/** What {@link InputScale.learn} calls back when the exponent of feature i (0: the shared one) grows by d. */
+export interface Rescalable {
+  rescale(i: number, d: number): void;
+}
+
+/** v rounded half up to an integer (v an exact double); −0 becomes 0. */
+function rnd(v: number): number {
+  let q = Math.floor(v);
+  if (v - q >= 0.5) q += 1;
+  return q === 0 ? 0 : q;
+}
+
+/**
+ * round(v · 2^-d) half up for an integer-valued v with |v| < 2^53 and d ≥ 1:
+ * the rescaling of one learned value when its exponent grows by d.
+ */
+export function shiftRound(v: number, d: number): number {
+  return Math.floor((v + POW2[d - 1]) / POW2[d]);
+}
+
+/** A wide value (v[j] + f[j]/2^16, Q16.32 as in K.axpyWide and K.welford) divided by 2^d, rounded half up. */
+export function shiftWide(v: Int32Array, f: Uint16Array, j: number, d: number): void {
+  const r = shiftRound(v[j] * 65536 + f[j], d); // |v| ≤ 2^27 here, so every step is exact
+  const h = Math.floor(r / 65536);
+  v[j] = h;
+  f[j] = r - h * 65536;
+}
+
+/**
+ * A Q32.32 variance (vi[j] + vf[j]/2^32, vi ≥ 0) divided by 4^d, rounded half
+ * up; the Welford remainder vr[j] restarts at 0 (the fraction it held is
+ * below 2^-32 of the new unit).
+ */
+export function shiftVar(vi: Int32Array, vf: Uint32Array, vr: Int32Array, j: number, d: number): void {
+  const k = 2 * d;
+  let lo = vf[j] + POW2[k - 1];
+  let hi = vi[j];
+  if (lo >= 4294967296) {
+    hi += 1;
+    lo -= 4294967296;
+  }
+  if (k <= 32) {
+    const qh = Math.floor(hi / POW2[k]);
+    vi[j] = qh;
+    vf[j] = (hi - qh * POW2[k]) * POW2[32 - k] + Math.floor(lo / POW2[k]);
+  } else {
+    // hi·2^32 + lo over 2^k: lo's share is below 1
+    vi[j] = 0;
+    vf[j] = Math.floor(hi / POW2[k - 32]);
+  }
+  vr[j] = 0;
+}
+
+/**
+ * The input exponents of one learner and the conversion of its inputs.
+ * `shared` learners (k-means, k-NN: a Euclidean distance is dominated by its
+ * largest features anyway) use one exponent for every feature, the others one
+ * per feature. The exponents are state (saved with the model).
+ */
+export class InputScale {
+  readonly n: number;
+  /** Exponent of each feature (one entry when shared). */
+  readonly exps: Uint8Array;
+  /** Learned values stay strictly inside ±2^headroom (internal units). */
+  headroom: number;
+  /** Largest exponent: 48 − headroom, so that every raw value inside ±RAW_LIMIT can be learned. */
+  maxExp: number;
+  /** Scratch: the learned sample in internal units. */
+  readonly xi: Int32Array;
+  /** Scratch: a sample to predict in internal units, exact integers that may exceed int32. */
+  readonly xw: Float64Array;
+  private readonly need: Uint8Array;
+
+  constructor(n: number, shared: boolean, headroom: number) {
+    this.n = n;
+    this.exps = new Uint8Array(shared ? 1 : n);
+    this.need = new Uint8Array(shared ? 1 : n);
+    this.headroom = headroom;
+    this.maxExp = 48 - headroom;
+    this.xi = new Int32Array(n);
+    this.xw = new Float64Array(n);
+  }
+
+  /** Bytes of state (the exponents). */
+  get bytes(): number {
+    return this.exps.length;
+  }
+
+  /**
+   * Validates x (real numbers, or Q16.16 when `q`) for learning, grows the
+   * exponents it needs (calling `owner.rescale` for each, only once x is
+   * known to be valid) and returns x in internal units. Throws E_INPUT (not a
+   * vector of n finite numbers) or E_RANGE (|x| ≥ 2^31) before any change.
+   */
+  learn(x: ArrayLike<number>, q: boolean, owner: Rescalable): Int32Array {
+    const n = this.n;
+    if (!q) checkReal(x, n);
+    const exps = this.exps;
+    const need = this.need;
+    const lim = POW2[this.headroom];
+    const shared = exps.length === 1;
+    need.set(exps);
+    let grow = false;
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      if (!q && (v >= RAW_LIMIT || v <= -RAW_LIMIT)) fail('E_RANGE', 'feature ' + i + ' = ' + v + ' is outside the learnable range ±2^31');
+      const j = shared ? 0 : i;
+      let e = need[j];
+      let t = rnd(v * (q ? 1 : 65536) / POW2[e]);
+      while (t >= lim || t <= -lim) {
+        e++;
+        t = rnd(v * (q ? 1 : 65536) / POW2[e]);
+      }
+      if (e !== need[j]) {
+        need[j] = e;
+        grow = true;
+      }
+      this.xi[i] = t;
+    }
+    if (!grow) return this.xi;
+    for (let j = 0; j < exps.length; j++) {
+      if (need[j] !== exps[j]) {
+        owner.rescale(j, need[j] - exps[j]);
+        exps[j] = need[j];
+      }
+    }
+    // a shared exponent may have grown after earlier features were converted
+    for (let i = 0; i < n; i++) this.xi[i] = rnd(x[i] * (q ? 1 : 65536) / POW2[exps[shared ? 0 : i]]);
+    return this.xi;
+  }
+
+  /**
+   * x (real numbers, or Q16.16 when `q`) in internal units for a prediction,
+   * exact integers (beyond int32 when x lies beyond the learned range).
+   * Raw values beyond ±2^31 are taken as ±2^31: every learner's output is
+   * already E_RANGE or saturated there (docs/fixed-point.md). Throws E_INPUT.
+   */
+  read(x: ArrayLike<number>, q: boolean): Float64Array {
+    const n = this.n;
+    if (!q) checkReal(x, n);
+    const shared = this.exps.length === 1;
+    for (let i = 0; i < n; i++) {
+      let v = x[i];
+      if (v > RAW_LIMIT) v = RAW_LIMIT;
+      else if (v < -RAW_LIMIT) v = -RAW_LIMIT;
+      this.xw[i] = rnd(v * (q ? 1 : 65536) / POW2[this.exps[shared ? 0 : i]]);
+    }
+    return this.xw;
+  }
+
+  /** Real value of internal value v of feature i (v·2^(e−16)). */
+  real(v: number, i: number): number {
+    return (v * POW2[this.exps[this.exps.length === 1 ? 0 : i]]) / 65536;
+  }
+
+  /** Checks stored exponents (E_CORRUPT beyond maxExp). */
+  checkExps(): void {
+    for (let j = 0; j < this.exps.length; j++) if (this.exps[j] > this.maxExp) fail('E_CORRUPT', 'input exponent ' + this.exps[j] + ' out of range');
+  }
+
+  /** Throws E_CORRUPT unless every value of a (internal units) lies within ±2^headroom: what learning guarantees. */
+  checkValues(a: Int32Array, from: number, to: number): void {
+    const lim = POW2[this.headroom];
+    for (let i = from; i < to; i++) if (a[i] > lim || a[i] < -lim) fail('E_CORRUPT', 'learned value beyond the input scale');
+  }
+}
+
+/** Throws E_INPUT unless x is an array-like of n finite numbers. */
+function checkReal(x: ArrayLike<number>, n: number): void {
+  if (x === null || x === undefined || typeof x !== 'object' || x.length !== n)
+    fail('E_INPUT', 'expected ' + n + ' features, got ' + (x !== null && x !== undefined && typeof x === 'object' ? x.length : typeof x));
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (typeof v !== 'number' || v !== v || v === Infinity || v === -Infinity) fail('E_INPUT', 'feature ' + i + ' is not a finite number: ' + v);
+  }
+}
+
+/**
+ * round(a · 2^16 / b) half up, exactly, for integer-valued a (|a| < 2^53) and
+ * 0 < b < 2^31: the Q16.16 quotient of two values in internal units (a
+ * z-score, a min-max ratio), not saturated. Equal to `div(a, b)` whenever the
+ * result fits Q16.16.
+ */
+export function wideDiv(a: number, b: number): number {
+  const q = floorDiv(a, b);
+  const r = a - q * b; // 0 ≤ r < b
+  return q * 65536 + floorDiv(2 * r * 65536 + b, 2 * b);
+}
+
+/** {@link wideDiv} as Q16.16, E_RANGE when the quotient is beyond ±32768 (`what` names it). */
+export function divQ(a: number, b: number, what: string): number {
+  const v = wideDiv(a, b);
+  if (v > Q_MAX || v < Q_MIN) fail('E_RANGE', what + ' = ' + v / 65536 + ' is outside the Q16.16 range ±32768');
+  return v;
+}
+
+/**
+ * Headroom of the distance learners (k-means, k-NN) for n features: learned
+ * values within ±2^h with n·(2^(h+1))² ≤ 2^62, so a squared distance between
+ * learned values never saturates at the kernels' coarsest shift; at most
+ * {@link HEADROOM}.
+ */
+export function distanceHeadroom(n: number): number {
+  let b = 0;
+  while (POW2[b] < n) b++;
+  const h = Math.floor((60 - b) / 2);
+  return h < HEADROOM ? h : HEADROOM;
+}
+
+/** Internal values a distance learner predicts from stay inside ±2^30, so x − centroid never saturates int32. */
+export const DISTANCE_LIMIT = 1073741824;
+
+/**
+ * Copies a prediction input (internal units) into out for the distance
+ * kernels; false when some |x_i| ≥ 2^30 (too far to compare exactly).
+ */
+export function toDistanceInput(x: ArrayLike<number>, n: number, out: Int32Array): boolean {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v >= DISTANCE_LIMIT || v <= -DISTANCE_LIMIT) return false;
+    out[i] = v;
+  }
+  return true;
+}
