@@ -108,7 +108,7 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
     this.d = new Int32Array(n);
     this.dist = new Int32Array(k);
     const h = distanceHeadroom(n);
-    this.scale = new InputScale(n, true, headroom !== undefined && headroom < h ? headroom : h);
+    this.scale = new InputScale(n, true, headroom !== undefined && headroom < h ? headroom : h, this.xq);
     this.stateBytes = KMeans.bytesFor(n, k) + 4;
   }
 

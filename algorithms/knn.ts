@@ -74,7 +74,7 @@ export class KNNWindow {
   readonly stateBytes: number;
   /** The shared input exponent. */
   readonly scale: InputScale;
-  /** Scratch: a query in internal units. */
+  /** Scratch: a learned sample or a query in internal units. */
   private readonly xi: Int32Array;
 
   constructor(opts: KNNOptions) {
@@ -92,8 +92,8 @@ export class KNNWindow {
     this.rng = new Random(this.seed);
     this.dist = new Int32Array(this.size);
     this.nbr = new Int32Array(this.k);
-    this.scale = new InputScale(this.n, true, distanceHeadroom(this.n));
     this.xi = new Int32Array(this.n);
+    this.scale = new InputScale(this.n, true, distanceHeadroom(this.n), this.xi);
     this.stateBytes = KNNWindow.bytesFor(this.n, this.size);
   }
 

@@ -82,71 +82,73 @@ export class InputScale {
   /** Exponent of each feature (one entry when shared). */
   readonly exps: Uint8Array;
   /** Learned values stay strictly inside ±2^headroom (internal units). */
-  headroom: number;
+  readonly headroom: number;
   /** Largest exponent: 48 − headroom, so that every raw value inside ±RAW_LIMIT can be learned. */
-  maxExp: number;
-  /** Scratch: the learned sample in internal units. */
+  readonly maxExp: number;
+  /** Scratch: the learned sample in internal units (the learner's own scratch vector). */
   readonly xi: Int32Array;
   /** Scratch: a sample to predict in internal units, exact integers that may exceed int32. */
   readonly xw: Float64Array;
-  private readonly need: Uint8Array;
 
-  constructor(n: number, shared: boolean, headroom: number) {
+  /** @param xi the learner's n-element scratch vector, reused for learned samples */
+  constructor(n: number, shared: boolean, headroom: number, xi: Int32Array) {
     this.n = n;
     this.exps = new Uint8Array(shared ? 1 : n);
-    this.need = new Uint8Array(shared ? 1 : n);
     this.headroom = headroom;
     this.maxExp = 48 - headroom;
-    this.xi = new Int32Array(n);
+    this.xi = xi;
     this.xw = new Float64Array(n);
   }
 
-  /** Bytes of state (the exponents). */
-  get bytes(): number {
-    return this.exps.length;
+  /** The exponent feature i uses. */
+  private expOf(i: number): number {
+    return this.exps[this.exps.length === 1 ? 0 : i];
+  }
+
+  /** x_i (real, or Q16.16 when q) in internal units at exponent e. */
+  private static at(v: number, q: boolean, e: number): number {
+    return rnd((v * (q ? 1 : 65536)) / POW2[e]);
   }
 
   /**
    * Validates x (real numbers, or Q16.16 when `q`) for learning, grows the
-   * exponents it needs (calling `owner.rescale` for each, only once x is
-   * known to be valid) and returns x in internal units. Throws E_INPUT (not a
-   * vector of n finite numbers) or E_RANGE (|x| ≥ 2^31) before any change.
+   * exponents it needs (calling `owner.rescale` for each, only once all of x
+   * is known to be valid) and returns x in internal units. Throws E_INPUT
+   * (not a vector of n finite numbers) or E_RANGE (|x| ≥ 2^31) before any
+   * change.
    */
   learn(x: ArrayLike<number>, q: boolean, owner: Rescalable): Int32Array {
     const n = this.n;
     if (!q) checkReal(x, n);
-    const exps = this.exps;
-    const need = this.need;
     const lim = POW2[this.headroom];
-    const shared = exps.length === 1;
-    need.set(exps);
+    const xi = this.xi;
     let grow = false;
     for (let i = 0; i < n; i++) {
       const v = x[i];
       if (!q && (v >= RAW_LIMIT || v <= -RAW_LIMIT)) fail('E_RANGE', 'feature ' + i + ' = ' + v + ' is outside the learnable range ±2^31');
-      const j = shared ? 0 : i;
-      let e = need[j];
-      let t = rnd(v * (q ? 1 : 65536) / POW2[e]);
-      while (t >= lim || t <= -lim) {
-        e++;
-        t = rnd(v * (q ? 1 : 65536) / POW2[e]);
-      }
-      if (e !== need[j]) {
-        need[j] = e;
-        grow = true;
-      }
-      this.xi[i] = t;
+      const t = InputScale.at(v, q, this.expOf(i));
+      if (t >= lim || t <= -lim) grow = true;
+      xi[i] = t;
     }
-    if (!grow) return this.xi;
-    for (let j = 0; j < exps.length; j++) {
-      if (need[j] !== exps[j]) {
-        owner.rescale(j, need[j] - exps[j]);
-        exps[j] = need[j];
+    if (!grow) return xi;
+    // x is valid: grow each exponent to the smallest that holds its values within the headroom
+    const shared = this.exps.length === 1;
+    for (let i = 0; i < n; i++) {
+      const j = shared ? 0 : i;
+      let e = this.exps[j];
+      while (true) {
+        const t = InputScale.at(x[i], q, e);
+        if (t < lim && t > -lim) break;
+        e++; // ends by maxExp: |x| < 2^31
+      }
+      if (e > this.exps[j]) {
+        owner.rescale(j, e - this.exps[j]);
+        this.exps[j] = e;
       }
     }
     // a shared exponent may have grown after earlier features were converted
-    for (let i = 0; i < n; i++) this.xi[i] = rnd(x[i] * (q ? 1 : 65536) / POW2[exps[shared ? 0 : i]]);
-    return this.xi;
+    for (let i = 0; i < n; i++) xi[i] = InputScale.at(x[i], q, this.expOf(i));
+    return xi;
   }
 
   /**
@@ -158,19 +160,18 @@ export class InputScale {
   read(x: ArrayLike<number>, q: boolean): Float64Array {
     const n = this.n;
     if (!q) checkReal(x, n);
-    const shared = this.exps.length === 1;
     for (let i = 0; i < n; i++) {
       let v = x[i];
       if (v > RAW_LIMIT) v = RAW_LIMIT;
       else if (v < -RAW_LIMIT) v = -RAW_LIMIT;
-      this.xw[i] = rnd(v * (q ? 1 : 65536) / POW2[this.exps[shared ? 0 : i]]);
+      this.xw[i] = InputScale.at(v, q, this.expOf(i));
     }
     return this.xw;
   }
 
   /** Real value of internal value v of feature i (v·2^(e−16)). */
   real(v: number, i: number): number {
-    return (v * POW2[this.exps[this.exps.length === 1 ? 0 : i]]) / 65536;
+    return (v * POW2[this.expOf(i)]) / 65536;
   }
 
   /** Checks stored exponents (E_CORRUPT beyond maxExp). */

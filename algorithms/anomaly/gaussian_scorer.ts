@@ -23,7 +23,7 @@ export interface GaussianScorerOptions extends CalibrationOptions {
  * Anomaly score = mean over features of z², z = (x − mean) / std, with the
  * running mean and variance of the learned samples (Welford, fixed point),
  * each feature in its own input scale (raw sensor ranges). An input so far
- * away that a z-score exceeds ±32768 gets the maximal score (32768).
+ * away that Σz² exceeds 32768 gets the maximal score (32768).
  *
  * @example
  * const g = new GaussianScorer({ nFeatures: 2 });
@@ -52,7 +52,7 @@ export class GaussianScorer extends Detector<Float64Array> {
     this.minStd = optReal(o, 'minStd', 1 / 65536, 1 / 65536, 32767);
     this.count = 0;
     this.m = new Moments(n);
-    this.scale = new InputScale(n, false, HEADROOM);
+    this.scale = new InputScale(n, false, HEADROOM, this.xq);
     this.std = new Int32Array(n);
     this.stdValid = false;
     this.z = new Int32Array(n);
@@ -70,6 +70,11 @@ export class GaussianScorer extends Detector<Float64Array> {
   override rescale(i: number, d: number): void {
     this.m.shift(i, d);
     this.stdValid = false;
+  }
+
+  /** Input exponent of each feature (docs/fixed-point.md, "Raw ranges"). */
+  inputExponents(): Uint8Array {
+    return this.scale.exps;
   }
 
   protected scoreQ(x: ArrayLike<number>): number {
@@ -91,7 +96,8 @@ export class GaussianScorer extends Detector<Float64Array> {
       this.z[i] = z;
     }
     const ss = K.dot(this.z, 0, this.z, 0, n);
-    return floorDiv(2 * ss + n, 2 * n);
+    // Σz² beyond Q16.16: the input is too far for the score to say how far; the maximal score
+    return ss === Q_MAX ? Q_MAX : floorDiv(2 * ss + n, 2 * n);
   }
 
   /**
