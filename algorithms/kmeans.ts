@@ -108,7 +108,7 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
     this.d = new Int32Array(n);
     this.dist = new Int32Array(k);
     const h = distanceHeadroom(n);
-    this.scale = new InputScale(n, true, headroom !== undefined && headroom < h ? headroom : h, this.xq);
+    this.scale = new InputScale(n, true, headroom !== undefined && headroom < h ? headroom : h);
     this.stateBytes = KMeans.bytesFor(n, k) + 4;
   }
 
@@ -190,7 +190,8 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
 
   private predictQ(x: Float64Array): number {
     if (this.filled === 0) return 0;
-    const j = toDistanceInput(x, this.nFeatures, this.xq) ? nearestRow(this.c, this.filled, this.nFeatures, this.xq, this.dist) : -1;
+    const xi = this.scale.ints();
+    const j = toDistanceInput(x, this.nFeatures, xi) ? nearestRow(this.c, this.filled, this.nFeatures, xi, this.dist) : -1;
     if (j < 0) fail('E_RANGE', 'input too far from every centroid to rank them (beyond the model\'s input scale)');
     return j;
   }

@@ -74,8 +74,6 @@ export class KNNWindow {
   readonly stateBytes: number;
   /** The shared input exponent. */
   readonly scale: InputScale;
-  /** Scratch: a learned sample or a query in internal units. */
-  private readonly xi: Int32Array;
 
   constructor(opts: KNNOptions) {
     const o = checkOptions(opts);
@@ -92,8 +90,7 @@ export class KNNWindow {
     this.rng = new Random(this.seed);
     this.dist = new Int32Array(this.size);
     this.nbr = new Int32Array(this.k);
-    this.xi = new Int32Array(this.n);
-    this.scale = new InputScale(this.n, true, distanceHeadroom(this.n), this.xi);
+    this.scale = new InputScale(this.n, true, distanceHeadroom(this.n));
     this.stateBytes = KNNWindow.bytesFor(this.n, this.size);
   }
 
@@ -133,7 +130,7 @@ export class KNNWindow {
     const m = this.k < rows ? this.k : rows;
     if (m === 0) return 0;
     const d = this.dist;
-    const x = this.xi;
+    const x = this.scale.ints();
     if (!toDistanceInput(q, this.n, x)) tooFar();
     for (let shift = 0; ; shift += 8) {
       K.sqdistMany(this.data, rows, this.n, x, 0, shift, d);
@@ -250,13 +247,12 @@ abstract class KNNBase extends Supervised<Float64Array> {
  */
 export class KNNClassifier extends KNNBase {
   static readonly modelType = ModelType.KNNClassifier;
+  /** Votes per class, then (predictProbaOne) the probabilities computed from them in place. */
   private readonly votes: Int32Array;
-  private readonly pq: Int32Array;
 
   constructor(opts: KNNOptions & { nClasses: number }) {
     super(new KNNWindow(opts), optInt(opts as unknown as { [k: string]: unknown }, 'nClasses', undefined, 2, MAX_CLASSES));
     this.votes = new Int32Array(this.nClasses);
-    this.pq = new Int32Array(this.nClasses);
   }
 
   /** Counts votes; returns the winner (ties: the class of the nearer neighbour), or -1 with an empty window. */
@@ -284,10 +280,11 @@ export class KNNClassifier extends KNNBase {
   /** Vote fractions, Q16.16 (uniform with an empty window). */
   protected override probaQ(x: Float64Array): Int32Array {
     const c = this.vote(x);
+    const v = this.votes;
     let m = 0;
-    for (let j = 0; j < this.nClasses; j++) m += this.votes[j];
-    for (let j = 0; j < this.nClasses; j++) this.pq[j] = c < 0 ? floorDiv(131072 + this.nClasses, 2 * this.nClasses) : floorDiv(this.votes[j] * 131072 + m, 2 * m);
-    return this.pq;
+    for (let j = 0; j < this.nClasses; j++) m += v[j];
+    for (let j = 0; j < this.nClasses; j++) v[j] = c < 0 ? floorDiv(131072 + this.nClasses, 2 * this.nClasses) : floorDiv(v[j] * 131072 + m, 2 * m);
+    return v;
   }
 
   /** @internal */

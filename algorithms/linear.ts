@@ -100,11 +100,12 @@ export class LinearCore {
   /** Reads what `write` wrote; `make` builds the model from the options read. */
   static readOptions(r: ByteReader): LinearOptions {
     const n = r.int(1, MAX_FEATURES);
-    return { nFeatures: n, learningRate: fromQ(r.i32()), l2: fromQ(r.i32()), decay: fromQ(r.i32()) };
+    const o = { nFeatures: n, learningRate: fromQ(r.i32()), l2: fromQ(r.i32()), decay: fromQ(r.i32()) };
+    r.need(4 + (n + 1) * 6); // the state is there before anything is allocated
+    return o;
   }
 
   readState(r: ByteReader): void {
-    r.need(4 + (this.n + 1) * 6);
     mutable(this).t = r.u32();
     r.i32s(this.w);
     r.u16s(this.f);

@@ -249,7 +249,7 @@ export class GaussianNB extends Supervised<Float64Array> {
     this.st = new Moments(c * n);
     this.total = 0;
     this.g = new Moments(n);
-    this.scale = new InputScale(n, false, HEADROOM, this.xq);
+    this.scale = new InputScale(n, false, HEADROOM);
     this.epsI = new Float64Array(n);
     this.epsF = new Float64Array(n);
     this.scores = new Float64Array(c);

@@ -15,7 +15,7 @@
 import { fail } from './errors.js';
 import { crc32 } from './crc32.js';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const HEADER_BYTES = 12;
 
 /** Model type ids stored in byte 5. Never renumber: saved models depend on them. */

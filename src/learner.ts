@@ -207,8 +207,8 @@ export abstract class Learner<X extends ArrayLike<number> = Int32Array> implemen
   readonly nFeatures: number;
   /** Exact number of bytes of learned state (typed-array payloads), for RAM budgeting. */
   abstract readonly stateBytes: number;
-  /** @internal scratch of the real-valued entry points */
-  protected readonly xq: Int32Array;
+  /** Scratch of the real-valued entry points, allocated on first use (so `load` allocates only state). */
+  private xq: Int32Array | null;
   /**
    * @internal The input exponents of a model that learns raw sensor ranges
    * (src/range.ts); null for plain Q16.16 input. With a scale, predictions
@@ -218,20 +218,25 @@ export abstract class Learner<X extends ArrayLike<number> = Int32Array> implemen
 
   constructor(nFeatures: number) {
     this.nFeatures = nFeatures;
-    this.xq = new Int32Array(nFeatures);
+    this.xq = null;
     this.scale = null;
+  }
+
+  /** @internal The nFeatures scratch vector (allocated once, on first use). */
+  protected scratch(): Int32Array {
+    return this.xq === null ? (this.xq = new Int32Array(this.nFeatures)) : this.xq;
   }
 
   /** @internal x (real numbers) as the model predicts from it: Q16.16, or internal units with an input scale. */
   protected readX(x: ArrayLike<number>): X {
     const s = this.scale;
-    return (s === null ? readVector(x, this.nFeatures, this.xq) : s.read(x, false)) as unknown as X;
+    return (s === null ? readVector(x, this.nFeatures, this.scratch()) : s.read(x, false)) as unknown as X;
   }
 
   /** @internal x (real numbers) as the model learns it; an input scale may grow (after x is validated). */
   protected learnX(x: ArrayLike<number>): Int32Array {
     const s = this.scale;
-    return s === null ? readVector(x, this.nFeatures, this.xq) : s.learn(x, false, this);
+    return s === null ? readVector(x, this.nFeatures, this.scratch()) : s.learn(x, false, this);
   }
 
   /** @internal Q16.16 x (checked) as the model predicts from it. */
@@ -289,12 +294,13 @@ export abstract class Learner<X extends ArrayLike<number> = Int32Array> implemen
 export abstract class Supervised<X extends ArrayLike<number> = Int32Array> extends Learner<X> {
   /** Number of classes, or 0 for a regressor. */
   readonly nClasses: number;
-  private readonly proba: Float64Array;
+  /** predictProbaOne's result, allocated on first use. */
+  private proba: Float64Array | null;
 
   constructor(nFeatures: number, nClasses: number) {
     super(nFeatures);
     this.nClasses = nClasses;
-    this.proba = new Float64Array(nClasses);
+    this.proba = null;
   }
 
   /** @internal Learns one validated sample: x in Q16.16, y a label or a Q16.16 target. */
@@ -333,8 +339,9 @@ export abstract class Supervised<X extends ArrayLike<number> = Int32Array> exten
   /** Class probabilities (classifiers only); the returned array is reused by the next call. */
   predictProbaOne(x: ArrayLike<number>): Float64Array {
     const q = this.probaQ(this.readX(x));
-    for (let c = 0; c < this.nClasses; c++) this.proba[c] = fromQ(q[c]);
-    return this.proba;
+    const p = this.proba === null ? (this.proba = new Float64Array(this.nClasses)) : this.proba;
+    for (let c = 0; c < this.nClasses; c++) p[c] = fromQ(q[c]);
+    return p;
   }
 
   /** Zero-allocation learnOne: x in Q16.16, y a label or a Q16.16 target. */
@@ -362,14 +369,15 @@ export abstract class Supervised<X extends ArrayLike<number> = Int32Array> exten
 export abstract class TransformerBase<X extends ArrayLike<number> = Int32Array> extends Learner<X> {
   /** Width of the transformed vector. */
   readonly nOutputs: number;
-  /** @internal */ protected readonly outQ: Int32Array;
-  /** @internal */ protected readonly out: Float64Array;
+  /** transformOne's scratch and result, allocated on first use. */
+  private outQ: Int32Array | null;
+  private out: Float64Array | null;
 
   constructor(nFeatures: number, nOutputs: number) {
     super(nFeatures);
     this.nOutputs = nOutputs;
-    this.outQ = new Int32Array(nOutputs);
-    this.out = new Float64Array(nOutputs);
+    this.outQ = null;
+    this.out = null;
   }
 
   /** @internal */ protected abstract learnQ(x: Int32Array): void;
@@ -383,10 +391,21 @@ export abstract class TransformerBase<X extends ArrayLike<number> = Int32Array> 
 
   /** The transformed vector as real numbers (the returned array is reused). */
   transformOne(x: ArrayLike<number>): Float64Array {
-    const q = this.outQ;
+    const q = this.scratchOut();
     this.transformQ(this.readX(x), q);
-    for (let i = 0; i < this.nOutputs; i++) this.out[i] = fromQ(q[i]);
-    return this.out;
+    return this.realOut(q);
+  }
+
+  /** @internal The nOutputs Q16.16 scratch of transformOne (allocated once, on first use). */
+  protected scratchOut(): Int32Array {
+    return this.outQ === null ? (this.outQ = new Int32Array(this.nOutputs)) : this.outQ;
+  }
+
+  /** @internal q (nOutputs Q16.16 values) as real numbers, in the array transformOne returns. */
+  protected realOut(q: Int32Array): Float64Array {
+    const out = this.out === null ? (this.out = new Float64Array(this.nOutputs)) : this.out;
+    for (let i = 0; i < this.nOutputs; i++) out[i] = fromQ(q[i]);
+    return out;
   }
 
   learnOneQ(x: Int32Array): void {

@@ -73,7 +73,7 @@ export class Pipeline extends Learner {
     this.kind = kindOf(this.last);
     if (this.kind < 0) fail('E_OPTION', 'the last step of a Pipeline must be a regressor, classifier, anomaly detector or clusterer');
     this.transformers = [];
-    this.bufs = [this.xq];
+    this.bufs = [new Int32Array(0)]; // bufs[0] is unused: step 0 reads x itself
     let width = steps[0].nFeatures;
     let bytes = 0;
     for (let i = 0; i < steps.length; i++) {

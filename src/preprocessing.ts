@@ -129,7 +129,7 @@ export class StandardScaler extends TransformerBase<Float64Array> {
     super(n, n);
     this.count = 0;
     this.m = new Moments(n);
-    this.scale = new InputScale(n, false, HEADROOM, this.xq);
+    this.scale = new InputScale(n, false, HEADROOM);
     this.stateBytes = 4 + n * (Moments.BYTES + 1);
   }
 
@@ -215,7 +215,7 @@ export class MinMaxScaler extends TransformerBase<Float64Array> {
     this.count = 0;
     this.min = new Int32Array(n);
     this.max = new Int32Array(n);
-    this.scale = new InputScale(n, false, HEADROOM, this.xq);
+    this.scale = new InputScale(n, false, HEADROOM);
     this.stateBytes = 4 + n * 9;
   }
 

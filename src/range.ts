@@ -85,19 +85,22 @@ export class InputScale {
   readonly headroom: number;
   /** Largest exponent: 48 − headroom, so that every raw value inside ±RAW_LIMIT can be learned. */
   readonly maxExp: number;
-  /** Scratch: the learned sample in internal units (the learner's own scratch vector). */
-  readonly xi: Int32Array;
-  /** Scratch: a sample to predict in internal units, exact integers that may exceed int32. */
-  readonly xw: Float64Array;
+  /** Scratch vectors (allocated on first use, so `load` allocates only state). */
+  private xi: Int32Array | null;
+  private xw: Float64Array | null;
 
-  /** @param xi the learner's n-element scratch vector, reused for learned samples */
-  constructor(n: number, shared: boolean, headroom: number, xi: Int32Array) {
+  constructor(n: number, shared: boolean, headroom: number) {
     this.n = n;
     this.exps = new Uint8Array(shared ? 1 : n);
     this.headroom = headroom;
     this.maxExp = 48 - headroom;
-    this.xi = xi;
-    this.xw = new Float64Array(n);
+    this.xi = null;
+    this.xw = null;
+  }
+
+  /** Scratch: a learned sample in internal units (also where distance learners copy a query). */
+  ints(): Int32Array {
+    return this.xi === null ? (this.xi = new Int32Array(this.n)) : this.xi;
   }
 
   /** The exponent feature i uses. */
@@ -121,7 +124,7 @@ export class InputScale {
     const n = this.n;
     if (!q) checkReal(x, n);
     const lim = POW2[this.headroom];
-    const xi = this.xi;
+    const xi = this.ints();
     let grow = false;
     for (let i = 0; i < n; i++) {
       const v = x[i];
@@ -160,13 +163,14 @@ export class InputScale {
   read(x: ArrayLike<number>, q: boolean): Float64Array {
     const n = this.n;
     if (!q) checkReal(x, n);
+    const xw = this.xw === null ? (this.xw = new Float64Array(n)) : this.xw;
     for (let i = 0; i < n; i++) {
       let v = x[i];
       if (v > RAW_LIMIT) v = RAW_LIMIT;
       else if (v < -RAW_LIMIT) v = -RAW_LIMIT;
-      this.xw[i] = InputScale.at(v, q, this.expOf(i));
+      xw[i] = InputScale.at(v, q, this.expOf(i));
     }
-    return this.xw;
+    return xw;
   }
 
   /** Real value of internal value v of feature i (v·2^(e−16)). */

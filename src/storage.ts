@@ -14,6 +14,7 @@
  */
 import { MicrolearnError, fail } from './errors.js';
 import { crc32 } from './crc32.js';
+import { openBlob } from './format.js';
 import type { ModelClass } from './learner.js';
 import { loadModel } from './load.js';
 
@@ -57,6 +58,31 @@ export interface ModelStoreOptions {
   onCorrupt?: (key: string, reason: string) => void;
   /** Read every save back and compare it (default true). */
   verify?: boolean;
+  /**
+   * Decodes model bytes (a model class, or a function such as the package's
+   * `load`). With it, `save` decodes what it is given before writing and
+   * refuses what does not decode, and `load(name)` needs no decoder.
+   * Saving raw bytes needs a decoder (here or as save's third argument).
+   */
+  decode?: ModelClass | ((bytes: Uint8Array) => unknown);
+}
+
+/** A model class or a decode function as a decode function. */
+function decoder<T>(d: ModelClass<T> | ((bytes: Uint8Array) => T) | null | undefined): ((bytes: Uint8Array) => T) | null {
+  if (d === null || d === undefined) return null;
+  if (typeof (d as ModelClass<T>).fromReader === 'function') {
+    const cls = d as ModelClass<T>;
+    return function (b: Uint8Array): T {
+      return loadModel(b, [cls as ModelClass], cls);
+    };
+  }
+  if (typeof d === 'function') return d as (bytes: Uint8Array) => T;
+  return fail('E_OPTION', 'expected a model class or a decode function, e.g. the top-level load');
+}
+
+/** True for the errors that mean "these bytes hold no model this decoder can load". */
+function undecodable(e: unknown): boolean {
+  return e instanceof MicrolearnError && (e.code === 'E_CORRUPT' || e.code === 'E_VERSION' || e.code === 'E_TYPE');
 }
 
 /** Bytes a slot record adds around the model data. */
@@ -145,6 +171,7 @@ export class ModelStore {
   readonly adapter: StorageAdapter;
   private readonly onCorrupt: ((key: string, reason: string) => void) | null;
   private readonly verify: boolean;
+  private readonly decode: ((bytes: Uint8Array) => unknown) | null;
 
   constructor(adapter: StorageAdapter, options?: ModelStoreOptions) {
     if (!adapter || typeof adapter.read !== 'function' || typeof adapter.write !== 'function' || typeof adapter.remove !== 'function')
@@ -153,6 +180,7 @@ export class ModelStore {
     const o = options === undefined ? {} : options;
     this.onCorrupt = typeof o.onCorrupt === 'function' ? o.onCorrupt : null;
     this.verify = o.verify !== false;
+    this.decode = decoder(o.decode);
   }
 
   /** Reads and checks one slot. */
@@ -190,15 +218,30 @@ export class ModelStore {
 
   /**
    * Saves a model (anything with `toBytes()`) or raw bytes under `name` and
-   * returns the record's sequence number. Throws E_STORAGE if the storage
-   * fails or the data is too large for it, E_OPTION for a bad name.
+   * returns the record's sequence number. Only loadable models are written:
+   * the blob's envelope (magic, version, length, CRC) is always checked, and
+   * raw bytes (or, with the store's `decode` option, any save) are decoded
+   * first with `decode` (a model class or a function such as `load`; the
+   * store's option when omitted); what fails is refused with E_CORRUPT and
+   * nothing is written. Throws E_STORAGE if the storage fails or the data is
+   * too large for it, E_OPTION for a bad name or raw bytes without a decoder.
    */
-  save(name: string, model: { toBytes(): Uint8Array } | Uint8Array): number {
+  save(name: string, model: { toBytes(): Uint8Array } | Uint8Array, decode?: ModelClass | ((bytes: Uint8Array) => unknown)): number {
     checkName(name);
-    const data = model instanceof Uint8Array ? model : model && typeof model.toBytes === 'function' ? model.toBytes() : null;
+    const raw = model instanceof Uint8Array;
+    const data = raw ? (model as Uint8Array) : model && typeof (model as { toBytes?: unknown }).toBytes === 'function' ? (model as { toBytes(): Uint8Array }).toBytes() : null;
     if (!(data instanceof Uint8Array)) return fail('E_OPTION', 'save() needs a model with toBytes() or a Uint8Array');
     if (data.length + RECORD_OVERHEAD > this.adapter.maxBytes)
       fail('E_STORAGE', 'model of ' + data.length + ' bytes (+' + RECORD_OVERHEAD + ' record bytes) exceeds this storage limit of ' + this.adapter.maxBytes + ' bytes');
+    const dec = decode === undefined ? this.decode : decoder(decode);
+    if (raw && dec === null) fail('E_OPTION', 'saving raw bytes needs a decoder to check them: save(name, bytes, load) or the decode option');
+    try {
+      openBlob(data, 0, data.length);
+      if (dec !== null) dec(data);
+    } catch (e) {
+      if (undecodable(e)) fail('E_CORRUPT', 'refusing to save bytes that hold no loadable model (' + (e as Error).message + ')');
+      throw e;
+    }
     const a = this.slot(name, 0).info;
     const b = this.slot(name, 1).info;
     this.report(a);
@@ -234,33 +277,53 @@ export class ModelStore {
   }
 
   /**
-   * Loads the newest valid model saved under `name` with `decode`: a model
+   * Loads the newest model saved under `name` that `decode` can load: a model
    * class (`store.load('m', LogisticRegression)`) or a function such as the
-   * package's `load`. Returns null when nothing was saved. Throws E_CORRUPT
-   * when data exists but no slot passes its checks.
+   * package's `load` (the store's `decode` option when omitted). A newest
+   * record that passes its CRC but does not decode (E_CORRUPT, E_VERSION,
+   * E_TYPE) is reported through `onCorrupt` and the other slot is loaded
+   * instead. Returns null when nothing was saved. Throws E_CORRUPT when data
+   * exists but no slot passes its checks, or the decoder's error when no
+   * valid slot decodes.
    */
-  load<T>(name: string, decode: ModelClass<T> | ((bytes: Uint8Array) => T)): T | null {
-    let fn: (bytes: Uint8Array) => T;
-    if (typeof decode === 'function' && typeof (decode as unknown as ModelClass<T>).fromReader !== 'function') fn = decode as (bytes: Uint8Array) => T;
-    else if (decode && typeof (decode as ModelClass<T>).fromReader === 'function') {
-      const cls = decode as ModelClass<T>;
-      fn = function (b: Uint8Array): T {
-        return loadModel(b, [cls as ModelClass], cls);
-      };
-    } else return fail('E_OPTION', 'load() needs a model class or a decode function, e.g. the top-level load');
-    const r = this.newestRecord(name);
-    return r === null ? null : fn(r.subarray(12, r.length - 4));
+  load<T>(name: string, decode?: ModelClass<T> | ((bytes: Uint8Array) => T)): T | null {
+    const fn = (decode === undefined ? this.decode : decoder(decode)) as ((bytes: Uint8Array) => T) | null;
+    if (fn === null) return fail('E_OPTION', 'load() needs a model class or a decode function, e.g. the top-level load');
+    const recs = this.records(name);
+    if (recs === null) return null;
+    let first: unknown = null;
+    for (let i = 0; i < recs.length; i++) {
+      const r = recs[i].raw as Uint8Array;
+      try {
+        return fn(r.subarray(12, r.length - 4));
+      } catch (e) {
+        if (!undecodable(e)) throw e;
+        if (this.onCorrupt !== null) this.onCorrupt(recs[i].info.key, 'does not decode: ' + (e as Error).message);
+        if (first === null) first = e;
+      }
+    }
+    throw first;
   }
 
+  /** The newest valid record of `name`, or null when nothing was saved; E_CORRUPT when no slot is valid. */
   private newestRecord(name: string): Uint8Array | null {
+    const recs = this.records(name);
+    return recs === null ? null : recs[0].raw;
+  }
+
+  /** The valid slots of `name`, newest first; null when nothing was saved; E_CORRUPT when data exists but no slot is valid. */
+  private records(name: string): { info: SlotInfo; raw: Uint8Array | null }[] | null {
     checkName(name);
     const a = this.slot(name, 0);
     const b = this.slot(name, 1);
     this.report(a.info);
     this.report(b.info);
     const cur = ModelStore.newest(a.info, b.info);
-    if (cur === 0) return a.raw;
-    if (cur === 1) return b.raw;
+    if (cur >= 0) {
+      const newest = cur === 0 ? a : b;
+      const other = cur === 0 ? b : a;
+      return other.info.state === 'ok' ? [newest, other] : [newest];
+    }
     if (a.info.state === 'empty' && b.info.state === 'empty') return null;
     const why = a.info.state === 'corrupt' ? a.info.key + ': ' + a.info.reason : b.info.key + ': ' + b.info.reason;
     return fail('E_CORRUPT', 'no valid copy of model "' + name + '" (' + why + ')');

@@ -291,9 +291,9 @@ export class WindowFeatures extends TransformerBase {
 
   /** Features of the current window as real numbers (the returned array is reused). */
   features(): Float64Array {
-    this.featuresQ(this.outQ);
-    for (let i = 0; i < this.nOutputs; i++) this.out[i] = fromQ(this.outQ[i]);
-    return this.out;
+    const q = this.scratchOut();
+    this.featuresQ(q);
+    return this.realOut(q);
   }
 
   /** Features of the current window (Q16.16) into out (length nOutputs). */

@@ -15,6 +15,7 @@ import { EspruinoStorage } from '../targets/espruino/storage.js';
 import { FlashStorage, FlashPartition, KeyValueStorage, PreferenceStorage } from '../targets/moddable/storage.js';
 import { load } from '../index.js';
 import { MicrolearnError } from '../src/errors.js';
+import { crc32 } from '../src/crc32.js';
 import { LinearRegression, LogisticRegression } from '../algorithms/linear.js';
 
 /** A trained model's bytes (different seeds and widths give different sizes and contents). */
@@ -33,6 +34,35 @@ function same(a: Uint8Array | null, b: Uint8Array): boolean {
   if (a === null || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** A blob with its CRC recomputed (so only its payload is wrong). */
+function rewrapCrc(blob: Uint8Array): Uint8Array {
+  const out = blob.slice();
+  const n = out.length - 4;
+  const c = crc32(out, 0, n);
+  out[n] = c & 0xff;
+  out[n + 1] = (c >> 8) & 0xff;
+  out[n + 2] = (c >> 16) & 0xff;
+  out[n + 3] = (c >>> 24) & 0xff;
+  return out;
+}
+
+/** A valid slot record ("MLS1", seq, length, data, CRC) holding `data`, as ModelStore writes it. */
+function recordOf(seq: number, data: Uint8Array): Uint8Array {
+  const r = new Uint8Array(data.length + RECORD_OVERHEAD);
+  r.set([0x4d, 0x4c, 0x53, 0x31]);
+  const put = (p: number, v: number) => {
+    r[p] = v & 0xff;
+    r[p + 1] = (v >> 8) & 0xff;
+    r[p + 2] = (v >> 16) & 0xff;
+    r[p + 3] = (v >>> 24) & 0xff;
+  };
+  put(4, seq);
+  put(8, data.length);
+  r.set(data, 12);
+  put(12 + data.length, crc32(r, 0, 12 + data.length));
+  return r;
 }
 
 class PowerCut extends Error {}
@@ -89,7 +119,7 @@ function cutEverywhere(mode: CutMode, history: Uint8Array[], next: Uint8Array): 
   const recordBytes = next.length + RECORD_OVERHEAD;
   for (let k = 0; k <= recordBytes; k++) {
     const s = new CuttingStorage(mode);
-    const store = new ModelStore(s);
+    const store = new ModelStore(s, { decode: load });
     for (const h of history) store.save('m', h);
     s.budget = k;
     let cut = false;
@@ -104,7 +134,7 @@ function cutEverywhere(mode: CutMode, history: Uint8Array[], next: Uint8Array): 
     s.budget = Infinity;
     // A fresh store, as after a reboot.
     const corrupt: string[] = [];
-    const after = new ModelStore(s, { onCorrupt: (key, why) => corrupt.push(key + ' ' + why) });
+    const after = new ModelStore(s, { decode: load, onCorrupt: (key, why) => corrupt.push(key + ' ' + why) });
     const got = after.read('m');
     const model = after.load('m', load);
     assert.ok(model !== null);
@@ -120,7 +150,7 @@ function cutEverywhere(mode: CutMode, history: Uint8Array[], next: Uint8Array): 
     if (k > 0 && k < recordBytes) assert.ok(corrupt.length > 0 || mode === 'overwrite', 'torn slot reported at ' + k);
     // The next save after a cut succeeds and wins.
     after.save('m', next);
-    assert.ok(same(new ModelStore(s).read('m'), next));
+    assert.ok(same(new ModelStore(s, { decode: load }).read('m'), next));
   }
   return counts;
 }
@@ -131,7 +161,7 @@ describe('ModelStore', function () {
   const b = modelBytes('b', 5, true);
 
   it('saves and loads by name, bit-exact, alternating slots with rising sequence numbers', function () {
-    const store = new ModelStore(new MemoryStorage());
+    const store = new ModelStore(new MemoryStorage(), { decode: load });
     assert.equal(store.read('m'), null);
     assert.equal(store.load('m', load), null);
     assert.equal(store.save('m', a), 1);
@@ -172,7 +202,7 @@ describe('ModelStore', function () {
   it('detects every single-byte corruption of the newest slot and falls back to the other', function () {
     const s = new CuttingStorage('truncate');
     const reports: string[] = [];
-    const store = new ModelStore(s, { onCorrupt: (key, why) => reports.push(key + ': ' + why) });
+    const store = new ModelStore(s, { decode: load, onCorrupt: (key, why) => reports.push(key + ': ' + why) });
     store.save('m', a);
     store.save('m', b); // slot 1
     const good = s.values['m.1'].slice();
@@ -190,9 +220,61 @@ describe('ModelStore', function () {
     assert.ok(same(store.read('m'), b));
   });
 
+  it('falls back to the older slot when the newest record passes its CRC but holds no loadable model', function () {
+    const s = new CuttingStorage('truncate');
+    const reports: string[] = [];
+    const store = new ModelStore(s, { decode: load, onCorrupt: (key, why) => reports.push(key + ': ' + why) });
+    store.save('m', a);
+    store.save('m', b); // slot 1, the newest
+    // A model blob with a valid CRC whose payload does not decode (nFeatures 0), in a valid record:
+    // what a buggy or foreign writer could leave. It is written through the adapter, past the checks of save.
+    const bad = b.slice();
+    bad[12] = 0;
+    bad[13] = 0;
+    const fixed = rewrapCrc(bad);
+    assert.throws(() => load(fixed), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_CORRUPT');
+    const rec = recordOf(3, fixed);
+    s.values['m.1'] = rec;
+    const m = store.load('m');
+    assert.ok(m !== null && same((m as LinearRegression).toBytes(), a), 'the older model loads');
+    assert.equal(reports.length, 1);
+    assert.match(reports[0], /^m\.1: does not decode: E_CORRUPT/);
+    assert.deepEqual(store.inspect('m').map((x) => x.state), ['ok', 'ok'], 'both records pass their own checks');
+    // With neither slot decodable the decoder's error comes out; nothing is returned.
+    s.values['m.0'] = recordOf(2, fixed);
+    assert.throws(() => store.load('m'), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_CORRUPT');
+    // A decoder for another type: E_TYPE from both slots (the newest slot's error is the one thrown).
+    s.values['m.0'] = recordOf(2, a);
+    s.values['m.1'] = recordOf(3, a);
+    assert.throws(() => store.load('m', LogisticRegression), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_TYPE');
+  });
+
+  it('refuses to save bytes that are not a loadable model, and raw bytes it cannot check', function () {
+    const s = new CuttingStorage('truncate');
+    const store = new ModelStore(s, { decode: load });
+    store.save('m', a);
+    const bad = b.slice();
+    bad[12] = 0;
+    bad[13] = 0;
+    const notModels = [rewrapCrc(bad), b.slice(0, b.length - 1), new Uint8Array(40), (() => { const x = b.slice(); x[20] ^= 1; return x; })()];
+    for (const x of notModels) {
+      assert.throws(() => store.save('m', x), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_CORRUPT', 'refused');
+      assert.ok(same(store.read('m'), a), 'nothing written');
+      assert.equal(s.values['m.1'], undefined);
+    }
+    // A decoder that knows only LogisticRegression refuses a LinearRegression (E_TYPE means not loadable for it).
+    assert.throws(() => store.save('m', a, LogisticRegression), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_CORRUPT');
+    store.save('m', b, LogisticRegression);
+    // Without any decoder, raw bytes cannot be checked: E_OPTION. A model object is checked (envelope) and saved.
+    const plain = new ModelStore(new MemoryStorage());
+    assert.throws(() => plain.save('m', a), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_OPTION');
+    assert.equal(plain.save('m', load(a) as LinearRegression), 1);
+    assert.ok(same(plain.read('m'), a));
+  });
+
   it('throws E_CORRUPT (and never loads) when no slot is valid', function () {
     const s = new CuttingStorage('truncate');
-    const store = new ModelStore(s);
+    const store = new ModelStore(s, { decode: load });
     store.save('m', a);
     store.save('m', b);
     s.values['m.0'][20] ^= 1;
@@ -213,11 +295,13 @@ describe('ModelStore', function () {
   });
 
   it('rejects bad names and oversize models, and wraps back-end failures as E_STORAGE', function () {
-    const store = new ModelStore(new MemoryStorage(200));
+    const store = new ModelStore(new MemoryStorage(200), { decode: load });
     for (const bad of ['', 'has space', 'x'.repeat(13), 'a/b', 'ü', 7 as unknown as string])
       assert.throws(() => store.save(bad, a), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_OPTION', String(bad));
     assert.throws(() => store.save('big', new Uint8Array(185)), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_STORAGE');
-    store.save('fits', new Uint8Array(184));
+    const padded = new Uint8Array(184); // bytes after a blob's CRC are ignored (a padded flash page)
+    padded.set(a);
+    store.save('fits', padded);
     assert.throws(() => store.save('x', {} as unknown as Uint8Array), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_OPTION');
     const broken: StorageAdapter = {
       maxBytes: 1000,
@@ -227,9 +311,9 @@ describe('ModelStore', function () {
       },
       remove: () => undefined,
     };
-    assert.throws(() => new ModelStore(broken).save('m', a), /E_STORAGE: writing m\.0 failed: disk on fire/);
+    assert.throws(() => new ModelStore(broken, { decode: load }).save('m', a), /E_STORAGE: writing m\.0 failed: disk on fire/);
     const liar: StorageAdapter = { maxBytes: 1000, read: () => new Uint8Array(3), write: () => undefined, remove: () => undefined };
-    assert.throws(() => new ModelStore(liar).save('m', a), /E_STORAGE: verifying m\.0 failed/);
+    assert.throws(() => new ModelStore(liar, { decode: load }).save('m', a), /E_STORAGE: verifying m\.0 failed/);
   });
 });
 
@@ -240,11 +324,11 @@ describe('storage adapters', function () {
   it('NodeFileStorage writes a temp file, fsyncs and renames; a crash mid-write keeps the old file', function () {
     const dir = fs.mkdtempSync(join(os.tmpdir(), 'microlearn-store-'));
     try {
-      const store = new ModelStore(new NodeFileStorage(dir, fs as unknown as NodeFs));
+      const store = new ModelStore(new NodeFileStorage(dir, fs as unknown as NodeFs), { decode: load });
       store.save('m', a);
       store.save('m', b);
       assert.deepEqual(fs.readdirSync(dir).sort(), ['m.0', 'm.1']);
-      assert.ok(same(new ModelStore(new NodeFileStorage(dir)).read('m'), b), 'fs found through process.getBuiltinModule');
+      assert.ok(same(new ModelStore(new NodeFileStorage(dir), { decode: load }).read('m'), b), 'fs found through process.getBuiltinModule');
 
       // Record the calls of one save, then crash at each of them.
       const calls: string[] = [];
@@ -253,9 +337,9 @@ describe('storage adapters', function () {
         fsyncSync: (fd: number) => (calls.push('fsync'), fs.fsyncSync(fd)),
         renameSync: (x: string, y: string) => (calls.push('rename ' + y.slice(dir.length + 1)), fs.renameSync(x, y)),
       });
-      new ModelStore(new NodeFileStorage(dir, spy as unknown as NodeFs)).save('m', a);
+      new ModelStore(new NodeFileStorage(dir, spy as unknown as NodeFs), { decode: load }).save('m', a);
       assert.deepEqual(calls.slice(0, 3), ['write', 'fsync', 'rename m.0'], 'write, fsync, then rename');
-      assert.ok(same(new ModelStore(new NodeFileStorage(dir)).read('m'), a));
+      assert.ok(same(new ModelStore(new NodeFileStorage(dir), { decode: load }).read('m'), a));
 
       for (const failAt of ['writeSync', 'fsyncSync', 'renameSync']) {
         const crashing = Object.assign({}, fs, {
@@ -263,13 +347,13 @@ describe('storage adapters', function () {
             throw new Error('crash in ' + failAt);
           },
         });
-        assert.throws(() => new ModelStore(new NodeFileStorage(dir, crashing as unknown as NodeFs)).save('m', b), /E_STORAGE.*crash in/);
-        assert.ok(same(new ModelStore(new NodeFileStorage(dir)).read('m'), a), 'old model after a crash in ' + failAt);
+        assert.throws(() => new ModelStore(new NodeFileStorage(dir, crashing as unknown as NodeFs), { decode: load }).save('m', b), /E_STORAGE.*crash in/);
+        assert.ok(same(new ModelStore(new NodeFileStorage(dir), { decode: load }).read('m'), a), 'old model after a crash in ' + failAt);
       }
       // A leftover .tmp file is harmless.
       fs.writeFileSync(join(dir, 'm.1.tmp'), 'garbage');
-      new ModelStore(new NodeFileStorage(dir)).save('m', b);
-      assert.ok(same(new ModelStore(new NodeFileStorage(dir)).read('m'), b));
+      new ModelStore(new NodeFileStorage(dir), { decode: load }).save('m', b);
+      assert.ok(same(new ModelStore(new NodeFileStorage(dir), { decode: load }).read('m'), b));
       assert.ok(!fs.existsSync(join(dir, 'm.1.tmp')));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -291,15 +375,15 @@ describe('storage adapters', function () {
         delete files[n];
       },
     };
-    const store = new ModelStore(new EspruinoStorage(Storage));
+    const store = new ModelStore(new EspruinoStorage(Storage), { decode: load });
     store.save('gesture', a);
     store.save('gesture', b);
     assert.deepEqual(Object.keys(files).sort(), ['gesture.0', 'gesture.1']);
-    assert.ok(same(new ModelStore(new EspruinoStorage(Storage)).read('gesture'), b));
+    assert.ok(same(new ModelStore(new EspruinoStorage(Storage), { decode: load }).read('gesture'), b));
     store.remove('gesture');
     assert.deepEqual(Object.keys(files), []);
     const full = Object.assign({}, Storage, { write: () => false });
-    assert.throws(() => new ModelStore(new EspruinoStorage(full)).save('m', a), /E_STORAGE.*returned false/);
+    assert.throws(() => new ModelStore(new EspruinoStorage(full), { decode: load }).save('m', a), /E_STORAGE.*returned false/);
   });
 
   it('PreferenceStorage and KeyValueStorage store ArrayBuffers and enforce the 4000-byte Preference limit', function () {
@@ -316,11 +400,13 @@ describe('storage adapters', function () {
         delete prefs[d + '/' + k];
       },
     };
-    const store = new ModelStore(new PreferenceStorage(Preference, 'models'));
+    const store = new ModelStore(new PreferenceStorage(Preference, 'models'), { decode: load });
     store.save('abcdefghijkl', a);
     store.save('abcdefghijkl', b);
     assert.ok(same(store.read('abcdefghijkl'), b));
-    store.save('edge', new Uint8Array(4000 - RECORD_OVERHEAD));
+    const edge = new Uint8Array(4000 - RECORD_OVERHEAD); // a model padded to the limit (bytes after its CRC are ignored)
+    edge.set(a);
+    store.save('edge', edge);
     assert.throws(() => store.save('big', new Uint8Array(4000 - RECORD_OVERHEAD + 1)), /E_STORAGE.*limit of 4000/);
     prefs['models/x.0'] = 'a string, not ours';
     assert.throws(() => store.read('x'), /E_CORRUPT/);
@@ -338,7 +424,7 @@ describe('storage adapters', function () {
     };
     const big = modelBytes('big', 900, false);
     assert.ok(big.length > 4000);
-    const kvStore = new ModelStore(new KeyValueStorage(kv));
+    const kvStore = new ModelStore(new KeyValueStorage(kv), { decode: load });
     kvStore.save('big', big);
     kvStore.save('big', a);
     assert.ok(same(kvStore.read('big'), a));
@@ -384,7 +470,7 @@ describe('storage adapters', function () {
     let total = -1;
     for (let k = 0; total < 0 || k <= total; k++) {
       const flash = new FakeFlash(4096);
-      const store = new ModelStore(new FlashStorage(flash, 600));
+      const store = new ModelStore(new FlashStorage(flash, 600), { decode: load });
       store.save('m', a);
       store.save('m', modelBytes('a2', 6, true));
       const old = store.read('m') as Uint8Array;
@@ -397,7 +483,7 @@ describe('storage adapters', function () {
         assert.match(String(e), /power cut/);
       }
       flash.budget = Infinity;
-      const got = new ModelStore(new FlashStorage(flash, 600)).read('m');
+      const got = new ModelStore(new FlashStorage(flash, 600), { decode: load }).read('m');
       if (same(got, b)) sizes.neu++;
       else {
         assert.ok(same(got, old), 'cut after ' + k + ' flash operations');
@@ -416,7 +502,7 @@ describe('storage adapters', function () {
     assert.equal(fsx.regionBytes, 512);
     assert.equal(fsx.regions, 2);
     assert.equal(fsx.maxBytes, 480);
-    const store = new ModelStore(fsx);
+    const store = new ModelStore(fsx, { decode: load });
     store.save('m', a);
     store.save('m', b);
     assert.throws(() => store.save('n', a), /E_STORAGE.*full/);

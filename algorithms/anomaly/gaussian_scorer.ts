@@ -52,7 +52,7 @@ export class GaussianScorer extends Detector<Float64Array> {
     this.minStd = optReal(o, 'minStd', 1 / 65536, 1 / 65536, 32767);
     this.count = 0;
     this.m = new Moments(n);
-    this.scale = new InputScale(n, false, HEADROOM, this.xq);
+    this.scale = new InputScale(n, false, HEADROOM);
     this.std = new Int32Array(n);
     this.stdValid = false;
     this.z = new Int32Array(n);

@@ -34,6 +34,9 @@ export interface HalfSpaceTreesOptions extends CalibrationOptions {
  *
  * Splits are a pure function of the seed, so they are recomputed when a model
  * is loaded and only the masses are state: nTrees · (2^(height+1) − 1) · 4 bytes.
+ * The workspace centre of a tree's feature is a hash of seed, tree and
+ * feature, computed when a walk first splits that feature: no table of
+ * nTrees · nFeatures centres (so loading allocates only what the blob holds).
  *
  * @example
  * const h = new HalfSpaceTrees({ nFeatures: 2, windowSize: 64, seed: 7 });
@@ -59,8 +62,8 @@ export class HalfSpaceTrees extends Detector {
   private readonly mix: number;
   private readonly sizeLimit: number;
   private readonly maxScore: number;
-  /** Centre of each tree's workspace per feature (Q16.16 in [0, 1)). */
-  private readonly centre: Int32Array;
+  /** The features split so far in the current walk and their workspace bounds (at most height + 1). */
+  private readonly wf: Int32Array;
   private readonly lo: Int32Array;
   private readonly hi: Int32Array;
 
@@ -79,17 +82,13 @@ export class HalfSpaceTrees extends Detector {
     this.windows = 0;
     this.lMass = new Uint16Array(t * this.nodes);
     this.rMass = new Uint16Array(t * this.nodes);
-    this.centre = new Int32Array(t * n);
     let s = (this.seed ^ 0x5bd1e995) | 0;
     if (s === 0) s = 0x6d2b79f5;
     for (let i = 0; i < 8; i++) s = xorshift(s);
     this.mix = s;
-    for (let i = 0; i < t * n; i++) {
-      s = xorshift(s);
-      this.centre[i] = s >>> 16;
-    }
-    this.lo = new Int32Array(n);
-    this.hi = new Int32Array(n);
+    this.wf = new Int32Array(h + 1);
+    this.lo = new Int32Array(h + 1);
+    this.hi = new Int32Array(h + 1);
     this.stateBytes = 8 + 2 * t * this.nodes * 2 + Calibrator.BYTES;
   }
 
@@ -100,23 +99,28 @@ export class HalfSpaceTrees extends Detector {
     return (s >>> 0) % this.nFeatures;
   }
 
-  /** Resets the workspace of tree t: centre c, half-width r = 2·max(c, 1 − c). */
-  private resetWorkspace(t: number): void {
-    const n = this.nFeatures;
-    for (let i = 0; i < n; i++) {
-      const c = this.centre[t * n + i];
-      const r = 2 * (c > Q_ONE - c ? c : Q_ONE - c);
-      this.lo[i] = c - r;
-      this.hi[i] = c + r;
-    }
+  /**
+   * Slot of feature f in the current walk's workspace (used: slots in use),
+   * creating it from tree t's centre c of f (a hash, Q16.16 in [0, 1)) with
+   * half-width r = 2·max(c, 1 − c).
+   */
+  private slot(t: number, f: number, used: number): number {
+    for (let k = 0; k < used; k++) if (this.wf[k] === f) return k;
+    // odd input: never the all-zero state xorshift cannot leave
+    const c = xorshift(xorshift(xorshift(xorshift((this.mix ^ 0x2545f491 ^ (t << 20) ^ (f << 1)) | 1)))) >>> 16;
+    const r = 2 * (c > Q_ONE - c ? c : Q_ONE - c);
+    this.wf[used] = f;
+    this.lo[used] = c - r;
+    this.hi[used] = c + r;
+    return used;
   }
 
   /** Walks tree t for x; calls back per node (learn adds mass, score sums it). Returns the leaf-or-stop contribution. */
   private walk(t: number, x: Int32Array, learn: boolean): number {
-    this.resetWorkspace(t);
     const base = t * this.nodes;
     let node = 0;
     let sum = 0;
+    let used = 0;
     for (let d = 0; ; d++) {
       if (learn) {
         if (this.lMass[base + node] < 65535) this.lMass[base + node]++;
@@ -127,12 +131,14 @@ export class HalfSpaceTrees extends Detector {
       }
       if (d === this.height) return sum;
       const f = this.feature(t, node);
-      const mid = Math.floor((this.lo[f] + this.hi[f]) / 2);
+      const k = this.slot(t, f, used);
+      if (k === used) used++;
+      const mid = Math.floor((this.lo[k] + this.hi[k]) / 2);
       if (x[f] < mid) {
-        this.hi[f] = mid;
+        this.hi[k] = mid;
         node = 2 * node + 1;
       } else {
-        this.lo[f] = mid;
+        this.lo[k] = mid;
         node = 2 * node + 2;
       }
     }
@@ -194,18 +200,24 @@ export class HalfSpaceTrees extends Detector {
     o.seed = r.i32();
     Calibrator.readOptions(r, o);
     const nodes = POW2[h + 1] - 1;
+    r.need(Calibrator.BYTES + 8 + 4 * t * nodes); // before the masses are allocated
     const m = new HalfSpaceTrees(o as unknown as HalfSpaceTreesOptions);
     m.cal.readState(r);
     mutable(m).inWindow = r.int(0, w - 1);
     mutable(m).windows = r.u32();
-    r.need(4 * t * nodes);
     r.u16s(m.lMass);
     r.u16s(m.rMass);
-    // every learned sample passes every root: the masses must agree with the counters
+    // every learned sample passes every root and goes down to one leaf: the masses must agree with the
+    // counters, and each node's mass is the sum of its children's (so learning keeps every mass ≤ the window)
+    const inner = (nodes - 1) / 2;
     for (let i = 0; i < t; i++) {
-      if (m.lMass[i * nodes] !== m.inWindow || m.rMass[i * nodes] !== (m.windows > 0 ? w : 0)) fail('E_CORRUPT', 'half-space tree masses do not match the window counters');
+      const b = i * nodes;
+      if (m.lMass[b] !== m.inWindow || m.rMass[b] !== (m.windows > 0 ? w : 0)) fail('E_CORRUPT', 'half-space tree masses do not match the window counters');
+      for (let v = 0; v < inner; v++) {
+        if (m.lMass[b + 2 * v + 1] + m.lMass[b + 2 * v + 2] !== m.lMass[b + v] || m.rMass[b + 2 * v + 1] + m.rMass[b + 2 * v + 2] !== m.rMass[b + v])
+          fail('E_CORRUPT', "half-space tree masses do not add up to their parent's");
+      }
     }
-    for (let i = 0; i < t * nodes; i++) if (m.lMass[i] > w || m.rMass[i] > w) fail('E_CORRUPT', 'half-space tree mass above the window size');
     return m;
   }
 }

@@ -5,7 +5,7 @@
 import { fail } from '../../src/errors.js';
 import { POW2, Q_MAX, floorDiv } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType, openBlob } from '../../src/format.js';
-import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
+import { MAX_FEATURES, checkOptions, optInt, optReal } from '../../src/learner.js';
 import { InputScale, toDistanceInput } from '../../src/range.js';
 import { KMeans, MAX_CLUSTERS, nearestRow, nearestShift } from '../kmeans.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';
@@ -49,12 +49,14 @@ export class KMeansDetector extends Detector<Float64Array> {
   /** @internal the k-means' input scale */ protected override readonly scale: InputScale;
   private readonly dist: Int32Array;
 
-  constructor(opts: KMeansDetectorOptions) {
+  /** @param km @internal a decoded k-means with these options, adopted instead of a new one (load) */
+  constructor(opts: KMeansDetectorOptions, km?: KMeans) {
     const o = checkOptions(opts);
     super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), o);
     const n = this.nFeatures;
     const k = (this.k = optInt(o, 'k', 8, 1, Math.min(MAX_CLUSTERS, Math.floor(16777216 / n))));
-    this.km = new KMeans({ nFeatures: n, k: k, decay: optReal(o, 'decay', 0, 0, 1) / 65536 }, DETECTOR_HEADROOM);
+    const decay = optReal(o, 'decay', 0, 0, 1) / 65536;
+    this.km = km !== undefined ? km : new KMeans({ nFeatures: n, k: k, decay: decay }, DETECTOR_HEADROOM);
     this.scale = this.km.scale;
     this.dist = new Int32Array(k);
     this.stateBytes = this.km.stateBytes + Calibrator.BYTES;
@@ -80,7 +82,7 @@ export class KMeansDetector extends Detector<Float64Array> {
     const rows = this.km.filled;
     if (rows === 0) return 0;
     const n = this.nFeatures;
-    const xi = this.xq;
+    const xi = this.scale.ints(); // may be x itself (a learned sample): the copy is then a no-op
     const j = toDistanceInput(x, n, xi) ? nearestRow(this.km.c, rows, n, xi, this.dist) : -1;
     if (j < 0) return Q_MAX; // too far to compare: the maximal score
     const v = floorDiv(2 * this.dist[j] * POW2[nearestShift] + n, 2 * n);
@@ -107,13 +109,8 @@ export class KMeansDetector extends Detector<Float64Array> {
     r.pos += len;
     const o: { [k: string]: unknown } = { nFeatures: km.nFeatures, k: km.k, decay: km.decay / 65536 };
     Calibrator.readOptions(r, o);
-    const m = new KMeansDetector(o as unknown as KMeansDetectorOptions);
+    const m = new KMeansDetector(o as unknown as KMeansDetectorOptions, km);
     m.cal.readState(r);
-    m.km.c.set(km.c);
-    m.km.cf.set(km.cf);
-    m.km.counts.set(km.counts);
-    m.scale.exps[0] = km.scale.exps[0];
-    mutable(m.km).filled = km.filled;
     return m;
   }
 }
