@@ -41,14 +41,19 @@ export interface Clusterer {
   toBytes(): Uint8Array;
 }
 
-/** The shift at which the last {@link nearestRow} call found its nearest centroid. @internal */
-export let nearestShift = 0;
+/** The shift at which the last {@link nearestRow} call found its nearest centroid. */
+let lastShift = 0;
+
+/** The shift (0, 8 or 16) of the distances the last {@link nearestRow} call left in `dist`. @internal */
+export function nearestShift(): number {
+  return lastShift;
+}
 
 /**
  * Index of the centroid (among the first `rows`) nearest to x; ties → lowest
  * index. Squared distances are computed at shift 0 and recomputed at 2^-8,
  * 2^-16 scale only while the nearest one saturates (wide-range features);
- * dist[j] holds the distances at {@link nearestShift}. Returns -1 when even
+ * dist holds the distances at {@link nearestShift}(). Returns -1 when even
  * at 2^-16 every distance saturates (x too far to rank the centroids); the
  * headroom of the input scale rules that out for learned samples.
  * @internal
@@ -57,7 +62,7 @@ export function nearestRow(c: Int32Array, rows: number, n: number, x: Int32Array
   for (let shift = 0; ; shift += 8) {
     K.sqdistMany(c, rows, n, x, 0, shift, dist);
     const j = K.argmin(dist, 0, rows);
-    nearestShift = shift;
+    lastShift = shift;
     if (dist[j] !== Q_MAX) return j;
     if (shift === 16) return -1;
   }

@@ -85,7 +85,7 @@ export class KMeansDetector extends Detector<Float64Array> {
     const xi = this.scale.ints(); // may be x itself (a learned sample): the copy is then a no-op
     const j = toDistanceInput(x, n, xi) ? nearestRow(this.km.c, rows, n, xi, this.dist) : -1;
     if (j < 0) return Q_MAX; // too far to compare: the maximal score
-    const v = floorDiv(2 * this.dist[j] * POW2[nearestShift] + n, 2 * n);
+    const v = floorDiv(2 * this.dist[j] * POW2[nearestShift()] + n, 2 * n);
     return v > Q_MAX ? Q_MAX : v;
   }
 
