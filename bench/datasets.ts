@@ -7,7 +7,7 @@
  *   const order = shuffled(d.n, 42);         // seeded permutation of 0..n-1
  *   for (const i of order) model.learnOne(d.X[i], d.y[i]);
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import seedrandom from 'seedrandom';
@@ -126,3 +126,60 @@ export function stream(d: Dataset, seed: number): [Float64Array, number][] {
   for (let i = 0; i < p.length; i++) out.push([d.X[p[i]], d.y[p[i]]]);
   return out;
 }
+
+// ---- SKAB (anomaly detection) ---------------------------------------------------
+
+/** One SKAB file: the 8 sensor columns and the `anomaly` label. */
+export interface Stream {
+  X: number[][];
+  anomaly: number[];
+}
+
+/** SKAB valve1, its 16 files in numeric order. */
+export function skabFiles(dir: string): Stream[] {
+  const d = join(dir, 'skab', 'valve1');
+  const files = readdirSync(d).filter((f) => f.endsWith('.csv')).sort((a, b) => parseInt(a) - parseInt(b));
+  return files.map((f) => {
+    const rows = readFileSync(join(d, f), 'utf8').trim().split('\n').slice(1).map((l) => l.split(';'));
+    return { X: rows.map((r) => r.slice(1, 9).map(Number)), anomaly: rows.map((r) => Number(r[9])) };
+  });
+}
+
+/** A detector as the SKAB protocol drives it. */
+export interface Det {
+  learnOne(x: ArrayLike<number>): void;
+  isAnomaly(x: ArrayLike<number>): boolean;
+  stateBytes: number;
+}
+
+/**
+ * The SKAB protocol: per file, learn the first 400 rows (normal operation), then only score the rest;
+ * F1, FAR and MAR pooled over every scored row, state bytes and µs per learned row.
+ */
+export function skabEval(files: Stream[], make: () => Det): { f1: number; far: number; mar: number; bytes: number; us: number } {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let tn = 0;
+  let bytes = 0;
+  let ms = 0;
+  let n = 0;
+  for (const f of files) {
+    const m = make();
+    const t = performance.now();
+    for (let i = 0; i < 400; i++) m.learnOne(f.X[i]);
+    ms += performance.now() - t;
+    n += 400;
+    for (let i = 400; i < f.X.length; i++) {
+      const p = m.isAnomaly(f.X[i]);
+      const a = f.anomaly[i] === 1;
+      if (p && a) tp++;
+      else if (p) fp++;
+      else if (a) fn++;
+      else tn++;
+    }
+    bytes = m.stateBytes;
+  }
+  return { f1: (2 * tp) / (2 * tp + fp + fn), far: fp / (fp + tn), mar: fn / (fn + tp), bytes, us: (ms * 1000) / n };
+}
+

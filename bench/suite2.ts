@@ -7,7 +7,7 @@
  *  - suite2-anomaly: SKAB valve1 (F1, FAR, MAR) and NAB machine temperature.
  * Run: npx tsc -p . && node targets/node/bundle.mjs && node build/bench/suite2.js
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pipeline } from '../src/pipeline.js';
 import { MinMaxScaler, StandardScaler } from '../src/preprocessing.js';
@@ -21,7 +21,7 @@ import { KMeansDetector } from '../algorithms/anomaly/kmeans_detector.js';
 import { Hasher } from '../test/conformance/harness.js';
 import { detSin, sineGrid, sineModel, sineRun, sineStream } from '../test/conformance/cases-suite2.js';
 import { FloatMLP } from './float-mlp.js';
-import { Dataset, loadDataset, stream } from './datasets.js';
+import { Dataset, Det, loadDataset, skabEval, skabFiles, stream } from './datasets.js';
 import { ROOT, machine, sharedData, table, writeSection } from './report.js';
 
 const SEED = 42;
@@ -237,26 +237,6 @@ function int8Section(digits: Dataset | null): string {
 
 // ---- anomaly detection -------------------------------------------------------------
 
-interface Stream {
-  X: number[][];
-  anomaly: number[];
-}
-
-function skabFiles(dir: string): Stream[] {
-  const d = join(dir, 'skab', 'valve1');
-  const files = readdirSync(d).filter((f) => f.endsWith('.csv')).sort((a, b) => parseInt(a) - parseInt(b));
-  return files.map((f) => {
-    const rows = readFileSync(join(d, f), 'utf8').trim().split('\n').slice(1).map((l) => l.split(';'));
-    return { X: rows.map((r) => r.slice(1, 9).map(Number)), anomaly: rows.map((r) => Number(r[9])) };
-  });
-}
-
-interface Det {
-  learnOne(x: ArrayLike<number>): void;
-  isAnomaly(x: ArrayLike<number>): boolean;
-  stateBytes: number;
-}
-
 /** A pipeline ending in a detector, with isAnomaly on the detector's calibrated threshold. */
 function detPipe(stages: (WindowFeatures | StandardScaler | MinMaxScaler)[], d: GaussianScorer | KMeansDetector | HalfSpaceTrees): Det {
   if (stages.length === 0) return d;
@@ -269,33 +249,6 @@ interface Conf {
   pipeline: string;
   calib: string;
   make: () => Det;
-}
-
-function skabEval(files: Stream[], make: () => Det): { f1: number; far: number; mar: number; bytes: number; us: number } {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  let tn = 0;
-  let bytes = 0;
-  let ms = 0;
-  let n = 0;
-  for (const f of files) {
-    const m = make();
-    const t = performance.now();
-    for (let i = 0; i < 400; i++) m.learnOne(f.X[i]);
-    ms += performance.now() - t;
-    n += 400;
-    for (let i = 400; i < f.X.length; i++) {
-      const p = m.isAnomaly(f.X[i]);
-      const a = f.anomaly[i] === 1;
-      if (p && a) tp++;
-      else if (p) fp++;
-      else if (a) fn++;
-      else tn++;
-    }
-    bytes = m.stateBytes;
-  }
-  return { f1: (2 * tp) / (2 * tp + fp + fn), far: fp / (fp + tn), mar: fn / (fn + tp), bytes, us: (ms * 1000) / n };
 }
 
 const mean16 = () => new WindowFeatures({ nFeatures: 8, windowSize: 16, nBands: 0, features: ['mean'] });
