@@ -11,6 +11,7 @@
  */
 import { fail } from './errors.js';
 import { POW2, Q_MAX, Q_MIN, floorDiv } from './fixed.js';
+import { checkShape } from './learner.js';
 
 /** Raw values a model can learn lie strictly inside ±RAW_LIMIT (2^31 ≈ 2.1e9). */
 export const RAW_LIMIT = 2147483648;
@@ -192,8 +193,7 @@ export class InputScale {
 
 /** Throws E_INPUT unless x is an array-like of n finite numbers. */
 function checkReal(x: ArrayLike<number>, n: number): void {
-  if (x === null || x === undefined || typeof x !== 'object' || x.length !== n)
-    fail('E_INPUT', 'expected ' + n + ' features, got ' + (x !== null && x !== undefined && typeof x === 'object' ? x.length : typeof x));
+  checkShape(x, n);
   for (let i = 0; i < n; i++) {
     const v = x[i];
     if (typeof v !== 'number' || v !== v || v === Infinity || v === -Infinity) fail('E_INPUT', 'feature ' + i + ' is not a finite number: ' + v);
