@@ -27,7 +27,7 @@ import { POW2, floorDiv, isqrtRound, log, mul, sigmoid, softmaxQ, toQ } from '..
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K } from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
-import { checkVariances, gaussLogLik, lnUnits, smoothingFromVar, zScore } from './naive_bayes.js';
+import { checkVariances, gaussLogLik, lnUnits, smoothingFromVar, zScore } from '../src/gaussian.js';
 
 /** Options of {@link HoeffdingTreeClassifier}. */
 export interface HoeffdingTreeOptions {

@@ -7,7 +7,7 @@ import { Q_MAX, floorDiv } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../../src/format.js';
 import { K } from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
-import { Moments, stdFromVar } from '../../src/preprocessing.js';
+import { Moments, stdFromVar } from '../../src/moments.js';
 import { HEADROOM, InputScale, shiftRound, wideDiv } from '../../src/range.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';
 import { Detector } from './detector.js';
