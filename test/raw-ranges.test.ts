@@ -84,6 +84,36 @@ describe('raw sensor ranges', function () {
     assert.equal(code(() => knn.learnOne([1], 40000)), 'E_RANGE', 'targets are Q16.16');
   });
 
+  it('rescales its state when an exponent grows: statistics stay those of the data, a detector's score histogram follows exactly', function () {
+    const s = new L.StandardScaler({ nFeatures: 2 });
+    const r = new L.Random(8);
+    const xs: number[][] = [];
+    for (let i = 0; i < 3000; i++) {
+      // feature 0 grows from ~10 to ~1e6 (its exponent grows step by step), feature 1 stays small
+      const x = [Math.pow(10, 1 + (5 * i) / 3000) * (1 + r.nextU32() / 4294967296), r.nextU32() / 4294967296];
+      xs.push(x);
+      s.learnOne(x);
+    }
+    assert.ok(s.inputExponents()[0] >= 8 && s.inputExponents()[1] === 0, 'exponents ' + Array.from(s.inputExponents()));
+    for (let j = 0; j < 2; j++) {
+      let m = 0;
+      for (const x of xs) m += x[j] / xs.length;
+      let v = 0;
+      for (const x of xs) v += ((x[j] - m) * (x[j] - m)) / xs.length;
+      assert.ok(Math.abs(s.means()[j] - m) <= 1e-5 * Math.abs(m) + 1e-4, 'mean ' + j + ': ' + s.means()[j] + ' vs ' + m);
+      assert.ok(Math.abs(s.variances()[j] - v) <= 1e-4 * v, 'variance ' + j + ': ' + s.variances()[j] + ' vs ' + v);
+    }
+    // KMeansDetector's scores are squared distances in units of 4^e: when e grows by d its calibrator's histogram moves
+    // down 2d octaves, exactly (bin edges are powers of two apart), and every quantile follows within one LSB
+    const c = new L.Calibrator({ warmup: 0 });
+    const rc = new L.Random(4);
+    for (let i = 0; i < 5000; i++) c.add(4096 + Math.floor((rc.nextU32() / 4294967296) * (rc.nextU32() / 4294967296) * 3e8));
+    const before = [32768, 58982, 64880, 65536].map((q) => c.quantileOf(q));
+    c.rescale(4); // e grew by 2: scores / 16
+    const after = [32768, 58982, 64880, 65536].map((q) => c.quantileOf(q));
+    for (let k = 0; k < before.length; k++) assert.ok(Math.abs(after[k] - before[k] / 16) <= 1, 'quantile ' + k + ': ' + after[k] + ' vs ' + before[k] / 16);
+  });
+
   it('learns raw readings on the Q16.16 path too, and exponents only grow', function () {
     const nb = new L.GaussianNB({ nFeatures: 2, nClasses: 2 });
     const q = new Int32Array(2);
