@@ -84,7 +84,7 @@ describe('raw sensor ranges', function () {
     assert.equal(code(() => knn.learnOne([1], 40000)), 'E_RANGE', 'targets are Q16.16');
   });
 
-  it('rescales its state when an exponent grows: statistics stay those of the data, a detector's score histogram follows exactly', function () {
+  it('rescales its state when an exponent grows: statistics stay those of the data, a detector score histogram follows exactly', function () {
     const s = new L.StandardScaler({ nFeatures: 2 });
     const r = new L.Random(8);
     const xs: number[][] = [];
