@@ -6,8 +6,9 @@
  *   ts              a complete TypeScript program using 'microlearn': compiled
  *                   strict and run on Node
  *   ts no-run       compiled strict, not run (it waits on hardware, a timer…)
- *   ts moddable     a Moddable app module: compiled by `npm run test:moddable`
- *                   (it needs the SDK's typings)
+ *   ts moddable     a Moddable app module (js moddable: likewise in JavaScript):
+ *                   built by `npm run test:moddable`, which walks docs/moddable.md
+ *   file=NAME       (any kind) the file a walk-through writes the block to
  *   js espruino     an Espruino program: parsed as ES5 and passed through the
  *                   Espruino gate (targets/espruino/gate.mjs)
  *   json            parsed with JSON.parse

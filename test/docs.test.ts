@@ -4,8 +4,9 @@
  * `ts` blocks are complete programs, compiled with tsc --strict against the
  * package (import 'microlearn', as a user writes it) and run on Node;
  * `ts no-run` are compiled only; `js espruino` blocks pass the Espruino gate;
- * `json` blocks parse. `ts moddable` blocks need the Moddable SDK's typings:
- * `npm run test:moddable` compiles them.
+ * `json` blocks parse. `ts moddable` / `js moddable` blocks need the Moddable
+ * SDK: `npm run test:moddable` builds them (docs/moddable.md's walk-through,
+ * with the files named by `file=NAME`).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,12 @@ import { pathToFileURL } from 'node:url';
 import { ROOT } from './util.js';
 import { CodeBlock, codeBlocks } from './docs-blocks.js';
 
-const KINDS = ['ts', 'ts no-run', 'ts moddable', 'js espruino', 'json', 'sh', 'text', 'c', 'python', ''];
+const KINDS = ['ts', 'ts no-run', 'ts moddable', 'js moddable', 'js espruino', 'json', 'sh', 'text', 'c', 'python', ''];
+
+/** A block's kind: its language and flags, without `file=NAME` (which names the file a walk-through writes it to). */
+function kind(b: CodeBlock): string {
+  return [b.lang].concat(b.flags.filter((f) => !f.startsWith('file='))).join(' ');
+}
 
 function docFiles(): string[] {
   const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join(ROOT, 'docs', f));
@@ -30,7 +36,7 @@ function where(b: CodeBlock): string {
 describe('docs: every code block compiles, the runnable ones run', function () {
   const blocks: CodeBlock[] = [];
   for (const f of docFiles()) blocks.push(...codeBlocks(f));
-  const programs = blocks.filter((b) => b.lang === 'ts' && (b.flags.length === 0 || b.flags.join(' ') === 'no-run'));
+  const programs = blocks.filter((b) => kind(b) === 'ts' || kind(b) === 'ts no-run');
   let dir = '';
 
   before(function () {
@@ -52,7 +58,7 @@ describe('docs: every code block compiles, the runnable ones run', function () {
   });
 
   it('marks every block with a known kind', function () {
-    const bad = blocks.filter((b) => KINDS.indexOf([b.lang].concat(b.flags).join(' ')) < 0).map((b) => where(b) + ': ```' + [b.lang].concat(b.flags).join(' '));
+    const bad = blocks.filter((b) => KINDS.indexOf(kind(b)) < 0).map((b) => where(b) + ': ```' + [b.lang].concat(b.flags).join(' '));
     assert.deepEqual(bad, [], 'unknown fence info strings (see test/docs-blocks.ts)');
     assert.ok(programs.length >= 5, 'only ' + programs.length + ' ts blocks');
   });
@@ -83,7 +89,7 @@ describe('docs: every code block compiles, the runnable ones run', function () {
     const { staticGate } = (await import(pathToFileURL(join(ROOT, 'targets', 'espruino', 'gate.mjs')).href)) as {
       staticGate: (code: string, file: string) => Array<{ rule: string; at: string; text: string }>;
     };
-    const espruino = blocks.filter((b) => b.lang === 'js');
+    const espruino = blocks.filter((b) => kind(b) === 'js espruino');
     assert.ok(espruino.length > 0);
     for (const b of espruino) assert.deepEqual(staticGate(b.code, where(b)), [], where(b));
   });

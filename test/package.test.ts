@@ -48,7 +48,7 @@ describe('npm package: pack, install the tarball, use it', function () {
     const t = Date.now();
     // npm pack runs prepack (npm run build:espruino), as it does for a user.
     const r = run('npm', ['pack', '--json', '--pack-destination', dir], ROOT);
-    const info = JSON.parse(r.stdout.slice(r.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }>; size: number }>;
+    const info = JSON.parse(r.stdout.slice(r.stdout.indexOf('[\n'))) as Array<{ filename: string; files: Array<{ path: string }>; size: number }>;
     files = info[0].files.map((f) => f.path);
     console.log('      npm pack: ' + info[0].filename + ', ' + files.length + ' files, ' + info[0].size + ' bytes, ' + (Date.now() - t) + ' ms');
     app = join(dir, 'app');
@@ -62,7 +62,7 @@ describe('npm package: pack, install the tarball, use it', function () {
   });
 
   it('holds the built library, the device targets and the legal files, not the tests', function () {
-    for (const f of ['dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.cjs', 'dist/espruino/microlearn.min.js', 'bin/microlearn.mjs', 'targets/moddable/manifest.json', 'targets/moddable/x-cli-lin/host.c', 'native/microlearn_kernels.c', 'src/index.ts', 'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json'])
+    for (const f of ['dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.cjs', 'dist/espruino/microlearn.min.js', 'bin/microlearn.mjs', 'targets/moddable/manifest.json', 'targets/moddable/x-cli-lin/host.c', 'native/microlearn_kernels.c', 'index.ts', 'src/kernels.ts', 'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json'])
       assert.ok(files.includes(f), f + ' missing from the tarball');
     for (const f of files) assert.ok(!f.startsWith('test/') && !f.startsWith('build/') && !f.endsWith('.tgz'), f + ' should not be in the tarball');
   });
