@@ -180,13 +180,17 @@ async function walkDocs() {
   await project(door, true);
   write(door, '');
   const appEnv = Object.assign({}, env, { PATH: [tools, path.join(door, 'node_modules', '.bin'), process.env.PATH].join(path.delimiter) });
+  // The doc's commands, as written: every line before the one that runs the app builds it.
+  const commands = blocks.find((b) => b.lang === 'sh' && b.code.includes('mcconfig -m -p x-cli-lin')).code.split('\n').filter((l) => l.trim().length);
+  const runLine = commands.pop();
   t = Date.now();
-  const built = await run('mcconfig', ['-m', '-p', 'x-cli-lin', '-o', 'build'], { cwd: door, env: appEnv });
-  console.log('  x-cli-lin app build: ' + ((Date.now() - t) / 1000).toFixed(1) + ' s');
+  let built = { code: 0, out: '' };
+  for (const c of commands) if (built.code === 0) built = await run('sh', ['-c', c], { cwd: door, env: appEnv });
+  console.log('  x-cli-lin app build: ' + ((Date.now() - t) / 1000).toFixed(1) + ' s (' + commands.join('; ') + ')');
   const bin = path.join(door, 'build', 'bin', 'lin', 'release', 'door');
-  check(built.code === 0 && fs.existsSync(bin), 'the doc\'s x-cli-lin app builds as written (mcconfig -m -p x-cli-lin -o build)', built.out.slice(-4000));
-  if (fs.existsSync(bin)) {
-    const r = await run(bin, [], { cwd: door });
+  check(built.code === 0 && fs.existsSync(bin), 'the doc\'s x-cli-lin app builds as written', built.out.slice(-4000));
+  if (built.code === 0) {
+    const r = await run('sh', ['-c', runLine], { cwd: door, env: appEnv });
     const out = r.out.split('\n').filter((l) => l.length);
     for (const l of out) console.log('    ' + l);
     check(r.code === 0, 'it runs and exits 0', r.out.slice(-2000));
