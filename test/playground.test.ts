@@ -13,7 +13,7 @@ import type { Page } from 'puppeteer-core';
 import {
   GaussianNB, GaussianScorer, HalfSpaceTrees, HoeffdingTreeClassifier, KMeans, KMeansDetector, KNNClassifier, LinearRegression,
   LogisticRegression, MLP, MinMaxScaler, Pipeline, SoftmaxRegression, StandardScaler,
-} from '../src/index.js';
+} from '../index.js';
 import { ROOT } from './util.js';
 
 const SHOTS = join(ROOT, 'build', 'playground-screenshots');

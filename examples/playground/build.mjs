@@ -14,7 +14,8 @@ import ts from 'typescript';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 export const OUT = join(root, 'build', 'playground');
-const LIBRARY = join(root, 'dist', 'esm', 'src', 'index.js');
+/** The library's ESM build: what `import 'microlearn'` gives a user (package.json "exports"). */
+const LIBRARY = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['.'].import);
 
 /** 'microlearn' → the ESM build; './x.js' → './x.ts' when that is the source; .ts → JavaScript. */
 function typescript(external) {
@@ -43,7 +44,7 @@ function warn(w) {
 
 /** Type-checks and bundles; returns the output directory. */
 export async function buildPlayground({ quiet = false } = {}) {
-  if (!existsSync(LIBRARY)) throw new Error('dist/esm is missing: run `npm run build` first');
+  if (!existsSync(LIBRARY)) throw new Error(LIBRARY + ' is missing: run `npm run build` first');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
     execFileSync(process.execPath, [tsc, '-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
