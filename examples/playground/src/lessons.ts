@@ -21,14 +21,14 @@ export const LESSONS: Lesson[] = [
   {
     id: 'learning-rate',
     title: 'The learning rate',
-    dataset: 'moons',
-    learner: 'LogisticRegression',
+    dataset: 'line',
+    learner: 'LinearRegression',
     options: { learningRate: 0.01, l2: 0, decay: 0 },
-    noise: 0.2,
+    noise: 0.5,
     seed: 1,
-    speed: 5,
+    speed: 6,
     text:
-      'Each sample moves the boundary by a step proportional to the learning rate. At 0.01 the line creeps into place over hundreds of samples; set it to 1 and it swings after every sample, never settling. Somewhere between (0.1 to 0.2 here) it is both quick and steady.',
+      'Each sample moves the line by a step proportional to the learning rate and to its error. At 0.01 the line creeps into place: the error is still falling after 1 000 samples. Set it to 1 and the line jumps with every noisy sample and never settles: over the last 100 samples its mean error stays around 0.2, against 0.12 at a rate of 0.1 — quick and steady.',
   },
   {
     id: 'k-nn',
@@ -36,11 +36,11 @@ export const LESSONS: Lesson[] = [
     dataset: 'moons',
     learner: 'KNNClassifier',
     options: { k: 1, windowSize: 200, policy: 'fifo' },
-    noise: 0.6,
+    noise: 1,
     seed: 1,
     speed: 6,
     text:
-      'With k = 1 every noisy sample carves its own island: the regions are ragged and the accuracy stays low. Raise k to 9 or 15 and the vote smooths the boundary; at 25 it starts to blur the moons’ tips. The filled dots are the model’s whole memory — nothing else is kept.',
+      'With k = 1 every noisy sample carves its own island: the regions are ragged and about 82 % of the predictions are right. Raise k to 9 or 15 and the vote smooths the boundary (87 %); at 25 it starts to blur the moons’ tips. The filled dots are the model’s whole memory — nothing else is kept.',
   },
   {
     id: 'window-drift',
@@ -52,7 +52,7 @@ export const LESSONS: Lesson[] = [
     seed: 1,
     speed: 8,
     text:
-      'The boundary turns slowly, so yesterday’s samples are today’s mistakes. A window of 400 remembers too much and lags behind the turn; 50 follows it closely but has fewer samples to vote with. Switch the policy to reservoir: it keeps a sample of the whole history, so it never catches up.',
+      'The boundary turns slowly, so yesterday’s samples are today’s mistakes. A window of 400 remembers too much and lags behind the turn (about 80 % right over 4 000 samples); 50 follows it closely (93 %) with fewer samples to vote. Switch the policy to reservoir: it keeps a sample of the whole history, so it never catches up (54 %).',
   },
   {
     id: 'tree-waits',
@@ -76,7 +76,7 @@ export const LESSONS: Lesson[] = [
     seed: 1,
     speed: 10,
     text:
-      'The TinyML "hello world": two layers of 16 tanh units learn y = sin(x) from one noisy sample at a time. First the curve is nearly flat, then it finds the hump, then the trough — after some 20 000 samples the error sits near the noise. The orange dashed curve is the same network in float64: it stays on top of ours.',
+      'The TinyML "hello world": two layers of 16 tanh units learn y = sin(x) from one noisy sample at a time. First the curve is nearly flat, then it finds the hump, then the trough; after 20 000 samples its mean error is about 0.08, against 0.05 for the noise alone. The orange dashed curve is the same network in float64: it stays on top of ours.',
   },
   {
     id: 'same-thing',
@@ -100,7 +100,7 @@ export const LESSONS: Lesson[] = [
     seed: 1,
     speed: 6,
     text:
-      'A logistic regression draws one straight line, and no line separates XOR’s quadrants: it stays near 50 %. Switch the learner to MLP (one hidden layer of 16) and the regions bend around the quadrants. The tree and k-NN solve it too, each in its own way.',
+      'A logistic regression draws one straight line, and no line separates XOR’s quadrants: it stays near 50 %. Switch the learner to MLP (one hidden layer of 16 units): the regions bend around the quadrants and after 2 000 samples it is right more than 90 % of the time. k-NN solves it at once; the tree waits for its evidence, then cuts the square in four.',
   },
   {
     id: 'anomaly',
@@ -112,7 +112,7 @@ export const LESSONS: Lesson[] = [
     seed: 1,
     speed: 7,
     text:
-      'The detector never sees a label: it learns what normal looks like, and its threshold is a quantile of the scores of what it learned (red = above it). The red crosses are injected anomalies. With decay the centroids follow the moving cluster; set decay to 0 and the map stops following it.',
+      'The detector never sees a label: it learns what normal looks like, and its threshold is a quantile of the scores of what it learned (red = above it). The red crosses are injected anomalies. With decay the centroids follow the moving cluster (a balanced accuracy of about 76 % after 4 000 samples); set decay to 0 and they stay where the cluster was (62 %).',
   },
   {
     id: 'room',
