@@ -12,7 +12,8 @@
  *   run, in Node (the ratio is what the browser costs).
  *
  * Writes the table into docs/playground.md. `--screenshots` also refreshes
- * the PNGs under docs/playground/. Not a test: nothing here is asserted.
+ * the PNGs under docs/playground/ (`--screenshots-only`: only those).
+ * Not a test: nothing here is asserted.
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -98,13 +99,18 @@ function fmt(v: number): string {
 }
 
 async function main(): Promise<void> {
-  const shots = process.argv.includes('--screenshots');
+  const shotsOnly = process.argv.includes('--screenshots-only');
+  const shots = shotsOnly || process.argv.includes('--screenshots');
   const chromium = (await import(join(ROOT, 'examples', 'playground', 'chromium.mjs'))) as { openPlayground(o?: object): Promise<Opened> };
   const o = await chromium.openPlayground();
   const ref = (await import(join(ROOT, 'build', 'playground', 'reference.mjs'))) as Ref;
   const page = o.page;
   const rows: (string | number)[][] = [];
   try {
+    if (shotsOnly) {
+      await screenshots(page, o);
+      return;
+    }
     for (const [learner, dataset] of PAIRS) {
       await pick(page, learner, dataset);
       await page.evaluate('window.playground.stepOnly(200)');
@@ -140,25 +146,27 @@ async function main(): Promise<void> {
   }
 }
 
-/** The docs' pictures: a lesson each, run for a while, clipped to the canvases and the model panel. */
+/** The docs' pictures: a lesson each, run for a while, clipped to the canvases (and, for one, the model panel). */
 async function screenshots(page: Page, o: Opened): Promise<void> {
   const dir = join(ROOT, 'docs', 'playground');
   mkdirSync(dir, { recursive: true });
-  const list: [string, number][] = [
-    ['sine', 20000],
-    ['tree-waits', 900],
-    ['window-drift', 1200],
-    ['anomaly', 1500],
-    ['room', 2880],
+  const list: [string, number, boolean][] = [
+    ['sine', 20000, true],
+    ['tree-waits', 900, false],
+    ['window-drift', 1200, false],
+    ['anomaly', 1500, false],
+    ['room', 2880, false],
   ];
-  for (const [lesson, n] of list) {
+  for (const [lesson, n, panel] of list) {
     await page.select('#lesson', lesson);
     await page.evaluate('window.playground.stepOnly(' + (n - 1) + ')');
     await page.click('#step');
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-    const a = await (await page.$('.stage'))!.boundingBox();
-    const b = await (await page.$('#model'))!.boundingBox();
-    const clip = { x: a!.x - 4, y: a!.y - 4, width: b!.x + b!.width - a!.x + 8, height: Math.min(a!.height, 640) + 8 };
+    // page coordinates of the stage (and the model panel): the clip is in page coordinates
+    const clip = await page.evaluate(
+      '(() => { const a = document.querySelector(".stage").getBoundingClientRect(); const b = document.getElementById("model").getBoundingClientRect();' +
+        ' const right = ' + String(panel) + ' ? b.right : a.right; return { x: a.left + scrollX - 4, y: a.top + scrollY - 4, width: right - a.left + 8, height: a.height + 8 }; })()',
+    );
     await page.screenshot({ path: join(dir, lesson + '.png'), clip });
     console.log('docs/playground/' + lesson + '.png');
   }

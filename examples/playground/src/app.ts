@@ -46,7 +46,7 @@ const el = {
   diff: $<HTMLCanvasElement>('diff'),
   diffCount: $('diff-count'),
   chart: $<HTMLCanvasElement>('chart'),
-  scoreName: $('score-name'),
+  chartCaption: $('chart-caption'),
   samples: $('samples'),
   scoreLabel: $('score-label'),
   scoreFixed: $('score-fixed'),
@@ -207,7 +207,9 @@ function restart(reason?: string): void {
         ? 'microlearn, fixed point (Q16.16): the solid curve; float64 dashed. Click to add a point (x, y).'
         : 'The room, minute by minute: truth and both models on top, the sensors below.';
   el.plane.setAttribute('aria-label', spec.name + ' on ' + d.label);
-  el.scoreName.textContent = Score.label(session.task);
+  el.chartCaption.textContent =
+    'Prequential ' + Score.label(session.task) + ' (each sample predicted, then learned) ' +
+    (session.task === 'detect' ? 'since the start' : 'over the last 100 samples') + ': fixed point solid, float64 dashed.';
   el.scoreLabel.textContent = Score.label(session.task);
   el.thresholdLabel.hidden = el.threshold.hidden = session.task !== 'detect';
   status(reason || spec.name + ' on ' + d.label + ', seed ' + seed + '.');

@@ -61,7 +61,10 @@ export function field(p: Predictor, task: Task, d: DatasetInfo, withShade: boole
         shade[k] = v;
       } else {
         value[k] = v;
-        shade[k] = withShade && task === 'classify' ? p.confidence(x, v) : NaN;
+        // the shade needs less detail than the regions: one confidence per 2×2 cells (a quarter of the calls)
+        if (!withShade || task !== 'classify') shade[k] = NaN;
+        else if (i % 2 === 0 && j % 2 === 0) shade[k] = p.confidence(x, v);
+        else shade[k] = shade[(j - (j % 2)) * GRID + i - (i % 2)];
       }
     }
   }
