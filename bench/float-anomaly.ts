@@ -4,7 +4,7 @@
  * shipped): the same statistics, warm-up, histogram calibration and
  * half-space-tree splits, in double arithmetic.
  */
-import { FKMeans } from './float-suite1.js';
+import { FKMeans, FStandardScaler } from './float-suite1.js';
 
 const BINS = 93;
 
@@ -86,34 +86,28 @@ export interface FDetector {
   scoreOne(x: ArrayLike<number>): number;
 }
 
-/** Mean squared z-score against the running (Welford, population) mean and variance. */
+/** Mean squared z-score against the running (Welford, population) mean and variance of the learned samples. */
 export class FGaussianScorer implements FDetector {
   readonly cal: FCalibrator;
-  count = 0;
-  mean: Float64Array;
-  m2: Float64Array;
+  readonly minStd: number;
+  /** The running statistics: StandardScaler's twin keeps exactly these. */
+  readonly stats: FStandardScaler;
   constructor(readonly n: number, o: FCalibration & { minStd?: number }) {
     this.cal = calibrator(o);
-    this.mean = new Float64Array(n);
-    this.m2 = new Float64Array(n);
+    this.stats = new FStandardScaler(n);
     this.minStd = o.minStd === undefined ? 1 / 65536 : o.minStd;
   }
-  readonly minStd: number;
   learnOne(x: ArrayLike<number>): void {
     this.cal.add(this.scoreOne(x));
-    this.count++;
-    for (let i = 0; i < this.n; i++) {
-      const d = x[i] - this.mean[i];
-      this.mean[i] += d / this.count;
-      this.m2[i] += d * (x[i] - this.mean[i]);
-    }
+    this.stats.learnOne(x);
   }
   scoreOne(x: ArrayLike<number>): number {
-    if (this.count === 0) return 0;
+    const st = this.stats;
+    if (st.count === 0) return 0;
     let s = 0;
     for (let i = 0; i < this.n; i++) {
-      const sd = Math.max(Math.sqrt(this.m2[i] / this.count), this.minStd);
-      const z = (x[i] - this.mean[i]) / sd;
+      const sd = Math.max(Math.sqrt(st.m2[i] / st.count), this.minStd);
+      const z = (x[i] - st.mean[i]) / sd;
       s += z * z;
     }
     return s / this.n;

@@ -531,6 +531,11 @@ function importBytes(bytes: Uint8Array, name: string): void {
     return;
   }
   el.learner.value = kind;
+  buildOptionControls(spec, defaults(spec));
+  const note = document.createElement('p');
+  note.className = 'note';
+  note.textContent = 'The imported model brought its own options (they are in its bytes); changing a control, or Reset, starts a new model from these.';
+  el.options.prepend(note);
   session.replaceModel(wrapLoaded(model, core, taskOf(spec, d), d));
   redrawNow();
   status('imported ' + name + ': ' + kind + ', ' + bytes.length + ' bytes. It keeps learning from the stream; the float64 twin cannot follow an imported model.');
