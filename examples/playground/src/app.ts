@@ -8,6 +8,7 @@ import { DATASETS, DatasetInfo, datasetInfo } from './datasets.js';
 import { Inspection, inspect, inspectTwin, kindOf } from './inspect.js';
 import { LEARNERS, LearnerSpec, Options, OptionSpec, Saveable, defaults, learnerSpec, parseHidden, taskOf, wrapLoaded } from './learners.js';
 import { LESSONS } from './lessons.js';
+import { deviceSnippet } from './device.js';
 import { Score, Session } from './session.js';
 import * as view from './view.js';
 
@@ -459,29 +460,12 @@ el.exportBtn.addEventListener('click', () => {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
-  el.snippet.value = deviceSnippet(bytes);
+  el.snippet.value = deviceSnippet(bytes, session.dataset, session.task);
   status('exported ' + bytes.length + ' bytes as ' + a.download + '.');
 });
 
-/** The lines that load these bytes on a device (docs/playground.md explains both). */
-function deviceSnippet(bytes: Uint8Array): string {
-  const arr = 'new Uint8Array([' + Array.prototype.join.call(bytes, ',') + '])';
-  const x = session.dataset.kind === 'room' ? '[21.5, 420, 1]' : session.dataset.kind === 'curve' ? '[1.5]' : '[0.2, -0.4]';
-  const ask = session.task === 'detect' ? 'scoreOne' : 'predictOne';
-  return (
-    '// Espruino (after uploading the microlearn module, docs/espruino.md):\n' +
-    'var ml = require("microlearn");\n' +
-    'var model = ml.load(' + arr + ');\n' +
-    'print(model.' + ask + '(' + x + '));\n\n' +
-    '// Moddable (main.js or main.ts, docs/moddable.md):\n' +
-    'import { load } from "microlearn";\n' +
-    'const model = load(' + arr + ');\n' +
-    'trace(model.' + ask + '(' + x + ') + "\\n");\n'
-  );
-}
-
 el.copy.addEventListener('click', () => {
-  if (!el.snippet.value) el.snippet.value = deviceSnippet(session.built.model.toBytes());
+  if (!el.snippet.value) el.snippet.value = deviceSnippet(session.built.model.toBytes(), session.dataset, session.task);
   el.snippet.select();
   const ok = navigator.clipboard ? navigator.clipboard.writeText(el.snippet.value).then(() => true, () => false) : Promise.resolve(false);
   ok.then((done) => status(done ? 'copied the device lines.' : 'selected the device lines: press Ctrl+C to copy.'));
