@@ -8,8 +8,8 @@
  * - playing: Play at the top speed for 3 s (learning up to ~20 ms per frame,
  *   one redraw per frame): samples per second the student actually sees;
  * - step only: predict + learn of both models, no redraw;
- * - learnOne only: the fixed-point model alone, in Chromium and, in the same
- *   run, in Node (the ratio is what the browser costs).
+ * - learnOne only: one model alone — the fixed-point one and its float64
+ *   twin in Chromium, and the fixed-point one in Node — in the same run.
  *
  * Writes the table into docs/playground.md. `--screenshots` also refreshes
  * the PNGs under docs/playground/ (`--screenshots-only`: only those).
@@ -17,6 +17,7 @@
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { ROOT, machine, table, writeSection } from './report.js';
 
 interface Page {
@@ -35,7 +36,11 @@ interface Opened {
 }
 interface Ref {
   Stream: new (name: string, o: { seed: number; noise: number; anomalies?: boolean }) => { next(): { x: number[]; y: number } };
-  Session: new (d: string, l: string, o: object, seed: number, noise: number) => { task: string; stream: { next(): { x: number[]; y: number } }; built: { fixed: { learn(x: number[], y: number): void } } };
+  Session: new (d: string, l: string, o: object, seed: number, noise: number) => {
+    step(): void;
+    stream: { next(): { x: number[]; y: number } };
+    built: { fixed: { learn(x: number[], y: number): void } };
+  };
   learnerSpec(n: string): object;
   defaults(spec: object): object;
 }
@@ -56,11 +61,19 @@ const PAIRS: [string, string][] = [
   ['HalfSpaceTrees', 'moons'],
 ];
 
-/** Runs `call(k)` (returns ms for k samples) in growing chunks until `ms` have passed; samples per second. */
+/**
+ * Samples per second of `call(k)` (which returns the ms that k samples took):
+ * 300 ms of warm-up first (the JIT), then chunks growing to ~50 ms until `ms` have passed.
+ */
 async function rate(call: (k: number) => Promise<number>, ms: number): Promise<number> {
+  let k = 1;
+  for (let t = 0; t < 300; ) {
+    const dt = await call(k);
+    t += dt;
+    if (dt < 50) k *= 2;
+  }
   let n = 0;
   let t = 0;
-  let k = 1;
   while (t < ms) {
     const dt = await call(k);
     n += k;
@@ -70,21 +83,17 @@ async function rate(call: (k: number) => Promise<number>, ms: number): Promise<n
   return (n / t) * 1000;
 }
 
-function nodeLearnRate(ref: Ref, learner: string, dataset: string): number {
+/** learnOne of the fixed-point model in Node, measured the same way (the page's learner and stream, built for Node). */
+async function nodeLearnRate(ref: Ref, learner: string, dataset: string): Promise<number> {
   const s = new ref.Session(dataset, learner, ref.defaults(ref.learnerSpec(learner)), 1, 0.2);
-  const xs: { x: number[]; y: number }[] = [];
-  for (let i = 0; i < 200; i++) {
-    const v = s.stream.next();
-    s.built.fixed.learn(v.x, v.y); // warm up, as the page does
-  }
-  for (let i = 0; i < 20000; i++) xs.push(s.stream.next());
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < 1000 && n < xs.length) {
-    const v = xs[n++];
-    s.built.fixed.learn(v.x, v.y);
-  }
-  return (n / (performance.now() - t0)) * 1000;
+  for (let i = 0; i < 200; i++) s.step();
+  return rate(async (k) => {
+    const xs: { x: number[]; y: number }[] = [];
+    for (let i = 0; i < k; i++) xs.push(s.stream.next());
+    const t0 = performance.now();
+    for (const v of xs) s.built.fixed.learn(v.x, v.y);
+    return performance.now() - t0;
+  }, 1000);
 }
 
 async function pick(page: Page, learner: string, dataset: string): Promise<void> {
@@ -117,6 +126,7 @@ async function main(): Promise<void> {
       const redraw = await rate((k) => page.evaluate('window.playground.stepAndRedraw(' + k + ')'), 1500);
       const step = await rate((k) => page.evaluate('window.playground.stepOnly(' + k + ')'), 1000);
       const learn = await rate((k) => page.evaluate('window.playground.learnOnly(' + k + ')'), 1000);
+      const learnTwin = await rate((k) => page.evaluate('window.playground.learnOnly(' + k + ', true)'), 1000);
       // Play at the top speed for 3 s
       await pick(page, learner, dataset);
       await page.evaluate("(() => { const s = document.getElementById('speed'); s.value = s.max; s.dispatchEvent(new Event('input')); })()");
@@ -126,18 +136,23 @@ async function main(): Promise<void> {
       await page.click('#play');
       const played = Number((await page.$eval('#samples', (e: { textContent: string }) => e.textContent)).split(' ')[0]);
       const playRate = (played / (Date.now() - t0)) * 1000;
-      const nodeLearn = nodeLearnRate(ref, learner, dataset);
-      rows.push([learner, dataset, fmt(redraw), fmt(playRate), fmt(step), fmt(learn), fmt(nodeLearn), (nodeLearn / learn).toFixed(2)]);
+      const nodeLearn = await nodeLearnRate(ref, learner, dataset);
+      rows.push([learner, dataset, fmt(redraw), fmt(playRate), fmt(step), fmt(learn), fmt(learnTwin), (learn / learnTwin).toFixed(2), fmt(nodeLearn), (learn / nodeLearn).toFixed(2)]);
       console.log(rows[rows.length - 1].join('  '));
     }
     if (o.errors.length) throw new Error('the page logged errors: ' + o.errors.join('; '));
+    const loads = loadavg();
     const md =
       'Samples per second, measured by `bench/playground.ts` in ' + o.version + ' (headless, `--disable-gpu`), ' + machine() +
-      ', on a 2-core machine shared with other work (figures vary by ±20 % between runs). Default options, seed 1, noise 0.2. ' +
+      ', on a 2-core machine shared with other work. Default options, seed 1, noise 0.2. ' +
       '"step + redraw": each sample predicted and learned by both models, then the whole page redrawn (what Step does); ' +
       '"playing": Play at the top speed for 3 s, one redraw per frame; "step only": both models, no redraw; ' +
-      '"learnOne": the fixed-point model alone, in Chromium and in Node in the same run.\n\n' +
-      table(['learner', 'data set', 'step + redraw', 'playing', 'step only', 'learnOne (Chromium)', 'learnOne (Node)', 'Node / Chromium'], rows);
+      '"learnOne": one model alone learning — the fixed-point one and its float64 twin in Chromium, the fixed-point one in Node — ' +
+      'each after 300 ms of warm-up. Load average during the run: ' + loads.map((v) => v.toFixed(0)).join(' / ') + ' (1/5/15 min).\n\n' +
+      table(
+        ['learner', 'data set', 'step + redraw', 'playing', 'step only', 'learnOne fixed', 'learnOne float64', 'fixed / float64', 'learnOne fixed, Node', 'Chromium / Node'],
+        rows,
+      );
     writeSection('playground-speed', md, join(ROOT, 'docs', 'playground.md'));
     console.log('wrote docs/playground.md (section playground-speed)');
     if (shots) await screenshots(page, o);

@@ -615,11 +615,12 @@ function init(): void {
     for (let i = 0; i < n; i++) session.step();
     return performance.now() - t0;
   },
-  /** The fixed-point model alone: learnOne on the next n stream samples. */
-  learnOnly(n: number): number {
+  /** One model alone — the fixed-point one, or its float64 twin — learning the next n stream samples. */
+  learnOnly(n: number, twin = false): number {
     const xs = [];
     for (let i = 0; i < n; i++) xs.push(session.stream.next());
-    const f = session.built.fixed;
+    const f = twin ? session.built.twin : session.built.fixed;
+    if (!f) return NaN;
     const t0 = performance.now();
     for (const s of xs) f.learn(s.x, s.y);
     return performance.now() - t0;
