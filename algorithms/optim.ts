@@ -132,17 +132,17 @@ export class Optimizer {
   begin(lr: number): void {
     if (this.kind === SGD) return;
     const self = mutableOpt(this);
-    let r2 = 65536; // √(1 − β2^t) in Q16.16
+    let r2 = 16777216; // √(1 − β2^t) in units of 2^-24
     let den = TWO31; // (1 − β1^t)·2^31
     if (this.kind === ADAM) {
       self.p1 = Math.floor((this.p1 * this.beta1 + 32768) / 65536);
       self.p2 = Math.floor((this.p2 * this.beta2 + 32768) / 65536);
-      r2 = isqrtRound(2 * (TWO31 - this.p2));
+      r2 = isqrtRound((TWO31 - this.p2) * 131072); // √((1 − β2^t)·2^48), exact below 2^49
       den = TWO31 - this.p1;
     }
-    self.e = Math.floor((this.epsilon * r2 + 32768) / 65536);
-    // step size lr·r2 / (2·den) = a·2^-(t+1) with a = floor(lr·r2·2^t / den)
-    const num = lr * r2; // < 2^48
+    self.e = Math.floor((this.epsilon * r2 + 8388608) / 16777216);
+    // step size lr·r2 / (den·2^9) (real) = a·2^-(t+9) with a = floor(lr·r2·2^t / den); K.gerAdam takes a·2^-(k+8)
+    const num = lr * r2; // < 2^50 (lr ≤ 1000)
     if (num === 0 || den === 0) {
       self.a = 0;
       self.k = 0;
@@ -151,14 +151,14 @@ export class Optimizer {
     let t = 20 + bitLength(den) - bitLength(num);
     let a = stepMantissa(num, den, t);
     if (a < A_MIN) a = stepMantissa(num, den, ++t);
-    if (t - 7 < 0) {
-      // a step above 4096 × the ratio m/√v: capped (it would leave the weight range anyway)
+    if (t + 1 < 0) {
+      // a step above 8192 × the ratio m/√v: capped (it would leave the weight range anyway)
       self.a = A_MAX;
       self.k = 0;
       return;
     }
     self.a = a > A_MAX ? A_MAX : a;
-    self.k = t - 7;
+    self.k = t + 1;
   }
 
   /** Applies the current step to the rows×cols wide weights (w, f) with negative gradient d·xᵀ (x from xo). */
@@ -217,7 +217,7 @@ export class Optimizer {
   }
 }
 
-/** a = floor(num·2^t / den), exactly (num < 2^48, 1 ≤ den ≤ 2^31, num·2^t < 2^53 when t ≥ 0). */
+/** a = floor(num·2^t / den), exactly (num < 2^50, 1 ≤ den ≤ 2^31, num·2^t < 2^53 when t ≥ 0). */
 function stepMantissa(num: number, den: number, t: number): number {
   return t >= 0 ? floorDiv(num * POW2[t], den) : Math.floor(floorDiv(num, den) / POW2[-t]);
 }
