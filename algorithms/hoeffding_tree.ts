@@ -228,13 +228,8 @@ export class HoeffdingTreeClassifier extends Supervised {
 
   /** The leaf node x falls into; sets depthFound. */
   private sort(x: Int32Array): number {
-    let node = 0;
-    let depth = 0;
-    while (this.feat[node] >= 0) {
-      node = x[this.feat[node]] <= this.thr[node] ? this.child[node] : this.child[node] + 1;
-      depth++;
-    }
-    this.depthFound = depth;
+    const node = leafOf(this.feat, this.thr, this.child, x);
+    this.depthFound = leafWalk.depth;
     return node;
   }
 
@@ -598,6 +593,21 @@ export function readDelta(o: { [k: string]: unknown }): { m: number; e: number; 
   let dd = mq / 65536;
   for (let i = 0; i < e; i++) dd /= 2; // exact: halving a dyadic number
   return { m: mq, e: e, delta: dd, lnInv: e * LN2_Q - log(mq) };
+}
+
+/** Depth of the leaf the last {@link leafOf} call reached (an object, not a mutable export binding). @internal */
+export const leafWalk = { depth: 0 };
+
+/** The leaf node x falls into (x ≤ thr goes left, right = left + 1); sets `leafWalk.depth`. @internal */
+export function leafOf(feat: Int32Array, thr: Int32Array, child: Int32Array, x: Int32Array): number {
+  let node = 0;
+  let depth = 0;
+  while (feat[node] >= 0) {
+    node = x[feat[node]] <= thr[node] ? child[node] : child[node] + 1;
+    depth++;
+  }
+  leafWalk.depth = depth;
+  return node;
 }
 
 /** Depth of the deepest leaf of a node table (children after their parent). @internal */

@@ -28,7 +28,7 @@ import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
 import { MAX_FEATURES, Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
 import { checkVariances, zScore } from './naive_bayes.js';
-import { checkTree, readDelta, treeDepth } from './hoeffding_tree.js';
+import { checkTree, leafOf, leafWalk, readDelta, treeDepth } from './hoeffding_tree.js';
 
 /** Options of {@link HoeffdingTreeRegressor}. */
 export interface HoeffdingTreeRegressorOptions {
@@ -185,13 +185,8 @@ export class HoeffdingTreeRegressor extends Supervised {
 
   /** The leaf node x falls into; sets depthFound. */
   private sort(x: Int32Array): number {
-    let node = 0;
-    let depth = 0;
-    while (this.feat[node] >= 0) {
-      node = x[this.feat[node]] <= this.thr[node] ? this.child[node] : this.child[node] + 1;
-      depth++;
-    }
-    this.depthFound = depth;
+    const node = leafOf(this.feat, this.thr, this.child, x);
+    this.depthFound = leafWalk.depth;
     return node;
   }
 

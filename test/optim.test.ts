@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
-import { MicrolearnError } from '../src/errors.js';
+import { expectCode } from './util.js';
 import { crc32 } from '../src/crc32.js';
 import { load } from '../index.js';
 import { LinearRegression, LogisticRegression } from '../algorithms/linear.js';
@@ -16,16 +16,6 @@ import { MLP } from '../algorithms/mlp.js';
 import { FloatMLP } from '../bench/float-mlp.js';
 import { detSin, sineGrid, sineStream } from './conformance/cases-suite2.js';
 
-function expectCode(f: () => unknown, code: string): void {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof MicrolearnError, 'not a MicrolearnError: ' + e);
-    assert.equal((e as MicrolearnError).code, code, (e as Error).message);
-    return;
-  }
-  assert.fail('expected ' + code);
-}
 
 /** A copy of a blob with payload byte `at` (offset from the blob start) set to v, CRC recomputed. */
 function patched(b: Uint8Array, at: number, v: number): Uint8Array {

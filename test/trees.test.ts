@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
-import { MicrolearnError } from '../src/errors.js';
+import { expectCode } from './util.js';
 import { load } from '../index.js';
 import { GaussianNB } from '../algorithms/naive_bayes.js';
 import { HoeffdingTreeClassifier } from '../algorithms/hoeffding_tree.js';
@@ -16,16 +16,6 @@ import { ModelType } from '../src/format.js';
 import { FloatHTR } from '../bench/float-htr.js';
 import { friedmanStream, roomStream } from './conformance/cases-trees.js';
 
-function expectCode(f: () => unknown, code: string): void {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof MicrolearnError, 'not a MicrolearnError: ' + e);
-    assert.equal((e as MicrolearnError).code, code, (e as Error).message);
-    return;
-  }
-  assert.fail('expected ' + code);
-}
 
 describe('HoeffdingTreeClassifier: a feature that separates at a raw-range threshold', function () {
   this.timeout(60000);
