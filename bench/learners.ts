@@ -22,9 +22,13 @@ import { friedmanStream, roomStream } from '../test/conformance/cases-trees.js';
 import { FloatMLP } from './float-mlp.js';
 import { FloatHTR } from './float-htr.js';
 import { loadDataset, stream } from './datasets.js';
-import { machine, table, writeSection } from './report.js';
+import { ROOT, machine, table, writeSection } from './report.js';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { Hasher } from '../test/conformance/harness.js';
+import { adamSine } from './adam-xs-entry.js';
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => new Date().toISOString().slice(0, 10) + ' (load average ' + loadavg()[0].toFixed(1) + ' at the end of the section: wall times are inflated when it exceeds the 2 cores)';
 const fmt = (o: object) => JSON.stringify(o).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ').replace(/"/g, "'");
 
 function sineRun(opts: MLPOptions, seed: number): { q: number; f: number; us: number } {
@@ -236,8 +240,49 @@ function treesSection(): string {
   return md;
 }
 
-writeSection('learners-optim-sine', sineSection());
-const dg = digitsSection();
-if (dg) writeSection('learners-optim-digits', dg);
-else console.log('learners-optim-digits: ../shared/data not found, skipped');
-writeSection('learners-trees', treesSection());
+/** The default Adam network on the XS host with TS and with native kernels: same hash as Node, time per learnOne. */
+async function xsSection(): Promise<string> {
+  const rows: string[][] = [];
+  const h = new Hasher();
+  const t = Date.now();
+  const mae = adamSine(2000, h);
+  rows.push(['Node (in process)', mae.toFixed(4), h.hex(), '—', (((Date.now() - t) * 1000) / 2000).toFixed(0) + ' µs']);
+  try {
+    const { bundleScript } = (await import(join(ROOT, 'targets', 'node', 'bundle.mjs'))) as { bundleScript: (e: string, o: string, n: string) => Promise<void> };
+    const { runXS } = (await import(join(ROOT, 'targets', 'xs', 'run.mjs'))) as { runXS: (f: string[], o?: object) => Promise<{ code: number; stdout: string; stderr: string }> };
+    await bundleScript('bench/adam-xs-entry.js', 'adam-sine.js', 'mlAdamSine');
+    for (const native of [false, true]) {
+      const r = await runXS([join(ROOT, 'build', 'bundles', 'adam-sine.js')], { native });
+      const m = /backend=(\w+) ms=(\d+) mae=(\S+) model=(\w+)/.exec(r.stdout);
+      if (r.code !== 0 || !m) {
+        rows.push([native ? 'XS, native kernels' : 'XS, TS kernels', 'failed: ' + r.stderr.slice(0, 80), '', '', '']);
+        continue;
+      }
+      rows.push([(native ? 'XS, native kernels' : 'XS, TS kernels') + ' (backend ' + m[1] + ')', Number(m[3]).toFixed(4), m[4], m[4] === h.hex() ? 'yes' : 'NO', ((Number(m[2]) * 1000) / 2000).toFixed(0) + ' µs']);
+    }
+  } catch (e) {
+    rows.push(['XS', 'not run: ' + String((e as Error).message).slice(0, 80), '', '', '']);
+  }
+  const md =
+    'Measured ' + today() + ' on ' + machine() + '. The default network `MLP({ nFeatures: 1, hidden: [16, 16] })` (Adam) trained on 2,000 samples of sine stream 99 ' +
+    'on Node and on the XS host (build/bundles/adam-sine.js from bench/adam-xs-entry.ts) with the TypeScript kernels and with the C kernels (`gerAdam` native); equal ' +
+    'model hashes mean bit-identical networks.\n\n' + table(['engine', 'MAE after 2,000', 'model hash', 'same as Node', 'per learnOne'], rows);
+  console.log(md);
+  return md;
+}
+
+async function main(): Promise<void> {
+  if (process.argv.indexOf('--xs-only') < 0) {
+    writeSection('learners-optim-sine', sineSection());
+    const dg = digitsSection();
+    if (dg) writeSection('learners-optim-digits', dg);
+    else console.log('learners-optim-digits: ../shared/data not found, skipped');
+    writeSection('learners-trees', treesSection());
+  }
+  writeSection('learners-optim-xs', await xsSection());
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
