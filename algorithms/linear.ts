@@ -11,7 +11,7 @@ import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
 import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
-import { MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
+import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, optInt, optReal, readTarget, readVector, rejectFeature } from '../src/learner.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, peekOptimizer } from './optim.js';
 
 /** Options shared by the SGD linear models (the optimizer defaults to 'sgd'). */
@@ -86,27 +86,36 @@ export class LinearCore {
     return floorDiv(this.lr * 131072 + den, 2 * den);
   }
 
-  /** One SGD step for gradient -g·x (g = error in Q16.16): w ← w(1 − lr·l2) + lr·g·x, b ← b + lr·g. */
-  update(x: Int32Array, g: number): void {
+  /**
+   * One fused SGD step on x (Q16.16) toward y (a Q16.16 target, or 0 / 65536
+   * for a logistic label): w ← w(1 − lr·l2) + lr·g·x, b ← b + lr·g with
+   * g = y − link(w·x + b).
+   */
+  learn(x: ArrayLike<number>, xq: Int32Array | null, y: number, link: number): void {
+    if (this.sw !== null) {
+      this.adaptive(xq === null ? (x as Int32Array) : readVector(x, this.n, xq), y, link);
+      return;
+    }
+    if (xq !== null) checkShape(x, this.n);
+    const bad = K.sgdLinear(this.w, this.f, x, xq, this.n, y, this.rate(), this.l2, link);
+    if (bad >= 0) rejectFeature(x, bad);
+    if (this.t < 4294967295) mutable(this).t++;
+  }
+
+  /** The Adam / RMSprop step on validated q (Q16.16): g = y − link(w·q + b), decoupled L2, then the optimizer on weights and bias. */
+  private adaptive(q: Int32Array, y: number, link: number): void {
+    const z = this.raw(q);
+    const g = sat(y - (link === 1 ? sigmoid(z) : z));
     const lr = this.rate();
     const s = this.stepBuf;
     if (this.l2 !== 0) {
-      // w += (−lr·l2)·w, on the Q16.16 part of each weight
       step(lr, -this.l2, s);
-      K.axpyWide(this.w, this.f, 0, this.w, 0, this.n, s[0], s[1]);
+      if (s[0] !== 0) K.axpyWide(this.w, this.f, 0, this.w, 0, this.n, s[0], s[1]);
     }
-    if (this.sw !== null && this.sb !== null) {
-      this.opt.begin(lr);
-      this.gBuf[0] = g;
-      this.opt.step(this.sw, this.w, this.f, 1, this.n, this.gBuf, x, 0);
-      this.opt.step(this.sb, this.wb, this.fb, 1, 1, this.gBuf, ONE_VEC, 0);
-    } else {
-      step(lr, g, s);
-      if (s[0] !== 0) {
-        K.axpyWide(this.w, this.f, 0, x, 0, this.n, s[0], s[1]);
-        K.axpyWide(this.w, this.f, this.n, ONE_VEC, 0, 1, s[0], s[1]);
-      }
-    }
+    this.opt.begin(lr);
+    this.gBuf[0] = g;
+    this.opt.step(this.sw as Moments, this.w, this.f, 1, this.n, this.gBuf, q, 0);
+    this.opt.step(this.sb as Moments, this.wb, this.fb, 1, 1, this.gBuf, ONE_VEC, 0);
     if (this.t < 4294967295) mutable(this).t++;
   }
 
@@ -179,8 +188,13 @@ export class LinearRegression extends Supervised {
     return fromQ(this.core.w[this.nFeatures]);
   }
 
+  /** Learns one sample: one fused kernel call converts x, predicts and steps. */
+  override learnOne(x: ArrayLike<number>, y: number): void {
+    this.core.learn(x, this.xq, readTarget(y), 0);
+  }
+
   protected learnQ(x: Int32Array, y: number): void {
-    this.core.update(x, sat(y - this.core.raw(x)));
+    this.core.learn(x, null, y, 0);
   }
 
   protected predictQ(x: Int32Array): number {
@@ -228,9 +242,14 @@ export class LogisticRegression extends Supervised {
     this.pq = new Int32Array(2);
   }
 
+  /** Learns one sample: one fused kernel call converts x, predicts and steps. */
+  override learnOne(x: ArrayLike<number>, y: number): void {
+    if (y !== 0 && y !== 1) checkLabel(y, 2);
+    this.core.learn(x, this.xq, y === 1 ? Q_ONE : 0, 1);
+  }
+
   protected learnQ(x: Int32Array, y: number): void {
-    const p = sigmoid(this.core.raw(x));
-    this.core.update(x, (y === 1 ? Q_ONE : 0) - p);
+    this.core.learn(x, null, y === 1 ? Q_ONE : 0, 1);
   }
 
   protected predictQ(x: Int32Array): number {
