@@ -229,7 +229,7 @@ export class HoeffdingTreeClassifier extends Supervised {
   /** The leaf node x falls into; sets depthFound. */
   private sort(x: Int32Array): number {
     const node = leafOf(this.feat, this.thr, this.child, x);
-    this.depthFound = leafWalk.depth;
+    this.depthFound = leafOfDepth();
     return node;
   }
 
@@ -595,10 +595,15 @@ export function readDelta(o: { [k: string]: unknown }): { m: number; e: number; 
   return { m: mq, e: e, delta: dd, lnInv: e * LN2_Q - log(mq) };
 }
 
-/** Depth of the leaf the last {@link leafOf} call reached (an object, not a mutable export binding). @internal */
-export const leafWalk = { depth: 0 };
+/** Depth of the leaf the last {@link leafOf} call reached (a module variable: objects made at load time are read-only in a preloading Moddable app). */
+let walkDepth = 0;
 
-/** The leaf node x falls into (x ≤ thr goes left, right = left + 1); sets `leafWalk.depth`. @internal */
+/** Depth of the leaf the last {@link leafOf} call reached. @internal */
+export function leafOfDepth(): number {
+  return walkDepth;
+}
+
+/** The leaf node x falls into (x ≤ thr goes left, right = left + 1); {@link leafOfDepth} then tells its depth. @internal */
 export function leafOf(feat: Int32Array, thr: Int32Array, child: Int32Array, x: Int32Array): number {
   let node = 0;
   let depth = 0;
@@ -606,7 +611,7 @@ export function leafOf(feat: Int32Array, thr: Int32Array, child: Int32Array, x: 
     node = x[feat[node]] <= thr[node] ? child[node] : child[node] + 1;
     depth++;
   }
-  leafWalk.depth = depth;
+  walkDepth = depth;
   return node;
 }
 

@@ -28,7 +28,7 @@ import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
 import { MAX_FEATURES, Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
 import { checkVariances, zScore } from './naive_bayes.js';
-import { checkTree, leafOf, leafWalk, readDelta, treeDepth } from './hoeffding_tree.js';
+import { checkTree, leafOf, leafOfDepth, readDelta, treeDepth } from './hoeffding_tree.js';
 
 /** Options of {@link HoeffdingTreeRegressor}. */
 export interface HoeffdingTreeRegressorOptions {
@@ -186,7 +186,7 @@ export class HoeffdingTreeRegressor extends Supervised {
   /** The leaf node x falls into; sets depthFound. */
   private sort(x: Int32Array): number {
     const node = leafOf(this.feat, this.thr, this.child, x);
-    this.depthFound = leafWalk.depth;
+    this.depthFound = leafOfDepth();
     return node;
   }
 
