@@ -10,7 +10,7 @@ import { LinearRegression, LogisticRegression } from '../../algorithms/linear.js
 import { SoftmaxRegression } from '../../algorithms/softmax.js';
 import { MLP } from '../../algorithms/mlp.js';
 import { Case, Hasher } from './harness.js';
-import { classStream, regStream, supervisedCase } from './cases-learners.js';
+import { classStream, hashModel, regStream, supervisedCase } from './cases-learners.js';
 import { sineGrid, sineStream } from './cases-suite2.js';
 
 /** The sine network with its defaults (Adam, relu), trained on 800 samples; hashes grid predictions and the model. */
@@ -30,18 +30,9 @@ const sineAdam: Case = {
       x[0] = sineGrid(i, 50);
       ph.real(m.predictOne(x));
     }
-    supervisedCaseHash(m, mh);
+    hashModel(m, mh);
   },
 };
-
-function supervisedCaseHash(m: MLP, mh: Hasher): void {
-  // the same round trip and byte hash every case uses
-  const b = m.toBytes();
-  const again = MLP.fromBytes(b).toBytes();
-  if (again.length !== b.length) throw new Error('round trip changed the size');
-  for (let i = 0; i < b.length; i++) if (again[i] !== b[i]) throw new Error('round trip changed byte ' + i);
-  mh.bytes(b.subarray(0, b.length - 4));
-}
 
 export const optimCases: Case[] = [
   sineAdam,
