@@ -26,6 +26,7 @@ import { KNNClassifier, KNNRegressor } from '../algorithms/knn.js';
 import { KMeans } from '../algorithms/kmeans.js';
 import { GaussianNB } from '../algorithms/naive_bayes.js';
 import { HoeffdingTreeClassifier } from '../algorithms/hoeffding_tree.js';
+import { HoeffdingTreeRegressor } from '../algorithms/hoeffding_tree_regressor.js';
 import { MLP } from '../algorithms/mlp.js';
 import { GaussianScorer } from '../algorithms/anomaly/gaussian_scorer.js';
 import { KMeansDetector } from '../algorithms/anomaly/kmeans_detector.js';
@@ -145,11 +146,15 @@ export function seedModels(): Loaded[] {
     new KMeans({ nFeatures: 3, k: 3, decay: 0.01 }),
     new GaussianNB({ nFeatures: 3, nClasses: 3 }),
     new HoeffdingTreeClassifier({ nFeatures: 2, nClasses: 2, maxNodes: 7, gracePeriod: 20, nSplitPoints: 4 }),
-    new MLP({ nFeatures: 2, hidden: [3], learningRate: 0.05, momentum: 0.5, seed: 2 }),
+    new MLP({ nFeatures: 2, hidden: [3], learningRate: 0.05, momentum: 0.5, seed: 2, optimizer: 'sgd' }),
     new MLP({ nFeatures: 2, hidden: [2], task: 'classification', nOutputs: 3, seed: 4 }),
     new GaussianScorer({ nFeatures: 3, warmup: 3 }),
     new KMeansDetector({ nFeatures: 3, k: 2, warmup: 3, quantile: 0.9 }),
     new HalfSpaceTrees({ nFeatures: 2, nTrees: 2, height: 3, windowSize: 8, warmup: 2 }),
+    new HoeffdingTreeRegressor({ nFeatures: 2, maxNodes: 7, gracePeriod: 20, nSplitPoints: 4 }),
+    new LinearRegression({ nFeatures: 3, optimizer: 'adam', learningRate: 0.01 }),
+    new LogisticRegression({ nFeatures: 3, optimizer: 'rmsprop' }),
+    new SoftmaxRegression({ nFeatures: 3, nClasses: 3, optimizer: 'adam' }),
   ];
   for (let round = 0; round < 3; round++) {
     const set = fresh();

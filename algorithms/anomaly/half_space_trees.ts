@@ -59,6 +59,9 @@ export class HalfSpaceTrees extends Detector {
   /** @internal masses of the reference window */
   readonly rMass: Uint16Array;
   private readonly nodes: number;
+  /** Split feature of every internal node, tree t at t·(2^height − 1): a function of the seed, so not state. */
+  private readonly feat: Uint16Array;
+  /** The seed's mixed state: tree t's workspace centre of feature f is a hash of it, t and f. */
   private readonly mix: number;
   private readonly sizeLimit: number;
   private readonly maxScore: number;
@@ -86,28 +89,23 @@ export class HalfSpaceTrees extends Detector {
     if (s === 0) s = 0x6d2b79f5;
     for (let i = 0; i < 8; i++) s = xorshift(s);
     this.mix = s;
+    const inner = POW2[h] - 1;
+    this.feat = new Uint16Array(t * inner);
+    for (let i = 0; i < t; i++) for (let node = 0; node < inner; node++) this.feat[i * inner + node] = pick(fmix(s ^ fmix((i << 16) ^ node)), n);
     this.wf = new Int32Array(h + 1);
     this.lo = new Int32Array(h + 1);
     this.hi = new Int32Array(h + 1);
     this.stateBytes = 8 + 2 * t * this.nodes * 2 + Calibrator.BYTES;
   }
 
-  /** Feature split at heap node `node` of tree t (a hash of seed, tree and node). */
-  private feature(t: number, node: number): number {
-    // odd input: never the all-zero state xorshift cannot leave
-    const s = xorshift(xorshift(xorshift(xorshift((this.mix ^ (t << 20) ^ (node << 1)) | 1))));
-    return (s >>> 0) % this.nFeatures;
-  }
-
   /**
    * Slot of feature f in the current walk's workspace (used: slots in use),
-   * creating it from tree t's centre c of f (a hash, Q16.16 in [0, 1)) with
-   * half-width r = 2·max(c, 1 − c).
+   * creating it from tree t's centre c of f (a hash of the seed, t and f,
+   * Q16.16 in [0, 1)) with half-width r = 2·max(c, 1 − c).
    */
   private slot(t: number, f: number, used: number): number {
     for (let k = 0; k < used; k++) if (this.wf[k] === f) return k;
-    // odd input: never the all-zero state xorshift cannot leave
-    const c = xorshift(xorshift(xorshift(xorshift((this.mix ^ 0x2545f491 ^ (t << 20) ^ (f << 1)) | 1)))) >>> 16;
+    const c = fmix(this.mix ^ 0x2545f491 ^ fmix((t << 16) ^ f)) >>> 16;
     const r = 2 * (c > Q_ONE - c ? c : Q_ONE - c);
     this.wf[used] = f;
     this.lo[used] = c - r;
@@ -130,7 +128,7 @@ export class HalfSpaceTrees extends Detector {
         if (r < this.sizeLimit) return sum;
       }
       if (d === this.height) return sum;
-      const f = this.feature(t, node);
+      const f = this.feat[t * (this.nodes >> 1) + node];
       const k = this.slot(t, f, used);
       if (k === used) used++;
       const mid = Math.floor((this.lo[k] + this.hi[k]) / 2);
@@ -228,4 +226,25 @@ function xorshift(x: number): number {
   x ^= x >>> 17;
   x ^= x << 5;
   return x | 0;
+}
+
+/** The low 32 bits of a·b (Math.imul, which Espruino lacks), exact in doubles. */
+function imul(a: number, b: number): number {
+  const al = a & 65535;
+  const bl = b & 65535;
+  return (al * bl + ((((a >>> 16) * bl + al * (b >>> 16)) & 65535) << 16)) | 0;
+}
+
+/** MurmurHash3's 32-bit finaliser: every input bit affects every output bit (xorshift alone left the split features patterned). */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = imul(h, 0x85ebca6b | 0);
+  h ^= h >>> 13;
+  h = imul(h, 0xc2b2ae35 | 0);
+  return h ^ (h >>> 16);
+}
+
+/** A uniform index in 0..n−1 from the high bits of h (n ≤ 1024). */
+function pick(h: number, n: number): number {
+  return ((h >>> 16) * n) >>> 16;
 }

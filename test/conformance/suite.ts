@@ -8,9 +8,11 @@ import { coreCases } from './cases-core.js';
 import { learnerCases } from './cases-learners.js';
 import { suite1Cases } from './cases-suite1.js';
 import { suite2Cases } from './cases-suite2.js';
+import { optimCases } from './cases-optim.js';
+import { treeCases } from './cases-trees.js';
 import { rawCases } from './cases-raw.js';
 
-export const allCases: Case[] = ([] as Case[]).concat(coreCases, learnerCases, suite1Cases, suite2Cases, rawCases);
+export const allCases: Case[] = ([] as Case[]).concat(coreCases, learnerCases, suite1Cases, suite2Cases, optimCases, treeCases, rawCases);
 
 /** Prints `backend …`, one line per case, then `done N cases, F failed`. Returns the failure count. */
 export function runConformance(print: (s: string) => void, only?: string): number {
