@@ -77,6 +77,20 @@ export class GaussianScorer extends Detector<Float64Array> {
     return this.scale.exps;
   }
 
+  /** Running means of the learned samples, as real numbers. */
+  means(): Float64Array {
+    const r = new Float64Array(this.nFeatures);
+    for (let i = 0; i < this.nFeatures; i++) r[i] = this.scale.real(this.m.meanOf(i) * 65536, i);
+    return r;
+  }
+
+  /** Running population variances of the learned samples, as real numbers. */
+  variances(): Float64Array {
+    const r = new Float64Array(this.nFeatures);
+    for (let i = 0; i < this.nFeatures; i++) r[i] = this.scale.real(this.scale.real(this.m.varOf(i, this.count) * 65536, i) * 65536, i);
+    return r;
+  }
+
   protected scoreQ(x: ArrayLike<number>): number {
     const n = this.nFeatures;
     if (this.count === 0) return 0;

@@ -10,7 +10,7 @@
  */
 import {
   GaussianNB, GaussianScorer, HalfSpaceTrees, HoeffdingTreeClassifier, KMeans, KMeansDetector, KNNClassifier,
-  LinearRegression, LogisticRegression, MLP, SoftmaxRegression, StandardScaler, toQ,
+  LinearRegression, LogisticRegression, MinMaxScaler, MLP, SoftmaxRegression, StandardScaler, toQ,
 } from 'microlearn';
 import { DatasetInfo } from './datasets.js';
 import { Built } from './learners.js';
@@ -68,14 +68,16 @@ function empty(): Inspection {
 function scalerParams(s: object, f: string[], out: Param[]): void {
   const name = s instanceof StandardScaler ? 'StandardScaler' : 'MinMaxScaler';
   if (s instanceof StandardScaler) {
-    const mean = field<Int32Array>(s, 'mean', name);
-    for (let i = 0; i < mean.length; i++) q16(out, 'scaler mean[' + f[i] + ']', mean[i]);
+    const mean = s.means();
+    for (let i = 0; i < mean.length; i++) q16(out, 'scaler mean[' + f[i] + ']', toQ(mean[i]));
   } else {
+    // min and max are held in each feature's input scale: x·2^(16−e) (docs/fixed-point.md "Raw ranges")
     const mn = field<Int32Array>(s, 'min', name);
     const mx = field<Int32Array>(s, 'max', name);
+    const e = (s as MinMaxScaler).inputExponents();
     for (let i = 0; i < mn.length; i++) {
-      q16(out, 'scaler min[' + f[i] + ']', mn[i]);
-      q16(out, 'scaler max[' + f[i] + ']', mx[i]);
+      q16(out, 'scaler min[' + f[i] + ']', toQ((mn[i] * Math.pow(2, e[i])) / 65536));
+      q16(out, 'scaler max[' + f[i] + ']', toQ((mx[i] * Math.pow(2, e[i])) / 65536));
     }
   }
 }
@@ -124,11 +126,13 @@ export function inspect(b: Built, d: DatasetInfo): Inspection {
       const data = field<Int32Array>(win, 'data', name + '.win');
       const ys = field<Int32Array>(win, 'ys', name + '.win');
       const filled = field<number>(win, 'filled', name + '.win');
+      // samples are held in the model's input scale: x·2^(16−e) (docs/fixed-point.md "Raw ranges")
+      const unit = Math.pow(2, (m as unknown as KNNClassifier).inputExponent()) / 65536;
       for (let s = 0; s < filled; s++) {
         const x: number[] = [];
         for (let i = 0; i < n; i++) {
-          x.push(data[s * n + i] / 65536);
-          q16(p, 'sample ' + s + ' ' + f[i], data[s * n + i]);
+          x.push(data[s * n + i] * unit);
+          q16(p, 'sample ' + s + ' ' + f[i], toQ(data[s * n + i] * unit));
         }
         r.window.push({ x, y: ys[s] });
       }
@@ -191,18 +195,16 @@ export function inspect(b: Built, d: DatasetInfo): Inspection {
       break;
     }
     case 'GaussianScorer': {
-      const mean = field<Int32Array>(m, 'mean', name);
-      const varI = field<Int32Array>(m, 'varI', name);
-      const varF = field<Uint32Array>(m, 'varF', name);
+      const g = m as unknown as GaussianScorer;
+      const mean = g.means();
+      const vars = g.variances();
       const mu: number[] = [];
       const sd: number[] = [];
       for (let i = 0; i < n; i++) {
-        // the variance is Q32.32: integer part varI, fraction varF / 2^32 (shown rounded to Q16.16)
-        const v = varI[i] + varF[i] / 4294967296;
-        q16(p, 'mean[' + f[i] + ']', mean[i]);
-        q16(p, 'var[' + f[i] + ']', toQ(v));
-        mu.push(mean[i] / 65536);
-        sd.push(Math.sqrt(v));
+        q16(p, 'mean[' + f[i] + ']', toQ(mean[i]));
+        q16(p, 'var[' + f[i] + ']', toQ(vars[i]));
+        mu.push(mean[i]);
+        sd.push(Math.sqrt(vars[i]));
       }
       r.gaussians.push({ mean: mu, sd, label: -1 });
       break;
