@@ -80,9 +80,54 @@ function decoder<T>(d: ModelClass<T> | ((bytes: Uint8Array) => T) | null | undef
   return fail('E_OPTION', 'expected a model class or a decode function, e.g. the top-level load');
 }
 
+/**
+ * A decoder for a model object's own blob: its class, with the classes of
+ * the models nested in it (a Pipeline's steps). Null when the object is not
+ * an instance of a model class.
+ */
+function ownDecoder(model: unknown): ((bytes: Uint8Array) => unknown) | null {
+  const classes: ModelClass[] = [];
+  if (!ownClasses(model, classes, 0)) return null;
+  const cls = classes[0];
+  return function (b: Uint8Array): unknown {
+    return loadModel(b, classes, cls);
+  };
+}
+
+/** Appends the classes `model` needs to decode (itself first) to `out`; false when one is not a model class. */
+function ownClasses(model: unknown, out: ModelClass[], depth: number): boolean {
+  const cls = model ? ((model as { constructor?: unknown }).constructor as ModelClass | undefined) : undefined;
+  if (!cls || typeof cls.fromReader !== 'function' || typeof cls.modelType !== 'number' || depth > 4) return false;
+  if (out.indexOf(cls) < 0) out.push(cls);
+  const steps = (model as { steps?: ArrayLike<unknown> }).steps;
+  if (steps && typeof steps.length === 'number') for (let i = 0; i < steps.length; i++) if (!ownClasses(steps[i], out, depth + 1)) return false;
+  return true;
+}
+
 /** True for the errors that mean "these bytes hold no model this decoder can load". */
 function undecodable(e: unknown): boolean {
   return e instanceof MicrolearnError && (e.code === 'E_CORRUPT' || e.code === 'E_VERSION' || e.code === 'E_TYPE');
+}
+
+/**
+ * Why `data` holds no model `dec` loads: the decoder's message, or '' when it
+ * loads. Without a decoder only the blob's envelope (magic, version, length,
+ * CRC) is checked.
+ */
+function loadFailure(data: Uint8Array, dec: ((bytes: Uint8Array) => unknown) | null): string {
+  try {
+    openBlob(data, 0, data.length);
+    if (dec !== null) dec(data);
+  } catch (e) {
+    if (undecodable(e)) return (e as Error).message;
+    throw e;
+  }
+  return '';
+}
+
+/** The model bytes inside a valid record. */
+function recordData(r: Uint8Array): Uint8Array {
+  return r.subarray(12, r.length - 4);
 }
 
 /** Bytes a slot record adds around the model data. */
@@ -219,12 +264,14 @@ export class ModelStore {
   /**
    * Saves a model (anything with `toBytes()`) or raw bytes under `name` and
    * returns the record's sequence number. Only loadable models are written:
-   * the blob's envelope (magic, version, length, CRC) is always checked, and
-   * raw bytes (or, with the store's `decode` option, any save) are decoded
-   * first with `decode` (a model class or a function such as `load`; the
-   * store's option when omitted); what fails is refused with E_CORRUPT and
-   * nothing is written. Throws E_STORAGE if the storage fails or the data is
-   * too large for it, E_OPTION for a bad name or raw bytes without a decoder.
+   * the bytes are decoded first with `decode` (a model class or a function
+   * such as `load`; the store's option when omitted; for a model object
+   * without either, its own class and those of its steps); what fails is
+   * refused with E_CORRUPT and nothing is written. The save never overwrites
+   * the slot `load` would return: normally the newest record, but the older
+   * one when the newest does not decode (reported through `onCorrupt`).
+   * Throws E_STORAGE if the storage fails or the data is too large for it,
+   * E_OPTION for a bad name or raw bytes without a decoder.
    */
   save(name: string, model: { toBytes(): Uint8Array } | Uint8Array, decode?: ModelClass | ((bytes: Uint8Array) => unknown)): number {
     checkName(name);
@@ -233,22 +280,28 @@ export class ModelStore {
     if (!(data instanceof Uint8Array)) return fail('E_OPTION', 'save() needs a model with toBytes() or a Uint8Array');
     if (data.length + RECORD_OVERHEAD > this.adapter.maxBytes)
       fail('E_STORAGE', 'model of ' + data.length + ' bytes (+' + RECORD_OVERHEAD + ' record bytes) exceeds this storage limit of ' + this.adapter.maxBytes + ' bytes');
-    const dec = decode === undefined ? this.decode : decoder(decode);
+    let dec = decode === undefined ? this.decode : decoder(decode);
+    if (dec === null && !raw) dec = ownDecoder(model);
     if (raw && dec === null) fail('E_OPTION', 'saving raw bytes needs a decoder to check them: save(name, bytes, load) or the decode option');
-    try {
-      openBlob(data, 0, data.length);
-      if (dec !== null) dec(data);
-    } catch (e) {
-      if (undecodable(e)) fail('E_CORRUPT', 'refusing to save bytes that hold no loadable model (' + (e as Error).message + ')');
-      throw e;
-    }
-    const a = this.slot(name, 0).info;
-    const b = this.slot(name, 1).info;
+    const why = loadFailure(data, dec);
+    if (why !== '') fail('E_CORRUPT', 'refusing to save bytes that hold no loadable model (' + why + ')');
+    const sa = this.slot(name, 0);
+    const sb = this.slot(name, 1);
+    const a = sa.info;
+    const b = sb.info;
     this.report(a);
     this.report(b);
     const cur = ModelStore.newest(a, b);
-    // Never touch the slot with the newest valid record: it is what survives a power cut.
-    const target = cur === 0 ? 1 : 0;
+    // Never touch the slot that load would return: it is what survives a power cut. That is the newest valid
+    // record, unless it holds no loadable model while the other slot does (load then falls back to the other).
+    let target = cur === 0 ? 1 : 0;
+    if (cur >= 0 && (cur === 0 ? b : a).state === 'ok') {
+      const newestWhy = loadFailure(recordData((cur === 0 ? sa : sb).raw as Uint8Array), dec);
+      if (newestWhy !== '') {
+        if (this.onCorrupt !== null) this.onCorrupt((cur === 0 ? a : b).key, 'does not decode: ' + newestWhy);
+        target = cur;
+      }
+    }
     const seq = cur < 0 ? 1 : ((cur === 0 ? a.seq : b.seq) + 1) >>> 0;
     const record = makeRecord(seq, data);
     const key = name + '.' + target;
@@ -273,7 +326,7 @@ export class ModelStore {
    */
   read(name: string): Uint8Array | null {
     const r = this.newestRecord(name);
-    return r === null ? null : copyOf(r.subarray(12, r.length - 4));
+    return r === null ? null : copyOf(recordData(r));
   }
 
   /**
@@ -295,7 +348,7 @@ export class ModelStore {
     for (let i = 0; i < recs.length; i++) {
       const r = recs[i].raw as Uint8Array;
       try {
-        return fn(r.subarray(12, r.length - 4));
+        return fn(recordData(r));
       } catch (e) {
         if (!undecodable(e)) throw e;
         if (this.onCorrupt !== null) this.onCorrupt(recs[i].info.key, 'does not decode: ' + (e as Error).message);

@@ -17,6 +17,8 @@ import { load } from '../index.js';
 import { MicrolearnError } from '../src/errors.js';
 import { crc32 } from '../src/crc32.js';
 import { LinearRegression, LogisticRegression } from '../algorithms/linear.js';
+import { Pipeline } from '../src/pipeline.js';
+import { StandardScaler } from '../src/preprocessing.js';
 
 /** A trained model's bytes (different seeds and widths give different sizes and contents). */
 function modelBytes(seed: string, nFeatures: number, logistic: boolean): Uint8Array {
@@ -270,6 +272,72 @@ describe('ModelStore', function () {
     assert.throws(() => plain.save('m', a), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_OPTION');
     assert.equal(plain.save('m', load(a) as LinearRegression), 1);
     assert.ok(same(plain.read('m'), a));
+  });
+
+  it('a save over a newest record that does not decode keeps the older, loadable one, through a power cut at every byte', function () {
+    const bad = b.slice();
+    bad[12] = 0;
+    bad[13] = 0;
+    const undecodable = rewrapCrc(bad);
+    for (const mode of ['truncate', 'overwrite', 'erased'] as CutMode[]) {
+      const recordBytes = a2.length + RECORD_OVERHEAD;
+      let landed = 0;
+      for (let k = 0; k <= recordBytes; k++) {
+        const s = new CuttingStorage(mode);
+        s.values['m.0'] = recordOf(7, a); // the model load returns
+        s.values['m.1'] = recordOf(8, undecodable); // newest by sequence, passes its CRC, holds no model
+        const reports: string[] = [];
+        const store = new ModelStore(s, { decode: load, onCorrupt: (key, why) => reports.push(key + ': ' + why) });
+        assert.ok(same((store.load('m') as LinearRegression).toBytes(), a));
+        reports.length = 0;
+        s.budget = k;
+        let cut = false;
+        try {
+          assert.equal(store.save('m', a2), 9);
+        } catch (e) {
+          assert.ok(e instanceof MicrolearnError && e.code === 'E_STORAGE' && /power cut/.test(e.message), String(e));
+          cut = true;
+        }
+        assert.equal(cut, k < recordBytes, 'cut at ' + k);
+        assert.match(reports[0], /^m\.1: does not decode: E_CORRUPT/);
+        s.budget = Infinity;
+        assert.ok(same(s.values['m.0'], recordOf(7, a)), mode + ' ' + k + ': the loadable slot is never written');
+        const got = (new ModelStore(s, { decode: load }).load('m') as LinearRegression | LogisticRegression).toBytes();
+        if (cut) assert.ok(same(got, a), mode + ': cut at ' + k + ' keeps the previous model');
+        else {
+          assert.ok(same(got, a2));
+          landed++;
+        }
+      }
+      assert.equal(landed, 1);
+    }
+    // Without any decoder the store checks with the saved model's own class: the same slot choice.
+    const s = new CuttingStorage('truncate');
+    s.values['m.0'] = recordOf(7, a);
+    s.values['m.1'] = recordOf(8, undecodable);
+    new ModelStore(s).save('m', load(b) as LogisticRegression);
+    assert.ok(same(s.values['m.0'], recordOf(7, a)));
+    assert.ok(same(s.values['m.1'], recordOf(9, b)));
+  });
+
+  it('refuses a model object whose bytes its own class cannot load, and decodes a pipeline with its steps', function () {
+    const s = new CuttingStorage('truncate');
+    const plain = new ModelStore(s);
+    plain.save('m', load(a) as LinearRegression);
+    const broken = load(b) as LogisticRegression;
+    const bad = b.slice();
+    bad[12] = 0;
+    bad[13] = 0;
+    const undecodable = rewrapCrc(bad);
+    // What a writer with a bug would produce: a valid envelope around a payload that does not decode.
+    broken.toBytes = () => undecodable;
+    assert.throws(() => plain.save('m', broken), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_CORRUPT' && /refusing to save/.test(e.message));
+    assert.equal(s.values['m.1'], undefined, 'nothing written');
+    assert.ok(same(plain.read('m'), a));
+    const p = new Pipeline([new StandardScaler({ nFeatures: 3 }), load(a) as LinearRegression]);
+    p.learnOne([1, 20000, -3], 4);
+    assert.equal(plain.save('pipe', p), 1);
+    assert.ok(same((plain.load('pipe', load) as Pipeline).toBytes(), p.toBytes()));
   });
 
   it('throws E_CORRUPT (and never loads) when no slot is valid', function () {
