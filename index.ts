@@ -65,6 +65,8 @@ export { Detector } from './algorithms/anomaly/detector.js';
 export { GaussianScorer } from './algorithms/anomaly/gaussian_scorer.js';
 export { KMeansDetector } from './algorithms/anomaly/kmeans_detector.js';
 export { HalfSpaceTrees } from './algorithms/anomaly/half_space_trees.js';
+export { AlarmFilter } from './algorithms/anomaly/alarm.js';
+export type { AlarmFilterOptions } from './algorithms/anomaly/alarm.js';
 
 /** Every model class, for {@link load}. */
 export const MODEL_CLASSES: ReadonlyArray<ModelClass> = [

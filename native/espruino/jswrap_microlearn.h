@@ -20,5 +20,11 @@ void jswrap_microlearn_sqdistMany(JsVar *args);
 void jswrap_microlearn_welford(JsVar *args);
 int jswrap_microlearn_argmin(JsVar *a, JsVar *ao, JsVar *n);
 int jswrap_microlearn_argmax(JsVar *a, JsVar *ao, JsVar *n);
+int jswrap_microlearn_ringWrite(JsVar *args);
+void jswrap_microlearn_winStats(JsVar *args);
+void jswrap_microlearn_fft(JsVar *args);
+int jswrap_microlearn_centroid(JsVar *re, JsVar *im, JsVar *lo, JsVar *hi);
+int jswrap_microlearn_analytic(JsVar *args);
+void jswrap_microlearn_magnitude(JsVar *re, JsVar *im, JsVar *n, JsVar *out);
 
 #endif

@@ -16,8 +16,10 @@
 
 #include "microlearn_kernels.h"
 
-enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_STEP, K_COUNT };
-static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax", "step" };
+enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_STEP,
+	K_RINGWRITE, K_WINSTATS, K_FFT, K_CENTROID, K_ANALYTIC, K_MAGNITUDE, K_COUNT };
+static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax", "step",
+	"ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
 
 #define MAX_SCALARS 8
 #define MAX_ARRAYS 8
@@ -230,6 +232,25 @@ int main(int argc, char **argv)
 			break;
 		case K_STEP:
 			ml_step((int32_t)s[0], (int32_t)s[1], I(&a[0]));
+			break;
+		/* signal kernels */
+		case K_RINGWRITE:
+			got = ml_ringWrite(I(&a[0]) + s[0], (uint32_t)s[1], (uint32_t)s[2], I(&a[1]) + s[3], (uint32_t)s[4], (uint32_t)s[5]);
+			break;
+		case K_WINSTATS:
+			ml_winStats(I(&a[0]) + s[0], (uint32_t)s[1], (uint32_t)s[2], (int32_t)s[3], I(&a[1]), I(&a[2]), I(&a[3]));
+			break;
+		case K_FFT:
+			ml_fft(I(&a[0]), I(&a[1]), (uint32_t)s[0], (uint32_t)s[1], I(&a[2]), I(&a[3]));
+			break;
+		case K_CENTROID:
+			got = ml_centroid(I(&a[0]), I(&a[1]), (uint32_t)s[0], (uint32_t)s[1]);
+			break;
+		case K_ANALYTIC:
+			got = ml_analytic(I(&a[0]), I(&a[1]), (uint32_t)s[0], (uint32_t)s[1], (uint32_t)s[2]);
+			break;
+		case K_MAGNITUDE:
+			ml_magnitude(I(&a[0]), I(&a[1]), (uint32_t)s[0], I(&a[2]));
 			break;
 		}
 
