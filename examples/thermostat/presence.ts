@@ -112,8 +112,10 @@ export class Presence {
   /** One minute. `motion`: the PIR triggered; `co2`: ppm, or a negative number without a sensor. */
   update(minute: number, slot: number, motion: boolean, co2: number): void {
     if (this.pendingFrom === NONE) {
+      // just booted: as if someone had been seen now (a power cut must not turn a sleeping home into an empty one)
       this.pendingFrom = minute - (minute % 30);
       this.pendingSlot = slot;
+      this.lastEvidence = minute;
     }
     if (minute % 30 === 0 && minute > this.pendingFrom) {
       // a half hour ended: with someone up in its second half, it was "home and up" (else the gap decides); a long absence is a trip

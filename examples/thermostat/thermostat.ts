@@ -47,7 +47,7 @@ export interface ThermostatOptions {
   store?: ModelStore;
   /** Temperature of an empty home (°C, default 16). */
   eco?: number;
-  /** Temperature after a day without anyone (°C, default 14). */
+  /** Temperature after a day without anyone: holiday mode (°C, default 10). */
   vacation?: number;
   /** Minutes between saves of the slowly learned models (default 60). */
   saveEvery?: number;
@@ -142,7 +142,7 @@ export class Thermostat {
     const o = opts || {};
     this.store = o.store || null;
     this.eco = o.eco === undefined ? 16 : o.eco;
-    this.vacation = o.vacation === undefined ? 14 : o.vacation;
+    this.vacation = o.vacation === undefined ? 10 : o.vacation;
     this.saveEvery = o.saveEvery === undefined ? 60 : o.saveEvery;
     this.onError = o.onError || null;
     this.schedule = this.restore('schedule', decodeSchedule) || new Schedule();

@@ -11,13 +11,24 @@ import { Controller, SimOptions, SimResult, WeekStats, simulate } from './world.
 
 /** Our thermostat as the simulator sees it (time of week = minutes since the Monday the run starts). */
 export class Ours implements Controller {
-  readonly t: Thermostat;
+  t: Thermostat;
   heater = false;
   light = false;
   setpoint = 20;
+  /** Power cuts so far. */
+  reboots = 0;
+  private readonly opts: ThermostatOptions | undefined;
 
   constructor(opts?: ThermostatOptions) {
+    this.opts = opts;
     this.t = new Thermostat(opts);
+  }
+
+  /** A power cut: everything in RAM is lost; the thermostat starts again from what its store holds. */
+  reboot(): void {
+    this.t = new Thermostat(this.opts);
+    this.reboots++;
+    this.sync();
   }
 
   tick(minute: number, r: Readings): void {
