@@ -165,7 +165,7 @@ export class Schedule {
         const o = e * PER_DAY + ((tod + k + PER_DAY) % PER_DAY);
         const p = this.pend[o];
         if (p === 0 || ((day - this.pendDay[o]) & 0xffff) > PENDING_DAYS) continue;
-        if (o === s && this.pendDay[o] === day) continue; // the same change, learned again
+        if (e === d && this.pendDay[o] === day) continue; // the same day's change (or a neighbour slot of it)
         if (p - v > 5 || v - p > 5) continue;
         // seen twice: consecutive days make it a habit of the whole kind, else of those days
         const whole = e === (d + 1) % 7 || d === (e + 1) % 7;

@@ -236,8 +236,8 @@ export class Thermostat {
 
   /** A turn of the dial (or a setpoint command) to `target` °C: obeyed now, learned as a wanted temperature. */
   dial(target: number): void {
+    if (typeof target !== 'number' || !(target >= 5 && target <= 35)) throw new MicrolearnError('E_INPUT', 'setpoint must be a number of °C in 5..35, got ' + target);
     const t = tenths(target) / 10;
-    if (!(t >= 5 && t <= 35)) throw new MicrolearnError('E_INPUT', 'setpoint must be 5..35 °C, got ' + target);
     const minute = this.minute === NONE ? 0 : this.minute;
     const down = t < this.setpoint - 0.4;
     if (down) this.presence.turnedDown(minute);

@@ -147,75 +147,119 @@ class Occupant {
   }
 }
 
-/** Runs `weeks` weeks of household `h` with thermostat `c`. */
-export function simulate(h: Household, c: Controller, opts: SimOptions): SimResult {
-  const minutes = opts.weeks * 10080;
-  const weather = new Weather({ weeklyMean: WINTER.slice(0, opts.weeks), seed: opts.seed });
-  const plan = new Plan(h, opts.weeks, opts.seed + 1);
-  const house = new House(h.house);
-  const person = new Occupant(h, opts.seed + 2);
-  const noise = new Random(opts.seed + 3);
-  const r: Readings = { temperature: 0, humidity: 0, lux: 0, motion: 0, co2: -1, outdoor: 0 };
-  const weeks: WeekStats[] = [];
-  const traceWeek = opts.traceWeek || 0;
-  let trace: Trace | null = null;
-  if (traceWeek > 0) {
-    trace = {
-      temp: new Float64Array(10080), want: new Float64Array(10080), setpoint: new Float64Array(10080), state: new Uint8Array(10080),
-      heater: new Uint8Array(10080), light: new Uint8Array(10080), outdoor: new Float64Array(10080),
-    };
-  }
-  let week = newWeek();
-  let inView = false;
-  let prevState = ASLEEP;
-  let co2 = 420;
-  for (let m = 0; m < minutes; m++) {
-    if (m % 10080 === 0) {
-      week = newWeek();
-      weeks.push(week);
+/**
+ * A household living with a thermostat, one minute per {@link step}
+ * (the benchmark runs it flat out; `npm run thermostat` at a chosen speed).
+ */
+export class World {
+  readonly h: Household;
+  readonly c: Controller;
+  readonly minutes: number;
+  readonly weeks: WeekStats[] = [];
+  readonly trace: Trace | null = null;
+  readonly house: House;
+  readonly weather: Weather;
+  /** The next minute to simulate (from Monday 00:00 of week 1). */
+  minute = 0;
+  /** The household's state at the last minute (AWAY, AWAKE, ASLEEP). */
+  state = ASLEEP;
+  private readonly opts: SimOptions;
+  private readonly plan: Plan;
+  private readonly person: Occupant;
+  private readonly noise: Random;
+  private readonly r: Readings = { temperature: 0, humidity: 0, lux: 0, motion: 0, co2: -1, outdoor: 0 };
+  private week: WeekStats = newWeek();
+  private inView = false;
+  private co2 = 420;
+
+  constructor(h: Household, c: Controller, opts: SimOptions) {
+    this.h = h;
+    this.c = c;
+    this.opts = opts;
+    this.minutes = opts.weeks * 10080;
+    this.weather = new Weather({ weeklyMean: WINTER.slice(0, opts.weeks), seed: opts.seed });
+    this.plan = new Plan(h, opts.weeks, opts.seed + 1);
+    this.house = new House(h.house);
+    this.person = new Occupant(h, opts.seed + 2);
+    this.noise = new Random(opts.seed + 3);
+    if (opts.traceWeek && opts.traceWeek > 0) {
+      this.trace = {
+        temp: new Float64Array(10080), want: new Float64Array(10080), setpoint: new Float64Array(10080), state: new Uint8Array(10080),
+        heater: new Uint8Array(10080), light: new Uint8Array(10080), outdoor: new Float64Array(10080),
+      };
     }
-    const state = plan.stateAt(m);
-    const out = weather.outdoor(m);
-    const day = weather.daylight(m);
-    // PIR: an awake occupant is in the sensor's view most of the time, and moves
+  }
+
+  /** The wanted temperature now (NaN when nobody is home). */
+  want(): number {
+    return this.state === AWAY ? NaN : this.person.want(this.state);
+  }
+
+  /** Simulates one minute; false once the run is over. */
+  step(): boolean {
+    const m = this.minute;
+    if (m >= this.minutes) return false;
+    const h = this.h;
+    const c = this.c;
+    const r = this.r;
+    const noise = this.noise;
+    if (m % 10080 === 0) {
+      this.week = newWeek();
+      this.weeks.push(this.week);
+    }
+    const week = this.week;
+    const prev = this.state;
+    const state = this.plan.stateAt(m);
+    this.state = state;
+    const out = this.weather.outdoor(m);
+    const day = this.weather.daylight(m);
+    // PIR: an awake occupant is in the sensor's view most of the time, and moves;
+    // entering the room (coming home, getting up) walks past the sensor
     const u1 = noise.nextU32() / 4294967296;
     const u2 = noise.nextU32() / 4294967296;
-    // entering the room (coming home, getting up) walks past the sensor
-    if (state === AWAKE) inView = inView ? u1 >= 0.04 : u1 < 0.125 || prevState !== AWAKE;
-    else inView = false;
-    prevState = state;
-    const pMotion = state === AWAKE ? (inView ? 0.5 : 0) : state === ASLEEP ? 0.004 : 0.0003;
+    if (state === AWAKE) this.inView = this.inView ? u1 >= 0.04 : u1 < 0.125 || prev !== AWAKE;
+    else this.inView = false;
+    const pMotion = state === AWAKE ? (this.inView ? 0.5 : 0) : state === ASLEEP ? 0.004 : 0.0003;
     r.motion = u2 < pMotion ? 1 : 0;
-    r.temperature = Math.floor((house.t + 0.05 * gauss(noise)) * 100 + 0.5) / 100; // BME280 reads to 0.01 °C
+    r.temperature = Math.floor((this.house.t + 0.05 * gauss(noise)) * 100 + 0.5) / 100; // BME280 reads to 0.01 °C
     r.humidity = Math.floor(45 + (state === AWAY ? 0 : 4) + 2 * gauss(noise) + 0.5);
-    r.lux = Math.floor(day + (c.light ? 250 : 0) + 5 * gauss(noise) + (day > 0 ? 0.5 : 5.5));
-    if (r.lux < 0) r.lux = 0;
-    // CO2 (ppm): each person at home breathes ~0.3 ppm/min into the home's air, ventilation decays it toward 420
-    co2 += (state === AWAY ? 0 : h.people * (state === ASLEEP ? 4 : 6)) - (co2 - 420) * 0.01;
-    const co2Reading = Math.floor(co2 + 10 * gauss(noise) + 0.5);
-    r.co2 = opts.co2 ? co2Reading : -1;
+    const lux = Math.floor(day + (c.light ? 250 : 0) + 5 * gauss(noise) + 0.5);
+    r.lux = lux < 0 ? 0 : lux;
+    // CO2 (ppm): the people at home breathe into the air, ventilation decays it toward 420
+    this.co2 += (state === AWAY ? 0 : h.people * (state === ASLEEP ? 4 : 6)) - (this.co2 - 420) * 0.01;
+    const co2Reading = Math.floor(this.co2 + 10 * gauss(noise) + 0.5);
+    r.co2 = this.opts.co2 ? co2Reading : -1;
     r.outdoor = Math.floor(out * 10 + 0.5) / 10;
     c.tick(m, r);
-    person.step(m, state, house.t, day, c, week);
+    this.person.step(m, state, this.house.t, day, c, week);
     if (state !== AWAY) {
       week.occupiedMinutes++;
-      const d = house.t - person.want(state);
+      const d = this.house.t - this.person.want(state);
       if (d <= 0.5 && d >= -0.5) week.comfortMinutes++;
     }
     if (c.heater) week.energyKWh += h.house.heaterW / 60000;
-    if (trace !== null && Math.floor(m / 10080) + 1 === traceWeek) {
+    const trace = this.trace;
+    if (trace !== null && Math.floor(m / 10080) + 1 === this.opts.traceWeek) {
       const i = m % 10080;
-      trace.temp[i] = house.t;
-      trace.want[i] = state === AWAY ? NaN : person.want(state);
+      trace.temp[i] = this.house.t;
+      trace.want[i] = this.want();
       trace.setpoint[i] = c.setpoint;
       trace.state[i] = state;
       trace.heater[i] = c.heater ? 1 : 0;
       trace.light[i] = c.light ? 1 : 0;
       trace.outdoor[i] = out;
     }
-    const gains = (state === AWAY ? 0 : h.people * (state === ASLEEP ? 70 : 100)) + weather.solarGain(m, h.house.solarW);
-    house.step(c.heater, out, gains);
-    if (opts.onMinute) opts.onMinute(m);
+    const gains = (state === AWAY ? 0 : h.people * (state === ASLEEP ? 70 : 100)) + this.weather.solarGain(m, h.house.solarW);
+    this.house.step(c.heater, out, gains);
+    this.minute = m + 1;
+    if (this.opts.onMinute) this.opts.onMinute(m);
+    return true;
   }
-  return { weeks, trace };
+}
+
+/** Runs `weeks` weeks of household `h` with thermostat `c`. */
+export function simulate(h: Household, c: Controller, opts: SimOptions): SimResult {
+  const w = new World(h, c, opts);
+  while (w.step()) {}
+  return { weeks: w.weeks, trace: w.trace };
 }
