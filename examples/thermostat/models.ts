@@ -33,7 +33,7 @@ export function timeOfDay(minuteOfDay: number, x: Float64Array, o: number): void
 const WINDOW = 15; // minutes per thermal sample
 /** Until this many samples, the prior below is used (a day of data). */
 const WARMUP = 96;
-const PRIOR_HEAT = 1.5; // K/h with the heater on, at no difference to outdoors
+const PRIOR_HEAT = 2.5; // K/h with the heater on, at no difference to outdoors (1.3 K/h at 20 °C in, 0 °C out)
 const PRIOR_LOSS = 0.06; // K/h per K of indoor-outdoor difference
 
 export class Thermal {

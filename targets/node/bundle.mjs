@@ -28,7 +28,7 @@ function warn(w) {
 async function main() {
   // Only our own outputs: dist/espruino belongs to targets/espruino/build.mjs.
   for (const d of ['esm', 'cjs']) rmSync(join(dist, d), { recursive: true, force: true });
-  for (const d of ['src', 'algorithms']) cpSync(join(build, d), join(dist, 'esm', d), { recursive: true });
+  for (const d of ['src', 'algorithms', 'integrations']) cpSync(join(build, d), join(dist, 'esm', d), { recursive: true });
   writeFileSync(join(dist, 'esm', 'package.json'), '{ "type": "module" }\n');
   const b = await rollup({ input: [join(build, 'src', 'index.js')], onwarn: warn, preserveEntrySignatures: 'strict' });
   await b.write({ dir: join(dist, 'cjs'), format: 'cjs', preserveModules: true, preserveModulesRoot: build, entryFileNames: '[name].cjs', exports: 'named' });
