@@ -13,7 +13,8 @@
  * link.onStatus = (status, why) => console.log('mqtt', status, why);
  * link.start();
  */
-import { Random, crc32 } from '../src/index.js';
+import { Random } from '../src/random.js';
+import { crc32 } from '../src/crc32.js';
 
 export interface MqttWill {
   topic: string;

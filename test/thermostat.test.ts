@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { MemoryStorage, MicrolearnError, ModelStore, Random } from '../src/index.js';
-import type { StorageAdapter } from '../src/index.js';
+import { MemoryStorage, MicrolearnError, ModelStore, Random } from '../index.js';
+import type { StorageAdapter } from '../index.js';
 import { Thermostat, MODEL_NAMES, Readings } from '../examples/thermostat/thermostat.js';
 import { PER_DAY, Schedule } from '../examples/thermostat/schedule.js';
 import { Presence } from '../examples/thermostat/presence.js';

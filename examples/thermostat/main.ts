@@ -21,7 +21,8 @@
  */
 import * as fs from 'node:fs';
 import mqtt from 'mqtt';
-import { ModelStore, MemoryStorage, NodeFileStorage } from '../../src/index.js';
+import { ModelStore, MemoryStorage } from '../../src/storage.js';
+import { NodeFileStorage } from '../../targets/node/storage.js';
 import { HomeAssistant } from '../../integrations/homeassistant.js';
 import { MqttLink, MqttOptions } from '../../integrations/mqtt.js';
 import { nodeConnector } from '../../integrations/mqtt-node.js';

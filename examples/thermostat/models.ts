@@ -12,7 +12,9 @@
  *
  * Features are built in preallocated arrays; nothing allocates per minute.
  */
-import { LinearRegression, LogisticRegression, Pipeline, StandardScaler } from '../../src/index.js';
+import { LinearRegression, LogisticRegression } from '../../algorithms/linear.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { StandardScaler } from '../../src/preprocessing.js';
 
 /** sin(2π i / 48), i = half hour of the day; cos is the same table shifted by 12. */
 const SIN48 = [

@@ -23,7 +23,7 @@
  * more than 20 hours (a trip) teaches nothing about habits. Before any
  * learning, the tables assume people are home and asleep 23:00..06:30.
  */
-import { MicrolearnError } from '../../src/index.js';
+import { MicrolearnError } from '../../src/errors.js';
 import { PER_DAY, SLOTS } from './schedule.js';
 
 const NONE = -1e9;

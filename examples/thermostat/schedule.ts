@@ -19,7 +19,7 @@
  *
  * State is 7 bytes per slot (2.4 KB) and saves as one blob.
  */
-import { MicrolearnError } from '../../src/index.js';
+import { MicrolearnError } from '../../src/errors.js';
 
 export const SLOTS = 336;
 /** Slots per day. */

@@ -19,7 +19,13 @@
  * learned models every hour, so a power cut loses at most an hour of
  * thermal and occupancy learning and never a model.
  */
-import { ModelStore, MicrolearnError, load, LinearRegression, Pipeline } from '../../src/index.js';
+import { ModelStore } from '../../src/storage.js';
+import { MicrolearnError } from '../../src/errors.js';
+import { LinearRegression, LogisticRegression } from '../../algorithms/linear.js';
+import { Pipeline } from '../../src/pipeline.js';
+import { StandardScaler } from '../../src/preprocessing.js';
+import type { ModelClass } from '../../src/learner.js';
+import { loadModel } from '../../src/load.js';
 import { PER_DAY, SLOTS, Schedule, tenths } from './schedule.js';
 import { AWAY, PRESENT, Presence, QUIET } from './presence.js';
 import { LightModel, Lighting, Thermal } from './models.js';
@@ -53,8 +59,10 @@ export interface ThermostatOptions {
   saveEvery?: number;
   /** Called when a save or a restore fails (the thermostat goes on). */
   onError?: (what: string, e: unknown) => void;
-  /** Lighting model to use instead of the default LogisticRegression pipeline (for comparisons). */
+  /** Lighting model to use instead of the default LogisticRegression pipeline (for comparisons)… */
   lightModel?: LightModel;
+  /** …and the classes it is made of, to restore it (default {@link LIGHT_CLASSES}). */
+  lightClasses?: ReadonlyArray<ModelClass>;
 }
 
 const HYSTERESIS = 0.2;
@@ -82,15 +90,11 @@ function decodePresence(b: Uint8Array): Presence {
   return Presence.fromBytes(b);
 }
 function decodeThermal(b: Uint8Array): LinearRegression {
-  const m = load(b);
-  if (!(m instanceof LinearRegression)) throw new MicrolearnError('E_TYPE', 'the saved thermal model is not a LinearRegression');
-  return m;
+  return LinearRegression.fromBytes(b);
 }
-function decodeLighting(b: Uint8Array): LightModel {
-  const m = load(b) as unknown as LightModel;
-  if (typeof m.predictProbaOne !== 'function') throw new MicrolearnError('E_TYPE', 'the saved lighting model is not a classifier');
-  return m;
-}
+
+/** The classes a saved lighting model may hold (the default: a scaler and a logistic regression in a pipeline). */
+export const LIGHT_CLASSES: ReadonlyArray<ModelClass> = [Pipeline, StandardScaler, LogisticRegression];
 
 export class Thermostat {
   readonly schedule: Schedule;
@@ -148,6 +152,12 @@ export class Thermostat {
     this.schedule = this.restore('schedule', decodeSchedule) || new Schedule();
     this.presence = this.restore('presence', decodePresence) || new Presence();
     this.thermal = new Thermal(this.restore('thermal', decodeThermal) || undefined);
+    const classes = o.lightClasses || LIGHT_CLASSES;
+    const decodeLighting = function (b: Uint8Array): LightModel {
+      const m = loadModel(b, classes) as LightModel;
+      if (typeof m.predictProbaOne !== 'function') throw new MicrolearnError('E_TYPE', 'the saved lighting model is not a classifier');
+      return m;
+    };
     this.lighting = new Lighting(this.restore('lighting', decodeLighting) || o.lightModel);
   }
 

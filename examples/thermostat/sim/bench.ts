@@ -2,9 +2,14 @@
  * The benchmark: every household for N weeks with our thermostat and the two
  * baselines, the same weather, plan and occupant in each run.
  */
-import { GaussianNB, KNNClassifier, LogisticRegression, Pipeline, StandardScaler } from '../../../src/index.js';
+import { GaussianNB } from '../../../algorithms/naive_bayes.js';
+import { KNNClassifier } from '../../../algorithms/knn.js';
+import { LogisticRegression } from '../../../algorithms/linear.js';
+import { Pipeline } from '../../../src/pipeline.js';
+import { StandardScaler } from '../../../src/preprocessing.js';
 import { Thermostat, ThermostatOptions, Readings } from '../thermostat.js';
 import { LIGHT_FEATURES, LightModel } from '../models.js';
+import type { ModelClass } from '../../../src/learner.js';
 import { FixedSchedule, NestLike } from './baselines.js';
 import { Household } from './household.js';
 import { Controller, SimOptions, SimResult, WeekStats, simulate } from './world.js';
@@ -74,6 +79,7 @@ export function runHousehold(h: Household, opts: SimOptions, ours?: () => Thermo
 }
 
 /** Lighting models compared by the benchmark (`--light NAME`); the first is the thermostat's default. */
+export const LIGHT_CLASSES_ALL: ReadonlyArray<ModelClass> = [Pipeline, StandardScaler, LogisticRegression, GaussianNB, KNNClassifier];
 export const LIGHT_MODELS: { [name: string]: () => LightModel } = {
   'scaler+logistic': function () {
     return new Pipeline([new StandardScaler({ nFeatures: LIGHT_FEATURES }), new LogisticRegression({ nFeatures: LIGHT_FEATURES, learningRate: 0.1 })]);

@@ -6,7 +6,7 @@
  * same weeks. States: AWAY, AWAKE (someone home and up) and ASLEEP (everyone
  * home is asleep).
  */
-import { Random } from '../../../src/index.js';
+import { Random } from '../../../src/random.js';
 import { gauss, roundInt } from './weather.js';
 import { HouseParams } from './house.js';
 

@@ -12,9 +12,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ModelStore, MemoryStorage, Random } from '../../../src/index.js';
+import { ModelStore, MemoryStorage } from '../../../src/storage.js';
+import { Random } from '../../../src/random.js';
 import { HOUSEHOLDS, Household } from './household.js';
-import { CONTROLLERS, HouseholdResult, LIGHT_MODELS, Ours, comfort, runHousehold, total } from './bench.js';
+import { CONTROLLERS, HouseholdResult, LIGHT_CLASSES_ALL, LIGHT_MODELS, Ours, comfort, runHousehold, total } from './bench.js';
 import { SimResult, WeekStats, simulate } from './world.js';
 import { weekSvg } from './plot.js';
 
@@ -107,7 +108,7 @@ function targets(r: HouseholdResult, print: (s: string) => void): boolean[] {
 /** Our thermostat again, with `perWeek` power cuts a week at random minutes (seeded), saving into a MemoryStorage. */
 function withReboots(h: Household, weeks: number, seed: number, perWeek: number, light: string): { result: SimResult; reboots: number } {
   const store = new ModelStore(new MemoryStorage());
-  const ours = new Ours({ store: store, lightModel: light ? LIGHT_MODELS[light]() : undefined });
+  const ours = new Ours({ store: store, lightModel: light ? LIGHT_MODELS[light]() : undefined, lightClasses: LIGHT_CLASSES_ALL });
   const rng = new Random(seed + 99);
   const cuts: number[] = [];
   for (let i = 0; i < perWeek * weeks; i++) cuts.push(rng.nextInt(weeks * 10080));

@@ -6,7 +6,7 @@
  * Random; everything is + - * / and floor, so every engine gives the same
  * bits (no Math.sin/exp, which differ between engines).
  */
-import { Random } from '../../../src/index.js';
+import { Random } from '../../../src/random.js';
 
 /** Day swing of the outdoor temperature, -1 (around 05:00) .. +1 (15:00), by hour. */
 const SWING = [

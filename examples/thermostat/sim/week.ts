@@ -4,7 +4,8 @@
  * that engines can be compared line by line: Node, XS (targets/xs), the
  * Espruino bundle under the Espruino gate, a Moddable x-cli-lin build.
  */
-import { ModelStore, MemoryStorage, crc32 } from '../../../src/index.js';
+import { ModelStore, MemoryStorage } from '../../../src/storage.js';
+import { crc32 } from '../../../src/crc32.js';
 import { HOUSEHOLDS } from './household.js';
 import { Ours } from './bench.js';
 import { simulate } from './world.js';

@@ -8,7 +8,7 @@
  * The same code runs on Node, on XS and under the Espruino gate: seeded
  * Randoms, + - * / and floor only.
  */
-import { Random } from '../../../src/index.js';
+import { Random } from '../../../src/random.js';
 import { House } from './house.js';
 import { ASLEEP, AWAKE, AWAY, Household, Plan } from './household.js';
 import { Weather, gauss } from './weather.js';
