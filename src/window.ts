@@ -521,12 +521,14 @@ export class WindowFeatures extends TransformerBase {
     const o: WindowFeaturesOptions = { nFeatures: c, windowSize: n, nBands: nb, features: names };
     if (rate > 0) o.rate = rate;
     const hz = (): number => r.int(0, MAX_RATE * 500) / 1000;
-    const nc = r.int(0, 16);
+    const nc = r.u8();
+    if (nc > 16) fail('E_CORRUPT', 'more than 16 WindowFeatures bands');
     if (nc > 0) {
       o.bands = [];
       for (let i = 0; i < nc; i++) o.bands.push([hz(), hz()]);
     }
-    const ne = r.int(0, 16);
+    const ne = r.u8();
+    if (ne > 16) fail('E_CORRUPT', 'more than 16 WindowFeatures envelope bands');
     if (ne > 0) {
       const band: Band = [hz(), hz()];
       const bands: Band[] = [];

@@ -127,6 +127,18 @@ export class Calibrator {
     if (s > this.max) this.max = s;
   }
 
+  /**
+   * Forgets the recorded scores (not the warm-up count): the threshold will
+   * come from the scores recorded from now on. A learning phase calls it
+   * part-way, so that the threshold reflects a model that has seen every
+   * operating regime rather than the surprises of its first minutes.
+   */
+  restart(): void {
+    for (let i = 0; i < CAL_BINS; i++) this.hist[i] = 0;
+    this.total = 0;
+    this.max = 0;
+  }
+
   /** The q-quantile (Q16.16) of the recorded scores, q in Q16.16; 0 if none. */
   quantileOf(q: number): number {
     if (this.total === 0) return 0;

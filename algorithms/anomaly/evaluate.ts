@@ -4,7 +4,7 @@
  * Used by `microlearn evaluate-anomaly` and the benchmarks; no I/O here.
  */
 import { fail } from '../../src/errors.js';
-import { Recipe, rowMonitor, signalMonitor } from './recipe.js';
+import { Recipe, completeRecipe, rowMonitor, signalMonitor } from './recipe.js';
 import { AnomalyMonitor } from './monitor.js';
 
 /** Confusion counts of the debounced alarm against the labels. */
@@ -27,6 +27,14 @@ export function rates(c: Counts): { f1: number; far: number; mar: number } {
 /** Sum of counts. */
 export function addCounts(a: Counts, b: Counts): Counts {
   return { tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn, tn: a.tn + b.tn };
+}
+
+/** Index (row or sample) of a learning phase of `learn` from which the recipe's threshold is calibrated. */
+export function calibrationStart(recipe: Recipe, learn: number, signal?: boolean): number {
+  const r = completeRecipe(recipe);
+  const s = r.signal as { calibrateLast?: number };
+  const f = (signal && s.calibrateLast !== undefined ? s.calibrateLast : r.calibrateLast) as number;
+  return f >= 1 ? 0 : Math.floor(learn * (1 - f));
 }
 
 /** A labelled table: rows of numbers, one label per row (1 anomalous, 0 normal; null: every row normal). */
@@ -54,7 +62,11 @@ export interface RowResult {
 export function evaluateRows(recipe: Recipe, t: LabelledRows, learn: number): RowResult {
   if (t.rows.length <= learn) fail('E_INPUT', t.name + ': ' + t.rows.length + ' rows, but ' + learn + ' are to be learned: nothing left to score');
   const m = rowMonitor(recipe, t.rows[0].length);
-  for (let i = 0; i < learn; i++) m.learnOne(t.rows[i]);
+  const cal = calibrationStart(recipe, learn);
+  for (let i = 0; i < learn; i++) {
+    if (i === cal) m.restartCalibration();
+    m.learnOne(t.rows[i]);
+  }
   if (m.learned === 0) fail('E_INPUT', t.name + ': the learning part is shorter than the recipe\'s window');
   const c: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (let i = learn; i < t.rows.length; i++) {
@@ -124,7 +136,10 @@ export function evaluateSignals(recipe: Recipe, rate: number, learnSeconds: numb
     const n = normal[k];
     if (n.samples.length <= learn) fail('E_INPUT', n.name + ': ' + (n.samples.length / rate).toFixed(2) + ' s long, shorter than the ' + learnSeconds + ' s to learn');
     const m = signalMonitor(recipe, 1, rate);
+    const cal = calibrationStart(recipe, learn, true);
     let i = 0;
+    while (i < cal) i += m.feedQ(n.samples, i, cal - i, true);
+    if (cal > 0) m.restartCalibration();
     while (i < learn) i += m.feedQ(n.samples, i, learn - i, true);
     if (m.learned < 2) fail('E_INPUT', n.name + ': ' + learnSeconds + ' s give only ' + m.learned + ' windows to learn from');
     stateBytes = m.stateBytes;

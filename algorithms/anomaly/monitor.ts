@@ -225,6 +225,15 @@ export class AnomalyMonitor {
     return fromQ(this.score);
   }
 
+  /**
+   * Keeps learning, but the threshold will come only from the scores of
+   * what is learned from now on (see Calibrator.restart): call it part-way
+   * through a learning phase that goes through every operating regime.
+   */
+  restartCalibration(): void {
+    this.detector.cal.restart();
+  }
+
   /** Starts over with the alarm off (after a relearn, or a reload). */
   resetAlarm(): void {
     this.alarmFilter.reset();

@@ -38,6 +38,16 @@ export interface SignalFrontEnd {
   bands?: Band[];
   /** Envelope analysis (see WindowFeatures). */
   envelope?: { band: Band; bands: Band[] };
+  /**
+   * Detector options that differ for raw signals, over the recipe's
+   * `options` (e.g. `adapt` counts verdicts: a row a second in a CSV, several
+   * windows a second here).
+   */
+  options?: { [k: string]: unknown };
+  /** Share of the learning phase whose scores set the threshold, over the recipe's `calibrateLast`. */
+  calibrateLast?: number;
+  /** Debouncing for raw signals, over the recipe's `alarm` (windows come several a second). */
+  alarm?: { k: number; n: number };
 }
 
 /** A complete recipe. Every field but `detector` has a default (the monitor's). */
@@ -52,6 +62,12 @@ export interface Recipe {
   scaler?: 'none' | 'standard' | 'minmax';
   /** k-of-n debouncing of the alarm. */
   alarm?: { k: number; n: number };
+  /**
+   * Share of the learning phase, at its end, whose scores set the threshold
+   * (0..1, default 1: all of it). 0.5: the model learns from the start, the
+   * threshold comes from its second half (see AnomalyMonitor.restartCalibration).
+   */
+  calibrateLast?: number;
   /** Front end for rows (CSV mode). */
   rows?: RowFrontEnd;
   /** Front end for raw signals (signal mode, the device). */
@@ -63,16 +79,24 @@ export interface Recipe {
  * the row window: chosen by leave-one-file-out cross-validation on SKAB
  * valve1 + anomaly-free (see docs/benchmarks.md, "anomaly-cv"). Signal
  * front end: RMS, kurtosis and crest factor (impacts), spectral centroid and
- * 8 equal bands (where the energy moves), one verdict per window.
+ * 8 equal bands (where the energy moves), one verdict per window; its margin,
+ * adaptation memory and calibration share were set on the simulator
+ * (bench/vibration.ts) and checked on the CWRU recordings.
  */
 export const MONITOR_RECIPE: Recipe = {
   name: 'monitor',
   detector: 'gaussian',
-  options: { quantile: 1, margin: 1, adapt: 500, adaptBelow: 0.75 },
+  options: { quantile: 1, margin: 0.9, adapt: 200, adaptBelow: 2 },
   scaler: 'none',
-  alarm: { k: 3, n: 5 },
-  rows: { window: 16, features: ['mean'] },
-  signal: { windowSize: 1024, features: ['rms', 'kurtosis', 'crest', 'centroid'], nBands: 8 },
+  alarm: { k: 1, n: 1 },
+  calibrateLast: 1,
+  rows: { window: 32, features: ['mean'] },
+  signal: {
+    windowSize: 1024, features: ['rms', 'kurtosis', 'crest', 'centroid'], nBands: 8,
+    // several windows a second: a memory of 12,000 windows is about an hour at 3.2 kHz; the
+    // threshold from the second half of the learning phase, which has seen every load
+    options: { margin: 1.5, adapt: 12000, adaptBelow: 2 }, calibrateLast: 0.5, alarm: { k: 3, n: 5 },
+  },
 };
 
 /** Recipes by name (`--recipe NAME`). */
@@ -98,15 +122,22 @@ export function completeRecipe(r: Recipe): Recipe {
     options: r.options === undefined ? (same ? m.options : {}) : r.options,
     scaler: r.scaler === undefined ? 'none' : r.scaler,
     alarm: r.alarm === undefined ? m.alarm : r.alarm,
+    calibrateLast: r.calibrateLast === undefined ? (m.calibrateLast as number) : checkShare(r.calibrateLast),
     rows: r.rows === undefined ? m.rows : r.rows,
     signal: r.signal === undefined ? m.signal : r.signal,
   };
 }
 
-function makeDetector(r: Recipe, n: number): Detector {
+function checkShare(v: unknown): number {
+  if (typeof v !== 'number' || !(v > 0 && v <= 1)) fail('E_OPTION', 'recipe calibrateLast must be a number in (0, 1], got ' + v);
+  return v as number;
+}
+
+function makeDetector(r: Recipe, n: number, extra?: { [k: string]: unknown }): Detector {
   const o: { [k: string]: unknown } = {};
   const src = r.options === undefined ? {} : r.options;
   for (const k in src) o[k] = src[k];
+  if (extra !== undefined) for (const k in extra) o[k] = extra[k];
   o.nFeatures = n;
   if (r.detector === 'gaussian') return new GaussianScorer(o as never);
   if (r.detector === 'kmeans') return new KMeansDetector(o as never);
@@ -143,6 +174,7 @@ export function signalMonitor(recipe: Recipe, channels: number, rate: number): A
     features: fe.features, bands: fe.bands, envelope: fe.envelope,
   });
   return new AnomalyMonitor({
-    window, hop: fe.hop === undefined ? fe.windowSize : fe.hop, stages: makeScaler(r, window.nOutputs), detector: makeDetector(r, window.nOutputs), alarm: r.alarm,
+    window, hop: fe.hop === undefined ? fe.windowSize : fe.hop, stages: makeScaler(r, window.nOutputs), detector: makeDetector(r, window.nOutputs, fe.options),
+    alarm: fe.alarm === undefined ? r.alarm : fe.alarm,
   });
 }
