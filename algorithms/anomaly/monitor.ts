@@ -68,6 +68,8 @@ export class AnomalyMonitor {
   readonly learned: number;
   /** Verdicts given so far. */
   readonly verdicts: number;
+  /** Bytes of state of the window (its ring of samples), the stages and the detector. */
+  readonly stateBytes: number;
   /** Samples pushed since the last feature vector. */
   private sinceHop: number;
   private readonly xq: Int32Array;
@@ -96,6 +98,9 @@ export class AnomalyMonitor {
     }
     if (opts.detector.nFeatures !== width) fail('E_OPTION', 'the detector expects ' + opts.detector.nFeatures + ' features but receives ' + width);
     this.xq = new Int32Array(this.nFeatures);
+    let b = opts.detector.stateBytes + (w !== null ? w.stateBytes : 0);
+    for (let i = 0; i < stages.length; i++) b += stages[i].stateBytes;
+    this.stateBytes = b;
     this.fresh = false;
     this.score = 0;
     this.flagged = false;
@@ -105,12 +110,6 @@ export class AnomalyMonitor {
     this.sinceHop = 0;
   }
 
-  /** Bytes of learned state of the window, the stages and the detector. */
-  get stateBytes(): number {
-    let b = this.detector.stateBytes + (this.window !== null ? this.window.stateBytes : 0);
-    for (let i = 0; i < this.stages.length; i++) b += this.stages[i].stateBytes;
-    return b;
-  }
 
   /** Learns one sample of normal operation (one value per channel); true when it completed a learned feature vector. */
   learnOne(x: ArrayLike<number>): boolean {

@@ -119,6 +119,8 @@ export class VibrationMonitor {
 
   /** Boots: the saved model if there is a compatible one (then monitoring), else a learning phase. */
   start(): void {
+    this.events.heartbeat(this.seconds());
+    this.nextHeartbeat = this.samples + this.every.beat;
     const saved = this.load();
     if (saved !== null) {
       this.monitor = saved;
@@ -160,7 +162,8 @@ export class VibrationMonitor {
         if (this.learnUntil - this.samples < n) n = this.learnUntil - this.samples;
       }
       if (n <= 0) {
-        // the learning time is up: monitor from here on (or keep learning if nothing could be calibrated yet)
+        // the learning time is up: monitor from here on (or learn one more second if nothing could be calibrated yet:
+        // the threshold needs scores of learned windows after the detector's warm-up)
         if (!this.finishLearning()) this.learnUntil = this.samples + this.settings.rate;
         continue;
       }
