@@ -116,9 +116,18 @@ function columns(rows) {
   return rows.map((r) => r.map((c, j) => (j === 0 ? String(c).padEnd(w[j]) : String(c).padStart(w[j]))).join('  ')).join('\n');
 }
 
-function describe(lib, r) {
+/** The recipe as it applies in this mode (signal mode: with the signal front end's own options). */
+function describe(lib, r, signal) {
   const c = lib.completeRecipe(r);
-  return 'recipe ' + c.name + ': ' + c.detector + ' ' + JSON.stringify(c.options) + (c.scaler !== 'none' ? ', ' + c.scaler + ' scaler' : '') + ', alarm ' + c.alarm.k + ' of ' + c.alarm.n;
+  const s = c.signal || {};
+  const options = signal ? { ...c.options, ...(s.options || {}) } : c.options;
+  const alarm = signal && s.alarm ? s.alarm : c.alarm;
+  const cal = signal && s.calibrateLast !== undefined ? s.calibrateLast : c.calibrateLast;
+  const front = signal
+    ? 'features ' + (s.features || []).join(', ') + (s.nBands ? ' + ' + s.nBands + ' bands' : '') + (s.bands ? ' + ' + s.bands.length + ' given bands' : '') + (s.envelope ? ' + ' + s.envelope.bands.length + ' envelope bands' : '')
+    : (c.rows.window > 1 ? (c.rows.features || ['mean']).join('+') + ' of ' + c.rows.window + ' rows' : 'raw rows');
+  return 'recipe ' + c.name + ': ' + front + ' → ' + c.detector + ' ' + JSON.stringify(options) + (c.scaler !== 'none' ? ', ' + c.scaler + ' scaler' : '') +
+    (cal < 1 ? ', threshold from the last ' + Math.round(cal * 100) + ' % of learning' : '') + ', alarm ' + alarm.k + ' of ' + alarm.n;
 }
 
 function rowsMode(lib, o, recipe, out) {
@@ -143,7 +152,7 @@ function rowsMode(lib, o, recipe, out) {
   const p = lib.rates(pooled);
   const result = { mode: 'rows', recipe: lib.completeRecipe(recipe), learn, columns: cols, stateBytes: state, files, pooled: { ...pooled, ...p } };
   if (o.json) return out(JSON.stringify(result, null, 2));
-  out(describe(lib, recipe));
+  out(describe(lib, recipe, false));
   out('features: ' + cols.join(', ') + '; learned: the first ' + learn + ' rows of each file; state: ' + state + ' bytes');
   const table = [['file', 'scored', 'anomalous', 'F1', 'FAR', 'MAR']];
   for (const f of files) table.push([f.file + (f.hasLabel ? '' : ' (no ' + label + ' column: all normal)'), f.scored, f.anomalous, f3(f.f1), pct(f.far), pct(f.mar)]);
@@ -180,7 +189,7 @@ function signalMode(lib, o, recipe, out) {
   const { results, stateBytes } = lib.evaluateSignals(recipe, rate, learn, normal, faulty);
   const result = { mode: 'signal', recipe: lib.completeRecipe(recipe), rate, learnSeconds: learn, stateBytes, results };
   if (o.json) return out(JSON.stringify(result, null, 2));
-  out(describe(lib, recipe));
+  out(describe(lib, recipe, true));
   const c = lib.completeRecipe(recipe).signal;
   out('window ' + c.windowSize + ' samples (' + ((1000 * c.windowSize) / rate).toFixed(1) + ' ms at ' + rate + ' Hz), a verdict every ' + (c.hop || c.windowSize) + ' samples; learned: the first ' + learn + ' s of each normal recording; state: ' + stateBytes + ' bytes');
   const table = [['recording', 'learned on', 'kind', 'seconds', 'windows', 'flagged', 'alarmed', 'first alarm']];

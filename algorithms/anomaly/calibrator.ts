@@ -39,7 +39,7 @@ export interface CalibrationOptions {
   /**
    * The gate of the adaptation, as a multiple of the threshold, 0..64.
    * GaussianScorer adapts each feature on its own, when that feature's z²
-   * is below adaptBelow × threshold (default 8): a drifting temperature
+   * is below adaptBelow × threshold (default 2): a drifting temperature
    * keeps being followed while the flow is anomalous, and vice versa. The
    * other detectors adapt to a whole sample scoring below adaptBelow ×
    * threshold (default 0.75).

@@ -15,10 +15,10 @@ export interface Counts {
   tn: number;
 }
 
-/** F1, false-alarm rate (false alarms / normal rows) and missed-alarm rate (missed / anomalous rows); NaN where undefined. */
+/** F1, false-alarm rate (false alarms / normal rows) and missed-alarm rate (missed / anomalous rows); NaN where undefined (F1 and MAR without anomalous rows). */
 export function rates(c: Counts): { f1: number; far: number; mar: number } {
   return {
-    f1: c.tp + c.fp + c.fn === 0 ? NaN : (2 * c.tp) / (2 * c.tp + c.fp + c.fn),
+    f1: c.tp + c.fn === 0 ? NaN : (2 * c.tp) / (2 * c.tp + c.fp + c.fn),
     far: c.fp + c.tn === 0 ? NaN : c.fp / (c.fp + c.tn),
     mar: c.fn + c.tp === 0 ? NaN : c.fn / (c.fn + c.tp),
   };
@@ -68,6 +68,7 @@ export function evaluateRows(recipe: Recipe, t: LabelledRows, learn: number): Ro
     m.learnOne(t.rows[i]);
   }
   if (m.learned === 0) fail('E_INPUT', t.name + ': the learning part is shorter than the recipe\'s window');
+  if (m.detector.cal.total === 0) fail('E_INPUT', t.name + ': ' + m.learned + ' learned rows leave no score for the threshold after the detector\'s warm-up (' + m.detector.cal.warmup + '): learn more rows');
   const c: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (let i = learn; i < t.rows.length; i++) {
     m.monitorOne(t.rows[i]);
@@ -141,7 +142,8 @@ export function evaluateSignals(recipe: Recipe, rate: number, learnSeconds: numb
     while (i < cal) i += m.feedQ(n.samples, i, cal - i, true);
     if (cal > 0) m.restartCalibration();
     while (i < learn) i += m.feedQ(n.samples, i, learn - i, true);
-    if (m.learned < 2) fail('E_INPUT', n.name + ': ' + learnSeconds + ' s give only ' + m.learned + ' windows to learn from');
+    if (m.detector.cal.total === 0)
+      fail('E_INPUT', n.name + ': ' + learnSeconds + ' s give ' + m.learned + ' windows, too few to set the threshold after the detector\'s warm-up (' + m.detector.cal.warmup + ' windows): learn longer');
     stateBytes = m.stateBytes;
     const saved = m.toBytes();
     const fresh = (): AnomalyMonitor => AnomalyMonitor.fromBytes(saved, classesOf(m), { hop: m.hop, alarm: { k: m.alarmFilter.k, n: m.alarmFilter.n } });

@@ -46,7 +46,7 @@ export class GaussianScorer extends Detector {
 
   constructor(opts: GaussianScorerOptions) {
     const o = checkOptions(opts);
-    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), o, { adaptBelow: 8 });
+    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), o, { adaptBelow: 2 });
     const n = this.nFeatures;
     this.minStd = optReal(o, 'minStd', 1 / 65536, 1 / 65536, 32767);
     this.count = 0;
