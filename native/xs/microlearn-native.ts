@@ -52,6 +52,13 @@ export function argmax(this: unknown, a: Int32Array, ao: number, n: number): num
   return native('xs_microlearn_argmax').call(this, a, ao, n);
 }
 
+export function toQ(this: unknown, x: ArrayLike<number>, n: number, out: Int32Array): number {
+  return native('xs_microlearn_toQ').call(this, x, n, out);
+}
+export function sgdLinear(this: unknown, w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number {
+  return native('xs_microlearn_sgdLinear').call(this, w, f, x, xq, n, y, lr, l2, link);
+}
+
 export function ringWrite(this: unknown, ring: Int32Array, ro: number, n: number, pos: number, src: Int32Array, so: number, stride: number, count: number): number {
   return native('xs_microlearn_ringWrite').call(this, ring, ro, n, pos, src, so, stride, count);
 }
@@ -71,9 +78,9 @@ export function magnitude(this: unknown, re: Int32Array, im: Int32Array, n: numb
   return native('xs_microlearn_magnitude').call(this, re, im, n, out);
 }
 
-/** All kernels by their names in src/kernels.ts (KERNEL_NAMES, then SIGNAL_KERNEL_NAMES), for `useKernels(kernels)`. */
+/** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
 export const kernels = {
-  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax,
+  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear,
   ringWrite, winStats, fft, centroid, analytic, magnitude,
 };
 
