@@ -158,8 +158,10 @@ describe('anomaly detection that generalises', function () {
     assert.deepEqual(v2, v1);
     assert.equal(m1.learned, m2.learned);
     assert.deepEqual(Array.from(m2.toBytes()), Array.from(m1.toBytes()));
-    const back = AnomalyMonitor.fromBytes(m1.toBytes(), classesOf(m1), { hop: m1.hop });
+    const back = AnomalyMonitor.fromBytes(m1.toBytes(), classesOf(m1), { window: signalMonitor(MONITOR_RECIPE, 1, 3200).window!, hop: m1.hop });
     assert.deepEqual(Array.from(back.toBytes()), Array.from(m1.toBytes()));
+    assert.ok(m1.toBytes().length < 1024, 'the ring of raw samples is not saved: ' + m1.toBytes().length + ' bytes');
+    expectCode(() => AnomalyMonitor.fromBytes(m1.toBytes(), classesOf(m1), { window: new WindowFeatures({ windowSize: 1024, rate: 3200, nBands: 8 }) }), 'E_TYPE');
     expectCode(() => m2.feedQ(x, x.length - 1, 5, false), 'E_INPUT');
     expectCode(() => AnomalyMonitor.fromBytes(new WindowFeatures({ windowSize: 8 }).toBytes(), [WindowFeatures], {}), 'E_TYPE');
     expectCode(() => rowMonitor({ detector: 'nope' as never }, 3), 'E_OPTION');

@@ -63,7 +63,7 @@ describe('microlearn evaluate-anomaly', function () {
     const args = ['--learn', '400', '--label', 'anomaly', '--sep', ';', '--drop', 'datetime,changepoint'];
     const r = cli([...args, join(dir, 'a.csv'), join(dir, 'b.csv'), join(dir, 'free.csv.gz')]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^recipe monitor: gaussian/m);
+    assert.match(r.out, /^recipe monitor: mean of 32 rows → gaussian/m);
     assert.match(r.out, /features: a, b, c; learned: the first 400 rows of each file; state: \d+ bytes/);
     assert.match(r.out, /free\.csv\.gz \(no anomaly column: all normal\)/);
     const j = cli([...args, '--json', join(dir, 'a.csv'), join(dir, 'b.csv'), join(dir, 'free.csv.gz')]);

@@ -6,6 +6,7 @@
 import { fail } from '../../src/errors.js';
 import { Recipe, completeRecipe, rowMonitor, signalMonitor } from './recipe.js';
 import { AnomalyMonitor } from './monitor.js';
+import { WindowFeatures } from '../../src/window.js';
 
 /** Confusion counts of the debounced alarm against the labels. */
 export interface Counts {
@@ -146,7 +147,8 @@ export function evaluateSignals(recipe: Recipe, rate: number, learnSeconds: numb
       fail('E_INPUT', n.name + ': ' + learnSeconds + ' s give ' + m.learned + ' windows, too few to set the threshold after the detector\'s warm-up (' + m.detector.cal.warmup + ' windows): learn longer');
     stateBytes = m.stateBytes;
     const saved = m.toBytes();
-    const fresh = (): AnomalyMonitor => AnomalyMonitor.fromBytes(saved, classesOf(m), { hop: m.hop, alarm: { k: m.alarmFilter.k, n: m.alarmFilter.n } });
+    const fresh = (): AnomalyMonitor =>
+      AnomalyMonitor.fromBytes(saved, classesOf(m), { window: signalMonitor(recipe, 1, rate).window as WindowFeatures, hop: m.hop, alarm: { k: m.alarmFilter.k, n: m.alarmFilter.n } });
     const rest: SignalResult = { machine: n.name, name: n.name, kind: 'normal', windows: 0, flagged: 0, alarmed: 0, firstAlarm: NaN, seconds: 0 };
     monitorRecording(fresh(), n.samples, learn, rate, rest);
     results.push(rest);

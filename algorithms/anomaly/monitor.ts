@@ -5,6 +5,7 @@
  * vibration monitor example and by `microlearn evaluate-anomaly`.
  */
 import { fail } from '../../src/errors.js';
+import { crc32 } from '../../src/crc32.js';
 import { fromQ } from '../../src/fixed.js';
 import { Learner, ModelClass, Transformer, checkVectorQ, mutable, readVector } from '../../src/learner.js';
 import { loadModel } from '../../src/load.js';
@@ -241,31 +242,64 @@ export class AnomalyMonitor {
     self.flagged = false;
   }
 
-  /** The learned chain (window, stages, detector) as one Pipeline blob; `hop` and the alarm options are configuration, not saved. */
+  /**
+   * The learned state: the stages and the detector as one Pipeline blob,
+   * after a 4-byte fingerprint (CRC-32) of the window's configuration. The
+   * window's ring of raw samples is not saved (it is refilled within one
+   * window after a reboot), so the blob stays small enough for an ESP32's
+   * preferences; `hop` and the alarm options are configuration, not saved.
+   */
   toBytes(): Uint8Array {
-    return new Pipeline(this.steps()).toBytes();
+    const p = new Pipeline(this.learnedSteps()).toBytes();
+    const out = new Uint8Array(4 + p.length);
+    const f = windowFingerprint(this.window);
+    out[0] = f & 0xff;
+    out[1] = (f >>> 8) & 0xff;
+    out[2] = (f >>> 16) & 0xff;
+    out[3] = (f >>> 24) & 0xff;
+    out.set(p, 4);
+    return out;
   }
 
-  /** The chain as Pipeline steps. */
+  /** The chain as Pipeline steps: window (if any), stages, detector. */
   steps(): Array<Learner & Transformer | Detector> {
     const out: Array<Learner & Transformer | Detector> = [];
     if (this.window !== null) out.push(this.window);
+    return out.concat(this.learnedSteps());
+  }
+
+  /** The steps that hold learned state: stages and detector. */
+  private learnedSteps(): Array<Learner & Transformer | Detector> {
+    const out: Array<Learner & Transformer | Detector> = [];
     for (let i = 0; i < this.stages.length; i++) out.push(this.stages[i] as Learner & Transformer);
     out.push(this.detector);
     return out;
   }
 
   /**
-   * Rebuilds a monitor from {@link toBytes} with the same hop and alarm
-   * options; `classes` are the model classes the blob may hold (Pipeline is
-   * implied). The first step is taken as the window when it is a WindowFeatures.
+   * Rebuilds a monitor from {@link toBytes}: `classes` are the model classes
+   * the chain may hold (Pipeline is implied), `window` a fresh window of the
+   * configuration it was saved with (E_TYPE otherwise), `hop` and `alarm` as
+   * when it was made.
    */
-  static fromBytes(bytes: Uint8Array, classes: ReadonlyArray<ModelClass>, opts?: { hop?: number; alarm?: AlarmFilterOptions }): AnomalyMonitor {
-    const p = loadModel(bytes, [Pipeline as unknown as ModelClass].concat(classes), Pipeline as unknown as ModelClass<Pipeline>) as Pipeline;
+  static fromBytes(bytes: Uint8Array, classes: ReadonlyArray<ModelClass>, opts?: { window?: WindowFeatures; hop?: number; alarm?: AlarmFilterOptions }): AnomalyMonitor {
+    if (!(bytes instanceof Uint8Array) || bytes.length < 5) return fail('E_CORRUPT', 'not a saved AnomalyMonitor');
+    const window = opts && opts.window;
+    const f = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0;
+    if (f !== windowFingerprint(window === undefined ? null : window)) fail('E_TYPE', 'the saved monitor was made for another window configuration');
+    const p = loadModel(bytes.subarray(4), [Pipeline as unknown as ModelClass].concat(classes), Pipeline as unknown as ModelClass<Pipeline>) as Pipeline;
     const steps = p.steps.slice();
     const det = steps.pop();
     if (!(det instanceof Detector)) return fail('E_TYPE', 'the saved chain does not end in an anomaly detector');
-    const window = steps.length > 0 && steps[0] instanceof WindowFeatures ? (steps.shift() as WindowFeatures) : undefined;
     return new AnomalyMonitor({ window, stages: steps as Transformer[], detector: det, hop: opts && opts.hop, alarm: opts && opts.alarm });
   }
+}
+
+/** CRC-32 of a window's configuration (its blob without count, position and ring); 0 without a window. */
+function windowFingerprint(w: WindowFeatures | null): number {
+  if (w === null) return 0;
+  const b = w.toBytes();
+  // the payload ends with u32 count, u32 pos, u8 pending and the ring, then the blob's CRC
+  const end = b.length - 4 - (9 + w.ring.length * 4);
+  return crc32(b, 12, end);
 }

@@ -10,6 +10,7 @@
  * changes, the similarity (0–100) at a slow interval, a heartbeat.
  */
 import { ModelStore } from '../../src/storage.js';
+import { WindowFeatures } from '../../src/window.js';
 import { AnomalyMonitor } from '../../algorithms/anomaly/monitor.js';
 import { MONITOR_RECIPE, Recipe, completeRecipe, signalMonitor } from '../../algorithms/anomaly/recipe.js';
 import { calibrationStart, classesOf } from '../../algorithms/anomaly/evaluate.js';
@@ -216,21 +217,19 @@ export class VibrationMonitor {
     this.saves++;
   }
 
-  /** The saved monitor, or null when there is none or it does not fit this recipe. */
+  /** The saved monitor, or null when there is none or it does not fit this recipe (another window, rate or detector). */
   private load(): AnomalyMonitor | null {
     if (this.store === null) return null;
     const template = this.fresh();
     const s = this.settings;
-    let m: AnomalyMonitor | null = null;
     try {
-      m = this.store.load(s.modelName, function (b: Uint8Array) {
-        return AnomalyMonitor.fromBytes(b, classesOf(template), { hop: template.hop, alarm: { k: template.alarmFilter.k, n: template.alarmFilter.n } });
+      return this.store.load(s.modelName, function (b: Uint8Array) {
+        const m = AnomalyMonitor.fromBytes(b, classesOf(template), { window: template.window as WindowFeatures, hop: template.hop, alarm: { k: template.alarmFilter.k, n: template.alarmFilter.n } });
+        if (m.detector.constructor !== template.detector.constructor) throw new Error('another detector');
+        return m;
       });
     } catch (e) {
-      return null; // another recipe's model (E_TYPE, E_CORRUPT): learn again
+      return null; // another recipe's model (E_TYPE, E_CORRUPT, E_OPTION): learn again
     }
-    if (m === null || m.window === null || template.window === null) return null;
-    if (m.window.windowSize !== template.window.windowSize || m.window.nOutputs !== template.window.nOutputs || m.window.rate !== template.window.rate) return null;
-    return m;
   }
 }

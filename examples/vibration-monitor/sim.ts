@@ -230,6 +230,10 @@ export interface Segment {
   fault?: Fault;
   /** Impact amplitude of the fault, g. */
   severity?: number;
+  /** Added imbalance (1×) amplitude, g. */
+  imbalance?: number;
+  /** Added misalignment (2×) amplitude, g. */
+  misalignment?: number;
 }
 
 /**
@@ -265,6 +269,7 @@ export class Scenario {
       if (s.rpm !== undefined) this.machine.setSpeed(s.rpm);
       if (s.load !== undefined) this.machine.setLoad(s.load);
       if (s.fault !== undefined) this.machine.setFault(s.fault, s.severity === undefined ? 0 : s.severity);
+      if (s.imbalance !== undefined || s.misalignment !== undefined) this.machine.setShaftFaults(s.imbalance === undefined ? 0 : s.imbalance, s.misalignment === undefined ? 0 : s.misalignment);
       this.left = Math.floor(s.seconds * this.machine.rate + 0.5);
     }
     this.left--;
