@@ -190,6 +190,10 @@ describe('vibration monitor: the same run on every engine', function () {
     assert.equal(r.error, null, String(r.error && (r.error as Error).stack));
     assert.equal(r.lines[0], 'kernels ts signal ts');
     assert.deepEqual(r.lines.slice(1), node);
+    // the device for an Espruino board (I2C sensor, MQTT module, Storage) passes the same gate
+    const dev = fs.readFileSync(join(ROOT, 'build', 'bundles', 'vibration-espruino.js'), 'utf8');
+    assert.deepEqual(gate.staticGate(dev, 'vibration-espruino.js').map((p) => p.rule + ' at ' + p.at + ': ' + p.text), []);
+    console.log('      Espruino device bundle: ' + dev.length + ' bytes');
   });
 });
 
@@ -368,5 +372,54 @@ describe('vibration monitor in Home Assistant over a real Mosquitto', function (
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('vibration monitor on Moddable (with $MODDABLE)', function () {
+  this.timeout(1800000);
+  const moddable = process.env.MODDABLE;
+  const tools = moddable ? join(moddable, 'build', 'bin', 'lin', 'release') : '';
+
+  before(function () {
+    if (!moddable || !fs.existsSync(join(tools, 'mcconfig'))) {
+      console.log('      skipped: $MODDABLE is not set to a Moddable SDK with its Linux tools built (docs/moddable.md)');
+      this.skip();
+    }
+  });
+
+  const env = () => Object.assign({}, process.env, { PATH: [tools, join(ROOT, 'node_modules', '.bin'), process.env.PATH].join(':'), MAKEFLAGS: process.env.MAKEFLAGS || '-j2' });
+
+  it('the x-cli-lin app (mcconfig) prints the same lines as Node, with the native kernels', async function () {
+    const { spawnSync } = await import('node:child_process');
+    const out = join(ROOT, 'build', 'moddable-vibration');
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.mkdirSync(out, { recursive: true });
+    const app = join(ROOT, 'examples', 'vibration-monitor', 'moddable', 'test');
+    const b = spawnSync(join(tools, 'mcconfig'), ['-m', '-p', 'x-cli-lin', '-o', out], { cwd: app, env: env(), encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(b.status, 0, (b.stdout + b.stderr).slice(-4000));
+    const r = spawnSync(join(out, 'bin', 'lin', 'release', 'vibration-monitor-test'), [], { cwd: out, encoding: 'utf8' });
+    const got = r.stdout.split('\n').filter((l) => l.length);
+    const node: string[] = [];
+    runMonitor((s) => node.push(s), RATE);
+    assert.equal(got[0], 'kernels native signal native');
+    assert.deepEqual(got.slice(1, -1), node);
+    assert.equal(got[got.length - 1], 'moddable done');
+  });
+
+  it('the ESP32 app (ADXL345 on I2C, the SDK\'s MQTT client, preferences) type-checks, strict, against the SDK\'s typings', async function () {
+    const { spawnSync } = await import('node:child_process');
+    const d = join(ROOT, 'examples', 'vibration-monitor', 'moddable', 'device');
+    const t = join(ROOT, 'build', 'moddable-vibration-device.tsconfig.json');
+    fs.mkdirSync(join(ROOT, 'build'), { recursive: true });
+    fs.writeFileSync(t, JSON.stringify({
+      compilerOptions: {
+        strict: true, noEmit: true, target: 'es2024', lib: ['es2024'], module: 'es2022', moduleResolution: 'node', skipLibCheck: true,
+        types: [join(moddable!, 'xs', 'includes', 'xs'), join(moddable!, 'typings', 'global')],
+        baseUrl: ROOT, paths: { 'microlearn/*': ['*'], adxl345: [join(d, 'adxl345.ts')] },
+      },
+      files: [join(d, 'main.ts'), join(d, 'mqtt.d.ts'), ...['timer', 'preference', 'mc/config', 'embedded_provider/builtin'].map((m) => join(moddable!, 'typings', m + '.d.ts'))],
+    }));
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', t], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
   });
 });

@@ -3,6 +3,7 @@
 //   build/bundles/vibration-run.js       the deterministic device run (run.ts) as a classic script,
 //                                        for the XS host (targets/xs/run.mjs) and cross-engine checks
 //   build/bundles/vibration-run.es5.js   the same run for Espruino (ES5, passes the Espruino gate)
+//   build/bundles/vibration-espruino.js  the device for an Espruino board (espruino.ts, ES5)
 //
 //   node examples/vibration-monitor/build.mjs      builds them and prints their sizes
 //   import { buildVibration } from './build.mjs'; const files = await buildVibration();
@@ -26,6 +27,9 @@ export async function buildVibration() {
   const es5 = await bundle(entry, 'iife', [], 'vibrationRun');
   fs.writeFileSync(path.join(BUILD, 'bundles', 'vibration-run.es5.js'), es5);
   out.push(path.join('build', 'bundles', 'vibration-run.es5.js'));
+  const dev = await bundle(path.join(BUILD, 'examples', 'vibration-monitor', 'espruino.js'), 'iife', [], 'vibrationMonitor');
+  fs.writeFileSync(path.join(BUILD, 'bundles', 'vibration-espruino.js'), dev);
+  out.push(path.join('build', 'bundles', 'vibration-espruino.js'));
   return out.map((file) => ({ file, bytes: fs.statSync(path.join(ROOT, file)).size }));
 }
 
