@@ -21,6 +21,8 @@ import { Mode, MonitorEvents, VibrationMonitor } from '../examples/vibration-mon
 import { Machine, Scenario, Segment } from '../examples/vibration-monitor/sim.js';
 import { DEMO, DEMO_LEARN } from '../examples/vibration-monitor/scenarios.js';
 import { runMonitor } from '../examples/vibration-monitor/run.js';
+import { Adxl345 } from '../examples/vibration-monitor/adxl345.js';
+import { SimulatedAdxl345 } from './support/adxl345-chip.js';
 import { ROOT, lines, runXS } from './util.js';
 
 const MAIN = join(ROOT, 'build', 'examples', 'vibration-monitor', 'main.js');
@@ -146,6 +148,60 @@ describe('vibration monitor: the device logic on the simulated machine', functio
     assert.ok(perHour < 20000, perHour + ' bytes/h');
     assert.ok(raw / perHour > 1000, 'at least 1000× less than raw int16 samples');
     for (const t of sent) assert.ok(t === ha.stateTopic || t === ha.availabilityTopic, 'only state and availability: ' + t);
+  });
+});
+
+describe('vibration monitor: the ADXL345 driver and the button', function () {
+  it('checks the chip id, configures full resolution, the rate and stream mode, measuring last', function () {
+    assert.throws(() => new Adxl345(new SimulatedAdxl345(0x00), 1600, 2), /no ADXL345 at the bus: device id 0x0, expected 0xe5/);
+    assert.throws(() => new Adxl345(new SimulatedAdxl345(), 1000, 2), /rate must be one of 100, 200, 400, 800, 1600, 3200 Hz, got 1000/);
+    assert.throws(() => new Adxl345(new SimulatedAdxl345(), 1600, 3), /axis must be 0 \(x\), 1 \(y\) or 2 \(z\)/);
+    const chip = new SimulatedAdxl345();
+    new Adxl345(chip, 1600, 2);
+    assert.deepEqual(chip.writes, [[0x2d, 0x00], [0x31, 0x0b], [0x2c, 0x0e], [0x38, 0x9f], [0x2d, 0x08]]);
+    const slow = new SimulatedAdxl345();
+    new Adxl345(slow, 100, 0);
+    assert.equal(slow.regs[0x2c], 0x0a);
+  });
+
+  it('drains the FIFO into Q16.16 g of one axis, negative counts included, never more than the block holds', function () {
+    const chip = new SimulatedAdxl345();
+    const a = new Adxl345(chip, 1600, 2);
+    const counts = [256, -256, 0, 4095, -4096, 1, -1, 128];
+    for (const z of counts) chip.sample(7, -9, z);
+    const block = new Int32Array(5);
+    assert.equal(a.read(block), 5);
+    assert.deepEqual(Array.from(block), counts.slice(0, 5).map((c) => c * 256));
+    assert.equal(block[0], 65536, '256 counts are 1 g, 1.0 in Q16.16');
+    assert.equal(a.read(block), 3, 'the rest of the FIFO');
+    assert.deepEqual(Array.from(block.subarray(0, 3)), counts.slice(5).map((c) => c * 256));
+    assert.equal(a.read(block), 0, 'an empty FIFO');
+    assert.equal(chip.pops, 8, 'one 6-byte read per sample');
+    const x = new SimulatedAdxl345();
+    const ax = new Adxl345(x, 400, 0);
+    x.sample(-300, 5, 5);
+    assert.equal(ax.read(block), 1);
+    assert.equal(block[0], -300 * 256);
+  });
+
+  it('the button finishes learning, then relearns; a bounce within 0.25 s is ignored', function () {
+    const ha = new HomeAssistant({ id: 'button-test', name: 'Button test' });
+    const dev = new MonitorDevice(ha, { rate: RATE, learnSeconds: 0 }, null, () => true);
+    const log: string[] = [];
+    dev.log = (s) => log.push(s);
+    dev.vm.start();
+    dev.button();
+    assert.equal(dev.vm.mode, 'learning');
+    assert.equal(log[log.length - 1], 'button: too little learned yet');
+    feed(dev.vm, new Scenario(new Machine({ rate: RATE, seed: 5 }), [{ seconds: 60, load: 0.5 }]), 60);
+    dev.button();
+    assert.equal(dev.vm.mode, 'monitoring');
+    dev.button(); // contact bounce: no sample in between
+    assert.equal(dev.vm.mode, 'monitoring', 'a bounce does not relearn');
+    feed(dev.vm, new Scenario(new Machine({ rate: RATE, seed: 5 }), [{ seconds: 1, load: 0.5 }]), 1);
+    dev.button();
+    assert.equal(dev.vm.mode, 'learning', 'a second press relearns');
+    assert.deepEqual(log.filter((l) => l.startsWith('button')), ['button: too little learned yet', 'button: learning finished', 'button: relearn']);
   });
 });
 
@@ -406,7 +462,7 @@ describe('vibration monitor on Moddable (with $MODDABLE)', function () {
     assert.equal(got[got.length - 1], 'moddable done');
   });
 
-  it('the ESP32 app (ADXL345 on I2C, the SDK\'s MQTT client, preferences) type-checks, strict, against the SDK\'s typings', async function () {
+  it('the ESP32 app (the ADXL345 driver on ECMA-419 I2C, the SDK\'s MQTT client, preferences) type-checks, strict, against the SDK\'s typings', async function () {
     const { spawnSync } = await import('node:child_process');
     const d = join(ROOT, 'examples', 'vibration-monitor', 'moddable', 'device');
     const t = join(ROOT, 'build', 'moddable-vibration-device.tsconfig.json');
@@ -415,7 +471,7 @@ describe('vibration monitor on Moddable (with $MODDABLE)', function () {
       compilerOptions: {
         strict: true, noEmit: true, target: 'es2024', lib: ['es2024'], module: 'es2022', moduleResolution: 'node', skipLibCheck: true,
         types: [join(moddable!, 'xs', 'includes', 'xs'), join(moddable!, 'typings', 'global')],
-        baseUrl: ROOT, paths: { 'microlearn/*': ['*'], adxl345: [join(d, 'adxl345.ts')] },
+        baseUrl: ROOT, paths: { 'microlearn/*': ['*'] },
       },
       files: [join(d, 'main.ts'), join(d, 'mqtt.d.ts'), ...['timer', 'preference', 'mc/config', 'embedded_provider/builtin'].map((m) => join(moddable!, 'typings', m + '.d.ts'))],
     }));

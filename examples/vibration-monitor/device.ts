@@ -46,6 +46,7 @@ export class MonitorDevice implements MonitorEvents {
   log: (s: string) => void;
   private readonly send: Sender;
   private lastSimilarity: number;
+  private lastPress: number;
 
   /**
    * @param send where to publish (e.g. `(m) => link.publish(m)`); see {@link attach} for a link
@@ -56,6 +57,7 @@ export class MonitorDevice implements MonitorEvents {
     this.bytes = 0;
     this.messages = 0;
     this.lastSimilarity = 100;
+    this.lastPress = -Infinity;
     this.log = function () {};
     this.vm = new VibrationMonitor(settings, store, this);
   }
@@ -109,6 +111,21 @@ export class MonitorDevice implements MonitorEvents {
       this.vm.relearn();
     } else if (c.object === 'finish') {
       this.log(this.vm.finishLearning() ? 'command: learning finished' : 'command: finish learning refused (' + (this.vm.mode === 'learning' ? 'too little learned yet' : 'not learning') + ')');
+    }
+  }
+
+  /**
+   * The board's button: while learning, ends the learning phase; while
+   * monitoring, starts a new one. Presses within 0.25 s of the last one are
+   * contact bounce (else one press would finish learning and relearn at once).
+   */
+  button(): void {
+    if (this.vm.samples - this.lastPress < this.vm.settings.rate / 4) return;
+    this.lastPress = this.vm.samples;
+    if (this.vm.mode === 'learning') this.log(this.vm.finishLearning() ? 'button: learning finished' : 'button: too little learned yet');
+    else {
+      this.log('button: relearn');
+      this.vm.relearn();
     }
   }
 

@@ -21,6 +21,7 @@ import { HomeAssistant } from '../../integrations/homeassistant.js';
 import { MqttLink, MqttOptions } from '../../integrations/mqtt.js';
 import { espruinoConnector } from '../../integrations/mqtt-espruino.js';
 import { MonitorDevice } from './device.js';
+import { Adxl345, ADXL345_ADDRESS, RegisterBus } from './adxl345.js';
 
 declare const VIBMON_CONFIG: { ssid: string; password: string; broker: string; id: string; rate: number; learnSeconds: number; sda: unknown; scl: unknown; user?: string; mqttPassword?: string };
 declare const I2C1: { setup(o: object): void; writeTo(addr: number, data: number | number[]): void; readFrom(addr: number, n: number): Uint8Array };
@@ -31,29 +32,17 @@ declare function setTimeout(f: () => void, ms: number): unknown;
 declare function clearTimeout(h: unknown): void;
 declare function setWatch(f: () => void, pin: unknown, o: object): unknown;
 
-const ADDR = 0x53;
-const RATES: { [hz: number]: number } = { 100: 0x0a, 200: 0x0b, 400: 0x0c, 800: 0x0d, 1600: 0x0e, 3200: 0x0f };
-
-/** ADXL345 in FIFO stream mode, full resolution (256 LSB/g: a count × 256 is g in Q16.16), z axis. */
-function startSensor(rate: number): (block: Int32Array) => number {
-  if (!RATES[rate]) throw new Error('ADXL345 rate must be one of 100, 200, 400, 800, 1600, 3200 Hz');
+/** The ADXL345 on I2C1 (Espruino's readFrom returns a new array: copied into the driver's buffer). */
+function espruinoBus(): RegisterBus {
   I2C1.setup({ sda: VIBMON_CONFIG.sda, scl: VIBMON_CONFIG.scl, bitrate: 400000 });
-  I2C1.writeTo(ADDR, 0x00);
-  if (I2C1.readFrom(ADDR, 1)[0] !== 0xe5) throw new Error('no ADXL345 at I2C address 0x53');
-  I2C1.writeTo(ADDR, [0x2d, 0x00]);
-  I2C1.writeTo(ADDR, [0x31, 0x0b]);
-  I2C1.writeTo(ADDR, [0x2c, RATES[rate]]);
-  I2C1.writeTo(ADDR, [0x38, 0x80 | 31]);
-  I2C1.writeTo(ADDR, [0x2d, 0x08]);
-  return function (block: Int32Array): number {
-    I2C1.writeTo(ADDR, 0x39);
-    const n = Math.min(I2C1.readFrom(ADDR, 1)[0] & 0x3f, block.length);
-    for (let i = 0; i < n; i++) {
-      I2C1.writeTo(ADDR, 0x32);
-      const b = I2C1.readFrom(ADDR, 6);
-      block[i] = (((b[5] << 24) >> 16) | b[4]) * 256;
-    }
-    return n;
+  return {
+    write: function (reg: number, value: number) {
+      I2C1.writeTo(ADXL345_ADDRESS, [reg, value]);
+    },
+    read: function (reg: number, into: Uint8Array) {
+      I2C1.writeTo(ADXL345_ADDRESS, reg);
+      into.set(I2C1.readFrom(ADXL345_ADDRESS, into.length));
+    },
   };
 }
 
@@ -72,20 +61,16 @@ function main(): void {
     console.log(s);
   };
   dev.attach(link);
-  const read = startSensor(c.rate);
+  const sensor = new Adxl345(espruinoBus(), c.rate, 2);
   const block = new Int32Array(32);
   dev.vm.start();
   setInterval(function () {
-    const n = read(block);
+    const n = sensor.read(block);
     if (n > 0) dev.vm.feed(block, n);
   }, 20);
   setWatch(
     function () {
-      if (dev.vm.mode === 'learning') dev.log(dev.vm.finishLearning() ? 'button: learning finished' : 'button: too little learned yet');
-      else {
-        dev.log('button: relearn');
-        dev.vm.relearn();
-      }
+      dev.button();
     },
     BTN1,
     { repeat: true, edge: 'falling', debounce: 50 },

@@ -20,7 +20,7 @@ import { HomeAssistant } from 'microlearn/integrations/homeassistant';
 import { MqttLink, MqttOptions } from 'microlearn/integrations/mqtt';
 import { moddableConnector } from 'microlearn/integrations/mqtt-moddable';
 import { MonitorDevice } from 'microlearn/examples/vibration-monitor/device';
-import { Adxl345 } from 'adxl345';
+import { Adxl345, ADXL345_ADDRESS, RegisterBus } from 'microlearn/examples/vibration-monitor/adxl345';
 
 const c = config as unknown as { broker: string; mqttUser: string; mqttPassword: string; id: string; rate: number; learnSeconds: number; button: number };
 const id = c.id;
@@ -35,7 +35,24 @@ dev.log = (s) => trace(s + '\n');
 dev.attach(link);
 link.onStatus = (status, detail) => trace('mqtt ' + status + ' ' + detail + '\n');
 
-const sensor = new Adxl345(device.I2C.default, c.rate, 2);
+// the ADXL345 on the board's default I2C pins, through ECMA-419 I2C
+const I2C = device.io.I2C;
+const i2c = new I2C({ ...device.I2C.default, address: ADXL345_ADDRESS, hz: 400000 });
+const cmd = new Uint8Array(2);
+const reg = cmd.subarray(0, 1);
+const bus: RegisterBus = {
+  write(r, value) {
+    cmd[0] = r;
+    cmd[1] = value;
+    i2c.write(cmd);
+  },
+  read(r, into) {
+    cmd[0] = r;
+    i2c.write(reg, false);
+    i2c.read(into);
+  },
+};
+const sensor = new Adxl345(bus, c.rate, 2);
 const block = new Int32Array(32);
 dev.vm.start();
 link.start();
@@ -52,10 +69,6 @@ new Digital({
   mode: Digital.InputPullUp,
   edge: Digital.Falling,
   onReadable() {
-    if (dev.vm.mode === 'learning') dev.log(dev.vm.finishLearning() ? 'button: learning finished' : 'button: too little learned yet');
-    else {
-      dev.log('button: relearn');
-      dev.vm.relearn();
-    }
+    dev.button();
   },
 });
