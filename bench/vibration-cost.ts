@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     'instruction mix, but its instructions do less, and flash-cached code stalls): share of the CPU the monitor takes at each sampling rate.\n\n' +
     table(['recipe', 'kernels', 'instructions / sample', '1 kHz', '5 kHz', '10 kHz'], esp);
   console.log(md);
-  writeSection('vibration-cost', md);
+  writeSection('vibration-cost', md, ['vibration-monitor.md']);
 }
 
 main().catch((e) => {

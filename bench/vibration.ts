@@ -13,7 +13,7 @@
  * Everything runs the device's own code (VibrationMonitor, MonitorDevice, the
  * monitor's recipe), TypeScript kernels on Node.
  *
- *   npx tsc -p . && node build/bench/vibration.js [--hours H]
+ *   npx tsc -p . && node build/bench/vibration.js [--hours H] [--plot (the plot only)]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -243,7 +243,8 @@ function plot(): string {
     top += H + GAP;
   };
   // phases
-  const faultAt = DEMO.slice(0, 7).reduce((s, x) => s + x.seconds, 0);
+  let faultAt = 0; // the onset: the segments before the first with a fault
+  for (let i = 0; i < DEMO.length && !DEMO[i].fault; i++) faultAt += DEMO[i].seconds;
   svg += '<rect x="' + X(0) + '" y="10" width="' + (X(DEMO_LEARN) - X(0)) + '" height="14" fill="#cde"/><text x="' + (X(0) + 4) + '" y="21" font-size="11">learning</text>\n';
   svg += '<rect x="' + X(faultAt) + '" y="10" width="' + (X(T) - X(faultAt)) + '" height="14" fill="#fdc"/><text x="' + (X(faultAt) + 4) + '" y="21" font-size="11">outer-race fault: 0.05 g, 0.1 g, 0.2 g impacts</text>\n';
   panel('RMS (g)', (r) => r.rms, 0, 0.12, '#236');
@@ -278,11 +279,12 @@ function main(): void {
   const i = process.argv.indexOf('--hours');
   const hours = i > 0 ? Number(process.argv[i + 1]) : 2;
   console.log(plot());
-  writeSection('vibration-mqtt', mqttSection());
+  if (process.argv.indexOf('--plot') > 0) return; // the plot only
+  writeSection('vibration-mqtt', mqttSection(), ['vibration-monitor.md']);
   const dir = sharedData();
-  if (dir) writeSection('vibration-cwru', cwruSection(dir));
+  if (dir) writeSection('vibration-cwru', cwruSection(dir), ['vibration-monitor.md']);
   else console.log('vibration-cwru: ../shared/data not found, skipped');
-  writeSection('vibration-sim', simSection(hours));
+  writeSection('vibration-sim', simSection(hours), ['vibration-monitor.md']);
 }
 
 main();
