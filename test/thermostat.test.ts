@@ -290,3 +290,39 @@ describe('thermostat: the same week on every engine', function () {
     }
   });
 });
+
+describe('thermostat: sensor drivers', function () {
+  it('BME280: the datasheet example gives 25.08 °C and 100653.27 Pa; humidity agrees with the datasheet integer formula', async function () {
+    const { BME280 } = await import('../examples/thermostat/sensors.js');
+    const { SimulatedChips, DATASHEET } = await import('./support/i2c-chips.js');
+    const chips = new SimulatedChips();
+    const m = new BME280(chips).read();
+    assert.equal(Math.round(m.temperature * 100) / 100, 25.08);
+    assert.equal(Math.round(m.pressure * 100) / 100, 100653.27);
+    // the datasheet's 32-bit integer routines (4.2.3), in exact integer arithmetic
+    const [T1, T2, T3] = DATASHEET.t;
+    const [H1, H2, H3, H4, H5, H6] = DATASHEET.h;
+    const sh = (x: number, n: number) => Math.floor(x / Math.pow(2, n));
+    const adcT = chips.adcT;
+    const fine = sh((sh(adcT, 3) - T1 * 2) * T2, 11) + sh(sh((sh(adcT, 4) - T1) * (sh(adcT, 4) - T1), 12) * T3, 14);
+    let v = fine - 76800;
+    const a = sh(chips.adcH * 16384 - H4 * 1048576 - H5 * v + 16384, 15);
+    const b = sh((sh(sh(v * H6, 10) * (sh(v * H3, 11) + 32768), 10) + 2097152) * H2 + 8192, 14);
+    v = a * b;
+    v = v - sh(sh(sh(v, 15) * sh(v, 15), 7) * H1, 4);
+    const intRH = Math.min(Math.max(v, 0), 419430400) / 4194304; // Q22.10 → %RH
+    assert.ok(Math.abs(m.humidity - intRH) < 0.05, 'double ' + m.humidity + ' vs integer ' + intRH);
+    assert.ok(m.humidity > 0 && m.humidity < 100);
+    assert.deepEqual(chips.writes.filter((w) => w.length === 3), [[0x76, 0xf2, 0x01], [0x76, 0xf5, 0xa0], [0x76, 0xf4, 0x27]], 'normal mode, ×1 oversampling');
+  });
+
+  it('refuses a BMP280 (no humidity) in words, and reads the BH1750 in lux', async function () {
+    const { BME280, BH1750 } = await import('../examples/thermostat/sensors.js');
+    const { SimulatedChips } = await import('./support/i2c-chips.js');
+    const chips = new SimulatedChips();
+    chips.chipId = 0x58;
+    assert.throws(() => new BME280(chips), /no BME280 at 0x76 \(chip id 0x58: a BMP280, which has no humidity\)/);
+    chips.lightCount = 600;
+    assert.equal(new BH1750(chips).read(), 500);
+  });
+});
