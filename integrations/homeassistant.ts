@@ -87,10 +87,14 @@ const ABBREVIATIONS: { [key: string]: string } = {
   configuration_url: 'cu', identifiers: 'ids', manufacturer: 'mf', model: 'mdl', hw_version: 'hw', sw_version: 'sw', suggested_area: 'sa',
 };
 
-const ID_OK = /^[A-Za-z0-9_-]{1,48}$/;
-
+/** Throws unless `id` is 1..48 characters of A-Z a-z 0-9 _ - (a loop, not a regular expression: Espruino's differ). */
 function checkId(what: string, id: string): void {
-  if (typeof id !== 'string' || !ID_OK.test(id)) throw new Error(what + ' must be 1..48 characters of A-Z a-z 0-9 _ -, got ' + JSON.stringify(id));
+  let ok = typeof id === 'string' && id.length >= 1 && id.length <= 48;
+  for (let i = 0; ok && i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+  }
+  if (!ok) throw new Error(what + ' must be 1..48 characters of A-Z a-z 0-9 _ -, got ' + JSON.stringify(id));
 }
 
 interface Entity {

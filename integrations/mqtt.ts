@@ -72,14 +72,43 @@ export interface MqttTimers {
 
 export type MqttStatus = 'stopped' | 'connecting' | 'online' | 'offline';
 
-/** Parses `mqtt://host[:port]` / `mqtts://host[:port]`; throws a clear Error otherwise. */
+/**
+ * Parses `mqtt://host[:port]` / `mqtts://host[:port]` (an IPv6 host in
+ * brackets); throws a clear Error otherwise. String operations only, no
+ * regular expression: Espruino's differ from the standard.
+ */
 export function parseMqttUrl(url: string): MqttEndpoint {
-  const m = /^(mqtts?):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d{1,5}))?\/?$/.exec(typeof url === 'string' ? url : '');
-  if (!m) throw new Error('MQTT broker URL must look like mqtt://host[:port] or mqtts://host[:port], got ' + JSON.stringify(url));
-  const secure = m[1] === 'mqtts';
-  const port = m[3] ? Number(m[3]) : secure ? 8883 : 1883;
-  if (!(port >= 1 && port <= 65535)) throw new Error('MQTT broker port must be 1..65535, got ' + m[3]);
-  return { host: m[2].charAt(0) === '[' ? m[2].slice(1, -1) : m[2], port: port, secure: secure };
+  const bad = function (): never {
+    throw new Error('MQTT broker URL must look like mqtt://host[:port] or mqtts://host[:port], got ' + JSON.stringify(url));
+  };
+  if (typeof url !== 'string') bad();
+  const secure = url.indexOf('mqtts://') === 0;
+  if (!secure && url.indexOf('mqtt://') !== 0) bad();
+  let rest = url.slice(secure ? 8 : 7);
+  if (rest.charAt(rest.length - 1) === '/') rest = rest.slice(0, -1);
+  let host: string;
+  let port = '';
+  if (rest.charAt(0) === '[') {
+    const end = rest.indexOf(']');
+    if (end < 2) bad();
+    host = rest.slice(1, end);
+    if (end + 1 < rest.length) {
+      if (rest.charAt(end + 1) !== ':') bad();
+      port = rest.slice(end + 2);
+    }
+  } else {
+    const colon = rest.indexOf(':');
+    host = colon < 0 ? rest : rest.slice(0, colon);
+    if (colon >= 0) port = rest.slice(colon + 1);
+  }
+  if (host.length === 0 || host.indexOf('/') >= 0 || (host.indexOf(':') >= 0 && rest.charAt(0) !== '[')) bad();
+  if (port !== '') {
+    for (let i = 0; i < port.length; i++) if (port.charCodeAt(i) < 48 || port.charCodeAt(i) > 57) bad();
+    if (port.length > 5) bad();
+  }
+  const n = port === '' ? (secure ? 8883 : 1883) : Number(port);
+  if (!(n >= 1 && n <= 65535)) throw new Error('MQTT broker port must be 1..65535, got ' + port);
+  return { host: host, port: n, secure: secure };
 }
 
 const REFUSALS = [

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import mqtt from 'mqtt';
 import { runWeek } from '../examples/thermostat/sim/week.js';
@@ -20,6 +21,7 @@ import { mosquittoMissing, startMosquitto } from './support/mosquitto.js';
 import { checkExpanded } from './support/homeassistant-fields.js';
 import { ROOT, lines } from './util.js';
 
+const require = createRequire(import.meta.url);
 const APP = join(ROOT, 'examples', 'thermostat', 'moddable', 'test');
 const OUT = join(ROOT, 'build', 'thermostat-moddable');
 const INPUTS = ['src', 'algorithms', 'native', 'targets/moddable', 'integrations', 'examples/thermostat'];
@@ -74,6 +76,31 @@ describe('thermostat on Moddable (x-cli-lin, real SDK)', function () {
     console.log('      mcconfig -m -p x-cli-lin: ' + ((Date.now() - t) / 1000).toFixed(0) + ' s');
     assert.ok(r.status === 0 && fs.existsSync(binary), 'mcconfig failed:\n' + (r.stdout + r.stderr).slice(-4000));
     fs.writeFileSync(stamp, inputs);
+  });
+
+  it('type-checks the ESP32 app (ECMA-419 I2C and digital, Preference, the SDK’s MQTT client and TLS) against the SDK’s typings', function () {
+    // no ESP-IDF here to build it: tsc with the SDK's typings and the manifest's module names
+    const dir = fs.mkdtempSync(join(require('node:os').tmpdir(), 'thermostat-esp32-tsc-'));
+    const typings = join(moddable!, 'typings');
+    const config = {
+      compilerOptions: {
+        target: 'es2022', module: 'es2022', moduleResolution: 'node', lib: ['es2022'], strict: true, noEmit: true, skipLibCheck: true, types: [], typeRoots: [],
+        baseUrl: ROOT,
+        paths: {
+          'microlearn/examples/thermostat/*': ['examples/thermostat/*'], 'microlearn/integrations/*': ['integrations/*'], 'microlearn/src/*': ['src/*'],
+          'microlearn/targets/moddable/storage': ['targets/moddable/storage'],
+        },
+      },
+      files: [
+        join(ROOT, 'examples', 'thermostat', 'moddable', 'main.ts'), join(moddable!, 'xs', 'includes', 'xs.d.ts'), join(typings, 'global.d.ts'), join(typings, 'timer.d.ts'),
+        join(typings, 'preference.d.ts'), join(typings, 'securesocket.d.ts'), join(typings, 'Resource.d.ts'), join(typings, 'mc', 'config.d.ts'),
+        join(typings, 'embedded_io', '_common.d.ts'), join(typings, 'embedded_io', 'i2c.d.ts'), join(typings, 'embedded_io', 'digital.d.ts'),
+      ],
+    };
+    fs.writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
   });
 
   it('gives the same model hashes as Node for a simulated week', async function () {

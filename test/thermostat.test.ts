@@ -272,6 +272,28 @@ describe('thermostat: the same week on every engine', function () {
     }
   });
 
+  it('gives the same hashes on a real Espruino (a Linux build in $ESPRUINO)', async function () {
+    const binary = process.env.ESPRUINO;
+    if (!binary) {
+      console.log('      skipped: $ESPRUINO is not set (a Linux build of Espruino; docs/espruino.md)');
+      return this.skip();
+    }
+    const run = (await import(join(ROOT, 'targets', 'espruino', 'run.mjs'))) as {
+      boardDir(): string;
+      runEspruino(b: string, f: string, o: object): Promise<{ code: number | null; stdout: string; errors: string[] }>;
+    };
+    const dir = run.boardDir();
+    try {
+      const t = Date.now();
+      const r = await run.runEspruino(binary, join(ROOT, 'build', 'bundles', 'thermostat-week.es5.js'), { cwd: dir, timeoutMs: 1800000 });
+      console.log('      Espruino: ' + ((Date.now() - t) / 1000).toFixed(0) + ' s for a simulated week');
+      assert.deepEqual(r.errors, []);
+      assert.deepEqual(r.stdout.split(/\r?\n/).filter((l) => l.indexOf('thermostat ') === 0), node);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('passes the static Espruino gate and gives the same hashes under the run-time gate', async function () {
     const gate = (await import(join(ROOT, 'targets', 'espruino', 'gate.mjs'))) as {
       staticGate(code: string, file: string): { rule: string; at: string; text: string }[];
@@ -324,5 +346,64 @@ describe('thermostat: sensor drivers', function () {
     assert.throws(() => new BME280(chips), /no BME280 at 0x76 \(chip id 0x58: a BMP280, which has no humidity\)/);
     chips.lightCount = 600;
     assert.equal(new BH1750(chips).read(), 500);
+  });
+});
+
+describe('thermostat: the Espruino device bundle', function () {
+  this.timeout(300000);
+
+  it('passes the static gate, boots under the run-time gate with simulated chips, heats, learns and saves to Storage', async function () {
+    const build = (await import(join(ROOT, 'examples', 'thermostat', 'build.mjs'))) as { buildThermostat(): Promise<{ file: string; bytes: number }[]> };
+    const files = await build.buildThermostat();
+    const gate = (await import(join(ROOT, 'targets', 'espruino', 'gate.mjs'))) as {
+      staticGate(code: string, file: string): { rule: string; at: string; text: string }[];
+      runInEspruinoLikeContext(code: string, o?: object): { lines: string[]; error: unknown; context: { [k: string]: unknown } };
+    };
+    const { SimulatedChips } = await import('./support/i2c-chips.js');
+    const code = fs.readFileSync(join(ROOT, 'build', 'thermostat', 'espruino', 'thermostat.js'), 'utf8');
+    console.log('      ' + files.find((f) => f.file.endsWith('thermostat.js'))!.bytes + ' bytes (ES5, minified)');
+    assert.deepEqual(gate.staticGate(code, 'thermostat.js').map((p) => p.rule + ' at ' + p.at + ': ' + p.text), []);
+
+    // the board: simulated BME280/BH1750 on I2C1, pins, timers and flash Storage as Espruino provides them
+    const chips = new SimulatedChips();
+    chips.adcT = 500000; // about 18 °C: it must heat
+    const pins: { [pin: string]: boolean } = {};
+    const watches: { [pin: string]: (e: { state: boolean }) => void } = {};
+    let everyMinute: (() => void) | null = null;
+    const flash: { [name: string]: Uint8Array } = {};
+    const globals = {
+      THERMOSTAT_CONFIG: { id: 'esp-1', sda: 'D21', scl: 'D22', pir: 'D27', heater: 'D25', light: 'D26', up: 'D32', down: 'D33', lightButton: 'D14', utcOffset: 60 },
+      I2C1: { setup() {}, writeTo: (a: number, d: number[]) => chips.write(a, d), readFrom: (a: number, n: number) => chips.read(a, n) },
+      setWatch: (fn: (e: { state: boolean }) => void, pin: string) => (watches[pin] = fn),
+      digitalWrite: (pin: string, v: boolean) => (pins[pin] = v),
+      pinMode() {},
+      setInterval: (fn: () => void) => (everyMinute = fn),
+      setTimeout: () => 0,
+      clearTimeout() {},
+      console: { log() {} },
+      require: (name: string) => {
+        if (name === 'Storage')
+          return {
+            readArrayBuffer: (n: string) => (flash[n] ? flash[n].slice().buffer : undefined),
+            write: (n: string, d: Uint8Array) => {
+              flash[n] = new Uint8Array(d);
+              return true;
+            },
+            erase: (n: string) => delete flash[n],
+          };
+        throw new Error('module ' + name + ' not found');
+      },
+    };
+    const r = gate.runInEspruinoLikeContext(code, { filename: 'thermostat.js', globals: globals });
+    assert.equal(r.error, null, String(r.error && (r.error as Error).stack));
+    assert.equal(pins.D25, true, 'the heater relay is on at 18 °C');
+    for (let i = 0; i < 5; i++) everyMinute!();
+    watches.D27({ state: true }); // someone walks by
+    watches.D32({ state: false }); // the dial up by 0.5 °C
+    watches.D14({ state: false }); // the light button
+    everyMinute!();
+    assert.equal(pins.D26, true, 'the light is on');
+    assert.ok(Object.keys(flash).some((k) => k.indexOf('lighting.') === 0), 'the light press was saved: ' + Object.keys(flash).join(', '));
+    assert.ok(Object.keys(flash).some((k) => k.indexOf('schedule.') === 0), 'the schedule is saved');
   });
 });
