@@ -60,11 +60,11 @@ function sqdistRef(a: Int32Array, ao: number, b: Int32Array, bo: number, n: numb
   return satB(rnd(s, 16 + shift));
 }
 
-/** (w, f) += a·2^-(16+s)·x, element-wise; returns nothing, mutates. Reads x[i] before writing w[i]. */
+/** (w, f) += round(a·x / 2^s) in units of 2^-32 (2^-s exact when s < 0), element-wise; mutates. Reads x[i] before writing w[i]. */
 function axpyWideRef(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: number, n: number, a: number, s: number): void {
   for (let i = 0; i < n; i++) {
     const P = B(a) * B(x[xo + i]);
-    const D = s === 0 ? P : fdiv(P + pow2(s - 1), pow2(s));
+    const D = s < 0 ? P * pow2(-s) : s === 0 ? P : fdiv(P + pow2(s - 1), pow2(s));
     const W = B(w[wo + i]) * TWO16 + B(f[wo + i]) + D;
     const wi = fdiv(W, TWO16);
     if (wi > BQMAX) {
@@ -80,15 +80,20 @@ function axpyWideRef(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, x
   }
 }
 
+/**
+ * The step of docs/fixed-point.md: lr·g = a·2^-(s−16)·2^-32... that is
+ * a = round(lr·g·2^(s−16)) with the largest s ≤ 30 for which |a| ≤ 32767;
+ * saturated at (±32767, −15); (0, 0) for lr·g = 0.
+ */
 function stepRef(lr: number, g: number): [number, number] {
   const e = B(lr) * B(g);
-  const lim = pow2(47);
-  if (e >= lim || e <= -lim) return [e > B0 ? Q_MAX : Q_MIN, 0];
-  for (let k = 0; k <= 16; k++) {
-    const a = k === 0 ? e : fdiv(e + pow2(k - 1), pow2(k));
-    if (a <= BQMAX && a >= BQMIN) return [Number(a), 16 - k];
+  if (e === B0) return [0, 0];
+  const at = (s: number): bigint => (s >= 16 ? e * pow2(s - 16) : rnd(e, 16 - s));
+  for (let s = 30; s >= -15; s--) {
+    const a = at(s);
+    if (a <= B(32767) && a >= B(-32767)) return [Number(a), s];
   }
-  return [Q_MAX, 0];
+  return [e > B0 ? 32767 : -32767, -15];
 }
 
 function welfordRef(
@@ -288,23 +293,20 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
       cases++;
     };
     for (let t = 0; t < 3000; t++) check(randQ(r), randQ(r));
-    // around the 2^47 limit and the "no k fits" band 2^47 − 2^15 ≤ e < 2^47
+    // zero, tiny, the 15-bit rounding carry and the saturation band
     const edges: [number, number][] = [
       [1, 1], [0, 5], [-1, 1], [65536, 65536], [Q_MAX, Q_MAX], [Q_MIN, Q_MIN], [Q_MIN, Q_MAX], [1 << 16, 1 << 31 | 0],
       [2147483647, 65536], [2147483647, -65536], [65535, 2147483647], [-65535, 2147483647], [2147450880, 65536], [-2147450880, 65536],
       [2147450881, 65536], [2147483647, 65535], [10610063, 13264529], [-10610063, 13264529], [1 << 15, 1 << 16], [1 << 16, 1 << 15],
+      [32767, 1], [65535, 1], [32767, 2], [65535, 65535], [2047, 32767], [1 << 23, 1 << 23], [(1 << 23) + 1, 1 << 23],
     ];
     for (let i = 0; i < edges.length; i++) check(edges[i][0], edges[i][1]);
-    step(10610063, 13264529, out); // e = 2^47 − 1: no k fits (k = 16 rounds to 2^31)
-    assert.deepEqual([out[0], out[1]], [Q_MAX, 0]);
-    step(-10610063, 13264529, out); // e = −2^47 + 1: fits at k = 16
-    assert.deepEqual([out[0], out[1]], [Q_MIN, 0]);
-    step(Q_MIN, 65536, out); // e = −2^47: saturates to Q_MIN
-    assert.deepEqual([out[0], out[1]], [Q_MIN, 0]);
-    step(Q_MAX, 65536, out); // e = 2^47 − 2^16: k = 16 gives exactly Q_MAX
-    assert.deepEqual([out[0], out[1]], [Q_MAX, 0]);
-    step(66, 7, out);
-    assert.deepEqual([out[0], out[1]], [462, 16]);
+    step(1, 1, out); // the smallest step, 2^-32: exact at s = 30
+    assert.deepEqual([out[0], out[1]], [16384, 30]);
+    step(655, 32768, out); // lr 0.01, g 0.5: η = 655·2^-17 = 20960·2^-22
+    assert.deepEqual([out[0], out[1]], [20960, 6]);
+    step(Q_MAX, Q_MAX, out); // far beyond: saturates
+    assert.deepEqual([out[0], out[1]], [32767, -15]);
   });
 
   it('axpyWide (incl. x aliasing w) and gerWide', function () {
@@ -327,8 +329,8 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
         a = sb[0];
         s = sb[1];
       } else {
-        a = randQ(r);
-        s = Math.floor(r() * 17);
+        a = Math.floor(r() * 65535) - 32767;
+        s = Math.floor(r() * 46) - 15;
       }
       const w2 = Int32Array.from(w);
       const f2 = Uint16Array.from(f);
@@ -366,7 +368,7 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
   it('axpyWide saturation sets the fraction to 65535 at the top and 0 at the bottom', function () {
     const w = new Int32Array([Q_MAX - 1, Q_MIN + 1]);
     const f = new Uint16Array([100, 100]);
-    kernelsTS.axpyWide(w, f, 0, new Int32Array([Q_MAX, Q_MIN]), 0, 2, Q_MAX, 0);
+    kernelsTS.axpyWide(w, f, 0, new Int32Array([Q_MAX, Q_MIN]), 0, 2, 32767, 0);
     assert.deepEqual([w[0], f[0], w[1], f[1]], [Q_MAX, 65535, Q_MIN, 0]);
   });
 
@@ -508,6 +510,90 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
     assert.equal(kernelsTS.argmin(e, 0, 5), 1);
     assert.equal(kernelsTS.argmax(e, 0, 5), 2);
     assert.equal(kernelsTS.argmin(e, 3, 1), 0);
+  });
+
+  it('gerAdam: Adam / RMSprop moments and step on wide weights', function () {
+    const r = seedrandom('gerAdam');
+    const isqrtB = (n: bigint): bigint => {
+      if (n <= B0) return B0;
+      let x = B(Math.floor(Math.sqrt(Number(n))));
+      while (x * x > n) x -= B1;
+      while ((x + B1) * (x + B1) <= n) x += B1;
+      return n - x * x > x ? x + B1 : x; // round to nearest
+    };
+    const pick = (vals: number[]) => vals[Math.floor(r() * vals.length)];
+    for (let t = 0; t < 3000; t++) {
+      const rows = 1 + Math.floor(r() * 3);
+      const cols = 1 + Math.floor(r() * 6);
+      const xo = randOff(r);
+      const len = rows * cols;
+      const style = pickStyle(r);
+      const first = r() < 0.75;
+      const w = randVec(r, len, 0, style);
+      const f = new Uint16Array(len).map(() => Math.floor(r() * 65536));
+      const m = first ? randVec(r, len, 0, pickStyle(r)) : null;
+      const mf = first ? new Uint16Array(len).map(() => Math.floor(r() * 65536)) : null;
+      const vI = new Int32Array(len).map(() => (r() < 0.5 ? Math.floor(r() * 1024) : r() < 0.8 ? Math.floor(r() * 1073741825) : Math.floor(r() * 4294967296) - 2147483648));
+      const vF = new Uint32Array(len).map(() => Math.floor(r() * 4294967296));
+      const d = randVec(r, rows, 0, pickStyle(r));
+      const x = randVec(r, cols, xo, style);
+      const a = r() < 0.7 ? 1048576 + Math.floor(r() * 1048576) : Math.floor(r() * 2097152);
+      const k = r() < 0.8 ? Math.floor(r() * 53) : Math.floor(r() * 63);
+      const e = r() < 0.7 ? Math.floor(r() * 1025) : Math.floor(r() * 2147483648);
+      const b1 = r() < 0.8 ? pick([58982, 62259, 65535, 0]) : Math.floor(r() * 65536);
+      const b2 = r() < 0.8 ? pick([65470, 58982, 65535, 0]) : Math.floor(r() * 65536);
+      // the definition (docs/fixed-point.md, gerAdam), element by element
+      const W = Array.from(w), F = Array.from(f), Mi = m ? Array.from(m) : [], Mf = mf ? Array.from(mf) : [], VI = Array.from(vI), VF = Array.from(vF);
+      for (let rr = 0; rr < rows; rr++) {
+        for (let c = 0; c < cols; c++) {
+          const j = rr * cols + c;
+          const G = satB(rnd(B(d[rr]) * B(x[xo + c]), 16));
+          let M: bigint;
+          if (m) {
+            M = fdiv(B(b1) * (B(Mi[j]) * TWO16 + B(Mf[j])) + B(65536 - b1) * G * TWO16 + pow2(15), TWO16);
+            Mi[j] = Number(fdiv(M, TWO16));
+            Mf[j] = Number(M - fdiv(M, TWO16) * TWO16);
+          } else M = G * TWO16;
+          const V = B(VI[j]) * TWO32 + B(VF[j]);
+          const V2 = fdiv(B(b2) * V + B(65536 - b2) * G * G + pow2(15), TWO16);
+          VI[j] = Number(fdiv(V2, TWO32));
+          VF[j] = Number(V2 - fdiv(V2, TWO32) * TWO32);
+          let S = B0;
+          if (V2 > B0) {
+            let jj = 0;
+            while (fdiv(V2 * TWO16, pow2(2 * jj)) >= pow2(52)) jj++;
+            S = isqrtB(fdiv(V2 * TWO16, pow2(2 * jj))) * pow2(jj);
+          }
+          let D = S + B(e);
+          if (D < B1) D = B1;
+          const U = satB(fdiv(B2 * M * TWO16 + D, B2 * D)); // round half up
+          const delta = k === 0 ? B(a) * U : rnd(B(a) * U, k);
+          let Wn = B(W[j]) * TWO16 + B(F[j]) + delta;
+          let wh = fdiv(Wn, TWO16);
+          if (wh > BQMAX) {
+            W[j] = Q_MAX;
+            F[j] = 65535;
+          } else if (wh < BQMIN) {
+            W[j] = Q_MIN;
+            F[j] = 0;
+          } else {
+            W[j] = Number(wh);
+            F[j] = Number(Wn - wh * TWO16);
+          }
+        }
+      }
+      kernelsTS.gerAdam(w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2);
+      const what = 'gerAdam case ' + t;
+      eqArr(w, W, what + ' w');
+      eqArr(f, F, what + ' f');
+      if (m && mf) {
+        eqArr(m, Mi, what + ' m');
+        eqArr(mf, Mf, what + ' mf');
+      }
+      eqArr(vI, VI, what + ' vI');
+      eqArr(vF, VF, what + ' vF');
+      cases++;
+    }
   });
 
   it('ran at least 20,000 random cases', function () {

@@ -50,7 +50,7 @@ src/kernels.ts; microlearn installs them automatically.
 #define MLJ_I32 0
 #define MLJ_U16 1
 #define MLJ_U32 2
-#define MLJ_MAX_ARGS 9
+#define MLJ_MAX_ARGS 16
 #define MLJ_MAX_SAFE_INTEGER (((int64_t)1 << 53) - 1)
 
 /* A typed-array argument: flat data pointer when there is one, else iterators. */
@@ -166,6 +166,15 @@ static bool mljShift(JsVar *v, int32_t *out) {
   int64_t x;
   if (!mljNumber(v, 0, 16, &x)) return false;
   *out = (int32_t)x;
+  return true;
+}
+
+/* A step (a, s) as ml_step / stepRecip make them: |a| ≤ 32767, −15 ≤ s ≤ 46. */
+static bool mljStep(JsVar *va, JsVar *vs, int32_t *a, int32_t *s) {
+  int64_t x, y;
+  if (!mljNumber(va, -32767, 32767, &x) || !mljNumber(vs, -15, 46, &y)) return false;
+  *a = (int32_t)x;
+  *s = (int32_t)y;
   return true;
 }
 
@@ -475,6 +484,55 @@ static MLJ_NOINLINE void mljSlowWelford(MljArray *mean, MljArray *meanF, MljArra
   mljClose(&cx);
 }
 
+/* gerAdam element by element (m may be NULL: RMSprop), in the kernel's order. */
+static MLJ_NOINLINE void mljSlowAdam(MljArray *w, MljArray *f, MljArray *m, MljArray *mf, MljArray *vI, MljArray *vF, uint32_t rows, uint32_t cols,
+                                     MljArray *d, MljArray *x, uint32_t xo, const int32_t *sc) {
+  MljCursor cw, cf, cm, cmf, cvi, cvf, cd, cx;
+  uint32_t r, c;
+  mljOpen(&cw, w);
+  mljOpen(&cf, f);
+  mljOpen(&cm, m);
+  mljOpen(&cmf, mf);
+  mljOpen(&cvi, vI);
+  mljOpen(&cvf, vF);
+  mljOpen(&cd, d);
+  mljOpen(&cx, x);
+  for (r = 0; r < rows; r++) {
+    int32_t dr = mljGet(&cd, r);
+    for (c = 0; c < cols; c++) {
+      size_t j = (size_t)r * cols + c;
+      int32_t g = ml_mul(dr, mljGet(&cx, xo + c)), wv, mv = 0, vi;
+      uint16_t fv, mfv = 0;
+      uint32_t vf;
+      if (m) {
+        mv = mljGet(&cm, j);
+        mfv = (uint16_t)mljGet(&cmf, j);
+      }
+      vi = mljGet(&cvi, j);
+      vf = (uint32_t)mljGet(&cvf, j);
+      wv = mljGet(&cw, j);
+      fv = (uint16_t)mljGet(&cf, j);
+      ml_adam1(&wv, &fv, m ? &mv : NULL, m ? &mfv : NULL, &vi, &vf, g, sc[0], sc[1], sc[2], sc[3], sc[4]);
+      if (m) {
+        mljSet(&cm, j, mv);
+        mljSet(&cmf, j, mfv);
+      }
+      mljSet(&cvi, j, vi);
+      mljSet(&cvf, j, (int32_t)vf);
+      mljSet(&cf, j, fv);
+      mljSet(&cw, j, wv);
+    }
+  }
+  mljClose(&cw);
+  mljClose(&cf);
+  mljClose(&cm);
+  mljClose(&cmf);
+  mljClose(&cvi);
+  mljClose(&cvf);
+  mljClose(&cd);
+  mljClose(&cx);
+}
+
 static MLJ_NOINLINE uint32_t mljSlowArgBest(MljArray *a, uint32_t ao, uint32_t n, bool max) {
   MljCursor ca;
   uint32_t i, best = 0;
@@ -643,7 +701,7 @@ void jswrap_microlearn_axpyWide(JsVar *args) {
   mljInit(&f);
   mljInit(&x);
   if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[2], &wo) &&
-      mljArray(A.a[3], MLJ_I32, &x) && mljU32(A.a[4], &xo) && mljU32(A.a[5], &n) && mljI32(A.a[6], &a) && mljShift(A.a[7], &s) &&
+      mljArray(A.a[3], MLJ_I32, &x) && mljU32(A.a[4], &xo) && mljU32(A.a[5], &n) && mljStep(A.a[6], A.a[7], &a, &s) &&
       mljUse(&w, wo, n) && mljUse(&f, wo, n) && mljUse(&x, xo, n) && mljDisjoint(&w, &f) && mljDisjoint(&x, &f)) {
     MljStage st;
     st.used = 0;
@@ -817,6 +875,70 @@ void jswrap_microlearn_welford(JsVar *args) {
   mljArgsFree(&A);
 }
 
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "gerAdam",
+  "generate" : "jswrap_microlearn_gerAdam",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, f: Uint16Array, m: Int32Array or null, mf: Uint16Array or null, vI: Int32Array, vF: Uint32Array, rows, cols, d: Int32Array, x: Int32Array, xo, a, k, e, b1, b2"]
+  ]
+}
+Microlearn kernel `gerAdam` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_gerAdam(JsVar *args) {
+  MljArgs A;
+  MljArray w, f, m, mf, vI, vF, d, x;
+  uint32_t rows = 0, cols = 0, xo = 0;
+  uint64_t area = 0;
+  int64_t v;
+  int32_t sc[5] = { 0, 0, 0, 0, 0 };
+  static const int64_t hi[5] = { 2097151, 62, INT32_MAX, 65535, 65535 };
+  bool ok, first = false;
+  int i;
+  mljInit(&w);
+  mljInit(&f);
+  mljInit(&m);
+  mljInit(&mf);
+  mljInit(&vI);
+  mljInit(&vF);
+  mljInit(&d);
+  mljInit(&x);
+  ok = mljArgs(args, &A, 16) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f);
+  if (ok) {
+    first = !jsvIsNull(A.a[2]);
+    if (first != !jsvIsNull(A.a[3])) {
+      jsExceptionHere(JSET_TYPEERROR, "Microlearn: m and mf must both be typed arrays or both null");
+      ok = false;
+    }
+  }
+  ok = ok && (!first || (mljArray(A.a[2], MLJ_I32, &m) && mljArray(A.a[3], MLJ_U16, &mf))) && mljArray(A.a[4], MLJ_I32, &vI) &&
+       mljArray(A.a[5], MLJ_U32, &vF) && mljU32(A.a[6], &rows) && mljU32(A.a[7], &cols) && mljArray(A.a[8], MLJ_I32, &d) &&
+       mljArray(A.a[9], MLJ_I32, &x) && mljU32(A.a[10], &xo);
+  for (i = 0; ok && i < 5; i++) {
+    ok = mljNumber(A.a[11 + i], 0, hi[i], &v);
+    sc[i] = (int32_t)v;
+  }
+  ok = ok && mljArea(rows, cols, &area) && mljUse(&w, 0, area) && mljUse(&f, 0, area) && (!first || (mljUse(&m, 0, area) && mljUse(&mf, 0, area))) &&
+       mljUse(&vI, 0, area) && mljUse(&vF, 0, area) && mljUse(&d, 0, rows) && mljUse(&x, xo, cols) && mljDisjoint(&w, &f) &&
+       mljDisjoint(&w, &vF) && mljDisjoint(&vI, &f) && mljDisjoint(&vI, &vF) && mljDisjoint(&d, &f) && mljDisjoint(&d, &vF) &&
+       mljDisjoint(&x, &f) && mljDisjoint(&x, &vF) && mljDisjoint(&f, &vF) &&
+       (!first || (mljDisjoint(&w, &mf) && mljDisjoint(&m, &f) && mljDisjoint(&m, &mf) && mljDisjoint(&m, &vF) && mljDisjoint(&vI, &mf) &&
+                   mljDisjoint(&d, &mf) && mljDisjoint(&x, &mf) && mljDisjoint(&mf, &vF)));
+  if (ok) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &w, &m, &vI, NULL);
+    mljStage(&st, &d, &w, &m, &vI, NULL);
+    if (mljFlat(&w) && mljFlat(&f) && (!first || (mljFlat(&m) && mljFlat(&mf))) && mljFlat(&vI) && mljFlat(&vF) && mljFlat(&d) && mljFlat(&x))
+      ml_gerAdam(MLJ_P32(&w, 0), MLJ_P16(&f, 0), first ? MLJ_P32(&m, 0) : NULL, first ? MLJ_P16(&mf, 0) : NULL, MLJ_P32(&vI, 0), MLJ_PU32(&vF, 0), rows, cols,
+                 MLJ_P32(&d, 0), MLJ_P32(&x, xo), sc[0], sc[1], sc[2], sc[3], sc[4]);
+    else
+      mljSlowAdam(&w, &f, first ? &m : NULL, first ? &mf : NULL, &vI, &vF, rows, cols, &d, &x, xo, sc);
+  }
+  mljArgsFree(&A);
+}
+
 static int mljArgBest(JsVar *av, JsVar *aov, JsVar *nv, bool max) {
   MljArray a;
   uint32_t ao = 0, n = 0, best = 0;
@@ -865,4 +987,127 @@ Microlearn kernel `argmax` (see microlearn src/kernels.ts).
 */
 int jswrap_microlearn_argmax(JsVar *a, JsVar *ao, JsVar *n) {
   return mljArgBest(a, ao, n, true);
+}
+
+/* ---- input conversion and the fused linear step ------------------------------ */
+
+/*
+ * Real numbers → Q16.16 (ml_fromDouble) from the first n elements of x (an
+ * Array, a typed array, anything Espruino iterates) into out. Returns −1, or
+ * the index of the first element that is not a number or not in range (the
+ * contract of the TypeScript kernel toQ); elements after it are not written.
+ */
+static int mljReals(JsVar *x, uint32_t n, MljArray *out) {
+  JsvIterator it;
+  MljCursor co;
+  uint32_t i;
+  int bad = -1;
+  if (!jsvIsIterable(x)) return 0;
+  mljOpen(&co, out);
+  jsvIteratorNew(&it, x, JSIF_EVERY_ARRAY_ELEMENT);
+  for (i = 0; i < n; i++) {
+    JsVar *v = jsvIteratorHasElement(&it) ? jsvIteratorGetValue(&it) : NULL;
+    int32_t q;
+    bool ok = v && (jsvIsInt(v) || jsvIsFloat(v)) && !jsvIsPin(v) && ml_fromDouble(jsvGetFloat(v), &q);
+    jsvUnLock(v);
+    if (!ok) {
+      bad = (int)i;
+      break;
+    }
+    mljSet(&co, out->first + i, q);
+    jsvIteratorNext(&it);
+  }
+  jsvIteratorFree(&it);
+  mljClose(&co);
+  return bad;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "toQ",
+  "generate" : "jswrap_microlearn_toQ",
+  "params" : [
+    ["x","JsVar","real numbers (an Array or typed array)"],
+    ["n","JsVar","count"],
+    ["out","JsVar","Int32Array"]
+  ],
+  "return" : ["int32","-1, or the index of the first element that is not a number in [-32768, 32768)"]
+}
+Microlearn kernel `toQ` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_toQ(JsVar *x, JsVar *nv, JsVar *outv) {
+  MljArray out;
+  uint32_t n = 0;
+  mljInit(&out);
+  if (!mljU32(nv, &n) || !mljArray(outv, MLJ_I32, &out) || !mljUse(&out, 0, n)) return 0;
+  return mljReals(x, n, &out);
+}
+
+/* sgdLinear element by element (w, f or xq not flat), in the order of ml_sgdLinear. */
+static MLJ_NOINLINE void mljSlowSgdLinear(MljArray *w, MljArray *f, MljArray *x, uint32_t n, int32_t y, int32_t lr, int32_t l2, int32_t link) {
+  MljCursor cw, cf, cx;
+  ml_sum sum = { 0, 0 };
+  uint32_t i;
+  int32_t z, p, g, st[2];
+  mljOpen(&cw, w);
+  mljOpen(&cf, f);
+  mljOpen(&cx, x);
+  for (i = 0; i < n; i++) ml_sum_product(&sum, mljGet(&cw, i), mljGet(&cx, x->first + i));
+  z = ml_sat((int64_t)ml_sum_round(&sum, 0) + mljGet(&cw, n));
+  p = link == 1 ? ml_sigmoid(z) : z;
+  g = ml_sat((int64_t)y - p);
+  if (l2 != 0) {
+    ml_step(lr, -l2, st);
+    if (st[0] != 0)
+      for (i = 0; i < n; i++) mljAxpyWide1(&cw, &cf, i, mljGet(&cw, i), st[0], st[1]);
+  }
+  ml_step(lr, g, st);
+  if (st[0] != 0) {
+    for (i = 0; i < n; i++) mljAxpyWide1(&cw, &cf, i, mljGet(&cx, x->first + i), st[0], st[1]);
+    mljAxpyWide1(&cw, &cf, n, 65536, st[0], st[1]);
+  }
+  mljClose(&cw);
+  mljClose(&cf);
+  mljClose(&cx);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "sgdLinear",
+  "generate" : "jswrap_microlearn_sgdLinear",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, f: Uint16Array, x, xq: Int32Array or null, n, y, lr, l2, link"]
+  ],
+  "return" : ["int32","-1, or the index of a rejected element of a real-valued x"]
+}
+Microlearn kernel `sgdLinear` (see microlearn src/kernels.ts): one fused SGD
+step of a linear model; a real-valued x is converted into xq on the way.
+*/
+int jswrap_microlearn_sgdLinear(JsVar *args) {
+  MljArgs A;
+  MljArray w, f, x;
+  uint32_t n = 0;
+  int32_t y = 0, lr = 0, l2 = 0, link = 0;
+  int64_t lk = 0;
+  int r = -1;
+  mljInit(&w);
+  mljInit(&f);
+  mljInit(&x);
+  if (mljArgs(args, &A, 9) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[4], &n) && mljI32(A.a[5], &y) &&
+      mljI32(A.a[6], &lr) && mljI32(A.a[7], &l2) && mljNumber(A.a[8], 0, 1, &lk) && mljUse(&w, 0, (uint64_t)n + 1) &&
+      mljUse(&f, 0, (uint64_t)n + 1) && mljDisjoint(&w, &f)) {
+    bool raw = !jsvIsNull(A.a[3]);
+    link = (int32_t)lk;
+    if (mljArray(raw ? A.a[3] : A.a[2], MLJ_I32, &x) && mljUse(&x, 0, n) && mljDisjoint(&x, &f)) {
+      if (raw) r = mljReals(A.a[2], n, &x);
+      if (r < 0) {
+        if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_sgdLinear(MLJ_P32(&w, 0), MLJ_P16(&f, 0), MLJ_P32(&x, 0), n, y, lr, l2, link);
+        else mljSlowSgdLinear(&w, &f, &x, n, y, lr, l2, link);
+      }
+    }
+  }
+  mljArgsFree(&A);
+  return r;
 }
