@@ -272,6 +272,14 @@ describe('thermostat: the same week on every engine', function () {
     }
   });
 
+  it('gives the same hashes on XS with every built-in frozen, as a Moddable app that preloads modules', async function () {
+    const r = await runXS([join(ROOT, 'test', 'frozen', 'freeze-builtins.js'), join(ROOT, 'build', 'bundles', 'thermostat-week.js')], { native: false });
+    assert.equal(r.code, 0, r.stderr);
+    const out = lines(r.stdout);
+    assert.match(out.shift() as string, /^frozen \d+ built-in objects$/);
+    assert.deepEqual(out, node);
+  });
+
   it('gives the same hashes on a real Espruino (a Linux build in $ESPRUINO)', async function () {
     const binary = process.env.ESPRUINO;
     if (!binary) {
