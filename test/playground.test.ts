@@ -372,6 +372,33 @@ describe('playground in headless Chromium', function () {
     }
   });
 
+  it('shows momentum only with sgd; changing the optimizer sets its learning rate', async function () {
+    const page = o.page;
+    await page.select('#lesson', '');
+    await page.select('#dataset', 'xor');
+    await page.select('#learner', 'MLP');
+    const rates = ref.learnerSpec('MLP').options.find((s) => s.key === 'learningRate')!.values!;
+    const hidden = (): Promise<boolean> => page.$eval('#opt-momentum-row', (e) => (e as unknown as { hidden: boolean }).hidden);
+    const rate = async (): Promise<number> => rates[Number(await page.$eval('#opt-learningRate', (e) => (e as unknown as Valued).value))];
+    assert.equal(await page.$eval('#opt-optimizer', (e) => (e as unknown as Valued).value), 'adam', 'the default optimizer');
+    assert.equal(await hidden(), true, 'momentum shown with adam');
+    assert.equal(await rate(), 0.01);
+    await page.select('#opt-optimizer', 'sgd');
+    await frames(page);
+    assert.equal(await hidden(), false, 'momentum hidden with sgd');
+    assert.equal(await rate(), 0.05);
+    assert.match(await text(page, '#status'), /learning rate set to 0\.05, the default for optimizer sgd/);
+    await setOption(page, ref, 'MLP', 'momentum', 0.9);
+    await page.select('#opt-optimizer', 'rmsprop');
+    await frames(page);
+    assert.equal(await hidden(), true, 'momentum shown with rmsprop');
+    assert.equal(await rate(), 0.01);
+    // the hidden momentum is not passed: the model builds and learns
+    await page.click('#step');
+    await frames(page);
+    assert.equal(await text(page, '#samples'), '1');
+  });
+
   it('refuses bad options with a message and keeps the page alive', async function () {
     const page = o.page;
     await page.select('#lesson', '');
