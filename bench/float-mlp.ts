@@ -1,10 +1,13 @@
 /**
  * The float64 twin of algorithms/mlp.ts for the benchmarks: the same
  * architecture, the same initial weights (copied from a freshly built MLP),
- * the same update order and learning-rate schedule, in plain double
- * arithmetic with Math.tanh / Math.exp. Not library code.
+ * the same update order, learning-rate schedule and optimizer (SGD, momentum,
+ * Adam with bias correction, RMSprop, with the model's quantised β and ε),
+ * in plain double arithmetic with Math.tanh / Math.exp / Math.sqrt. Not
+ * library code.
  */
-import { MLP } from '../algorithms/mlp.js';
+import type { MLP } from '../algorithms/mlp.js';
+import { FOptimizer } from './float-optim.js';
 
 interface Layer {
   nIn: number;
@@ -14,6 +17,9 @@ interface Layer {
   b: Float64Array;
   vw: Float64Array;
   vb: Float64Array;
+  /** Adam / RMSprop second moments (first moments in vw, vb) */
+  sw: Float64Array;
+  sb: Float64Array;
   z: Float64Array;
   a: Float64Array;
   g: Float64Array;
@@ -26,6 +32,8 @@ export class FloatMLP {
   readonly momentum: number;
   readonly classification: boolean;
   readonly nOut: number;
+  /** Adam / RMSprop with β and ε as the fixed-point model holds them; null for SGD */
+  readonly opt: FOptimizer | null;
   t = 0;
   private readonly p: Float64Array;
 
@@ -39,6 +47,8 @@ export class FloatMLP {
       b: Float64Array.from(d.b, (v, i) => (v * 65536 + d.bf[i]) / 4294967296),
       vw: new Float64Array(d.nIn * d.nOut),
       vb: new Float64Array(d.nOut),
+      sw: new Float64Array(d.nIn * d.nOut),
+      sb: new Float64Array(d.nOut),
       z: new Float64Array(d.nOut),
       a: new Float64Array(d.nOut),
       g: new Float64Array(d.nOut),
@@ -49,6 +59,7 @@ export class FloatMLP {
     this.classification = m.task === 1;
     this.nOut = m.nOutputs;
     this.p = new Float64Array(m.nOutputs);
+    this.opt = FOptimizer.of(m.opt.options());
   }
 
   private static f(act: number, z: number): number {
@@ -108,6 +119,20 @@ export class FloatMLP {
     }
     const lr = this.decay === 0 ? this.lr : this.lr / (1 + this.decay * this.t);
     const mu = this.momentum;
+    const opt = this.opt;
+    if (opt !== null) {
+      opt.begin(lr);
+      for (let i = L.length - 1; i >= 0; i--) {
+        const l = L[i];
+        const input: ArrayLike<number> = i === 0 ? x : L[i - 1].a;
+        for (let r = 0; r < l.nOut; r++) {
+          for (let c = 0; c < l.nIn; c++) l.w[r * l.nIn + c] += opt.delta(l.vw, l.sw, r * l.nIn + c, l.g[r] * input[c]);
+          l.b[r] += opt.delta(l.vb, l.sb, r, l.g[r]);
+        }
+      }
+      this.t++;
+      return;
+    }
     for (let i = L.length - 1; i >= 0; i--) {
       const l = L[i];
       const input: ArrayLike<number> = i === 0 ? x : L[i - 1].a;

@@ -18,7 +18,7 @@ export function writeSection(name: string, markdown: string, alsoIn: string[] = 
   replaceSection(DOC, name, markdown, true);
 }
 
-function replaceSection(file: string, name: string, markdown: string, create: boolean): void {
+export function replaceSection(file: string, name: string, markdown: string, create: boolean): void {
   let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nEvery table below is written by a script in `bench/` from a run on the machine named in it. Re-run with `npm run bench`.\n';
   const begin = '<!-- BEGIN ' + name + ' -->';
   const end = '<!-- END ' + name + ' -->';

@@ -18,7 +18,8 @@
  * As ESPHome does: the discovery topic's node is the device id, every
  * entity has a `unique_id` and shares one `device` block (so they group as
  * one device), availability points at the device's status topic, and keys
- * can be abbreviated (`abbreviate: true`) to save memory on small devices.
+ * can be abbreviated (`abbreviate: true`: short keys, and "~" for the base
+ * topic) to save memory and socket buffer on small devices.
  * Fields follow https://www.home-assistant.io/integrations/mqtt/ and the
  * per-platform pages (climate.mqtt, sensor.mqtt, binary_sensor.mqtt,
  * light.mqtt, switch.mqtt).
@@ -242,7 +243,7 @@ export class HomeAssistant {
       c.availability = [{ topic: this.availabilityTopic, payload_available: 'online', payload_not_available: 'offline' }];
       c.device = this.deviceBlock();
       c.origin = { name: 'microlearn', sw_version: this.device.swVersion || '', support_url: 'https://github.com/microlearn/microlearn' };
-      out.push({ topic: this.configTopic(e.component, e.object), payload: JSON.stringify(this.abbreviate ? abbreviated(c) : c), retain: true });
+      out.push({ topic: this.configTopic(e.component, e.object), payload: JSON.stringify(this.abbreviate ? abbreviated(c, this.base) : c), retain: true });
     }
     return out;
   }
@@ -303,15 +304,21 @@ export class HomeAssistant {
   }
 }
 
-/** `c` with Home Assistant's abbreviated keys, nested blocks included (not the origin). */
-function abbreviated(c: Config): Config {
+/**
+ * `c` with Home Assistant's abbreviated keys, nested blocks included (not
+ * the origin); with `base`, "~" stands for the base topic at the start of
+ * the top-level `*_topic` values (every Home Assistant version expands those).
+ */
+function abbreviated(c: Config, base?: string): Config {
   const out: Config = {};
+  if (base) out['~'] = base;
   for (const k in c) {
     let v = c[k];
     if (k === 'origin') {
       out[k] = v;
       continue;
     }
+    if (base && typeof v === 'string' && k.slice(-6) === '_topic' && v.indexOf(base + '/') === 0) v = '~' + v.slice(base.length);
     if (v && typeof v === 'object' && !(v instanceof Array)) v = abbreviated(v as Config);
     else if (v instanceof Array) v = v.map((x) => (x && typeof x === 'object' ? abbreviated(x as Config) : x));
     out[ABBREVIATIONS[k] || k] = v;

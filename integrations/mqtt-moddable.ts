@@ -8,15 +8,16 @@
  *   import SecureSocket from "securesocket";
  *   import Resource from "Resource";
  *   import Timer from "timer";
- *   const link = new MqttLink(moddableConnector(Client, SecureSocket, new Resource("ca.der")),
- *     { url: "mqtts://broker.lan:8883", clientId: "thermostat-1", username: "thermostat", password: "…", will: ha.will() },
- *     { setTimeout: (f, ms) => Timer.set(f, ms), clearTimeout: (t) => Timer.clear(t) });
+ *   const timers = { setTimeout: (f, ms) => Timer.set(f, ms), clearTimeout: (t) => Timer.clear(t) };
+ *   const link = new MqttLink(moddableConnector(Client, timers, { SecureSocket, certificate: new Resource("ca.der") }),
+ *     { url: "mqtts://broker.lan:8883", clientId: "thermostat-1", username: "thermostat", password: "…", will: ha.will() }, timers);
  *
  * The SDK's client reports a refused connection only through a trace and
  * `onClose`; the subclass below keeps the reason (its `fail(message)`), so a
  * wrong password is reported in words.
  */
-import { MqttConnector, MqttEndpoint, MqttEvents, MqttOptions, MqttSession, refusal } from './mqtt.js';
+import { MqttConnector, MqttEndpoint, MqttEvents, MqttOptions, MqttSession, MqttTimers, refusal } from './mqtt.js';
+import { bytesOf, publishPacket, subscribePacket } from './mqtt-packets.js';
 
 /** Words for the reason Moddable's client gives ("server rejected mqtt request with code 5", ...). */
 export function describeModdableFailure(message: string, endpoint: MqttEndpoint): string {
@@ -27,10 +28,16 @@ export function describeModdableFailure(message: string, endpoint: MqttEndpoint)
 }
 
 /**
- * A connector over Moddable's `mqtt` Client. `SecureSocket` and `certificate`
- * (the CA's certificate, DER) are needed for mqtts:// only.
+ * A connector over Moddable's `mqtt` Client: it connects (with the will),
+ * keeps the connection alive and parses what the broker sends; PUBLISH and
+ * SUBSCRIBE come from mqtt-packets.ts and are written through its socket as
+ * the socket's buffer takes them (the client itself writes each packet whole
+ * and throws "can't write all data" when one does not fit: a discovery burst
+ * or a 2 KB summary does not). `timers` paces those writes. `tls` is needed
+ * for mqtts:// only: the SDK's SecureSocket and, for a private CA, its
+ * certificate (DER).
  */
-export function moddableConnector(Client: any, SecureSocket?: any, certificate?: ArrayBuffer): MqttConnector {
+export function moddableConnector(Client: any, timers: MqttTimers, tls?: { SecureSocket: any; certificate?: ArrayBuffer }): MqttConnector {
   const Base = Client as new (dictionary: object) => any;
   class Tracked extends Base {
     reason = '';
@@ -46,31 +53,64 @@ export function moddableConnector(Client: any, SecureSocket?: any, certificate?:
       if (o.password !== undefined) dict.password = o.password;
       if (o.will) dict.will = { topic: o.will.topic, message: o.will.payload, retain: o.will.retain };
       if (endpoint.secure) {
-        if (!SecureSocket) throw new Error('mqtts:// needs SecureSocket (include $(MODDABLE)/modules/crypt/tls.json)');
-        dict.Socket = SecureSocket;
-        dict.secure = certificate ? { protocolVersion: 0x0303, certificate: certificate } : { protocolVersion: 0x0303 };
+        if (!tls || !tls.SecureSocket) throw new Error('mqtts:// needs SecureSocket (include $(MODDABLE)/modules/crypt/tls.json)');
+        dict.Socket = tls.SecureSocket;
+        dict.secure = tls.certificate ? { protocolVersion: 0x0303, certificate: tls.certificate } : { protocolVersion: 0x0303 };
       }
       const c = new Tracked(dict);
       let closed = false;
+      // Our PUBLISH and SUBSCRIBE packets, written through the client's socket as its buffer takes them
+      // (the SDK client writes each packet whole and throws "can't write all data" when it does not fit).
+      const out: Uint8Array[] = [];
+      let offset = 0;
+      let timer: unknown = null;
+      let packetId = 0;
+      let waits = 0;
+      const pump = function (): void {
+        timer = null;
+        const ws = c.ws;
+        while (out.length > 0 && !closed && ws) {
+          const b = out[0];
+          const room = ws.write() as number;
+          // whole packets only (the client's keep-alive ping must not land inside one), unless one never fits
+          if (!(room > 0) || (offset === 0 && room < b.length && ++waits < 50)) {
+            timer = timers.setTimeout(pump, 20);
+            return;
+          }
+          waits = 0;
+          const n = room < b.length - offset ? room : b.length - offset;
+          ws.write(b.slice(offset, offset + n).buffer);
+          offset += n;
+          if (offset === b.length) {
+            out.shift();
+            offset = 0;
+          }
+        }
+      };
+      const send = function (packet: string): void {
+        out.push(bytesOf(packet));
+        if (timer === null) pump();
+      };
       c.onReady = () => ev.connected();
       c.onMessage = (topic: string, body: ArrayBuffer) => ev.message(topic, (String as any).fromArrayBuffer(body));
       c.onClose = () => {
         if (closed) return;
         closed = true;
+        out.length = 0;
+        if (timer !== null) timers.clearTimeout(timer);
         ev.closed(describeModdableFailure(c.reason, endpoint));
       };
       return {
-        publish: (topic, payload, retain) => {
-          c.publish(topic, payload, { retain: retain });
-        },
-        subscribe: (topic) => {
-          c.subscribe(topic);
-        },
+        publish: (topic, payload, retain) => send(publishPacket(topic, payload, retain)),
+        subscribe: (topic) => send(subscribePacket(topic, (packetId = (packetId % 65535) + 1))),
         end: () => {
           closed = true;
+          out.length = 0;
+          if (timer !== null) timers.clearTimeout(timer);
           c.close();
         },
       };
     },
   };
 }
+

@@ -83,3 +83,16 @@ export function publishPacket(topic: string, payload: string, retain: boolean): 
   const p = utf8(payload);
   return header(0x30 | (retain ? 1 : 0), t.length + p.length) + t + p;
 }
+
+/** SUBSCRIBE to one topic filter at QoS 0 with packet identifier `id` (1..65535). */
+export function subscribePacket(topic: string, id: number): string {
+  const body = String.fromCharCode((id >> 8) & 0xff, id & 0xff) + field(utf8(topic)) + String.fromCharCode(0);
+  return header(0x82, body.length) + body;
+}
+
+/** A binary string (one char per byte) as bytes. */
+export function bytesOf(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
+  return b;
+}

@@ -272,6 +272,36 @@ describe('thermostat: the same week on every engine', function () {
     }
   });
 
+  it('gives the same hashes on XS with every built-in frozen, as a Moddable app that preloads modules', async function () {
+    const r = await runXS([join(ROOT, 'test', 'frozen', 'freeze-builtins.js'), join(ROOT, 'build', 'bundles', 'thermostat-week.js')], { native: false });
+    assert.equal(r.code, 0, r.stderr);
+    const out = lines(r.stdout);
+    assert.match(out.shift() as string, /^frozen \d+ built-in objects$/);
+    assert.deepEqual(out, node);
+  });
+
+  it('gives the same hashes on a real Espruino (a Linux build in $ESPRUINO)', async function () {
+    const binary = process.env.ESPRUINO;
+    if (!binary) {
+      console.log('      skipped: $ESPRUINO is not set (a Linux build of Espruino; docs/espruino.md)');
+      return this.skip();
+    }
+    const run = (await import(join(ROOT, 'targets', 'espruino', 'run.mjs'))) as {
+      boardDir(): string;
+      runEspruino(b: string, f: string, o: object): Promise<{ code: number | null; stdout: string; errors: string[] }>;
+    };
+    const dir = run.boardDir();
+    try {
+      const t = Date.now();
+      const r = await run.runEspruino(binary, join(ROOT, 'build', 'bundles', 'thermostat-week.es5.js'), { cwd: dir, timeoutMs: 1800000 });
+      console.log('      Espruino: ' + ((Date.now() - t) / 1000).toFixed(0) + ' s for a simulated week');
+      assert.deepEqual(r.errors, []);
+      assert.deepEqual(r.stdout.split(/\r?\n/).filter((l) => l.indexOf('thermostat ') === 0), node);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('passes the static Espruino gate and gives the same hashes under the run-time gate', async function () {
     const gate = (await import(join(ROOT, 'targets', 'espruino', 'gate.mjs'))) as {
       staticGate(code: string, file: string): { rule: string; at: string; text: string }[];
@@ -288,5 +318,100 @@ describe('thermostat: the same week on every engine', function () {
       assert.equal(r.error, null, String(r.error && (r.error as Error).stack));
       assert.deepEqual(r.lines, expect, HOUSEHOLDS[h].name);
     }
+  });
+});
+
+describe('thermostat: sensor drivers', function () {
+  it('BME280: the datasheet example gives 25.08 °C and 100653.27 Pa; humidity agrees with the datasheet integer formula', async function () {
+    const { BME280 } = await import('../examples/thermostat/sensors.js');
+    const { SimulatedChips, DATASHEET } = await import('./support/i2c-chips.js');
+    const chips = new SimulatedChips();
+    const m = new BME280(chips).read();
+    assert.equal(Math.round(m.temperature * 100) / 100, 25.08);
+    assert.equal(Math.round(m.pressure * 100) / 100, 100653.27);
+    // the datasheet's 32-bit integer routines (4.2.3), in exact integer arithmetic
+    const [T1, T2, T3] = DATASHEET.t;
+    const [H1, H2, H3, H4, H5, H6] = DATASHEET.h;
+    const sh = (x: number, n: number) => Math.floor(x / Math.pow(2, n));
+    const adcT = chips.adcT;
+    const fine = sh((sh(adcT, 3) - T1 * 2) * T2, 11) + sh(sh((sh(adcT, 4) - T1) * (sh(adcT, 4) - T1), 12) * T3, 14);
+    let v = fine - 76800;
+    const a = sh(chips.adcH * 16384 - H4 * 1048576 - H5 * v + 16384, 15);
+    const b = sh((sh(sh(v * H6, 10) * (sh(v * H3, 11) + 32768), 10) + 2097152) * H2 + 8192, 14);
+    v = a * b;
+    v = v - sh(sh(sh(v, 15) * sh(v, 15), 7) * H1, 4);
+    const intRH = Math.min(Math.max(v, 0), 419430400) / 4194304; // Q22.10 → %RH
+    assert.ok(Math.abs(m.humidity - intRH) < 0.05, 'double ' + m.humidity + ' vs integer ' + intRH);
+    assert.ok(m.humidity > 0 && m.humidity < 100);
+    assert.deepEqual(chips.writes.filter((w) => w.length === 3), [[0x76, 0xf2, 0x01], [0x76, 0xf5, 0xa0], [0x76, 0xf4, 0x27]], 'normal mode, ×1 oversampling');
+  });
+
+  it('refuses a BMP280 (no humidity) in words, and reads the BH1750 in lux', async function () {
+    const { BME280, BH1750 } = await import('../examples/thermostat/sensors.js');
+    const { SimulatedChips } = await import('./support/i2c-chips.js');
+    const chips = new SimulatedChips();
+    chips.chipId = 0x58;
+    assert.throws(() => new BME280(chips), /no BME280 at 0x76 \(chip id 0x58: a BMP280, which has no humidity\)/);
+    chips.lightCount = 600;
+    assert.equal(new BH1750(chips).read(), 500);
+  });
+});
+
+describe('thermostat: the Espruino device bundle', function () {
+  this.timeout(300000);
+
+  it('passes the static gate, boots under the run-time gate with simulated chips, heats, learns and saves to Storage', async function () {
+    const build = (await import(join(ROOT, 'examples', 'thermostat', 'build.mjs'))) as { buildThermostat(): Promise<{ file: string; bytes: number }[]> };
+    const files = await build.buildThermostat();
+    const gate = (await import(join(ROOT, 'targets', 'espruino', 'gate.mjs'))) as {
+      staticGate(code: string, file: string): { rule: string; at: string; text: string }[];
+      runInEspruinoLikeContext(code: string, o?: object): { lines: string[]; error: unknown; context: { [k: string]: unknown } };
+    };
+    const { SimulatedChips } = await import('./support/i2c-chips.js');
+    const code = fs.readFileSync(join(ROOT, 'build', 'thermostat', 'espruino', 'thermostat.js'), 'utf8');
+    console.log('      ' + files.find((f) => f.file.endsWith('thermostat.js'))!.bytes + ' bytes (ES5, minified)');
+    assert.deepEqual(gate.staticGate(code, 'thermostat.js').map((p) => p.rule + ' at ' + p.at + ': ' + p.text), []);
+
+    // the board: simulated BME280/BH1750 on I2C1, pins, timers and flash Storage as Espruino provides them
+    const chips = new SimulatedChips();
+    chips.adcT = 500000; // about 18 °C: it must heat
+    const pins: { [pin: string]: boolean } = {};
+    const watches: { [pin: string]: (e: { state: boolean }) => void } = {};
+    let everyMinute: (() => void) | null = null;
+    const flash: { [name: string]: Uint8Array } = {};
+    const globals = {
+      THERMOSTAT_CONFIG: { id: 'esp-1', sda: 'D21', scl: 'D22', pir: 'D27', heater: 'D25', light: 'D26', up: 'D32', down: 'D33', lightButton: 'D14', utcOffset: 60 },
+      I2C1: { setup() {}, writeTo: (a: number, d: number[]) => chips.write(a, d), readFrom: (a: number, n: number) => chips.read(a, n) },
+      setWatch: (fn: (e: { state: boolean }) => void, pin: string) => (watches[pin] = fn),
+      digitalWrite: (pin: string, v: boolean) => (pins[pin] = v),
+      pinMode() {},
+      setInterval: (fn: () => void) => (everyMinute = fn),
+      setTimeout: () => 0,
+      clearTimeout() {},
+      console: { log() {} },
+      require: (name: string) => {
+        if (name === 'Storage')
+          return {
+            readArrayBuffer: (n: string) => (flash[n] ? flash[n].slice().buffer : undefined),
+            write: (n: string, d: Uint8Array) => {
+              flash[n] = new Uint8Array(d);
+              return true;
+            },
+            erase: (n: string) => delete flash[n],
+          };
+        throw new Error('module ' + name + ' not found');
+      },
+    };
+    const r = gate.runInEspruinoLikeContext(code, { filename: 'thermostat.js', globals: globals });
+    assert.equal(r.error, null, String(r.error && (r.error as Error).stack));
+    assert.equal(pins.D25, true, 'the heater relay is on at 18 °C');
+    for (let i = 0; i < 5; i++) everyMinute!();
+    watches.D27({ state: true }); // someone walks by
+    watches.D32({ state: false }); // the dial up by 0.5 °C
+    watches.D14({ state: false }); // the light button
+    everyMinute!();
+    assert.equal(pins.D26, true, 'the light is on');
+    assert.ok(Object.keys(flash).some((k) => k.indexOf('lighting.') === 0), 'the light press was saved: ' + Object.keys(flash).join(', '));
+    assert.ok(Object.keys(flash).some((k) => k.indexOf('schedule.') === 0), 'the schedule is saved');
   });
 });

@@ -3,6 +3,8 @@
 //   build/bundles/thermostat-week.js        one simulated week as a classic script, for the XS host
 //                                           (targets/xs/run.mjs) and cross-engine checks
 //   build/bundles/thermostat-week.es5.js    the same week for Espruino (ES5, passes the Espruino gate)
+//   build/thermostat/espruino/thermostat.js the device app for an Espruino board (examples/thermostat/espruino/main.ts):
+//                                           upload it after setting THERMOSTAT_CONFIG (docs/thermostat.md)
 //
 //   node examples/thermostat/build.mjs      builds them and prints their sizes
 //   import { buildThermostat } from './build.mjs'; const files = await buildThermostat();
@@ -26,6 +28,10 @@ export async function buildThermostat() {
   const es5 = await bundle(week, 'iife', [], 'thermostatWeek');
   fs.writeFileSync(path.join(BUILD, 'bundles', 'thermostat-week.es5.js'), es5);
   out.push(path.join('build', 'bundles', 'thermostat-week.es5.js'));
+  const device = await bundle(path.join(BUILD, 'examples', 'thermostat', 'espruino', 'main.js'), 'iife', [], 'thermostat');
+  fs.mkdirSync(path.join(BUILD, 'thermostat', 'espruino'), { recursive: true });
+  fs.writeFileSync(path.join(BUILD, 'thermostat', 'espruino', 'thermostat.js'), device);
+  out.push(path.join('build', 'thermostat', 'espruino', 'thermostat.js'));
   return out.map((file) => ({ file, bytes: fs.statSync(path.join(ROOT, file)).size }));
 }
 

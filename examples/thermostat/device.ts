@@ -67,10 +67,11 @@ export class ThermostatDevice {
       const ha2 = this.ha;
       const link2 = this.link;
       link2.onOnline = function () {
-        // discovery, birth and state again on every connection: the broker may have restarted
-        self.announce();
+        // subscribe first (a command may follow the discovery at once), then discovery, birth and
+        // state again on every connection: the broker may have restarted
         const subs = ha2.subscriptions();
         for (let i = 0; i < subs.length; i++) link2.subscribe(subs[i]);
+        self.announce();
       };
       link2.onMessage = function (topic: string, payload: string) {
         self.message(topic, payload);

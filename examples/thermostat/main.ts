@@ -26,10 +26,11 @@ import { NodeFileStorage } from '../../targets/node/storage.js';
 import { HomeAssistant } from '../../integrations/homeassistant.js';
 import { MqttLink, MqttOptions } from '../../integrations/mqtt.js';
 import { nodeConnector } from '../../integrations/mqtt-node.js';
-import { Readings, Thermostat } from './thermostat.js';
-import { Hardware, ThermostatDevice, thermostatEntities } from './device.js';
+import { Thermostat } from './thermostat.js';
+import { ThermostatDevice, thermostatEntities } from './device.js';
+import { SimulatedBoard } from './sim/board.js';
 import { COUPLE, FAMILY, HOME_OFFICE, Household, SHIFT_WORKER } from './sim/household.js';
-import { Controller, World } from './sim/world.js';
+import { World } from './sim/world.js';
 
 const HOUSEHOLDS: { [name: string]: Household } = { couple: COUPLE, shift: SHIFT_WORKER, family: FAMILY, office: HOME_OFFICE };
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -48,45 +49,6 @@ function options(argv: string[]): { [k: string]: string } {
     else fail('unknown argument ' + a + ' (see examples/thermostat/main.ts for the options)');
   }
   return o;
-}
-
-/** The simulated house as the device's hardware: the world's readings in, the relay and the light out. */
-class SimulatedBoard implements Hardware, Controller {
-  device!: ThermostatDevice;
-  heater = false;
-  light = false;
-  setpoint = 20;
-  private readings: Readings | null = null;
-
-  read(r: Readings): void {
-    const w = this.readings!;
-    r.temperature = w.temperature;
-    r.humidity = w.humidity;
-    r.lux = w.lux;
-    r.motion = w.motion;
-    r.co2 = w.co2;
-    r.outdoor = w.outdoor;
-  }
-
-  drive(heater: boolean, light: boolean): void {
-    this.heater = heater;
-    this.light = light;
-    this.setpoint = this.device.t.setpoint;
-  }
-
-  // the simulated world drives the board like a real house would
-  tick(minute: number, r: Readings): void {
-    this.readings = r;
-    this.device.step(minute, minute % 10080);
-  }
-
-  dial(target: number): void {
-    this.device.dial(target);
-  }
-
-  lightSwitch(on: boolean): void {
-    this.device.lightSwitch(on);
-  }
 }
 
 function main(): void {

@@ -51,7 +51,7 @@ export class Thermal {
   private readonly x = new Float64Array(2);
 
   constructor(model?: LinearRegression) {
-    this.model = model || new LinearRegression({ nFeatures: 2, learningRate: 0.02 });
+    this.model = model || new LinearRegression({ nFeatures: 2, learningRate: 0.05 });
     this.samples = model ? WARMUP : 0;
   }
 

@@ -83,16 +83,6 @@ export function relay(on: boolean, t: number, setpoint: number): boolean {
   return on;
 }
 
-function decodeSchedule(b: Uint8Array): Schedule {
-  return Schedule.fromBytes(b);
-}
-function decodePresence(b: Uint8Array): Presence {
-  return Presence.fromBytes(b);
-}
-function decodeThermal(b: Uint8Array): LinearRegression {
-  return LinearRegression.fromBytes(b);
-}
-
 /** The classes a saved lighting model may hold (the default: a scaler and a logistic regression in a pipeline). */
 export const LIGHT_CLASSES: ReadonlyArray<ModelClass> = [Pipeline, StandardScaler, LogisticRegression];
 
@@ -149,9 +139,9 @@ export class Thermostat {
     this.vacation = o.vacation === undefined ? 10 : o.vacation;
     this.saveEvery = o.saveEvery === undefined ? 60 : o.saveEvery;
     this.onError = o.onError || null;
-    this.schedule = this.restore('schedule', decodeSchedule) || new Schedule();
-    this.presence = this.restore('presence', decodePresence) || new Presence();
-    this.thermal = new Thermal(this.restore('thermal', decodeThermal) || undefined);
+    this.schedule = this.restore('schedule', Schedule.fromBytes) || new Schedule();
+    this.presence = this.restore('presence', Presence.fromBytes) || new Presence();
+    this.thermal = new Thermal(this.restore('thermal', LinearRegression) || undefined);
     const classes = o.lightClasses || LIGHT_CLASSES;
     const decodeLighting = function (b: Uint8Array): LightModel {
       const m = loadModel(b, classes) as LightModel;
@@ -161,7 +151,8 @@ export class Thermostat {
     this.lighting = new Lighting(this.restore('lighting', decodeLighting) || o.lightModel);
   }
 
-  private restore<T>(name: string, decode: (b: Uint8Array) => T): T | null {
+  /** The model saved under `name`, read by a model class (typed: another type is E_TYPE) or a decode function. */
+  private restore<T>(name: string, decode: ModelClass<T> | ((b: Uint8Array) => T)): T | null {
     if (this.store === null) return null;
     try {
       return this.store.load(name, decode);

@@ -180,10 +180,28 @@ function checkValue(where: string, kind: Kind, v: unknown, problems: string[]): 
  * identifiers or connections, an origin without a name. [] when fine.
  */
 export function checkDiscovery(component: string, payload: { [k: string]: unknown }): string[] {
+  return checkExpanded(component, payload).problems;
+}
+
+/** The payload with abbreviations and "~" expanded, and what is wrong with it. */
+export function checkExpanded(component: string, payload: { [k: string]: unknown }): { config: { [k: string]: unknown }; problems: string[] } {
   const p = PLATFORM[component];
-  if (!p) return ['unknown component ' + component];
+  if (!p) return { config: payload, problems: ['unknown component ' + component] };
   const problems: string[] = [];
   const c = expand(payload, HA_ABBREVIATIONS);
+  // "~" is the base topic, expanded at the start or end of top-level keys ending in "_topic"
+  if (c['~'] !== undefined) {
+    const base = c['~'];
+    delete c['~'];
+    if (typeof base !== 'string' || base.length === 0) problems.push('~ must be a topic');
+    else
+      for (const k of Object.keys(c)) {
+        const v = c[k];
+        if (typeof v !== 'string' || k.slice(-6) !== '_topic') continue;
+        if (v.charAt(0) === '~') c[k] = base + v.slice(1);
+        else if (v.charAt(v.length - 1) === '~') c[k] = v.slice(0, -1) + base;
+      }
+  }
   for (const k of Object.keys(c)) {
     const kind = p.fields[k] || COMMON[k];
     if (!kind) {
@@ -230,7 +248,7 @@ export function checkDiscovery(component: string, payload: { [k: string]: unknow
   const units = typeof c.device_class === 'string' ? UNITS[c.device_class] : undefined;
   if (units && c.unit_of_measurement !== undefined && units.indexOf(c.unit_of_measurement as string) < 0)
     problems.push(component + ': unit ' + JSON.stringify(c.unit_of_measurement) + ' does not fit device class ' + c.device_class + ' (' + units.join(', ') + ')');
-  return problems;
+  return { config: c, problems: problems };
 }
 
 /** Values Home Assistant accepts as a climate's action (the hvac_action). */

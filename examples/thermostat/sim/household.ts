@@ -245,6 +245,13 @@ export class Plan {
     this.states.push(s);
   }
 
+  /** State at a minute at or after the last {@link stateAt} (looking ahead; the cursor stays). */
+  stateAtAhead(m: number): number {
+    let i = this.cursor;
+    while (i + 1 < this.times.length && this.times[i + 1] <= m) i++;
+    return this.states[i];
+  }
+
   /** State at minute m; calls must come in non-decreasing m (a cursor walks the list). */
   stateAt(m: number): number {
     if (this.cursor > 0 && this.times[this.cursor] > m) this.cursor = 0;

@@ -76,7 +76,13 @@ function newWeek(): WeekStats {
   return { manualChanges: 0, occupiedMinutes: 0, comfortMinutes: 0, energyKWh: 0, lightPresses: 0, lightCorrections: 0 };
 }
 
-/** The simulated occupant: perceives the room and the display, acts when uncomfortable. */
+/**
+ * The simulated occupant: perceives the room and the display and turns the
+ * dial when uncomfortable: up, 0.75 °C too cold for 15 minutes; awake, 1 °C too
+ * warm for 20 minutes; asleep, 1 °C off for 45 minutes (they wake). Each time
+ * only if the display does not already show what they want. Flips the light
+ * when it has been wrong for 3 minutes, switches it off going out or to bed.
+ */
 class Occupant {
   private readonly h: Household;
   private readonly rng: Random;
@@ -84,8 +90,7 @@ class Occupant {
   private warm = 0;
   private lampWrong = 0;
   private last = ASLEEP;
-  // decisions drawn at each state change (same number of draws whatever the thermostat does)
-  private dialsAtBedtime = true;
+  // drawn at each state change (the same draws whatever the thermostat does)
   private switchesOffLeaving = true;
 
   constructor(h: Household, seed: number) {
@@ -100,17 +105,12 @@ class Occupant {
   step(minute: number, state: number, room: number, daylight: number, c: Controller, week: WeekStats): void {
     const h = this.h;
     if (state !== this.last) {
-      this.dialsAtBedtime = this.rng.nextU32() / 4294967296 < 0.85;
       this.switchesOffLeaving = this.rng.nextU32() / 4294967296 < 0.9;
       const before = this.last;
       this.last = state;
       this.cold = 0;
       this.warm = 0;
       this.lampWrong = 0;
-      if (before === AWAKE && state === ASLEEP && this.dialsAtBedtime && c.setpoint > h.wantAsleep + 0.4) {
-        c.dial(h.wantAsleep, minute);
-        week.manualChanges++;
-      }
       if (before === AWAKE && c.light && this.switchesOffLeaving) {
         c.lightSwitch(false, minute);
         week.lightPresses++;
@@ -135,6 +135,16 @@ class Occupant {
         this.lampWrong = 0;
       }
     } else if (state === ASLEEP) {
+      // a sleeper who is too warm (or cold) for three quarters of an hour wakes and turns the dial
+      const want = h.wantAsleep;
+      this.warm = room > want + 1 ? this.warm + 1 : 0;
+      this.cold = room < want - 1 ? this.cold + 1 : 0;
+      if ((this.warm >= 45 && c.setpoint > want + 0.25) || (this.cold >= 45 && c.setpoint < want - 0.25)) {
+        c.dial(want, minute);
+        week.manualChanges++;
+        this.cold = 0;
+        this.warm = 0;
+      }
       // a light left on (or switched on by a sensor) is noticed and switched off
       this.lampWrong = c.light ? this.lampWrong + 1 : 0;
       if (this.lampWrong >= 5) {

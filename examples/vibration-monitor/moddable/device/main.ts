@@ -28,7 +28,8 @@ const ha = new HomeAssistant({ id, name: 'Vibration monitor ' + id, model: 'micr
 const mo: MqttOptions = { url: c.broker, clientId: id, will: ha.will() };
 if (c.mqttUser) mo.username = c.mqttUser;
 if (c.mqttPassword) mo.password = c.mqttPassword;
-const link = new MqttLink(moddableConnector(Client), mo, { setTimeout: (f, ms) => Timer.set(f, ms), clearTimeout: (t) => Timer.clear(t as Timer) });
+const timers = { setTimeout: (f: () => void, ms: number) => Timer.set(f, ms), clearTimeout: (t: unknown) => Timer.clear(t as Timer) };
+const link = new MqttLink(moddableConnector(Client, timers), mo, timers);
 const store = new ModelStore(new PreferenceStorage(Preference, 'vibmon'));
 const dev = new MonitorDevice(ha, { rate: c.rate, learnSeconds: c.learnSeconds }, store, (m) => link.publish(m));
 dev.log = (s) => trace(s + '\n');
