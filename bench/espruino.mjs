@@ -1,0 +1,426 @@
+#!/usr/bin/env node
+// npm run bench:espruino — microlearn on a real Espruino (a Linux build of the firmware).
+//
+//   ESPRUINO=path/to/espruino [ESPRUINO_NATIVE=path/to/espruino-with-jswrap_microlearn] \
+//     npm run bench:espruino [-- --quick] [--json FILE] [--no-calibration]
+//   node bench/espruino.mjs --render FILE   (the report of a --json file, without measuring)
+//
+// Measures, each in a fresh board directory (its own espruino.flash):
+//  1. memory: process.memory().usage blocks after require() of a bundle stored in
+//     Storage, and after constructing its models: the "app" bundle (LinearRegression,
+//     LogisticRegression, StandardScaler, Pipeline, ModelStore, EspruinoStorage), each
+//     one-algorithm bundle, the full library; with --calibration (default) also one
+//     bundle per public export, the data for the static block estimate of
+//     targets/espruino/blocks.mjs, whose least-squares fit is written to
+//     targets/espruino/blocks-calibration.json;
+//  2. CPU time per operation (LogisticRegression d=4, KMeans k=4 d=4, KNNClassifier
+//     window 100 k 5 d=4: learnOne and predictOne), on stock firmware and, with
+//     $ESPRUINO_NATIVE, with the native module: the Espruino process's own user +
+//     system CPU time (/proc/self/stat) around a loop of N calls sized to ~2 s,
+//     minus the same loop without the call, fastest of 3 (wall time would count
+//     the other jobs of a shared machine).
+// Without $ESPRUINO it says so and exits 0. Results go to the "espruino-memory",
+// "espruino-cpu" and "espruino-blocks" sections of docs/benchmarks.md (full runs only).
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildEspruino } from '../targets/espruino/build.mjs';
+import * as run from '../targets/espruino/run.mjs';
+import * as blocks from '../targets/espruino/blocks.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const BUILD = path.join(ROOT, 'build');
+const OUT = path.join(BUILD, 'bench', 'espruino');
+const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
+const CALIBRATION = path.join(ROOT, 'targets', 'espruino', 'blocks-calibration.json');
+
+function parseArgs(argv) {
+  const o = { quick: false, json: null, calibration: true, render: null };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--quick') o.quick = true;
+    else if (argv[i] === '--json' && i + 1 < argv.length) o.json = path.resolve(argv[++i]);
+    else if (argv[i] === '--no-calibration') o.calibration = false;
+    else if (argv[i] === '--render' && i + 1 < argv.length) o.render = path.resolve(argv[++i]);
+    else {
+      console.error('usage: npm run bench:espruino -- [--quick] [--json FILE] [--no-calibration]');
+      process.exit(2);
+    }
+  }
+  return o;
+}
+
+// ---- bundles ----
+
+/** Export names of the public API (the tsc output of src/index.ts) that are classes, functions or objects. */
+async function publicExports() {
+  const index = path.join(BUILD, 'src', 'index.js');
+  if (!fs.existsSync(index)) throw new Error('build/src/index.js is missing: run `npm run build` first (npm run bench:espruino does)');
+  const m = await import(pathToFileURL(index).href);
+  return Object.keys(m).filter((e) => typeof m[e] === 'function' || (m[e] && typeof m[e] === 'object'));
+}
+
+/** A bundle exporting `names`, written to OUT/bundles/file. */
+async function customBundle(file, names) {
+  const code = await blocks.bundleExports(names);
+  fs.writeFileSync(path.join(OUT, 'bundles', file), code);
+  return { file, bytes: Buffer.byteLength(code), names };
+}
+
+/**
+ * Synthetic modules that show what one thing costs (blocks per item = (blocks − empty) / 100):
+ * module-level functions (short and long bodies), prototype methods, number- and string-valued keys.
+ */
+const UNIT_MODULES = {
+  'empty module': 'exports.a = 1;',
+  '100 function declarations': Array.from({ length: 100 }, (_, i) => `function f${i}(a, b) { return a + b * ${i}; }`).join('\n') + '\nexports.f0 = f0;',
+  '100 function declarations, 4× longer bodies': Array.from({ length: 100 }, (_, i) => `function f${i}(a, b) { var c = a + b * ${i}; c = c * c + a - b; c = c + a * b; if (c > 10) c = c - 1; else c = c + 1; return c + a + b + c * c; }`).join('\n') + '\nexports.f0 = f0;',
+  '100 prototype methods': 'var A = function () { function A() {} ' + Array.from({ length: 100 }, (_, i) => `A.prototype.m${i} = function (a) { return a + ${i}; };`).join(' ') + ' return A; }();\nexports.A = A;',
+  '100 keys with number values': 'exports.o = {' + Array.from({ length: 100 }, (_, i) => `k${i}: ${i}`).join(', ') + '};',
+  '100 keys with string values': 'exports.o = {' + Array.from({ length: 100 }, (_, i) => `k${i}: "v${i}"`).join(', ') + '};',
+};
+
+// ---- running Espruino ----
+
+/** Runs one script on `binary` in a fresh board directory (its own espruino.flash). */
+async function espruino(binary, name, code) {
+  const dir = run.boardDir();
+  try {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, code, 'latin1');
+    const r = await run.runEspruino(binary, file, { cwd: dir });
+    if (r.timedOut) r.errors.push('timed out');
+    return r;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** JSON lines printed by a script (Espruino may prefix its prompt ">"). */
+function jsonLines(stdout) {
+  return stdout
+    .split(/\r?\n/)
+    .map((l) => l.replace(/^>+/, ''))
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+}
+
+// ---- 1. memory ----
+
+/** Models each bundle constructs after require (4 features), when it exports the class. */
+const MODELS = {
+  LinearRegression: { nFeatures: 4 },
+  LogisticRegression: { nFeatures: 4 },
+  SoftmaxRegression: { nFeatures: 4, nClasses: 3 },
+  KNNClassifier: { nFeatures: 4, nClasses: 3 },
+  KNNRegressor: { nFeatures: 4 },
+  KMeans: { nFeatures: 4, k: 4 },
+  GaussianNB: { nFeatures: 4, nClasses: 3 },
+  HoeffdingTreeClassifier: { nFeatures: 4, nClasses: 3 },
+  MLP: { nFeatures: 4, hidden: [8] },
+  GaussianScorer: { nFeatures: 4 },
+  KMeansDetector: { nFeatures: 4 },
+  HalfSpaceTrees: { nFeatures: 4 },
+};
+
+/** Espruino script: store the bundle, then blocks after require and after construction. */
+function memoryScript(name, code, app) {
+  let s = run.storageWriteScript(name, code);
+  // Every variable of the probe exists before the first reading, so the differences are the bundle's and the models' alone.
+  s += 'var ml, keep = [], made = [], pipe, store, first, i, x, u1, u2, u3;\n';
+  s += 'var u0 = process.memory().usage;\nml = require(' + JSON.stringify(name) + ');\nu1 = process.memory().usage;\n';
+  if (app) {
+    // What the device script of an app builds: a scaled logistic model and a store for it.
+    s +=
+      'pipe = new ml.Pipeline([new ml.StandardScaler({ nFeatures: 4 }), new ml.LogisticRegression({ nFeatures: 4 })]);\n' +
+      'store = new ml.ModelStore(new ml.EspruinoStorage(require("Storage")));\nkeep.push(pipe, store);\n';
+  } else {
+    for (const [cls, opts] of Object.entries(MODELS))
+      s += `if (typeof ml.${cls} === "function") { keep.push(new ml.${cls}(${JSON.stringify(opts)})); made.push(${JSON.stringify(cls)}); }\n`;
+  }
+  s += 'u2 = process.memory().usage;\n';
+  // 10 samples through the first model (or the pipeline): scratch that appears on first use.
+  // The label is ignored by the unsupervised ones (KMeans, GaussianScorer).
+  s +=
+    'first = keep[0]; if (first && first.learnOne) { for (i = 0; i < 10; i++) { x = [i & 1, i & 2, i & 4, 0.5]; first.learnOne(x, i & 1); } }\n' +
+    'x = undefined;\nu3 = process.memory().usage;\n' +
+    'print(JSON.stringify({ require: u1 - u0, construct: u2 - u1, learn: u3 - u2, made: ' + (app ? '["app"]' : 'made') + ', total: process.memory().total, blocksize: process.memory().blocksize }));\n';
+  return s;
+}
+
+async function measureMemory(binary, bundle, code, app) {
+  const r = await espruino(binary, 'mem.js', memoryScript('mlb', code, app));
+  const line = jsonLines(r.stdout).find((l) => 'require' in l);
+  if (!line || r.errors.length) throw new Error('memory probe of ' + bundle.file + ' failed: ' + (r.errors.join('\n') || r.stdout.slice(-800)));
+  return line;
+}
+
+// ---- 2. CPU time ----
+
+const CPU_CASES = [
+  { id: 'lr4', label: 'LogisticRegression d=4', make: 'new ml.LogisticRegression({ nFeatures: 4, learningRate: 0.05 })', task: 'binary' },
+  { id: 'km4', label: 'KMeans k=4 d=4', make: 'new ml.KMeans({ nFeatures: 4, k: 4 })', task: 'cluster' },
+  { id: 'knn4', label: 'KNNClassifier window 100, k 5, d=4', make: 'new ml.KNNClassifier({ nFeatures: 4, nClasses: 3, k: 5, windowSize: 100 })', task: 'knn' },
+];
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times. */
+function clockTicks() {
+  const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+  const t = Number((r.stdout || '').trim());
+  return r.status === 0 && t > 0 ? t : 100;
+}
+
+/**
+ * Espruino script: load the full bundle, learn 128 warm-up samples, then time
+ * `op` over a 64-sample cycle by the process's own CPU time (utime + stime of
+ * /proc/self/stat, read through Espruino's fs module): a pilot sizes N to about
+ * `budget` seconds, then `reps` pairs of loops (the op, and the same loop
+ * without the call) each print their CPU seconds.
+ */
+function cpuScript(code, c, op, { budget, reps, ticks }) {
+  const label = c.task === 'binary' ? 'y = s > 0 ? 1 : 0;' : 'y = cls;';
+  const call = op === 'predictOne' ? 'm.predictOne(X[i & 63])' : c.task === 'cluster' ? 'm.learnOne(X[i & 63])' : 'm.learnOne(X[i & 63], Y[i & 63])';
+  return (
+    run.storageWriteScript('microlearn', code) +
+    'var ml = require("microlearn");\n' +
+    'function cpu() { var f = require("fs").readFileSync("/proc/self/stat").toString().split(") ")[1].split(" "); return (Number(f[11]) + Number(f[12])) / ' + ticks + '; }\n' +
+    'var seed = 12345; function rnd() { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) / 4294967296; }\n' +
+    'var centers = [[1.5, -1, 0.5, 2], [-1.5, 1, -0.5, -2], [0, 2, -2, 0.5], [2, 0, 1, -1.5]];\n' +
+    'function sample() { var cls = Math.floor(rnd() * 4) % 3, x = [], s = 0, y; for (var j = 0; j < 4; j++) { x.push(Math.round((centers[cls][j] + rnd() - 0.5) * 500) / 500); s += (j & 1 ? 1 : -1) * x[j]; } ' + label + ' return [x, y]; }\n' +
+    'var X = [], Y = [], W = []; for (var k = 0; k < 192; k++) { var p = sample(); if (k < 128) W.push(p); else { X.push(p[0]); Y.push(p[1]); } }\n' +
+    'var m = ' + c.make + ';\n' +
+    (c.task === 'cluster' ? 'W.forEach(function (p) { m.learnOne(p[0]); });\n' : 'W.forEach(function (p) { m.learnOne(p[0], p[1]); });\n') +
+    'function opLoop(n) { var t = cpu(); for (var i = 0; i < n; i++) ' + call + '; return cpu() - t; }\n' +
+    'function emptyLoop(n) { var t = cpu(); for (var i = 0; i < n; i++) X[i & 63]; return cpu() - t; }\n' +
+    'var n = 1; while (opLoop(n) < 0.2 && n < 1e7) n *= 2;\n' +
+    'n = Math.max(n, Math.round(n * ' + budget + ' / 0.2));\n' +
+    'for (var r = 0; r < ' + reps + '; r++) print(JSON.stringify({ backend: ml.backend(), n: n, op: opLoop(n), empty: emptyLoop(n) }));\n'
+  );
+}
+
+/** ms per op: (CPU of the op loop − CPU of the empty loop) / N, fastest pair. */
+async function cpuPerOp(binary, code, c, op, o, wantBackend) {
+  const res = await espruino(binary, 'cpu.js', cpuScript(code, c, op, o));
+  const lines = jsonLines(res.stdout).filter((l) => 'backend' in l);
+  if (!lines.length || res.errors.length) throw new Error(`CPU run ${c.id} ${op} failed: ${res.errors.join('\n') || res.stdout.slice(-800)}`);
+  if (lines[0].backend !== wantBackend) throw new Error(`${binary}: backend() is ${lines[0].backend}, expected ${wantBackend}`);
+  return { ms: Math.min(...lines.map((l) => ((l.op - l.empty) * 1000) / l.n)), n: lines[0].n, emptyMs: Math.min(...lines.map((l) => (l.empty * 1000) / l.n)) };
+}
+
+// ---- report ----
+
+const fmt = (v, d = 0) => (v === undefined || v === null || Number.isNaN(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+
+function table(header, rows) {
+  return ['| ' + header.join(' | ') + ' |', '|' + header.map(() => '---').join('|') + '|', ...rows.map((r) => '| ' + r.join(' | ') + ' |')].join('\n');
+}
+
+function writeSection(name, markdown) {
+  let doc = fs.readFileSync(DOC, 'utf8');
+  const begin = '<!-- BEGIN ' + name + ' -->';
+  const end = '<!-- END ' + name + ' -->';
+  const block = begin + '\n' + markdown.trim() + '\n' + end;
+  const i = doc.indexOf(begin);
+  const j = doc.indexOf(end);
+  doc = i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : doc.trimEnd() + '\n\n' + block + '\n';
+  fs.writeFileSync(DOC, doc);
+}
+
+function versionOf(binary) {
+  return new Promise((resolve) => {
+    const child = spawn(binary, ['-e', 'print("version " + process.version + " native " + (typeof Microlearn !== "undefined"))'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.on('close', () => {
+      const line = Buffer.concat(out).toString('latin1').split('\n').find((l) => l.startsWith('version ')) || 'version ? native false';
+      const m = /^version (\S+) native (\w+)/.exec(line.trim()) || [];
+      resolve({ version: m[1] || '?', native: m[2] === 'true' });
+    });
+  });
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.render) {
+    const results = JSON.parse(fs.readFileSync(opts.render, 'utf8'));
+    return output(results, { ...opts, quick: !!results.quick, calibration: !!results.units }, results.cpu.some((r) => r.native !== undefined));
+  }
+  const stock = process.env.ESPRUINO;
+  if (!stock) {
+    console.log('bench:espruino: skipped: $ESPRUINO is not set. Set it to an Espruino binary (the firmware\'s Linux build), and $ESPRUINO_NATIVE to one built with native/espruino/jswrap_microlearn.c for the native figures.');
+    return;
+  }
+  const native = process.env.ESPRUINO_NATIVE || null;
+  for (const b of [stock, native]) if (b && !fs.existsSync(b)) throw new Error('bench:espruino: ' + b + ' does not exist');
+  const vStock = await versionOf(stock);
+  if (vStock.native) throw new Error('$ESPRUINO (' + stock + ') has the Microlearn module: it should be the stock firmware');
+  const vNative = native ? await versionOf(native) : null;
+  if (vNative && !vNative.native) throw new Error('$ESPRUINO_NATIVE (' + native + ') has no Microlearn module');
+  if (!native) console.log('bench:espruino: $ESPRUINO_NATIVE is not set: native figures skipped');
+
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(path.join(OUT, 'bundles'), { recursive: true });
+
+  const bundles = [];
+  for (const s of await buildEspruino({ outDir: path.join(OUT, 'bundles') })) {
+    if (s.file === 'conformance.min.js') continue;
+    bundles.push({ ...s, kind: s.file === 'microlearn.min.js' ? 'full' : 'algorithm' });
+  }
+  bundles.push({ ...(await customBundle('microlearn-app.min.js', blocks.APP_EXPORTS)), kind: 'app' });
+  if (opts.calibration) {
+    // One bundle per public export: more points for the fit.
+    for (const n of await publicExports()) bundles.push({ ...(await customBundle('one-' + n + '.min.js', [n])), kind: 'export' });
+  }
+
+  const results = { date: new Date().toISOString(), quick: opts.quick, espruino: vStock.version, machine: `${os.platform()} ${os.arch()}, node ${process.version}`, memory: [], cpu: [] };
+  const t0 = Date.now();
+  for (const b of bundles) {
+    const code = fs.readFileSync(path.join(OUT, 'bundles', b.file), 'latin1');
+    const stats = blocks.bundleStats(code);
+    const m = await measureMemory(stock, b, code, b.kind === 'app');
+    const entry = { file: b.file, kind: b.kind, bytes: b.bytes, stats, stock: m };
+    if (native && b.kind !== 'export') entry.native = await measureMemory(native, b, code, b.kind === 'app');
+    results.memory.push(entry);
+    console.log(`bench:espruino: ${b.file.padEnd(40)} ${String(b.bytes).padStart(6)} bytes  require ${m.require} blocks, construct ${m.construct} (${m.made.join(', ') || '—'})` + (entry.native ? `; native require ${entry.native.require}` : ''));
+  }
+  results.blocksize = results.memory[0].stock.blocksize;
+  results.units = {};
+  for (const [what, code] of Object.entries(UNIT_MODULES)) results.units[what] = (await measureMemory(stock, { file: what }, code, false)).require;
+
+  // Calibration: least squares of the measured require blocks on the static features.
+  const fit = blocks.fitBlocks(results.memory.map((e) => ({ file: e.file, stats: e.stats, blocks: e.stock.require })));
+  results.fit = fit;
+
+  const full = fs.readFileSync(path.join(OUT, 'bundles', 'microlearn.min.js'), 'latin1');
+  const timing = { budget: opts.quick ? 0.5 : 2, reps: opts.quick ? 1 : 3, ticks: clockTicks() };
+  results.timing = timing;
+  for (const c of CPU_CASES) {
+    for (const op of ['learnOne', 'predictOne']) {
+      const row = { id: c.id, label: c.label, op };
+      const a = await cpuPerOp(stock, full, c, op, timing, 'ts');
+      row.stock = a.ms;
+      row.nStock = a.n;
+      row.emptyStock = a.emptyMs;
+      if (native) {
+        const b = await cpuPerOp(native, full, c, op, timing, 'native');
+        row.native = b.ms;
+        row.nNative = b.n;
+      }
+      results.cpu.push(row);
+      console.log(`bench:espruino: ${c.label} ${op}: ${fmt(row.stock, 3)} ms stock` + (native ? `, ${fmt(row.native, 3)} ms native (${fmt(row.stock / row.native, 2)}×)` : ''));
+    }
+  }
+  results.seconds = (Date.now() - t0) / 1000;
+
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(results, null, 2) + '\n');
+  output(results, opts, native);
+}
+
+/** Prints the report; a full run also rewrites the docs sections and, with the calibration, its JSON file. */
+function output(results, opts, native) {
+  const md = report(results, opts, native);
+  console.log('\n' + md.memory + '\n\n' + md.cpu + (opts.calibration ? '\n\n' + md.blocks : ''));
+  if (opts.quick) return;
+  writeSection('espruino-memory', md.memory);
+  writeSection('espruino-cpu', md.cpu);
+  if (opts.calibration) {
+    writeSection('espruino-blocks', md.blocks);
+    fs.writeFileSync(CALIBRATION, JSON.stringify(calibrationFile(results), null, 2) + '\n');
+    console.log('bench:espruino: wrote ' + path.relative(ROOT, CALIBRATION));
+  }
+  console.log('bench:espruino: wrote the espruino-* sections of docs/benchmarks.md');
+}
+
+function calibrationFile(results) {
+  return {
+    note: 'Least-squares fit of Espruino blocks after require() (Linux build, from Storage) on static bundle features; written by bench/espruino.mjs, read by targets/espruino/blocks.mjs.',
+    measured: results.date.slice(0, 10),
+    espruino: results.espruino,
+    blocksize: results.blocksize,
+    features: results.fit.features,
+    coefficients: results.fit.coefficients,
+    rmsError: results.fit.rms,
+    maxError: results.fit.maxError,
+    looMaxError: results.fit.looMaxError,
+    points: results.memory.map((e) => ({ file: e.file, blocks: e.stock.require, estimate: Math.round(results.fit.estimates[e.file]), stats: e.stats })),
+  };
+}
+
+function report(results, opts, native) {
+  const head = `Measured ${results.date.slice(0, 10)} by \`npm run bench:espruino\` on Espruino ${results.espruino} (Linux build; \`blocksize\` ${results.blocksize} bytes, boards use 12–16, so a board needs more blocks for the same code)${native ? ', stock and with native/espruino/jswrap_microlearn.c' : ''}, ${results.machine}${opts.quick ? ', --quick' : ''}.`;
+  const mem = results.memory.filter((e) => e.kind !== 'export');
+  const memory = [
+    head + ' Blocks are `process.memory().usage` differences: after `require()` of the bundle stored in Storage (as `microlearn upload` does); after constructing its models (4 features; the app bundle: `Pipeline([StandardScaler, LogisticRegression])` and a `ModelStore(EspruinoStorage)`); after 10 `learnOne` of the first model.',
+    '',
+    table(
+      ['bundle', 'bytes', 'require', 'construct', 'models', '10 learnOne', 'total after', ...(native ? ['require, native firmware'] : []), 'target (issue 10)'],
+      mem.map((e) => [
+        e.file,
+        fmt(e.bytes),
+        fmt(e.stock.require),
+        fmt(e.stock.construct),
+        e.stock.made.join(', ') || '—',
+        fmt(e.stock.learn),
+        fmt(e.stock.require + e.stock.construct),
+        ...(native ? [fmt(e.native && e.native.require)] : []),
+        target(e),
+      ]),
+    ),
+  ].join('\n');
+  const cpu = [
+    head +
+      ` CPU time per operation: the Espruino process's user + system time (/proc/self/stat, read from the script) around N calls over a 64-sample cycle after 128 warm-up samples, N sized to ~${results.timing.budget} s, minus the same loop without the call ` +
+      `(${fmt(results.cpu[0].emptyStock * 1000, 1)} µs per iteration), fastest of ${results.timing.reps}; on this x86-64 host (a microcontroller is slower; the ratios are the point).`,
+    '',
+    table(
+      ['model', 'op', 'N', 'ms, stock', ...(native ? ['ms, native', 'speed-up'] : []), 'target (issue 10)'],
+      results.cpu.map((r) => [
+        r.label,
+        r.op,
+        fmt(r.nStock) + (native ? ' / ' + fmt(r.nNative) : ''),
+        fmt(r.stock, 3),
+        ...(native ? [fmt(r.native, 3), fmt(r.stock / r.native, 2) + '×'] : []),
+        r.id === 'lr4' && r.op === 'learnOne'
+          ? (r.stock <= 1.5 ? 'met' : 'missed') + ' (≤ 1.5 ms stock)' + (native ? '; ' + (r.stock / r.native >= 5 ? 'met' : 'missed') + ' (≥ 5× native)' : '')
+          : '—',
+      ]),
+    ),
+  ].join('\n');
+  const f = results.fit;
+  const blocksMd = [
+    head + ` Static estimate of the require() blocks (targets/espruino/blocks.mjs, \`estimateBlocks(code)\`): a least-squares fit over ${f.n} bundles (the ones above plus one per public export) of the measured blocks on features of the minified bundle:`,
+    '',
+    '    blocks ≈ ' + f.features.map((name, i) => fmt(f.coefficients[i], 4) + (name === 'one' ? '' : ' × ' + name)).join(' + '),
+    '',
+    `Error over the fitted bundles: RMS ${fmt(f.rms, 1)} blocks, largest ${fmt(f.maxError, 1)} (${fmt(f.maxRelError * 100, 1)} %); leave-one-out largest ${fmt(f.looMaxError, 1)} blocks. ` +
+      'Features (counted by `bundleStats(code)` on the parsed bundle, see blocks.mjs): ' + Object.entries(blocks.FEATURE_DOC).filter(([k]) => f.features.includes(k)).map(([k, v]) => '`' + k + '` ' + v).join('; ') + '.',
+    '',
+    table(
+      ['bundle', 'measured', 'estimate', 'error'],
+      results.memory.map((e) => [e.file, fmt(e.stock.require), fmt(f.estimates[e.file]), fmt(f.estimates[e.file] - e.stock.require)]),
+    ),
+    '',
+    'What one thing costs, from synthetic modules required the same way (blocks after require; per item = (blocks − empty module) / 100):',
+    '',
+    table(
+      ['module', 'blocks', 'per item'],
+      Object.entries(results.units).map(([what, b]) => [what, fmt(b), what === 'empty module' ? '—' : fmt((b - results.units['empty module']) / 100, 2)]),
+    ),
+  ].join('\n');
+  return { memory, cpu, blocks: blocksMd };
+}
+
+/** Issue 10's budgets: the app after require and construction; a bundle of one algorithm, the full library after require. */
+function target(e) {
+  const value = e.kind === 'app' ? e.stock.require + e.stock.construct : e.stock.require;
+  const limit = e.kind === 'app' ? 400 : e.kind === 'full' ? 2000 : e.kind === 'algorithm' ? 600 : null;
+  return limit === null ? '—' : (value <= limit ? 'met' : 'missed') + ' (' + fmt(value) + ' ≤ ' + fmt(limit) + (e.kind === 'app' ? ', require + construct' : ', require') + ')';
+}
+
+main().catch((e) => {
+  console.error(e && e.stack ? e.stack : e);
+  process.exit(1);
+});
