@@ -23,12 +23,11 @@
  * to match), which makes no difference to any decision.
  */
 import { fail } from '../src/errors.js';
-import { POW2, floorDiv, fromQ, isqrtRound, log, mul, sigmoid, toQ } from '../src/fixed.js';
-import { ByteReader, ByteWriter, ModelType, encode } from '../src/format.js';
+import { POW2, floorDiv, isqrtRound, log, mul, sigmoid, softmaxQ, toQ } from '../src/fixed.js';
+import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K } from '../src/kernels.js';
-import { Classifier, MAX_FEATURES, checkLabel, checkOptions, checkVectorQ, optChoice, optInt, optReal, readVector } from '../src/learner.js';
+import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
 import { checkVariances, gaussLogLik, lnUnits, smoothingFromVar, zScore } from './naive_bayes.js';
-import { MAX_CLASSES, softmaxQ } from './softmax.js';
 
 /** Options of {@link HoeffdingTreeClassifier}. */
 export interface HoeffdingTreeOptions {
@@ -101,9 +100,8 @@ function normalizeQ(d: Float64Array, o: number, n: number, out: Int32Array): boo
  * t.predictOne([5.0, 3.4, 1.5, 0.2]);
  * t.stateBytes; // fixed at construction
  */
-export class HoeffdingTreeClassifier implements Classifier {
-  readonly nFeatures: number;
-  readonly nClasses: number;
+export class HoeffdingTreeClassifier extends Supervised {
+  static readonly modelType = ModelType.HoeffdingTreeClassifier;
   readonly maxDepth: number;
   readonly maxNodes: number;
   readonly gracePeriod: number;
@@ -121,9 +119,9 @@ export class HoeffdingTreeClassifier implements Classifier {
   readonly nSlots: number;
 
   /** Nodes in use (node 0 is the root). */
-  nNodes: number;
+  readonly nNodes: number;
   /** Leaf slots in use. */
-  nLeaves: number;
+  readonly nLeaves: number;
   /** @internal per node: split feature (-1 for a leaf), threshold (x ≤ thr goes left), and left child (right = left + 1) or, for a leaf, its slot */
   readonly feat: Int32Array;
   /** @internal */ readonly thr: Int32Array;
@@ -143,7 +141,7 @@ export class HoeffdingTreeClassifier implements Classifier {
   /** @internal */ readonly mcCorrect: Uint32Array;
   /** @internal */ readonly nbCorrect: Uint32Array;
   /** Samples learned. */
-  total: number;
+  readonly total: number;
   /** @internal all-sample statistics, for the naive Bayes variance smoothing */
   readonly gMean: Int32Array;
   /** @internal */ readonly gMeanF: Uint16Array;
@@ -156,13 +154,11 @@ export class HoeffdingTreeClassifier implements Classifier {
   private readonly lnInvDelta: number;
   private readonly boundNum: number;
   private readonly tieNats: number;
-  private readonly xq: Int32Array;
   private readonly epsI: Float64Array;
   private readonly epsF: Float64Array;
   private readonly scores: Float64Array;
   private readonly mask: Uint8Array;
   private readonly pq: Int32Array;
-  private readonly proba: Float64Array;
   private readonly pre: Float64Array;
   private readonly left: Float64Array;
   private readonly right: Float64Array;
@@ -171,8 +167,9 @@ export class HoeffdingTreeClassifier implements Classifier {
 
   constructor(opts: HoeffdingTreeOptions) {
     const o = checkOptions(opts);
-    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
-    const C = (this.nClasses = optInt(o, 'nClasses', undefined, 2, MAX_CLASSES));
+    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), optInt(o, 'nClasses', undefined, 2, MAX_CLASSES));
+    const n = this.nFeatures;
+    const C = this.nClasses;
     this.maxDepth = optInt(o, 'maxDepth', 10, 1, 255);
     const maxNodes = (this.maxNodes = optInt(o, 'maxNodes', 31, 1, 65535));
     this.gracePeriod = optInt(o, 'gracePeriod', 200, 1, 1000000);
@@ -230,38 +227,17 @@ export class HoeffdingTreeClassifier implements Classifier {
     this.gMeanF = new Uint16Array(n);
     this.gVarI = new Int32Array(n);
     this.gVarF = new Uint32Array(n);
-    this.xq = new Int32Array(n);
     this.epsI = new Float64Array(n);
     this.epsF = new Float64Array(n);
     this.scores = new Float64Array(C);
     this.mask = new Uint8Array(C);
     this.pq = new Int32Array(C);
-    this.proba = new Float64Array(C);
     this.pre = new Float64Array(C);
     this.left = new Float64Array(C);
     this.right = new Float64Array(C);
     this.pTmp = new Int32Array(C);
     this.depthFound = 0;
     this.stateBytes = maxNodes * 12 + 8 + S * (C * 12 + 12) + cells * 22 + 4 + n * 14;
-  }
-
-  checkTarget(y: number): void {
-    checkLabel(y, this.nClasses);
-  }
-
-  learnOne(x: ArrayLike<number>, y: number): void {
-    checkLabel(y, this.nClasses);
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq), y);
-  }
-
-  predictOne(x: ArrayLike<number>): number {
-    return this.predictOneQ(readVector(x, this.nFeatures, this.xq));
-  }
-
-  predictProbaOne(x: ArrayLike<number>): Float64Array {
-    const q = this.predictProbaOneQ(readVector(x, this.nFeatures, this.xq));
-    for (let c = 0; c < this.nClasses; c++) this.proba[c] = fromQ(q[c]);
-    return this.proba;
   }
 
   /** The leaf node x falls into; sets depthFound. */
@@ -308,12 +284,10 @@ export class HoeffdingTreeClassifier implements Classifier {
     return this.leafMode === NB || (this.leafMode === NBA && this.nbCorrect[slot] > this.mcCorrect[slot]);
   }
 
-  learnOneQ(x: Int32Array, y: number): void {
-    checkVectorQ(x, this.nFeatures);
-    checkLabel(y, this.nClasses);
+  protected learnQ(x: Int32Array, y: number): void {
     const n = this.nFeatures;
     const C = this.nClasses;
-    if (this.total < 4294967295) this.total++;
+    if (this.total < 4294967295) mutable(this).total++;
     K.welford(this.gMean, this.gMeanF, this.gVarI, this.gVarF, 0, x, 0, n, this.total);
     const node = this.sort(x);
     const depth = this.depthFound;
@@ -336,14 +310,12 @@ export class HoeffdingTreeClassifier implements Classifier {
     if (this.seen[slot] % this.gracePeriod === 0 && depth < this.maxDepth && this.nNodes + 2 <= this.maxNodes) this.attemptSplit(node, slot);
   }
 
-  predictOneQ(x: Int32Array): number {
-    checkVectorQ(x, this.nFeatures);
+  protected predictQ(x: Int32Array): number {
     const slot = this.child[this.sort(x)];
     return this.useNB(slot) ? this.nbClass(slot, x) : this.mcClass(slot);
   }
 
-  predictProbaOneQ(x: Int32Array): Int32Array {
-    checkVectorQ(x, this.nFeatures);
+  protected override probaQ(x: Int32Array): Int32Array {
     const slot = this.child[this.sort(x)];
     const C = this.nClasses;
     if (this.useNB(slot)) {
@@ -459,8 +431,8 @@ export class HoeffdingTreeClassifier implements Classifier {
     this.splitWeights(slot, bestF, bestT);
     const li = this.nNodes;
     const ns = this.nLeaves;
-    this.nNodes += 2;
-    this.nLeaves++;
+    mutable(this).nNodes += 2;
+    mutable(this).nLeaves++;
     this.feat[node] = bestF;
     this.thr[node] = bestT;
     this.child[node] = li;
@@ -511,14 +483,8 @@ export class HoeffdingTreeClassifier implements Classifier {
     return d;
   }
 
-  toBytes(): Uint8Array {
-    const m = this;
-    return encode(ModelType.HoeffdingTreeClassifier, function (w) {
-      m.write(w);
-    });
-  }
-
-  private write(w: ByteWriter): void {
+  /** @internal */
+  write(w: ByteWriter): void {
     w.u32(this.nFeatures);
     w.u32(this.nClasses);
     w.u32(this.maxDepth);
@@ -587,9 +553,10 @@ export class HoeffdingTreeClassifier implements Classifier {
       tieThreshold: tie / 65536, nSplitPoints: sp, leafPrediction: LEAF_MODES[mode] as 'mc' | 'nb' | 'nba', varSmoothing: vs / 65536,
     });
     if (m.deltaM !== dm || m.deltaE !== de) fail('E_CORRUPT', 'delta does not round-trip');
-    m.nNodes = nNodes;
-    m.nLeaves = nLeaves;
-    m.total = total;
+    const mm = mutable(m);
+    mm.nNodes = nNodes;
+    mm.nLeaves = nLeaves;
+    mm.total = total;
     r.i32s(m.feat);
     r.i32s(m.thr);
     r.i32s(m.child);

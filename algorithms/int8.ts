@@ -12,11 +12,10 @@
  * so the only difference from it is the int8 rounding of the weights.
  */
 import { fail } from '../src/errors.js';
-import { POW2, Q_MAX, Q_MIN, floorDiv, fromQ, sigmoid, tanh } from '../src/fixed.js';
-import { ByteReader, ByteWriter, ModelType, encode } from '../src/format.js';
+import { POW2, Q_MAX, Q_MIN, floorDiv, sigmoid, softmaxQ, tanh } from '../src/fixed.js';
+import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K } from '../src/kernels.js';
-import { checkLabel, checkVectorQ, readVector } from '../src/learner.js';
-import { softmaxQ } from './softmax.js';
+import { Supervised } from '../src/learner.js';
 
 /** Output heads. */
 export const HEAD_REGRESSION = 0;
@@ -74,7 +73,6 @@ class Int8Net {
   private readonly row: Int32Array;
   private readonly acts: Int32Array[];
   readonly pq: Int32Array;
-  readonly xq: Int32Array;
 
   constructor(nFeatures: number, head: number, layers: Int8Layer[]) {
     if (layers.length < 1) fail('E_OPTION', 'an int8 network needs a layer');
@@ -99,13 +97,11 @@ class Int8Net {
     if (head === HEAD_SOFTMAX && width < 2) fail('E_SHAPE', 'a softmax head needs two outputs or more');
     this.row = new Int32Array(maxIn);
     this.pq = new Int32Array(head === HEAD_REGRESSION ? 1 : head === HEAD_LOGISTIC ? 2 : width);
-    this.xq = new Int32Array(nFeatures);
     this.stateBytes = bytes;
   }
 
   /** Runs x through every layer; returns the last layer's outputs (pre-head). */
   forward(x: Int32Array): Int32Array {
-    checkVectorQ(x, this.nFeatures);
     let input = x;
     for (let l = 0; l < this.layers.length; l++) {
       const L = this.layers[l];
@@ -198,15 +194,37 @@ class Int8Net {
   }
 }
 
-/** Protocol surface shared by both int8 model classes. */
-function predictProba(net: Int8Net, x: ArrayLike<number>, out: Float64Array): Float64Array {
-  const q = net.probaQ(readVector(x, net.nFeatures, net.xq));
-  for (let c = 0; c < out.length; c++) out[c] = fromQ(q[c]);
-  return out;
-}
+/**
+ * The protocol shared by both int8 model classes: predictions as the
+ * original model, learning refused (E_STATE).
+ */
+abstract class Int8Model extends Supervised {
+  readonly stateBytes: number;
+  /** @internal */ readonly net: Int8Net;
 
-function inferenceOnly(): never {
-  return fail('E_STATE', 'an int8 model is inference-only: train the Q16.16 model and call toInt8() again');
+  constructor(net: Int8Net, nClasses: number) {
+    super(net.nFeatures, nClasses);
+    this.net = net;
+    this.stateBytes = net.stateBytes;
+  }
+
+  /** Always throws E_STATE: an int8 model is inference-only. */
+  protected learnQ(_x: Int32Array, _y: number): void {
+    fail('E_STATE', 'an int8 model is inference-only: train the Q16.16 model and call toInt8() again');
+  }
+
+  protected predictQ(x: Int32Array): number {
+    return this.net.predictQ(x);
+  }
+
+  protected override probaQ(x: Int32Array): Int32Array {
+    return this.net.probaQ(x);
+  }
+
+  /** @internal */
+  write(w: ByteWriter): void {
+    this.net.write(w);
+  }
 }
 
 /**
@@ -221,59 +239,12 @@ function inferenceOnly(): never {
  * small.predictOne([0.1, 0.2, 0.3, 0.4]);
  * small.toBytes().length; // about a quarter of m.toBytes().length
  */
-export class Int8Linear {
-  readonly nFeatures: number;
-  /** 0 for a regressor, else the number of classes. */
-  readonly nClasses: number;
-  readonly stateBytes: number;
-  /** @internal */ readonly net: Int8Net;
-  private readonly proba: Float64Array;
+export class Int8Linear extends Int8Model {
+  static readonly modelType = ModelType.Int8Linear;
 
   /** @internal Use `toInt8()` on a trained model. */
   constructor(nFeatures: number, head: number, layer: Int8Layer) {
-    this.net = new Int8Net(nFeatures, head, [layer]);
-    this.nFeatures = nFeatures;
-    this.nClasses = head === HEAD_REGRESSION ? 0 : head === HEAD_LOGISTIC ? 2 : layer.nOut;
-    this.stateBytes = this.net.stateBytes;
-    this.proba = new Float64Array(this.nClasses);
-  }
-
-  /** Regression: the prediction; classification: the class. */
-  predictOne(x: ArrayLike<number>): number {
-    const v = this.net.predictQ(readVector(x, this.nFeatures, this.net.xq));
-    return this.nClasses === 0 ? fromQ(v) : v;
-  }
-
-  predictOneQ(x: Int32Array): number {
-    return this.net.predictQ(x);
-  }
-
-  predictProbaOne(x: ArrayLike<number>): Float64Array {
-    return predictProba(this.net, x, this.proba);
-  }
-
-  predictProbaOneQ(x: Int32Array): Int32Array {
-    return this.net.probaQ(x);
-  }
-
-  /** Always throws E_STATE (inference-only). */
-  learnOne(_x: ArrayLike<number>, _y: number): void {
-    inferenceOnly();
-  }
-
-  learnOneQ(_x: Int32Array, _y: number): void {
-    inferenceOnly();
-  }
-
-  checkTarget(y: number): void {
-    if (this.nClasses > 0) checkLabel(y, this.nClasses);
-  }
-
-  toBytes(): Uint8Array {
-    const net = this.net;
-    return encode(ModelType.Int8Linear, function (w) {
-      net.write(w);
-    });
+    super(new Int8Net(nFeatures, head, [layer]), head === HEAD_REGRESSION ? 0 : head === HEAD_LOGISTIC ? 2 : layer.nOut);
   }
 
   /** @internal */
@@ -290,58 +261,15 @@ export class Int8Linear {
  * @example
  * const small = mlp.toInt8();
  * small.predictOne([1.0]);
- * load(small.toBytes()); // an Int8MLP again
+ * Int8MLP.fromBytes(small.toBytes()); // an Int8MLP again
  */
-export class Int8MLP {
-  readonly nFeatures: number;
-  readonly nClasses: number;
-  readonly stateBytes: number;
-  /** @internal */ readonly net: Int8Net;
-  private readonly proba: Float64Array;
+export class Int8MLP extends Int8Model {
+  static readonly modelType = ModelType.Int8MLP;
 
   /** @internal Use `MLP.toInt8()`. */
   constructor(nFeatures: number, head: number, layers: Int8Layer[]) {
-    this.net = new Int8Net(nFeatures, head, layers);
-    this.nFeatures = nFeatures;
-    this.nClasses = head === HEAD_REGRESSION ? 0 : this.net.nOutputs;
-    this.stateBytes = this.net.stateBytes;
-    this.proba = new Float64Array(this.nClasses);
-  }
-
-  predictOne(x: ArrayLike<number>): number {
-    const v = this.net.predictQ(readVector(x, this.nFeatures, this.net.xq));
-    return this.nClasses === 0 ? fromQ(v) : v;
-  }
-
-  predictOneQ(x: Int32Array): number {
-    return this.net.predictQ(x);
-  }
-
-  predictProbaOne(x: ArrayLike<number>): Float64Array {
-    return predictProba(this.net, x, this.proba);
-  }
-
-  predictProbaOneQ(x: Int32Array): Int32Array {
-    return this.net.probaQ(x);
-  }
-
-  learnOne(_x: ArrayLike<number>, _y: number): void {
-    inferenceOnly();
-  }
-
-  learnOneQ(_x: Int32Array, _y: number): void {
-    inferenceOnly();
-  }
-
-  checkTarget(y: number): void {
-    if (this.nClasses > 0) checkLabel(y, this.nClasses);
-  }
-
-  toBytes(): Uint8Array {
-    const net = this.net;
-    return encode(ModelType.Int8MLP, function (w) {
-      net.write(w);
-    });
+    const net = new Int8Net(nFeatures, head, layers);
+    super(net, head === HEAD_REGRESSION ? 0 : net.nOutputs);
   }
 
   /** @internal */

@@ -7,9 +7,9 @@
  */
 import { fail } from '../src/errors.js';
 import { Q_MAX, Q_MIN, floorDiv } from '../src/fixed.js';
-import { ByteReader, ModelType, encode } from '../src/format.js';
+import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K } from '../src/kernels.js';
-import { MAX_FEATURES, checkOptions, checkVectorQ, optInt, optReal, readVector } from '../src/learner.js';
+import { Learner, MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 
 /** Options of {@link KMeans}. */
 export interface KMeansOptions {
@@ -65,8 +65,8 @@ export function nearestRow(c: Int32Array, rows: number, n: number, x: Int32Array
  * km.predictOne([9, 9]); // 1
  * km.centroids();        // Float64Array [0.25, 0, 10, 10]
  */
-export class KMeans implements Clusterer {
-  readonly nFeatures: number;
+export class KMeans extends Learner implements Clusterer {
+  static readonly modelType = ModelType.KMeans;
   readonly k: number;
   /** Q16.16 */
   readonly decay: number;
@@ -77,37 +77,46 @@ export class KMeans implements Clusterer {
   /** Samples won by each cluster (saturates at 2^32 − 1). */
   readonly counts: Uint32Array;
   /** Clusters seeded so far (k once k distinct samples were seen). */
-  filled: number;
-  private readonly xq: Int32Array;
+  readonly filled: number;
   private readonly d: Int32Array;
   private readonly dist: Int32Array;
 
   constructor(opts: KMeansOptions) {
     const o = checkOptions(opts);
-    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
+    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
+    const n = this.nFeatures;
     const k = (this.k = optInt(o, 'k', 3, 1, Math.min(MAX_CLUSTERS, Math.floor(16777216 / n))));
     this.decay = optReal(o, 'decay', 0, 0, 1);
     this.c = new Int32Array(k * n);
     this.cf = new Uint16Array(k * n);
     this.counts = new Uint32Array(k);
     this.filled = 0;
-    this.xq = new Int32Array(n);
     this.d = new Int32Array(n);
     this.dist = new Int32Array(k);
     this.stateBytes = k * n * 6 + k * 4 + 4;
   }
 
+  /** Learns one sample. */
   learnOne(x: ArrayLike<number>): void {
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq));
+    this.learnQ(this.readX(x));
   }
 
   /** Index of the nearest centroid (0 before any sample). */
   predictOne(x: ArrayLike<number>): number {
-    return this.predictOneQ(readVector(x, this.nFeatures, this.xq));
+    return this.predictQ(this.readX(x));
   }
 
   learnOneQ(x: Int32Array): void {
-    checkVectorQ(x, this.nFeatures);
+    this.checkX(x);
+    this.learnQ(x);
+  }
+
+  predictOneQ(x: Int32Array): number {
+    this.checkX(x);
+    return this.predictQ(x);
+  }
+
+  private learnQ(x: Int32Array): void {
     const n = this.nFeatures;
     if (this.filled < this.k) {
       // Seeding: a sample equal to a seed joins it (the seed cannot move), any other becomes a new seed.
@@ -117,7 +126,7 @@ export class KMeans implements Clusterer {
           return;
         }
       }
-      const j = this.filled++;
+      const j = mutable(this).filled++;
       this.c.set(x, j * n);
       for (let i = 0; i < n; i++) this.cf[j * n + i] = 0;
       this.counts[j] = 1;
@@ -149,8 +158,7 @@ export class KMeans implements Clusterer {
     K.axpyWide(this.c, this.cf, o, this.d, 0, n, a, s);
   }
 
-  predictOneQ(x: Int32Array): number {
-    checkVectorQ(x, this.nFeatures);
+  private predictQ(x: Int32Array): number {
     if (this.filled === 0) return 0;
     return nearestRow(this.c, this.filled, this.nFeatures, x, this.dist);
   }
@@ -168,17 +176,15 @@ export class KMeans implements Clusterer {
     return out;
   }
 
-  toBytes(): Uint8Array {
-    const m = this;
-    return encode(ModelType.KMeans, function (w) {
-      w.u32(m.nFeatures);
-      w.u32(m.k);
-      w.i32(m.decay);
-      w.u32(m.filled);
-      for (let j = 0; j < m.k; j++) w.u32(m.counts[j]);
-      w.i32s(m.c);
-      w.u16s(m.cf);
-    });
+  /** @internal */
+  write(w: ByteWriter): void {
+    w.u32(this.nFeatures);
+    w.u32(this.k);
+    w.i32(this.decay);
+    w.u32(this.filled);
+    w.u32s(this.counts);
+    w.i32s(this.c);
+    w.u16s(this.cf);
   }
 
   /** @internal */
@@ -194,7 +200,7 @@ export class KMeans implements Clusterer {
       if ((j < filled) !== (cnt > 0)) fail('E_CORRUPT', 'k-means counts do not match the seeded clusters');
       m.counts[j] = cnt;
     }
-    m.filled = filled;
+    mutable(m).filled = filled;
     r.i32s(m.c);
     r.u16s(m.cf);
     return m;

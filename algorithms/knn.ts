@@ -19,13 +19,10 @@
  */
 import { fail } from '../src/errors.js';
 import { Q_MAX, floorDiv, fromQ } from '../src/fixed.js';
-import { ByteReader, ByteWriter, ModelType, encode } from '../src/format.js';
+import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K } from '../src/kernels.js';
-import {
-  Classifier, MAX_FEATURES, Regressor, checkLabel, checkOptions, checkTargetQ, checkVectorQ, optChoice, optInt, readTarget, readVector,
-} from '../src/learner.js';
+import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, optChoice, optInt } from '../src/learner.js';
 import { Random } from '../src/random.js';
-import { MAX_CLASSES } from './softmax.js';
 
 /** Options shared by the k-NN learners. */
 export interface KNNOptions {
@@ -198,25 +195,20 @@ function firstFree(nbr: Int32Array, j: number, rows: number): number {
  * m.learnOne([0.9, 0.8], 1);
  * m.predictOne([0.8, 0.9]); // 1
  */
-export class KNNClassifier implements Classifier {
-  readonly nFeatures: number;
-  readonly nClasses: number;
+export class KNNClassifier extends Supervised {
+  static readonly modelType = ModelType.KNNClassifier;
   readonly stateBytes: number;
   /** @internal */ readonly win: KNNWindow;
-  private readonly xq: Int32Array;
   private readonly votes: Int32Array;
   private readonly pq: Int32Array;
-  private readonly proba: Float64Array;
 
   constructor(opts: KNNOptions & { nClasses: number }) {
-    this.win = new KNNWindow(opts);
-    this.nFeatures = this.win.n;
-    this.nClasses = optInt(opts as unknown as { [k: string]: unknown }, 'nClasses', undefined, 2, MAX_CLASSES);
-    this.stateBytes = this.win.stateBytes;
-    this.xq = new Int32Array(this.nFeatures);
+    const win = new KNNWindow(opts);
+    super(win.n, optInt(opts as unknown as { [k: string]: unknown }, 'nClasses', undefined, 2, MAX_CLASSES));
+    this.win = win;
+    this.stateBytes = win.stateBytes;
     this.votes = new Int32Array(this.nClasses);
     this.pq = new Int32Array(this.nClasses);
-    this.proba = new Float64Array(this.nClasses);
   }
 
   /** Samples currently in the window. */
@@ -224,28 +216,7 @@ export class KNNClassifier implements Classifier {
     return this.win.filled;
   }
 
-  checkTarget(y: number): void {
-    checkLabel(y, this.nClasses);
-  }
-
-  learnOne(x: ArrayLike<number>, y: number): void {
-    checkLabel(y, this.nClasses);
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq), y);
-  }
-
-  predictOne(x: ArrayLike<number>): number {
-    return this.predictOneQ(readVector(x, this.nFeatures, this.xq));
-  }
-
-  predictProbaOne(x: ArrayLike<number>): Float64Array {
-    const q = this.predictProbaOneQ(readVector(x, this.nFeatures, this.xq));
-    for (let c = 0; c < this.nClasses; c++) this.proba[c] = fromQ(q[c]);
-    return this.proba;
-  }
-
-  learnOneQ(x: Int32Array, y: number): void {
-    checkVectorQ(x, this.nFeatures);
-    checkLabel(y, this.nClasses);
+  protected learnQ(x: Int32Array, y: number): void {
     this.win.add(x, y);
   }
 
@@ -266,15 +237,13 @@ export class KNNClassifier implements Classifier {
     return best;
   }
 
-  predictOneQ(x: Int32Array): number {
-    checkVectorQ(x, this.nFeatures);
+  protected predictQ(x: Int32Array): number {
     const c = this.vote(x);
     return c < 0 ? 0 : c;
   }
 
   /** Vote fractions, Q16.16 (uniform with an empty window). */
-  predictProbaOneQ(x: Int32Array): Int32Array {
-    checkVectorQ(x, this.nFeatures);
+  protected override probaQ(x: Int32Array): Int32Array {
     const c = this.vote(x);
     let m = 0;
     for (let j = 0; j < this.nClasses; j++) m += this.votes[j];
@@ -282,12 +251,10 @@ export class KNNClassifier implements Classifier {
     return this.pq;
   }
 
-  toBytes(): Uint8Array {
-    const m = this;
-    return encode(ModelType.KNNClassifier, function (w) {
-      w.u32(m.nClasses);
-      m.win.write(w);
-    });
+  /** @internal */
+  write(w: ByteWriter): void {
+    w.u32(this.nClasses);
+    this.win.write(w);
   }
 
   /** @internal */
@@ -310,17 +277,16 @@ export class KNNClassifier implements Classifier {
  * m.learnOne([2], 20);
  * m.predictOne([1.4]); // 15
  */
-export class KNNRegressor implements Regressor {
-  readonly nFeatures: number;
+export class KNNRegressor extends Supervised {
+  static readonly modelType = ModelType.KNNRegressor;
   readonly stateBytes: number;
   /** @internal */ readonly win: KNNWindow;
-  private readonly xq: Int32Array;
 
   constructor(opts: KNNOptions) {
-    this.win = new KNNWindow(opts);
-    this.nFeatures = this.win.n;
-    this.stateBytes = this.win.stateBytes;
-    this.xq = new Int32Array(this.nFeatures);
+    const win = new KNNWindow(opts);
+    super(win.n, 0);
+    this.win = win;
+    this.stateBytes = win.stateBytes;
   }
 
   /** Samples currently in the window. */
@@ -328,28 +294,12 @@ export class KNNRegressor implements Regressor {
     return this.win.filled;
   }
 
-  checkTarget(y: number): void {
-    readTarget(y);
-  }
-
-  learnOne(x: ArrayLike<number>, y: number): void {
-    const yq = readTarget(y);
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq), yq);
-  }
-
-  predictOne(x: ArrayLike<number>): number {
-    return fromQ(this.predictOneQ(readVector(x, this.nFeatures, this.xq)));
-  }
-
-  learnOneQ(x: Int32Array, y: number): void {
-    checkVectorQ(x, this.nFeatures);
-    checkTargetQ(y);
+  protected learnQ(x: Int32Array, y: number): void {
     this.win.add(x, y);
   }
 
   /** Mean of the neighbours' targets, rounded half up (Q16.16). */
-  predictOneQ(x: Int32Array): number {
-    checkVectorQ(x, this.nFeatures);
+  protected predictQ(x: Int32Array): number {
     const m = this.win.neighbours(x);
     if (m === 0) return 0;
     let s = 0;
@@ -357,11 +307,9 @@ export class KNNRegressor implements Regressor {
     return floorDiv(2 * s + m, 2 * m);
   }
 
-  toBytes(): Uint8Array {
-    const m = this;
-    return encode(ModelType.KNNRegressor, function (w) {
-      m.win.write(w);
-    });
+  /** @internal */
+  write(w: ByteWriter): void {
+    this.win.write(w);
   }
 
   /** @internal */

@@ -8,12 +8,10 @@
  * see docs/fixed-point.md.
  */
 import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
-import { ByteReader, ByteWriter, ModelType, encode } from '../src/format.js';
+import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
 import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
-import {
-  Classifier, MAX_FEATURES, Regressor, checkLabel, checkOptions, checkTargetQ, checkVectorQ, optInt, optReal, readTarget, readVector,
-} from '../src/learner.js';
+import { MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 
 /** Options shared by the SGD linear models. */
 export interface LinearOptions {
@@ -40,7 +38,8 @@ export class LinearCore {
   readonly decay: number;
   readonly w: Int32Array;
   readonly f: Uint16Array;
-  t: number;
+  /** Updates done (drives the schedule). */
+  readonly t: number;
   private readonly stepBuf: Int32Array;
 
   constructor(opts: LinearOptions) {
@@ -85,7 +84,7 @@ export class LinearCore {
       K.axpyWide(this.w, this.f, 0, x, 0, this.n, s[0], s[1]);
       K.axpyWide(this.w, this.f, this.n, ONE_VEC, 0, 1, s[0], s[1]);
     }
-    if (this.t < 4294967295) this.t++;
+    if (this.t < 4294967295) mutable(this).t++;
   }
 
   write(w: ByteWriter): void {
@@ -106,7 +105,7 @@ export class LinearCore {
 
   readState(r: ByteReader): void {
     r.need(4 + (this.n + 1) * 6);
-    this.t = r.u32();
+    mutable(this).t = r.u32();
     r.i32s(this.w);
     r.u16s(this.f);
   }
@@ -120,19 +119,17 @@ export class LinearCore {
  * m.learnOne([1, 2], 3.5);
  * m.predictOne([1, 2]);
  */
-export class LinearRegression implements Regressor {
-  readonly nFeatures: number;
+export class LinearRegression extends Supervised {
+  static readonly modelType = ModelType.LinearRegression;
   readonly stateBytes: number;
   /** @internal */ readonly core: LinearCore;
-  private readonly xq: Int32Array;
 
   constructor(opts: LinearOptions) {
-    this.core = new LinearCore(opts);
-    this.nFeatures = this.core.n;
-    this.stateBytes = this.core.stateBytes;
-    this.xq = new Int32Array(this.nFeatures);
+    const core = new LinearCore(opts);
+    super(core.n, 0);
+    this.core = core;
+    this.stateBytes = core.stateBytes;
   }
-
 
   /** Weights (not the bias) as real numbers. */
   weights(): Float64Array {
@@ -146,27 +143,11 @@ export class LinearRegression implements Regressor {
     return fromQ(this.core.w[this.nFeatures]);
   }
 
-  checkTarget(y: number): void {
-    readTarget(y);
-  }
-
-  learnOne(x: ArrayLike<number>, y: number): void {
-    const yq = readTarget(y);
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq), yq);
-  }
-
-  predictOne(x: ArrayLike<number>): number {
-    return fromQ(this.predictOneQ(readVector(x, this.nFeatures, this.xq)));
-  }
-
-  learnOneQ(x: Int32Array, y: number): void {
-    checkVectorQ(x, this.nFeatures);
-    checkTargetQ(y);
+  protected learnQ(x: Int32Array, y: number): void {
     this.core.update(x, sat(y - this.core.raw(x)));
   }
 
-  predictOneQ(x: Int32Array): number {
-    checkVectorQ(x, this.nFeatures);
+  protected predictQ(x: Int32Array): number {
     return this.core.raw(x);
   }
 
@@ -176,11 +157,9 @@ export class LinearRegression implements Regressor {
     return new Int8Linear(c.n, HEAD_REGRESSION, quantizeDense(c.w, c.w.subarray(c.n, c.n + 1), 1, c.n, 3));
   }
 
-  toBytes(): Uint8Array {
-    const c = this.core;
-    return encode(ModelType.LinearRegression, function (w) {
-      c.write(w);
-    });
+  /** @internal */
+  write(w: ByteWriter): void {
+    this.core.write(w);
   }
 
   /** @internal Rebuilds from a payload reader (see `load`). */
@@ -199,63 +178,34 @@ export class LinearRegression implements Regressor {
  * m.learnOne([0.1, 0.2, 0.3, 0.4, 0.5], 1);
  * m.predictProbaOne([0.1, 0.2, 0.3, 0.4, 0.5]); // Float64Array [p0, p1]
  */
-export class LogisticRegression implements Classifier {
-  readonly nFeatures: number;
-  readonly nClasses = 2;
+export class LogisticRegression extends Supervised {
+  static readonly modelType = ModelType.LogisticRegression;
   readonly stateBytes: number;
   /** @internal */ readonly core: LinearCore;
-  private readonly xq: Int32Array;
-  private readonly probaQ: Int32Array;
-  private readonly proba: Float64Array;
+  private readonly pq: Int32Array;
 
   constructor(opts: LinearOptions) {
-    this.core = new LinearCore(opts);
-    this.nFeatures = this.core.n;
-    this.stateBytes = this.core.stateBytes;
-    this.xq = new Int32Array(this.nFeatures);
-    this.probaQ = new Int32Array(2);
-    this.proba = new Float64Array(2);
+    const core = new LinearCore(opts);
+    super(core.n, 2);
+    this.core = core;
+    this.stateBytes = core.stateBytes;
+    this.pq = new Int32Array(2);
   }
 
-
-  checkTarget(y: number): void {
-    checkLabel(y, 2);
-  }
-
-  learnOne(x: ArrayLike<number>, y: number): void {
-    checkLabel(y, 2);
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq), y);
-  }
-
-  predictOne(x: ArrayLike<number>): number {
-    return this.predictOneQ(readVector(x, this.nFeatures, this.xq));
-  }
-
-  predictProbaOne(x: ArrayLike<number>): Float64Array {
-    const q = this.predictProbaOneQ(readVector(x, this.nFeatures, this.xq));
-    this.proba[0] = fromQ(q[0]);
-    this.proba[1] = fromQ(q[1]);
-    return this.proba;
-  }
-
-  learnOneQ(x: Int32Array, y: number): void {
-    checkVectorQ(x, this.nFeatures);
-    checkLabel(y, 2);
+  protected learnQ(x: Int32Array, y: number): void {
     const p = sigmoid(this.core.raw(x));
     this.core.update(x, (y === 1 ? Q_ONE : 0) - p);
   }
 
-  predictOneQ(x: Int32Array): number {
-    checkVectorQ(x, this.nFeatures);
+  protected predictQ(x: Int32Array): number {
     return sigmoid(this.core.raw(x)) >= 32768 ? 1 : 0;
   }
 
-  predictProbaOneQ(x: Int32Array): Int32Array {
-    checkVectorQ(x, this.nFeatures);
+  protected override probaQ(x: Int32Array): Int32Array {
     const p = sigmoid(this.core.raw(x));
-    this.probaQ[0] = Q_ONE - p;
-    this.probaQ[1] = p;
-    return this.probaQ;
+    this.pq[0] = Q_ONE - p;
+    this.pq[1] = p;
+    return this.pq;
   }
 
   /** An inference-only copy with int8 weights (one scale) and a Q16.16 bias; see Int8Linear. */
@@ -264,11 +214,9 @@ export class LogisticRegression implements Classifier {
     return new Int8Linear(c.n, HEAD_LOGISTIC, quantizeDense(c.w, c.w.subarray(c.n, c.n + 1), 1, c.n, 3));
   }
 
-  toBytes(): Uint8Array {
-    const c = this.core;
-    return encode(ModelType.LogisticRegression, function (w) {
-      c.write(w);
-    });
+  /** @internal */
+  write(w: ByteWriter): void {
+    this.core.write(w);
   }
 
   /** @internal */

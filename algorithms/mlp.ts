@@ -11,15 +11,17 @@
  */
 import { fail } from '../src/errors.js';
 import { Q_ONE, floorDiv, fromQ, isqrtRound, mul, sigmoid, tanh } from '../src/fixed.js';
-import { ByteReader, ModelType, encode } from '../src/format.js';
+import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
-import { checkLabel, checkOptions, checkTargetQ, checkVectorQ, optChoice, optInt, optReal, readTarget, readVector } from '../src/learner.js';
+import { Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
 import { Random } from '../src/random.js';
-import { softmaxQ } from './softmax.js';
+import { softmaxQ } from '../src/fixed.js';
 import { Int8Layer, Int8MLP, quantizeDense } from './int8.js';
 
 /** Activation names, in their stored order. */
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'];
+/** An activation function of the hidden layers. */
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 const RELU = 0;
 const TANH = 1;
 const SIGMOID = 2;
@@ -139,10 +141,10 @@ export interface MLPOptions {
   nFeatures: number;
   /** Widths of the hidden layers (default [16]); 0..8 layers of 1..1024. */
   hidden?: number[];
-  /** Hidden activation: 'relu', 'tanh', 'sigmoid' or 'linear' (default 'relu'). */
-  activation?: string;
+  /** Hidden activation (default 'relu'). */
+  activation?: Activation;
   /** 'regression' (one linear output, squared loss) or 'classification' (softmax, cross-entropy). Default 'regression'. */
-  task?: string;
+  task?: 'regression' | 'classification';
   /** Outputs: 1 for regression (the default), the number of classes (≥ 2) for classification. */
   nOutputs?: number;
   /** SGD step size (default 0.01). */
@@ -164,10 +166,8 @@ export interface MLPOptions {
  * for (let i = 0; i < 20000; i++) { const x = Math.random() * 2 * Math.PI; m.learnOne([x], Math.sin(x)); }
  * m.predictOne([1.0]); // ≈ 0.84
  */
-export class MLP {
-  readonly nFeatures: number;
-  /** Number of classes (classification) or 0 (regression). */
-  readonly nClasses: number;
+export class MLP extends Supervised {
+  static readonly modelType = ModelType.MLP;
   readonly nOutputs: number;
   readonly hidden: Int32Array;
   readonly activation: number;
@@ -181,22 +181,22 @@ export class MLP {
   readonly momentum: number;
   readonly seed: number;
   /** Updates done (drives the schedule; saturates at 2^32 − 1). */
-  t: number;
+  readonly t: number;
   readonly stateBytes: number;
   /** @internal the layers, input to output */
   readonly layers: Dense[];
   private readonly out: Dense;
-  private readonly xq: Int32Array;
   private readonly pq: Int32Array;
-  private readonly proba: Float64Array;
   private readonly stepBuf: Int32Array;
 
   constructor(opts: MLPOptions) {
     const o = checkOptions(opts);
-    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_WIDTH));
-    this.task = optChoice(o, 'task', 'regression', ['regression', 'classification']);
-    const nOut = (this.nOutputs = optInt(o, 'nOutputs', this.task === 0 ? 1 : undefined, this.task === 0 ? 1 : 2, this.task === 0 ? 1 : MAX_WIDTH));
-    this.nClasses = this.task === 0 ? 0 : nOut;
+    const n = optInt(o, 'nFeatures', undefined, 1, MAX_WIDTH);
+    const task = optChoice(o, 'task', 'regression', ['regression', 'classification']);
+    const nOut = optInt(o, 'nOutputs', task === 0 ? 1 : undefined, task === 0 ? 1 : 2, task === 0 ? 1 : MAX_WIDTH);
+    super(n, task === 0 ? 0 : nOut);
+    this.task = task;
+    this.nOutputs = nOut;
     this.activation = optChoice(o, 'activation', 'relu', ACTIVATIONS);
     this.lr = optReal(o, 'learningRate', 0.01, 0, 1000);
     this.decay = optReal(o, 'decay', 0, 0, 1000);
@@ -224,9 +224,7 @@ export class MLP {
       width = wOut;
     }
     this.out = this.layers[this.layers.length - 1];
-    this.xq = new Int32Array(n);
     this.pq = new Int32Array(nOut);
-    this.proba = new Float64Array(nOut);
     this.stepBuf = new Int32Array(2);
     this.stateBytes = bytes + 4;
   }
@@ -236,34 +234,6 @@ export class MLP {
     if (this.decay === 0) return this.lr;
     const den = 65536 + this.decay * this.t; // exact below 2^53
     return floorDiv(this.lr * 131072 + den, 2 * den);
-  }
-
-  checkTarget(y: number): void {
-    if (this.task === 0) readTarget(y);
-    else checkLabel(y, this.nClasses);
-  }
-
-  learnOne(x: ArrayLike<number>, y: number): void {
-    if (this.task === 0) {
-      const yq = readTarget(y);
-      this.learnOneQ(readVector(x, this.nFeatures, this.xq), yq);
-    } else {
-      checkLabel(y, this.nClasses);
-      this.learnOneQ(readVector(x, this.nFeatures, this.xq), y);
-    }
-  }
-
-  /** Regression: the prediction; classification: the most likely class. */
-  predictOne(x: ArrayLike<number>): number {
-    const v = this.predictOneQ(readVector(x, this.nFeatures, this.xq));
-    return this.task === 0 ? fromQ(v) : v;
-  }
-
-  /** Class probabilities (classification only; the returned array is reused). */
-  predictProbaOne(x: ArrayLike<number>): Float64Array {
-    const q = this.predictProbaOneQ(readVector(x, this.nFeatures, this.xq));
-    for (let c = 0; c < this.nOutputs; c++) this.proba[c] = fromQ(q[c]);
-    return this.proba;
   }
 
   private forward(x: Int32Array): void {
@@ -276,10 +246,7 @@ export class MLP {
   }
 
   /** Forward, back-propagation, then the SGD update of every layer. y is Q16.16 (regression) or a label. */
-  learnOneQ(x: Int32Array, y: number): void {
-    checkVectorQ(x, this.nFeatures);
-    if (this.task === 0) checkTargetQ(y);
-    else checkLabel(y, this.nClasses);
+  protected learnQ(x: Int32Array, y: number): void {
     this.forward(x);
     const out = this.out;
     // negative gradient of the loss at the output pre-activation
@@ -297,18 +264,16 @@ export class MLP {
     }
     const lr = this.rate();
     for (let i = L.length - 1; i >= 0; i--) L[i].update(i === 0 ? x : L[i - 1].a, lr, this.momentum, this.stepBuf);
-    if (this.t < 4294967295) this.t++;
+    if (this.t < 4294967295) mutable(this).t++;
   }
 
-  predictOneQ(x: Int32Array): number {
-    checkVectorQ(x, this.nFeatures);
+  protected predictQ(x: Int32Array): number {
     this.forward(x);
     return this.task === 0 ? this.out.z[0] : K.argmax(this.out.z, 0, this.nOutputs);
   }
 
-  predictProbaOneQ(x: Int32Array): Int32Array {
+  protected override probaQ(x: Int32Array): Int32Array {
     if (this.task === 0) fail('E_STATE', 'predictProbaOne needs a classification MLP');
-    checkVectorQ(x, this.nFeatures);
     this.forward(x);
     return softmaxQ(this.out.z, this.nOutputs, null, this.pq);
   }
@@ -322,37 +287,35 @@ export class MLP {
   }
 
   /**
-   * Payload: `u32 nFeatures`, `u8 task`, `u32 nOutputs`, `u8 activation`, `u8 nHidden`,
+   * @internal Payload: `u32 nFeatures`, `u8 task`, `u32 nOutputs`, `u8 activation`, `u8 nHidden`,
    * `u32[nHidden] widths`, `i32 learningRate`, `i32 decay`, `i32 momentum` (Q16.16), `i32 seed`,
    * `u32 t`, then per layer `i32[out·in] w`, `u16[out·in] wf`, `i32[out] b`, `u16[out] bf`
    * and, with momentum, `i32[out·in] vw`, `i32[out] vb`.
    */
-  toBytes(): Uint8Array {
+  write(w: ByteWriter): void {
     const m = this;
-    return encode(ModelType.MLP, function (w) {
-      w.u32(m.nFeatures);
-      w.u8(m.task);
-      w.u32(m.nOutputs);
-      w.u8(m.activation);
-      w.u8(m.hidden.length);
-      for (let i = 0; i < m.hidden.length; i++) w.u32(m.hidden[i]);
-      w.i32(m.lr);
-      w.i32(m.decay);
-      w.i32(m.momentum);
-      w.i32(m.seed);
-      w.u32(m.t);
-      for (let i = 0; i < m.layers.length; i++) {
-        const d = m.layers[i];
-        w.i32s(d.w);
-        w.u16s(d.wf);
-        w.i32s(d.b);
-        w.u16s(d.bf);
-        if (d.vw !== null && d.vb !== null) {
-          w.i32s(d.vw);
-          w.i32s(d.vb);
-        }
+    w.u32(m.nFeatures);
+    w.u8(m.task);
+    w.u32(m.nOutputs);
+    w.u8(m.activation);
+    w.u8(m.hidden.length);
+    for (let i = 0; i < m.hidden.length; i++) w.u32(m.hidden[i]);
+    w.i32(m.lr);
+    w.i32(m.decay);
+    w.i32(m.momentum);
+    w.i32(m.seed);
+    w.u32(m.t);
+    for (let i = 0; i < m.layers.length; i++) {
+      const d = m.layers[i];
+      w.i32s(d.w);
+      w.u16s(d.wf);
+      w.i32s(d.b);
+      w.u16s(d.bf);
+      if (d.vw !== null && d.vb !== null) {
+        w.i32s(d.vw);
+        w.i32s(d.vb);
       }
-    });
+    }
   }
 
   /** @internal */
@@ -382,10 +345,10 @@ export class MLP {
     }
     r.need(bytes);
     const m = new MLP({
-      nFeatures: n, task: task === 0 ? 'regression' : 'classification', nOutputs: nOut, activation: ACTIVATIONS[act],
+      nFeatures: n, task: task === 0 ? 'regression' : 'classification', nOutputs: nOut, activation: ACTIVATIONS[act] as Activation,
       hidden: hidden, learningRate: fromQ(lr), decay: fromQ(decay), momentum: fromQ(mom), seed: seed,
     });
-    m.t = t;
+    mutable(m).t = t;
     for (let i = 0; i < m.layers.length; i++) {
       const d = m.layers[i];
       r.i32s(d.w);

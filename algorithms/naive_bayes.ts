@@ -11,11 +11,10 @@
  * Bayes leaves share.
  */
 import { fail } from '../src/errors.js';
-import { POW2, Q_MAX, Q_MIN, floorDiv, fromQ, isqrtRound, log } from '../src/fixed.js';
-import { ByteReader, ModelType, encode } from '../src/format.js';
+import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, log, softmaxQ } from '../src/fixed.js';
+import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K } from '../src/kernels.js';
-import { Classifier, MAX_FEATURES, checkLabel, checkOptions, checkVectorQ, optInt, optReal, readVector } from '../src/learner.js';
-import { MAX_CLASSES, softmaxQ } from './softmax.js';
+import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 
 /** Options of {@link GaussianNB}. */
 export interface GaussianNBOptions {
@@ -211,9 +210,8 @@ export function gaussLogLik(
  * nb.learnOne([1500, 24.5], 1);
  * nb.predictOne([1400, 24.0]);   // 1
  */
-export class GaussianNB implements Classifier {
-  readonly nFeatures: number;
-  readonly nClasses: number;
+export class GaussianNB extends Supervised {
+  static readonly modelType = ModelType.GaussianNB;
   readonly stateBytes: number;
   /** Q16.16 */
   readonly varSmoothing: number;
@@ -225,24 +223,23 @@ export class GaussianNB implements Classifier {
   /** @internal */ readonly varI: Int32Array;
   /** @internal */ readonly varF: Uint32Array;
   /** Samples seen in all. */
-  total: number;
+  readonly total: number;
   /** @internal statistics over all classes (for varSmoothing) */
   readonly gMean: Int32Array;
   /** @internal */ readonly gMeanF: Uint16Array;
   /** @internal */ readonly gVarI: Int32Array;
   /** @internal */ readonly gVarF: Uint32Array;
-  private readonly xq: Int32Array;
   private readonly epsI: Float64Array;
   private readonly epsF: Float64Array;
   private readonly scores: Float64Array;
   private readonly mask: Uint8Array;
   private readonly pq: Int32Array;
-  private readonly proba: Float64Array;
 
   constructor(opts: GaussianNBOptions) {
     const o = checkOptions(opts);
-    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
-    const c = (this.nClasses = optInt(o, 'nClasses', undefined, 2, MAX_CLASSES));
+    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), optInt(o, 'nClasses', undefined, 2, MAX_CLASSES));
+    const n = this.nFeatures;
+    const c = this.nClasses;
     this.varSmoothing = optReal(o, 'varSmoothing', 0.01, 0, 1);
     this.counts = new Uint32Array(c);
     this.mean = new Int32Array(c * n);
@@ -254,41 +251,18 @@ export class GaussianNB implements Classifier {
     this.gMeanF = new Uint16Array(n);
     this.gVarI = new Int32Array(n);
     this.gVarF = new Uint32Array(n);
-    this.xq = new Int32Array(n);
     this.epsI = new Float64Array(n);
     this.epsF = new Float64Array(n);
     this.scores = new Float64Array(c);
     this.mask = new Uint8Array(c);
     this.pq = new Int32Array(c);
-    this.proba = new Float64Array(c);
     this.stateBytes = c * 4 + c * n * 14 + 4 + n * 14;
   }
 
-  checkTarget(y: number): void {
-    checkLabel(y, this.nClasses);
-  }
-
-  learnOne(x: ArrayLike<number>, y: number): void {
-    checkLabel(y, this.nClasses);
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq), y);
-  }
-
-  predictOne(x: ArrayLike<number>): number {
-    return this.predictOneQ(readVector(x, this.nFeatures, this.xq));
-  }
-
-  predictProbaOne(x: ArrayLike<number>): Float64Array {
-    const q = this.predictProbaOneQ(readVector(x, this.nFeatures, this.xq));
-    for (let c = 0; c < this.nClasses; c++) this.proba[c] = fromQ(q[c]);
-    return this.proba;
-  }
-
-  learnOneQ(x: Int32Array, y: number): void {
-    checkVectorQ(x, this.nFeatures);
-    checkLabel(y, this.nClasses);
+  protected learnQ(x: Int32Array, y: number): void {
     const n = this.nFeatures;
     // Counters saturate; past 2^32 − 1 samples the statistics keep a fixed 1/(2^32 − 1) weight.
-    if (this.total < 4294967295) this.total++;
+    if (this.total < 4294967295) mutable(this).total++;
     K.welford(this.gMean, this.gMeanF, this.gVarI, this.gVarF, 0, x, 0, n, this.total);
     if (this.counts[y] < 4294967295) this.counts[y]++;
     K.welford(this.mean, this.meanF, this.varI, this.varF, y * n, x, 0, n, this.counts[y]);
@@ -310,15 +284,13 @@ export class GaussianNB implements Classifier {
   }
 
   /** The class with the largest joint log-likelihood (first on ties; class 0 before any sample). */
-  predictOneQ(x: Int32Array): number {
-    checkVectorQ(x, this.nFeatures);
+  protected predictQ(x: Int32Array): number {
     const b = this.score(x);
     return b < 0 ? 0 : b;
   }
 
   /** Posterior probabilities, Q16.16 (0 for unseen classes; uniform before any sample). */
-  predictProbaOneQ(x: Int32Array): Int32Array {
-    checkVectorQ(x, this.nFeatures);
+  protected override probaQ(x: Int32Array): Int32Array {
     this.score(x);
     return softmaxQ(this.scores, this.nClasses, this.mask, this.pq);
   }
@@ -337,23 +309,21 @@ export class GaussianNB implements Classifier {
     return r;
   }
 
-  toBytes(): Uint8Array {
-    const m = this;
-    return encode(ModelType.GaussianNB, function (w) {
-      w.u32(m.nFeatures);
-      w.u32(m.nClasses);
-      w.i32(m.varSmoothing);
-      w.u32(m.total);
-      for (let c = 0; c < m.nClasses; c++) w.u32(m.counts[c]);
-      w.i32s(m.mean);
-      w.u16s(m.meanF);
-      w.i32s(m.varI);
-      w.u32s(m.varF);
-      w.i32s(m.gMean);
-      w.u16s(m.gMeanF);
-      w.i32s(m.gVarI);
-      w.u32s(m.gVarF);
-    });
+  /** @internal */
+  write(w: ByteWriter): void {
+    w.u32(this.nFeatures);
+    w.u32(this.nClasses);
+    w.i32(this.varSmoothing);
+    w.u32(this.total);
+    w.u32s(this.counts);
+    w.i32s(this.mean);
+    w.u16s(this.meanF);
+    w.i32s(this.varI);
+    w.u32s(this.varF);
+    w.i32s(this.gMean);
+    w.u16s(this.gMeanF);
+    w.i32s(this.gVarI);
+    w.u32s(this.gVarF);
   }
 
   /** @internal */
@@ -363,8 +333,8 @@ export class GaussianNB implements Classifier {
     const vs = r.int(0, 65536);
     r.need(4 + c * 4 + c * n * 14 + n * 14);
     const m = new GaussianNB({ nFeatures: n, nClasses: c, varSmoothing: vs / 65536 });
-    m.total = r.u32();
-    for (let j = 0; j < c; j++) m.counts[j] = r.u32();
+    mutable(m).total = r.u32();
+    r.u32s(m.counts);
     r.i32s(m.mean);
     r.u16s(m.meanF);
     r.i32s(m.varI);

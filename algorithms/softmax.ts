@@ -5,13 +5,12 @@
  *
  * Weights are wide (Q16.32: Int32Array + Uint16Array of extra fraction bits)
  * so that updates below one Q16.16 LSB still accumulate; see
- * docs/fixed-point.md. Also exports {@link softmaxQ}, the exp-normalisation
- * the other probabilistic classifiers of this suite share.
+ * docs/fixed-point.md.
  */
-import { Q_ONE, floorDiv, fromQ, exp24 } from '../src/fixed.js';
-import { ByteReader, ModelType, encode } from '../src/format.js';
+import { Q_ONE, floorDiv, fromQ, softmaxQ } from '../src/fixed.js';
+import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
-import { Classifier, MAX_FEATURES, checkLabel, checkOptions, checkVectorQ, optInt, optReal, readVector } from '../src/learner.js';
+import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 import { HEAD_SOFTMAX, Int8Linear, quantizeDense } from './int8.js';
 
 /** Options of {@link SoftmaxRegression}. */
@@ -28,41 +27,7 @@ export interface SoftmaxOptions {
   decay?: number;
 }
 
-/** Largest nClasses of the classifiers in this suite. */
-export const MAX_CLASSES = 1024;
-
 const ONE_VEC = new Int32Array([Q_ONE]);
-
-/**
- * Probabilities from scores: out[c] = round(2^16 · e^(s[c]−max) / Σ e^(s[j]−max)).
- * `s` holds Q16.16 values (integers; a Float64Array may hold sums beyond int32);
- * entries with `mask[c] === 0` get probability 0 (pass null for none). If every
- * entry is masked, every class gets round(2^16 / n).
- * e^x is {@link exp24} (2^-24 units), so classes far below the best get exactly 0.
- */
-export function softmaxQ(s: ArrayLike<number>, n: number, mask: Uint8Array | null, out: Int32Array): Int32Array {
-  let m = 0;
-  let any = false;
-  for (let c = 0; c < n; c++) {
-    if (mask !== null && mask[c] === 0) continue;
-    if (!any || s[c] > m) m = s[c];
-    any = true;
-  }
-  if (!any) {
-    const u = floorDiv(2 * Q_ONE + n, 2 * n);
-    for (let c = 0; c < n; c++) out[c] = u;
-    return out;
-  }
-  let sum = 0;
-  for (let c = 0; c < n; c++) {
-    const d = s[c] - m; // ≤ 0, possibly beyond int32: below −32 (Q16.16) e^d is 0 in 2^-24 units
-    const e = (mask !== null && mask[c] === 0) || d < -2097152 ? 0 : exp24(d);
-    out[c] = e; // ≤ 2^24, held in out until the sum is known
-    sum += e;
-  }
-  for (let c = 0; c < n; c++) out[c] = floorDiv(2 * out[c] * Q_ONE + sum, 2 * sum);
-  return out;
-}
 
 /**
  * Multiclass logistic (softmax) regression by SGD.
@@ -73,9 +38,8 @@ export function softmaxQ(s: ArrayLike<number>, n: number, mask: Uint8Array | nul
  * m.predictOne([5.1, 3.5, 1.4, 0.2]);      // class index
  * m.predictProbaOne([5.1, 3.5, 1.4, 0.2]); // Float64Array of 3 probabilities
  */
-export class SoftmaxRegression implements Classifier {
-  readonly nFeatures: number;
-  readonly nClasses: number;
+export class SoftmaxRegression extends Supervised {
+  static readonly modelType = ModelType.SoftmaxRegression;
   readonly stateBytes: number;
   /** Learning rate, L2 and decay in Q16.16. */
   readonly lr: number;
@@ -88,18 +52,17 @@ export class SoftmaxRegression implements Classifier {
   readonly b: Int32Array;
   /** @internal */ readonly bf: Uint16Array;
   /** Updates done (drives the schedule). */
-  t: number;
-  private readonly xq: Int32Array;
+  readonly t: number;
   private readonly z: Int32Array;
   private readonly g: Int32Array;
   private readonly pq: Int32Array;
-  private readonly proba: Float64Array;
   private readonly stepBuf: Int32Array;
 
   constructor(opts: SoftmaxOptions) {
     const o = checkOptions(opts);
-    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
-    const c = (this.nClasses = optInt(o, 'nClasses', undefined, 2, MAX_CLASSES));
+    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), optInt(o, 'nClasses', undefined, 2, MAX_CLASSES));
+    const n = this.nFeatures;
+    const c = this.nClasses;
     this.lr = optReal(o, 'learningRate', 0.01, 0, 1000);
     this.l2 = optReal(o, 'l2', 0, 0, 1000);
     this.decay = optReal(o, 'decay', 0, 0, 1000);
@@ -108,11 +71,9 @@ export class SoftmaxRegression implements Classifier {
     this.b = new Int32Array(c);
     this.bf = new Uint16Array(c);
     this.t = 0;
-    this.xq = new Int32Array(n);
     this.z = new Int32Array(c);
     this.g = new Int32Array(c);
     this.pq = new Int32Array(c);
-    this.proba = new Float64Array(c);
     this.stepBuf = new Int32Array(2);
     this.stateBytes = (n + 1) * c * 6 + 4;
   }
@@ -130,29 +91,8 @@ export class SoftmaxRegression implements Classifier {
     softmaxQ(this.z, this.nClasses, null, this.pq);
   }
 
-  checkTarget(y: number): void {
-    checkLabel(y, this.nClasses);
-  }
-
-  learnOne(x: ArrayLike<number>, y: number): void {
-    checkLabel(y, this.nClasses);
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq), y);
-  }
-
-  predictOne(x: ArrayLike<number>): number {
-    return this.predictOneQ(readVector(x, this.nFeatures, this.xq));
-  }
-
-  predictProbaOne(x: ArrayLike<number>): Float64Array {
-    const q = this.predictProbaOneQ(readVector(x, this.nFeatures, this.xq));
-    for (let c = 0; c < this.nClasses; c++) this.proba[c] = fromQ(q[c]);
-    return this.proba;
-  }
-
   /** One SGD step: W ← W(1 − lr·l2) + lr·(onehot(y) − p)·xᵀ, b ← b + lr·(onehot(y) − p). */
-  learnOneQ(x: Int32Array, y: number): void {
-    checkVectorQ(x, this.nFeatures);
-    checkLabel(y, this.nClasses);
+  protected learnQ(x: Int32Array, y: number): void {
     this.forward(x);
     const c = this.nClasses;
     for (let j = 0; j < c; j++) this.g[j] = (j === y ? Q_ONE : 0) - this.pq[j];
@@ -164,18 +104,16 @@ export class SoftmaxRegression implements Classifier {
     }
     K.gerWide(this.w, this.wf, c, this.nFeatures, this.g, x, 0, lr);
     K.gerWide(this.b, this.bf, c, 1, this.g, ONE_VEC, 0, lr);
-    if (this.t < 4294967295) this.t++;
+    if (this.t < 4294967295) mutable(this).t++;
   }
 
   /** The class with the largest logit (the first one on ties). */
-  predictOneQ(x: Int32Array): number {
-    checkVectorQ(x, this.nFeatures);
+  protected predictQ(x: Int32Array): number {
     K.matvec(this.w, x, 0, this.b, this.z, this.nClasses, this.nFeatures);
     return K.argmax(this.z, 0, this.nClasses);
   }
 
-  predictProbaOneQ(x: Int32Array): Int32Array {
-    checkVectorQ(x, this.nFeatures);
+  protected override probaQ(x: Int32Array): Int32Array {
     this.forward(x);
     return this.pq;
   }
@@ -192,20 +130,18 @@ export class SoftmaxRegression implements Classifier {
     return new Int8Linear(this.nFeatures, HEAD_SOFTMAX, quantizeDense(this.w, this.b, this.nClasses, this.nFeatures, 3));
   }
 
-  toBytes(): Uint8Array {
-    const m = this;
-    return encode(ModelType.SoftmaxRegression, function (w) {
-      w.u32(m.nFeatures);
-      w.u32(m.nClasses);
-      w.i32(m.lr);
-      w.i32(m.l2);
-      w.i32(m.decay);
-      w.u32(m.t);
-      w.i32s(m.w);
-      w.u16s(m.wf);
-      w.i32s(m.b);
-      w.u16s(m.bf);
-    });
+  /** @internal */
+  write(w: ByteWriter): void {
+    w.u32(this.nFeatures);
+    w.u32(this.nClasses);
+    w.i32(this.lr);
+    w.i32(this.l2);
+    w.i32(this.decay);
+    w.u32(this.t);
+    w.i32s(this.w);
+    w.u16s(this.wf);
+    w.i32s(this.b);
+    w.u16s(this.bf);
   }
 
   /** @internal */
@@ -217,7 +153,7 @@ export class SoftmaxRegression implements Classifier {
     const decay = r.int(0, 1000 * 65536);
     r.need(4 + (n + 1) * c * 6);
     const m = new SoftmaxRegression({ nFeatures: n, nClasses: c, learningRate: fromQ(lr), l2: fromQ(l2), decay: fromQ(decay) });
-    m.t = r.u32();
+    mutable(m).t = r.u32();
     r.i32s(m.w);
     r.u16s(m.wf);
     r.i32s(m.b);

@@ -14,8 +14,10 @@ import { MinMaxScaler, StandardScaler } from '../src/preprocessing.js';
 import { WindowFeatures } from '../src/window.js';
 import { LinearRegression, LogisticRegression } from '../algorithms/linear.js';
 import { SoftmaxRegression } from '../algorithms/softmax.js';
-import { MLP } from '../algorithms/mlp.js';
-import { GaussianScorer, HalfSpaceTrees, KMeansDetector } from '../algorithms/anomaly.js';
+import { MLP, MLPOptions } from '../algorithms/mlp.js';
+import { GaussianScorer } from '../algorithms/anomaly/gaussian_scorer.js';
+import { HalfSpaceTrees } from '../algorithms/anomaly/half_space_trees.js';
+import { KMeansDetector } from '../algorithms/anomaly/kmeans_detector.js';
 import { Hasher } from '../test/conformance/harness.js';
 import { detSin, sineGrid, sineModel, sineRun, sineStream } from '../test/conformance/cases-suite2.js';
 import { FloatMLP } from './float-mlp.js';
@@ -108,7 +110,7 @@ async function sineSection(): Promise<string> {
 
 // ---- digits ------------------------------------------------------------------------
 
-const DIGITS_MLP = { nFeatures: 64, hidden: [32], activation: 'tanh', task: 'classification', nOutputs: 10, learningRate: 0.05, seed: 1 };
+const DIGITS_MLP: MLPOptions = { nFeatures: 64, hidden: [32], activation: 'tanh', task: 'classification', nOutputs: 10, learningRate: 0.05, seed: 1 };
 
 /** Prequential accuracy of the digits MLP and its twin on one shuffle (pixels / 16). Returns the trained MLP too. */
 function digitsRun(d: Dataset, seed: number): { q: number; f: number; m: MLP; us: number } {

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'E_TYPE' // saved bytes of a model type this build does not know
   | 'E_SHAPE' // saved bytes whose shape does not match what was asked for
   | 'E_STATE' // an operation the model cannot do in its current state
+  | 'E_RANGE' // a value beyond what the model can represent (never clipped silently)
   | 'E_STORAGE'; // a storage back-end that failed
 
 /**

@@ -198,3 +198,34 @@ export function tanh(x: number): number {
   }
   return x < 0 ? -t : t;
 }
+
+/**
+ * Probabilities from scores: out[c] = round(2^16 · e^(s[c]−max) / Σ e^(s[j]−max)).
+ * `s` holds Q16.16 values (integers; a Float64Array may hold sums beyond int32);
+ * entries with `mask[c] === 0` get probability 0 (pass null for none). If every
+ * entry is masked, every class gets round(2^16 / n).
+ * e^x is {@link exp24} (2^-24 units), so classes far below the best get exactly 0.
+ */
+export function softmaxQ(s: ArrayLike<number>, n: number, mask: Uint8Array | null, out: Int32Array): Int32Array {
+  let m = 0;
+  let any = false;
+  for (let c = 0; c < n; c++) {
+    if (mask !== null && mask[c] === 0) continue;
+    if (!any || s[c] > m) m = s[c];
+    any = true;
+  }
+  if (!any) {
+    const u = floorDiv(2 * Q_ONE + n, 2 * n);
+    for (let c = 0; c < n; c++) out[c] = u;
+    return out;
+  }
+  let sum = 0;
+  for (let c = 0; c < n; c++) {
+    const d = s[c] - m; // ≤ 0, possibly beyond int32: below −32 (Q16.16) e^d is 0 in 2^-24 units
+    const e = (mask !== null && mask[c] === 0) || d < -2097152 ? 0 : exp24(d);
+    out[c] = e; // ≤ 2^24, held in out until the sum is known
+    sum += e;
+  }
+  for (let c = 0; c < n; c++) out[c] = floorDiv(2 * out[c] * Q_ONE + sum, 2 * sum);
+  return out;
+}

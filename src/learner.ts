@@ -6,9 +6,17 @@
  * a scratch buffer the model owns; the `…Q` twins take Q16.16 `Int32Array`s
  * directly and allocate nothing. Validation always happens before any state
  * changes, so bad input leaves a model bit-for-bit as it was.
+ *
+ * The base classes here hold those wrappers once for every model:
+ * {@link Learner} (shape, blob, `fromBytes`), {@link Supervised} (regressors
+ * and classifiers), {@link TransformerBase} (scalers, window features). A
+ * model class writes only its Q16.16 core (`learnQ`, `predictQ`, …), its
+ * payload (`write`) and its decoder (`static fromReader`).
  */
 import { fail } from './errors.js';
-import { Q_MAX, Q_MIN, toQ } from './fixed.js';
+import { Q_MAX, Q_MIN, fromQ, toQ } from './fixed.js';
+import { ByteReader, ByteWriter, encode } from './format.js';
+import { loadModel } from './load.js';
 
 /** What every model has. */
 export interface Model {
@@ -16,6 +24,20 @@ export interface Model {
   readonly stateBytes: number;
   /** The model as a self-describing, checksummed blob; `load` turns it back into a model. */
   toBytes(): Uint8Array;
+}
+
+/**
+ * A model class as the loaders see it: the type id it writes and its decoder.
+ * Every class in microlearn is one.
+ */
+export interface ModelClass<T = unknown> {
+  /** The ModelType id (src/format.ts) this class writes. */
+  readonly modelType: number;
+  /**
+   * @internal Decodes a payload. `classes` are the classes nested models may
+   * have (a Pipeline's steps); `load` passes the list it was given.
+   */
+  fromReader(r: ByteReader, classes: ReadonlyArray<ModelClass>): T;
 }
 
 /** A supervised learner predicting a real number. */
@@ -46,7 +68,7 @@ export interface Classifier extends Model {
   checkTarget(y: number): void;
 }
 
-/** An unsupervised detector: higher score = more anomalous. */
+/** An unsupervised detector: higher score = more anomalous, with a self-calibrated threshold. */
 export interface AnomalyDetector extends Model {
   readonly nFeatures: number;
   learnOne(x: ArrayLike<number>): void;
@@ -54,25 +76,34 @@ export interface AnomalyDetector extends Model {
   learnOneQ(x: Int32Array): void;
   /** Q16.16 score. */
   scoreOneQ(x: Int32Array): number;
+  /** True if x scores above the calibrated threshold (E_STATE before enough learned data). */
+  isAnomaly(x: ArrayLike<number>): boolean;
+  isAnomalyQ(x: Int32Array): boolean;
+  /** 0..100: 100 for typical learned data, 50 exactly at the threshold, toward 0 beyond it. */
+  similarity(x: ArrayLike<number>): number;
+  /** The current threshold on `scoreOne` (real number). */
+  threshold(): number;
 }
 
-/** A feature transformer (scalers); learns statistics, maps x to a new vector of the same width. */
+/** A feature transformer (scalers, window features); learns statistics, maps x to a new vector of `nOutputs` values. */
 export interface Transformer extends Model {
   readonly nFeatures: number;
+  /** Width of the transformed vector (nFeatures for the scalers). */
+  readonly nOutputs: number;
   learnOne(x: ArrayLike<number>): void;
   /** The returned array is reused by the next call. */
   transformOne(x: ArrayLike<number>): Float64Array;
   learnOneQ(x: Int32Array): void;
-  /** Writes the transformed vector (Q16.16) into `out` (may be `x` itself). */
+  /** Writes the transformed vector (Q16.16) into `out` (an Int32Array of nOutputs; may be `x` itself when the widths agree). */
   transformOneQ(x: Int32Array, out: Int32Array): void;
 }
 
-/** Any supervised learner. */
-export type Supervised = Regressor | Classifier;
-
 /**
- * Converts a real-valued feature vector into `out` (Q16.16, saturating).
- * Throws E_INPUT on a wrong length, a non-number, NaN or ±Infinity.
+ * Converts a real-valued feature vector into `out` (Q16.16, rounded half up).
+ * Throws E_INPUT on a wrong length, a non-number, NaN or ±Infinity, and
+ * E_RANGE on a value Q16.16 cannot hold (|v| ≥ 32768): nothing is clipped.
+ * Learners that take raw sensor ranges read their input with their own
+ * per-feature scale instead (see docs/fixed-point.md, "Raw ranges").
  */
 export function readVector(x: ArrayLike<number>, n: number, out: Int32Array): Int32Array {
   if (x === null || x === undefined || typeof x !== 'object' || x.length !== n)
@@ -84,7 +115,8 @@ export function readVector(x: ArrayLike<number>, n: number, out: Int32Array): In
     const y = v * 65536;
     let q = Math.floor(y);
     if (y - q >= 0.5) q += 1;
-    out[i] = q > Q_MAX ? Q_MAX : q < Q_MIN ? Q_MIN : q;
+    if (q > Q_MAX || q < Q_MIN) fail('E_RANGE', 'feature ' + i + ' = ' + v + ' is outside the Q16.16 range ±32768 of this model');
+    out[i] = q;
   }
   return out;
 }
@@ -101,10 +133,14 @@ export function checkLabel(y: number, nClasses: number): void {
     fail('E_LABEL', 'label must be an integer 0..' + (nClasses - 1) + ', got ' + y);
 }
 
-/** A real regression target as Q16.16; throws E_LABEL if it is not a finite number. */
+/** A real regression target as Q16.16; throws E_LABEL if it is not a finite number, E_RANGE beyond ±32768. */
 export function readTarget(y: number): number {
   if (typeof y !== 'number' || y !== y || y === Infinity || y === -Infinity) fail('E_LABEL', 'target must be a finite number, got ' + y);
-  return toQ(y);
+  const q = toQ(y);
+  if (q === Q_MAX || q === Q_MIN) {
+    if (y * 65536 >= 2147483647.5 || y * 65536 < -2147483648.5) fail('E_RANGE', 'target ' + y + ' is outside the Q16.16 range ±32768');
+  }
+  return q;
 }
 
 /** Throws E_LABEL unless y is an int32 (a Q16.16 target). */
@@ -145,3 +181,190 @@ export function checkOptions(opts: unknown): { [k: string]: unknown } {
 
 /** Largest nFeatures any model accepts (keeps every exact sum below 2^53). */
 export const MAX_FEATURES = 65535;
+/** Largest nClasses of any classifier. */
+export const MAX_CLASSES = 1024;
+
+/**
+ * Assigns a field that is `readonly` to users (counters, internal state) from
+ * inside the model; a type-level escape hatch with no run-time cost.
+ * @internal
+ */
+export function mutable<T>(o: T): { -readonly [K in keyof T]: T[K] } {
+  return o as { -readonly [K in keyof T]: T[K] };
+}
+
+// ---- base classes --------------------------------------------------------
+
+/**
+ * The base of every model: input width, the scratch vector of the
+ * real-valued entry points, and the blob (`toBytes` / `fromBytes`).
+ * Subclasses set `stateBytes` and implement `write` (their payload) and a
+ * `static fromReader` that decodes it.
+ */
+export abstract class Learner implements Model {
+  /** Input width. */
+  readonly nFeatures: number;
+  /** Exact number of bytes of learned state (typed-array payloads), for RAM budgeting. */
+  abstract readonly stateBytes: number;
+  /** @internal scratch of the real-valued entry points */
+  protected readonly xq: Int32Array;
+
+  constructor(nFeatures: number) {
+    this.nFeatures = nFeatures;
+    this.xq = new Int32Array(nFeatures);
+  }
+
+  /** @internal x (real numbers) as Q16.16 in the scratch vector; models with their own input scale override it. */
+  protected readX(x: ArrayLike<number>): Int32Array {
+    return readVector(x, this.nFeatures, this.xq);
+  }
+
+  /** @internal Throws E_INPUT unless x is an Int32Array of nFeatures. */
+  protected checkX(x: Int32Array): void {
+    checkVectorQ(x, this.nFeatures);
+  }
+
+  /** @internal Writes the payload (hyper-parameters, then learned state); `fromReader` reads it back. */
+  abstract write(w: ByteWriter): void;
+
+  /** The model as a self-describing, checksummed blob (docs/format.md). */
+  toBytes(): Uint8Array {
+    const m = this;
+    return encode((m.constructor as unknown as ModelClass).modelType, function (w) {
+      m.write(w);
+    });
+  }
+
+  /**
+   * Reads a blob written by this class's `toBytes()`: `LogisticRegression.fromBytes(bytes)`.
+   * Throws E_TYPE for another model type; `classes` lists the classes nested
+   * models may have (the steps of a Pipeline).
+   */
+  static fromBytes<T>(this: ModelClass<T>, bytes: Uint8Array, classes?: ReadonlyArray<ModelClass>): T {
+    return loadModel(bytes, classes === undefined ? [this as ModelClass] : [this as ModelClass].concat(classes), this);
+  }
+}
+
+/**
+ * The base of every supervised learner. `nClasses` 0 means a regressor
+ * (targets and predictions are real numbers, Q16.16 inside); otherwise labels
+ * are integers 0..nClasses-1.
+ */
+export abstract class Supervised extends Learner {
+  /** Number of classes, or 0 for a regressor. */
+  readonly nClasses: number;
+  private readonly proba: Float64Array;
+
+  constructor(nFeatures: number, nClasses: number) {
+    super(nFeatures);
+    this.nClasses = nClasses;
+    this.proba = new Float64Array(nClasses);
+  }
+
+  /** @internal Learns one validated sample: x in Q16.16, y a label or a Q16.16 target. */
+  protected abstract learnQ(x: Int32Array, y: number): void;
+  /** @internal The prediction for validated x: a label, or a Q16.16 value. */
+  protected abstract predictQ(x: Int32Array): number;
+  /** @internal Q16.16 class probabilities for validated x (classifiers override it). */
+  protected probaQ(x: Int32Array): Int32Array {
+    return fail('E_STATE', 'predictProbaOne needs a classifier');
+  }
+
+  /** y as the model learns it: a checked label, or a Q16.16 target. */
+  private target(y: number): number {
+    if (this.nClasses === 0) return readTarget(y);
+    checkLabel(y, this.nClasses);
+    return y;
+  }
+
+  /** Throws E_LABEL (or E_RANGE) unless y is a valid label or target (Pipeline checks before anything learns). */
+  checkTarget(y: number): void {
+    this.target(y);
+  }
+
+  /** Learns one sample: x real-valued features, y a label or a real target. */
+  learnOne(x: ArrayLike<number>, y: number): void {
+    const t = this.target(y);
+    this.learnQ(this.readX(x), t);
+  }
+
+  /** A regressor's prediction, or a classifier's most likely class. */
+  predictOne(x: ArrayLike<number>): number {
+    const v = this.predictQ(this.readX(x));
+    return this.nClasses === 0 ? fromQ(v) : v;
+  }
+
+  /** Class probabilities (classifiers only); the returned array is reused by the next call. */
+  predictProbaOne(x: ArrayLike<number>): Float64Array {
+    const q = this.probaQ(this.readX(x));
+    for (let c = 0; c < this.nClasses; c++) this.proba[c] = fromQ(q[c]);
+    return this.proba;
+  }
+
+  /** Zero-allocation learnOne: x in Q16.16, y a label or a Q16.16 target. */
+  learnOneQ(x: Int32Array, y: number): void {
+    this.checkX(x);
+    if (this.nClasses === 0) checkTargetQ(y);
+    else checkLabel(y, this.nClasses);
+    this.learnQ(x, y);
+  }
+
+  /** Zero-allocation predictOne: a label, or a Q16.16 value. */
+  predictOneQ(x: Int32Array): number {
+    this.checkX(x);
+    return this.predictQ(x);
+  }
+
+  /** Q16.16 probabilities (classifiers only); the returned array is reused by the next call. */
+  predictProbaOneQ(x: Int32Array): Int32Array {
+    this.checkX(x);
+    return this.probaQ(x);
+  }
+}
+
+/**
+ * The base of the transformers: learn statistics of x, map x to `nOutputs`
+ * values. Subclasses implement `learnQ` and `transformQ` on validated input.
+ */
+export abstract class TransformerBase extends Learner {
+  /** Width of the transformed vector. */
+  readonly nOutputs: number;
+  /** @internal */ protected readonly outQ: Int32Array;
+  /** @internal */ protected readonly out: Float64Array;
+
+  constructor(nFeatures: number, nOutputs: number) {
+    super(nFeatures);
+    this.nOutputs = nOutputs;
+    this.outQ = new Int32Array(nOutputs);
+    this.out = new Float64Array(nOutputs);
+  }
+
+  /** @internal */ protected abstract learnQ(x: Int32Array): void;
+  /** @internal Writes the transform of validated x into out (which may be x). */
+  protected abstract transformQ(x: Int32Array, out: Int32Array): void;
+
+  /** Learns the statistics of one sample. */
+  learnOne(x: ArrayLike<number>): void {
+    this.learnQ(this.readX(x));
+  }
+
+  /** The transformed vector as real numbers (the returned array is reused). */
+  transformOne(x: ArrayLike<number>): Float64Array {
+    const q = this.outQ;
+    this.transformQ(this.readX(x), q);
+    for (let i = 0; i < this.nOutputs; i++) this.out[i] = fromQ(q[i]);
+    return this.out;
+  }
+
+  learnOneQ(x: Int32Array): void {
+    this.checkX(x);
+    this.learnQ(x);
+  }
+
+  /** Writes the transformed vector (Q16.16) into `out`: an Int32Array of nOutputs (may be x when the widths agree). */
+  transformOneQ(x: Int32Array, out: Int32Array): void {
+    this.checkX(x);
+    checkVectorQ(out, this.nOutputs);
+    this.transformQ(x, out);
+  }
+}

@@ -4,9 +4,12 @@
  * for the next stage (as in River). It serializes as one blob.
  */
 import { fail } from './errors.js';
-import { fromQ, toQ } from './fixed.js';
-import { ByteReader, ModelType, encode } from './format.js';
-import { AnomalyDetector, Classifier, Model, Regressor, Transformer, checkTargetQ, checkVectorQ, readVector } from './learner.js';
+import { fromQ } from './fixed.js';
+import { ByteReader, ByteWriter, ModelType } from './format.js';
+import { loadModel } from './load.js';
+import {
+  AnomalyDetector, Classifier, Learner, ModelClass, Regressor, Transformer, checkTargetQ, checkVectorQ, readTarget,
+} from './learner.js';
 
 /** A clusterer as far as Pipeline needs it (KMeans). */
 interface Clusterer {
@@ -17,8 +20,10 @@ interface Clusterer {
   toBytes(): Uint8Array;
 }
 
-type Final = Regressor | Classifier | AnomalyDetector | Clusterer;
-type Stage = Transformer | Final;
+/** What can end a Pipeline. */
+export type Final = Regressor | Classifier | AnomalyDetector | Clusterer;
+/** Any step of a Pipeline. */
+export type Stage = Transformer | Final;
 
 const KIND_REGRESSOR = 0;
 const KIND_CLASSIFIER = 1;
@@ -34,57 +39,54 @@ function kindOf(m: Stage): number {
   return -1;
 }
 
-function widthOut(t: Transformer): number {
-  const n = (t as unknown as { nOutputs?: number }).nOutputs;
-  return n === undefined ? t.nFeatures : n;
-}
-
 /**
  * @example
  * const p = new Pipeline([new StandardScaler({ nFeatures: 5 }), new LogisticRegression({ nFeatures: 5 })]);
  * p.learnOne([1, 2, 3, 4, 5], 1);
  * p.predictOne([1, 2, 3, 4, 5]);
  */
-export class Pipeline {
-  readonly nFeatures: number;
+export class Pipeline extends Learner {
+  static readonly modelType = ModelType.Pipeline;
+  /** Number of classes of a final classifier, else 0. */
   readonly nClasses: number;
   readonly stateBytes: number;
-  readonly steps: Stage[];
+  readonly steps: ReadonlyArray<Stage>;
   private readonly transformers: Transformer[];
   private readonly last: Final;
   private readonly kind: number;
+  /** bufs[i] is the input of step i (bufs[0] is the scratch vector). */
   private readonly bufs: Int32Array[];
   private readonly proba: Float64Array;
 
-  /** @param steps zero or more transformers, then a regressor, classifier or anomaly detector. */
-  constructor(steps: Stage[]) {
+  /** @param steps zero or more transformers, then a regressor, classifier, anomaly detector or clusterer. */
+  constructor(steps: ReadonlyArray<Stage>) {
     if (!steps || typeof steps.length !== 'number' || steps.length < 1) fail('E_OPTION', 'a Pipeline needs at least a final model');
+    super(steps[0].nFeatures);
     this.steps = steps;
     this.last = steps[steps.length - 1] as Final;
     this.kind = kindOf(this.last);
     if (this.kind < 0) fail('E_OPTION', 'the last step of a Pipeline must be a regressor, classifier, anomaly detector or clusterer');
     this.transformers = [];
-    this.bufs = [];
+    this.bufs = [this.xq];
     let width = steps[0].nFeatures;
     let bytes = 0;
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i];
       if (s.nFeatures !== width) fail('E_OPTION', 'step ' + i + ' expects ' + s.nFeatures + ' features but receives ' + width);
       bytes += s.stateBytes;
-      this.bufs.push(new Int32Array(width));
       if (i < steps.length - 1) {
         if (typeof (s as Transformer).transformOneQ !== 'function') fail('E_OPTION', 'step ' + i + ' of a Pipeline is not a transformer');
         this.transformers.push(s as Transformer);
-        width = widthOut(s as Transformer);
+        width = (s as Transformer).nOutputs;
+        this.bufs.push(new Int32Array(width));
       }
     }
-    this.nFeatures = steps[0].nFeatures;
     this.nClasses = this.kind === KIND_CLASSIFIER ? (this.last as Classifier).nClasses : 0;
     this.stateBytes = bytes;
     this.proba = new Float64Array(this.nClasses);
   }
 
-  /** Runs x (already Q16.16 in bufs[0]) through the transformers, learning if asked; returns the final input. */
+  /** Runs bufs[0] through the transformers, learning if asked; returns the final step's input. */
   private forward(learn: boolean): Int32Array {
     const t = this.transformers;
     for (let i = 0; i < t.length; i++) {
@@ -94,100 +96,127 @@ export class Pipeline {
     return this.bufs[t.length];
   }
 
-  private input(x: Int32Array): void {
+  /** x (real numbers) into bufs[0], then through the transformers. */
+  private run(x: ArrayLike<number>, learn: boolean): Int32Array {
+    this.readX(x);
+    return this.forward(learn);
+  }
+
+  private runQ(x: Int32Array, learn: boolean): Int32Array {
     checkVectorQ(x, this.nFeatures);
     this.bufs[0].set(x);
+    return this.forward(learn);
+  }
+
+  private needs(kind: number, what: string): void {
+    if (this.kind !== kind) fail('E_STATE', what + ' needs ' + (kind === KIND_CLASSIFIER ? 'a classifier' : 'an anomaly detector') + ' as the last step');
   }
 
   /** Learns one sample; `y` is omitted for an anomaly detector or a clusterer. Everything is validated before anything learns. */
   learnOne(x: ArrayLike<number>, y?: number): void {
     if (this.kind >= KIND_DETECTOR) {
-      readVector(x, this.nFeatures, this.bufs[0]);
-      (this.last as Clusterer).learnOneQ(this.forward(true));
+      (this.last as Clusterer).learnOneQ(this.run(x, true));
       return;
     }
+    const yy = this.kind === KIND_REGRESSOR ? readTarget(y as number) : (y as number);
     (this.last as Regressor).checkTarget(y as number);
-    readVector(x, this.nFeatures, this.bufs[0]);
-    const yy = this.kind === KIND_REGRESSOR ? toQ(y as number) : (y as number);
-    (this.last as Regressor).learnOneQ(this.forward(true), yy);
+    (this.last as Regressor).learnOneQ(this.run(x, true), yy);
   }
 
   /** Label (classifier), real value (regressor), score (detector) or cluster index (clusterer). */
   predictOne(x: ArrayLike<number>): number {
-    readVector(x, this.nFeatures, this.bufs[0]);
-    const v = this.forward(false);
+    const v = this.run(x, false);
     if (this.kind === KIND_DETECTOR) return fromQ((this.last as AnomalyDetector).scoreOneQ(v));
     const p = (this.last as Regressor).predictOneQ(v);
     return this.kind === KIND_REGRESSOR ? fromQ(p) : p; // a class or cluster index as is
   }
 
-  /** Anomaly score of the final detector. */
-  scoreOne(x: ArrayLike<number>): number {
-    if (this.kind !== KIND_DETECTOR) fail('E_STATE', 'scoreOne needs an anomaly detector as the last step');
-    return this.predictOne(x);
-  }
-
+  /** Class probabilities of the final classifier (the returned array is reused). */
   predictProbaOne(x: ArrayLike<number>): Float64Array {
-    if (this.kind !== KIND_CLASSIFIER) fail('E_STATE', 'predictProbaOne needs a classifier as the last step');
-    readVector(x, this.nFeatures, this.bufs[0]);
-    const q = (this.last as Classifier).predictProbaOneQ(this.forward(false));
+    this.needs(KIND_CLASSIFIER, 'predictProbaOne');
+    const q = (this.last as Classifier).predictProbaOneQ(this.run(x, false));
     for (let i = 0; i < this.nClasses; i++) this.proba[i] = fromQ(q[i]);
     return this.proba;
+  }
+
+  /** Anomaly score of the final detector. */
+  scoreOne(x: ArrayLike<number>): number {
+    this.needs(KIND_DETECTOR, 'scoreOne');
+    return fromQ((this.last as AnomalyDetector).scoreOneQ(this.run(x, false)));
+  }
+
+  /** True if the final detector flags x (after the transformers). */
+  isAnomaly(x: ArrayLike<number>): boolean {
+    this.needs(KIND_DETECTOR, 'isAnomaly');
+    return (this.last as AnomalyDetector).isAnomalyQ(this.run(x, false));
+  }
+
+  /** The final detector's similarity 0..100 for x (after the transformers). */
+  similarity(x: ArrayLike<number>): number {
+    this.needs(KIND_DETECTOR, 'similarity');
+    const d = this.last as AnomalyDetector & { similarityQ(x: Int32Array): number };
+    return d.similarityQ(this.run(x, false));
+  }
+
+  /** The final detector's threshold on scoreOne. */
+  threshold(): number {
+    this.needs(KIND_DETECTOR, 'threshold');
+    return (this.last as AnomalyDetector).threshold();
   }
 
   learnOneQ(x: Int32Array, y?: number): void {
     if (this.kind === KIND_REGRESSOR) checkTargetQ(y as number);
     else if (this.kind === KIND_CLASSIFIER) (this.last as Classifier).checkTarget(y as number);
-    this.input(x);
-    if (this.kind >= KIND_DETECTOR) (this.last as Clusterer).learnOneQ(this.forward(true));
-    else (this.last as Regressor).learnOneQ(this.forward(true), y as number);
+    const v = this.runQ(x, true);
+    if (this.kind >= KIND_DETECTOR) (this.last as Clusterer).learnOneQ(v);
+    else (this.last as Regressor).learnOneQ(v, y as number);
   }
 
   predictOneQ(x: Int32Array): number {
-    this.input(x);
-    const v = this.forward(false);
+    const v = this.runQ(x, false);
     return this.kind === KIND_DETECTOR ? (this.last as AnomalyDetector).scoreOneQ(v) : (this.last as Regressor).predictOneQ(v);
   }
 
   predictProbaOneQ(x: Int32Array): Int32Array {
-    if (this.kind !== KIND_CLASSIFIER) fail('E_STATE', 'predictProbaOneQ needs a classifier as the last step');
-    this.input(x);
-    return (this.last as Classifier).predictProbaOneQ(this.forward(false));
+    this.needs(KIND_CLASSIFIER, 'predictProbaOneQ');
+    return (this.last as Classifier).predictProbaOneQ(this.runQ(x, false));
   }
 
   scoreOneQ(x: Int32Array): number {
-    if (this.kind !== KIND_DETECTOR) fail('E_STATE', 'scoreOneQ needs an anomaly detector as the last step');
-    return this.predictOneQ(x);
+    this.needs(KIND_DETECTOR, 'scoreOneQ');
+    return (this.last as AnomalyDetector).scoreOneQ(this.runQ(x, false));
   }
 
+  isAnomalyQ(x: Int32Array): boolean {
+    this.needs(KIND_DETECTOR, 'isAnomalyQ');
+    return (this.last as AnomalyDetector).isAnomalyQ(this.runQ(x, false));
+  }
+
+  /** Throws unless y is a valid target of the final step (no-op for detectors and clusterers). */
   checkTarget(y: number): void {
     if (this.kind <= KIND_CLASSIFIER) (this.last as Regressor).checkTarget(y);
   }
 
-  toBytes(): Uint8Array {
+  /** @internal Payload: `u8 nSteps`, then per step `u32 length` and the step's complete blob. */
+  write(w: ByteWriter): void {
     const steps = this.steps;
-    return encode(ModelType.Pipeline, function (w) {
-      w.u8(steps.length);
-      for (let i = 0; i < steps.length; i++) {
-        const b = steps[i].toBytes();
-        w.u32(b.length);
-        w.u8s(b);
-      }
-    });
+    w.u8(steps.length);
+    for (let i = 0; i < steps.length; i++) {
+      const b = steps[i].toBytes();
+      w.u32(b.length);
+      w.u8s(b);
+    }
   }
 
-  /**
-   * @internal Rebuilds from a payload; `decode` turns each nested blob into a
-   * model (it is `load`, passed in so this module does not import every model).
-   */
-  static fromReader(r: ByteReader, decode: (bytes: Uint8Array) => Model): Pipeline {
+  /** @internal Rebuilds from a payload; each step is decoded with the classes the loader was given. */
+  static fromReader(r: ByteReader, classes: ReadonlyArray<ModelClass>): Pipeline {
     const n = r.u8();
     if (n < 1) fail('E_CORRUPT', 'empty pipeline');
     const steps: Stage[] = [];
     for (let i = 0; i < n; i++) {
       const len = r.u32();
       r.need(len);
-      steps.push(decode(r.bytes.subarray(r.pos, r.pos + len)) as Stage);
+      steps.push(loadModel(r.bytes.subarray(r.pos, r.pos + len), classes) as Stage);
       r.pos += len;
     }
     return new Pipeline(steps);

@@ -3,9 +3,9 @@
  * serialize like any model, so a Pipeline can carry them to the device.
  */
 import { Q_MAX, Q_MIN, div, fromQ, isqrtRound, sat } from './fixed.js';
-import { ByteReader, ModelType, encode } from './format.js';
+import { ByteReader, ByteWriter, ModelType } from './format.js';
 import { K } from './kernels.js';
-import { MAX_FEATURES, Transformer, checkOptions, checkVectorQ, optInt, readVector } from './learner.js';
+import { MAX_FEATURES, TransformerBase, checkOptions, mutable, optInt } from './learner.js';
 
 /**
  * Standard deviation in Q16.16 from a variance held as Q32.32 (varI + varF/2^32),
@@ -28,50 +28,34 @@ export function stdFromVar(varI: number, varF: number): number {
  * s.learnOne([400, 21.5, 0.3]);
  * s.transformOne([420, 22.0, 0.2]);
  */
-export class StandardScaler implements Transformer {
-  readonly nFeatures: number;
+export class StandardScaler extends TransformerBase {
+  static readonly modelType = ModelType.StandardScaler;
   readonly stateBytes: number;
   /** Samples seen. */
-  count: number;
+  readonly count: number;
   /** @internal */ readonly mean: Int32Array;
   /** @internal */ readonly meanF: Uint16Array;
   /** @internal */ readonly varI: Int32Array;
   /** @internal */ readonly varF: Uint32Array;
-  private readonly xq: Int32Array;
-  private readonly out: Float64Array;
 
   constructor(opts: { nFeatures: number }) {
     const o = checkOptions(opts);
-    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
+    const n = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES);
+    super(n, n);
     this.count = 0;
     this.mean = new Int32Array(n);
     this.meanF = new Uint16Array(n);
     this.varI = new Int32Array(n);
     this.varF = new Uint32Array(n);
-    this.xq = new Int32Array(n);
-    this.out = new Float64Array(n);
     this.stateBytes = 4 + n * 14;
   }
 
-  learnOne(x: ArrayLike<number>): void {
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq));
-  }
-
-  transformOne(x: ArrayLike<number>): Float64Array {
-    const q = readVector(x, this.nFeatures, this.xq);
-    this.transformOneQ(q, q);
-    for (let i = 0; i < this.nFeatures; i++) this.out[i] = fromQ(q[i]);
-    return this.out;
-  }
-
-  learnOneQ(x: Int32Array): void {
-    checkVectorQ(x, this.nFeatures);
-    if (this.count < 4294967295) this.count++;
+  protected learnQ(x: Int32Array): void {
+    if (this.count < 4294967295) mutable(this).count++;
     K.welford(this.mean, this.meanF, this.varI, this.varF, 0, x, 0, this.nFeatures, this.count);
   }
 
-  transformOneQ(x: Int32Array, out: Int32Array): void {
-    checkVectorQ(x, this.nFeatures);
+  protected transformQ(x: Int32Array, out: Int32Array): void {
     for (let i = 0; i < this.nFeatures; i++) {
       const s = stdFromVar(this.varI[i], this.varF[i]);
       const d = x[i] - this.mean[i];
@@ -93,16 +77,14 @@ export class StandardScaler implements Transformer {
     return r;
   }
 
-  toBytes(): Uint8Array {
-    const m = this;
-    return encode(ModelType.StandardScaler, function (w) {
-      w.u32(m.nFeatures);
-      w.u32(m.count);
-      w.i32s(m.mean);
-      w.u16s(m.meanF);
-      w.i32s(m.varI);
-      w.u32s(m.varF);
-    });
+  /** @internal */
+  write(w: ByteWriter): void {
+    w.u32(this.nFeatures);
+    w.u32(this.count);
+    w.i32s(this.mean);
+    w.u16s(this.meanF);
+    w.i32s(this.varI);
+    w.u32s(this.varF);
   }
 
   /** @internal */
@@ -110,7 +92,7 @@ export class StandardScaler implements Transformer {
     const n = r.int(1, MAX_FEATURES);
     r.need(4 + n * 14);
     const m = new StandardScaler({ nFeatures: n });
-    m.count = r.u32();
+    mutable(m).count = r.u32();
     r.i32s(m.mean);
     r.u16s(m.meanF);
     r.i32s(m.varI);
@@ -123,41 +105,27 @@ export class StandardScaler implements Transformer {
  * Online min-max scaling to [0, 1] using the extremes seen so far
  * (0 for a feature whose range is still empty).
  */
-export class MinMaxScaler implements Transformer {
-  readonly nFeatures: number;
+export class MinMaxScaler extends TransformerBase {
+  static readonly modelType = ModelType.MinMaxScaler;
   readonly stateBytes: number;
-  count: number;
+  /** Samples seen. */
+  readonly count: number;
   /** @internal */ readonly min: Int32Array;
   /** @internal */ readonly max: Int32Array;
-  private readonly xq: Int32Array;
-  private readonly out: Float64Array;
 
   constructor(opts: { nFeatures: number }) {
     const o = checkOptions(opts);
-    const n = (this.nFeatures = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES));
+    const n = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES);
+    super(n, n);
     this.count = 0;
     this.min = new Int32Array(n);
     this.max = new Int32Array(n);
-    this.xq = new Int32Array(n);
-    this.out = new Float64Array(n);
     this.stateBytes = 4 + n * 8;
   }
 
-  learnOne(x: ArrayLike<number>): void {
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq));
-  }
-
-  transformOne(x: ArrayLike<number>): Float64Array {
-    const q = readVector(x, this.nFeatures, this.xq);
-    this.transformOneQ(q, q);
-    for (let i = 0; i < this.nFeatures; i++) this.out[i] = fromQ(q[i]);
-    return this.out;
-  }
-
-  learnOneQ(x: Int32Array): void {
-    checkVectorQ(x, this.nFeatures);
+  protected learnQ(x: Int32Array): void {
     const first = this.count === 0;
-    if (this.count < 4294967295) this.count++;
+    if (this.count < 4294967295) mutable(this).count++;
     for (let i = 0; i < this.nFeatures; i++) {
       const v = x[i];
       if (first || v < this.min[i]) this.min[i] = v;
@@ -165,8 +133,7 @@ export class MinMaxScaler implements Transformer {
     }
   }
 
-  transformOneQ(x: Int32Array, out: Int32Array): void {
-    checkVectorQ(x, this.nFeatures);
+  protected transformQ(x: Int32Array, out: Int32Array): void {
     for (let i = 0; i < this.nFeatures; i++) {
       const range = this.max[i] - this.min[i];
       const d = x[i] - this.min[i];
@@ -175,14 +142,12 @@ export class MinMaxScaler implements Transformer {
     }
   }
 
-  toBytes(): Uint8Array {
-    const m = this;
-    return encode(ModelType.MinMaxScaler, function (w) {
-      w.u32(m.nFeatures);
-      w.u32(m.count);
-      w.i32s(m.min);
-      w.i32s(m.max);
-    });
+  /** @internal */
+  write(w: ByteWriter): void {
+    w.u32(this.nFeatures);
+    w.u32(this.count);
+    w.i32s(this.min);
+    w.i32s(this.max);
   }
 
   /** @internal */
@@ -190,7 +155,7 @@ export class MinMaxScaler implements Transformer {
     const n = r.int(1, MAX_FEATURES);
     r.need(4 + n * 8);
     const m = new MinMaxScaler({ nFeatures: n });
-    m.count = r.u32();
+    mutable(m).count = r.u32();
     r.i32s(m.min);
     r.i32s(m.max);
     return m;

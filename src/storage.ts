@@ -6,17 +6,16 @@
  * complete, the new one) loadable. A slot that fails its checks is reported
  * and never loaded. Record layout and guarantees: docs/storage.md.
  *
- * The adapters connect the store to a device's storage:
- * {@link MemoryStorage}, {@link NodeFileStorage} (files, written to a temporary
- * name, fsync'd and renamed), {@link EspruinoStorage} (`require("Storage")`,
- * binary), {@link PreferenceStorage} (Moddable `preference`, up to 4000-byte
- * values), {@link KeyValueStorage} (ECMA-419 `embedded:storage/key-value`) and
- * {@link FlashStorage} (a raw Moddable `flash` partition). None of them imports
- * a runtime module: the caller passes the runtime's object in, so this file
- * runs (and is tested) everywhere.
+ * The store talks to a {@link StorageAdapter}. {@link MemoryStorage} is here;
+ * the adapters of each runtime live with the runtime: targets/node/storage.ts
+ * (files), targets/espruino/storage.ts (`require("Storage")`),
+ * targets/moddable/storage.ts (`preference`, ECMA-419 key-value, raw flash).
+ * None imports a runtime module: the caller passes the runtime's object in.
  */
 import { MicrolearnError, fail } from './errors.js';
 import { crc32 } from './crc32.js';
+import type { ModelClass } from './learner.js';
+import { loadModel } from './load.js';
 
 /**
  * Byte storage under string keys. `write` replaces a value and may be cut
@@ -69,11 +68,13 @@ const MAGIC3 = 0x31;
 /** Longest model name: short enough for NVS keys (15 chars) and old Espruino Storage names with the slot suffix. */
 export const MAX_NAME = 12;
 
-function u32At(b: Uint8Array, p: number): number {
+/** @internal little-endian u32 at b[p] */
+export function u32At(b: Uint8Array, p: number): number {
   return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
 }
 
-function putU32(b: Uint8Array, p: number, v: number): void {
+/** @internal */
+export function putU32(b: Uint8Array, p: number, v: number): void {
   b[p] = v & 0xff;
   b[p + 1] = (v >> 8) & 0xff;
   b[p + 2] = (v >> 16) & 0xff;
@@ -124,7 +125,8 @@ function checkName(name: unknown): string {
 }
 
 /** Wraps a storage back-end failure as E_STORAGE (MicrolearnErrors pass through). */
-function storageError(what: string, e: unknown): MicrolearnError {
+/** @internal */
+export function storageError(what: string, e: unknown): MicrolearnError {
   if (e instanceof MicrolearnError) return e;
   return new MicrolearnError('E_STORAGE', what + ' failed: ' + String(e && (e as Error).message ? (e as Error).message : e));
 }
@@ -232,14 +234,22 @@ export class ModelStore {
   }
 
   /**
-   * Loads the newest valid model saved under `name` through `decode` (the
-   * top-level `load`, or a class's decoder), or returns null when nothing was
-   * saved. Throws E_CORRUPT when data exists but no slot passes its checks.
+   * Loads the newest valid model saved under `name` with `decode`: a model
+   * class (`store.load('m', LogisticRegression)`) or a function such as the
+   * package's `load`. Returns null when nothing was saved. Throws E_CORRUPT
+   * when data exists but no slot passes its checks.
    */
-  load<T>(name: string, decode: (bytes: Uint8Array) => T): T | null {
-    if (typeof decode !== 'function') fail('E_OPTION', 'load() needs a decode function, e.g. the top-level load');
+  load<T>(name: string, decode: ModelClass<T> | ((bytes: Uint8Array) => T)): T | null {
+    let fn: (bytes: Uint8Array) => T;
+    if (typeof decode === 'function' && typeof (decode as unknown as ModelClass<T>).fromReader !== 'function') fn = decode as (bytes: Uint8Array) => T;
+    else if (decode && typeof (decode as ModelClass<T>).fromReader === 'function') {
+      const cls = decode as ModelClass<T>;
+      fn = function (b: Uint8Array): T {
+        return loadModel(b, [cls as ModelClass], cls);
+      };
+    } else return fail('E_OPTION', 'load() needs a model class or a decode function, e.g. the top-level load');
     const r = this.newestRecord(name);
-    return r === null ? null : decode(r.subarray(12, r.length - 4));
+    return r === null ? null : fn(r.subarray(12, r.length - 4));
   }
 
   private newestRecord(name: string): Uint8Array | null {
@@ -268,14 +278,16 @@ export class ModelStore {
   }
 }
 
-function copyOf(data: Uint8Array): Uint8Array {
+/** @internal a copy of data */
+export function copyOf(data: Uint8Array): Uint8Array {
   const c = new Uint8Array(data.length);
   c.set(data);
   return c;
 }
 
 /** An ArrayBuffer holding exactly `data` (the view's own buffer when it spans all of it). */
-function bufferOf(data: Uint8Array): ArrayBuffer {
+/** @internal */
+export function bufferOf(data: Uint8Array): ArrayBuffer {
   if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) return data.buffer as ArrayBuffer;
   return copyOf(data).buffer as ArrayBuffer;
 }
@@ -306,325 +318,5 @@ export class MemoryStorage implements StorageAdapter {
 
   remove(key: string): void {
     delete this.values['k' + key];
-  }
-}
-
-/** The part of Node's `fs` that {@link NodeFileStorage} uses. */
-export interface NodeFs {
-  readFileSync(path: string): Uint8Array;
-  openSync(path: string, flags: string): number;
-  writeSync(fd: number, data: Uint8Array, offset: number, length: number): number;
-  fsyncSync(fd: number): void;
-  closeSync(fd: number): void;
-  renameSync(from: string, to: string): void;
-  unlinkSync(path: string): void;
-  mkdirSync(path: string, options: { recursive: boolean }): unknown;
-}
-
-function isMissing(e: unknown): boolean {
-  return !!e && (e as { code?: string }).code === 'ENOENT';
-}
-
-/**
- * One file per key in a directory (Node). A write goes to `key.tmp`, is
- * fsync'd, then renamed over `key` and the directory is fsync'd: readers see
- * the old file or the new one, never a mixture.
- * @example
- * import * as fs from 'node:fs';
- * const store = new ModelStore(new NodeFileStorage('./models', fs));
- */
-export class NodeFileStorage implements StorageAdapter {
-  readonly maxBytes: number;
-  readonly dir: string;
-  private readonly fs: NodeFs;
-
-  /** @param fs Node's `fs` module; when omitted it is taken from `process.getBuiltinModule` (Node ≥ 20.16). */
-  constructor(dir: string, fs?: NodeFs) {
-    if (typeof dir !== 'string' || dir.length === 0) fail('E_OPTION', 'NodeFileStorage needs a directory path');
-    let f = fs;
-    if (f === undefined) {
-      const p = (globalThis as unknown as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-      if (p && typeof p.getBuiltinModule === 'function') f = p.getBuiltinModule('fs') as NodeFs;
-    }
-    if (!f || typeof f.renameSync !== 'function') fail('E_OPTION', "NodeFileStorage needs Node's fs module: new NodeFileStorage(dir, fs)");
-    this.fs = f as NodeFs;
-    this.dir = dir;
-    this.maxBytes = 0x7fffffff;
-    try {
-      this.fs.mkdirSync(dir, { recursive: true });
-    } catch (e) {
-      throw storageError('creating ' + dir, e);
-    }
-  }
-
-  private path(key: string): string {
-    return this.dir + '/' + key;
-  }
-
-  read(key: string): Uint8Array | null {
-    try {
-      const b = this.fs.readFileSync(this.path(key));
-      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-    } catch (e) {
-      if (isMissing(e)) return null;
-      throw e;
-    }
-  }
-
-  write(key: string, data: Uint8Array): void {
-    const fs = this.fs;
-    const tmp = this.path(key) + '.tmp';
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      let done = 0;
-      while (done < data.length) done += fs.writeSync(fd, data, done, data.length - done);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.path(key));
-    // Make the rename itself durable; not every platform can fsync a directory.
-    try {
-      const d = fs.openSync(this.dir, 'r');
-      try {
-        fs.fsyncSync(d);
-      } finally {
-        fs.closeSync(d);
-      }
-    } catch (e) {
-      // best effort
-    }
-  }
-
-  remove(key: string): void {
-    try {
-      this.fs.unlinkSync(this.path(key));
-    } catch (e) {
-      if (!isMissing(e)) throw e;
-    }
-  }
-}
-
-/** The part of Espruino's `require("Storage")` that {@link EspruinoStorage} uses. */
-export interface EspruinoStorageModule {
-  readArrayBuffer(name: string): ArrayBuffer | undefined;
-  write(name: string, data: Uint8Array): boolean | void;
-  erase(name: string): void;
-}
-
-/**
- * Espruino's flash `Storage`, written as binary (never JSON: Espruino prints
- * floats with 11 significant digits). `read` returns a view of the flash
- * itself, so loading needs no second copy of the model in RAM.
- * @example
- * const store = new ModelStore(new EspruinoStorage(require("Storage")));
- */
-export class EspruinoStorage implements StorageAdapter {
-  readonly maxBytes: number;
-  private readonly s: EspruinoStorageModule;
-
-  constructor(storage: EspruinoStorageModule, maxBytes?: number) {
-    if (!storage || typeof storage.readArrayBuffer !== 'function')
-      fail('E_OPTION', 'EspruinoStorage needs the Storage module: new EspruinoStorage(require("Storage"))');
-    this.s = storage;
-    this.maxBytes = maxBytes === undefined ? 0x7fffffff : maxBytes;
-  }
-
-  read(key: string): Uint8Array | null {
-    const ab = this.s.readArrayBuffer(key);
-    return ab === undefined || ab === null ? null : new Uint8Array(ab);
-  }
-
-  write(key: string, data: Uint8Array): void {
-    if (this.s.write(key, data) === false) fail('E_STORAGE', 'Storage.write("' + key + '") returned false (flash full?)');
-  }
-
-  remove(key: string): void {
-    this.s.erase(key);
-  }
-}
-
-/** Moddable's `preference` module (import Preference from "preference"). */
-export interface PreferenceModule {
-  get(domain: string, key: string): unknown;
-  set(domain: string, key: string, value: ArrayBuffer): void;
-  delete(domain: string, key: string): void;
-}
-
-/**
- * Moddable `Preference` (NVS on ESP32): values up to 4000 bytes, so models
- * up to 3984 bytes. Keys and the domain are at most 15 characters there.
- * @example
- * import Preference from "preference";
- * const store = new ModelStore(new PreferenceStorage(Preference, "models"));
- */
-export class PreferenceStorage implements StorageAdapter {
-  readonly maxBytes: number;
-  readonly domain: string;
-  private readonly p: PreferenceModule;
-
-  constructor(preference: PreferenceModule, domain: string, maxBytes?: number) {
-    if (!preference || typeof preference.get !== 'function') fail('E_OPTION', 'PreferenceStorage needs the Preference class');
-    if (typeof domain !== 'string' || domain.length < 1 || domain.length > 15) fail('E_OPTION', 'Preference domain must be 1..15 characters');
-    this.p = preference;
-    this.domain = domain;
-    this.maxBytes = maxBytes === undefined ? 4000 : maxBytes;
-  }
-
-  read(key: string): Uint8Array | null {
-    const v = this.p.get(this.domain, key);
-    if (v === undefined || v === null) return null;
-    // Anything but a buffer under our key is not ours; report it as corrupt, not missing.
-    return v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(0);
-  }
-
-  write(key: string, data: Uint8Array): void {
-    this.p.set(this.domain, key, bufferOf(data));
-  }
-
-  remove(key: string): void {
-    this.p.delete(this.domain, key);
-  }
-}
-
-/** An ECMA-419 key-value store opened with format "buffer" (`embedded:storage/key-value`). */
-export interface KeyValueStore {
-  read(key: string): unknown;
-  write(key: string, value: ArrayBuffer): void;
-  delete(key: string): void;
-}
-
-/**
- * ECMA-419 key-value storage (Moddable's `embedded:storage/key-value`), for
- * models beyond Preference's 4000 bytes where the host supports it.
- * @example
- * import KV from "embedded:storage/key-value";
- * const store = new ModelStore(new KeyValueStorage(KV.open({ path: "models", format: "buffer" })));
- */
-export class KeyValueStorage implements StorageAdapter {
-  readonly maxBytes: number;
-  private readonly kv: KeyValueStore;
-
-  constructor(kv: KeyValueStore, maxBytes?: number) {
-    if (!kv || typeof kv.read !== 'function' || typeof kv.write !== 'function') fail('E_OPTION', 'KeyValueStorage needs an opened key-value store');
-    this.kv = kv;
-    this.maxBytes = maxBytes === undefined ? 0x7fffffff : maxBytes;
-  }
-
-  read(key: string): Uint8Array | null {
-    const v = this.kv.read(key);
-    if (v === undefined || v === null) return null;
-    return v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(0);
-  }
-
-  write(key: string, data: Uint8Array): void {
-    this.kv.write(key, bufferOf(data));
-  }
-
-  remove(key: string): void {
-    this.kv.delete(key);
-  }
-}
-
-/** A raw flash partition as Moddable's `flash` module opens it (`new Flash("partition")`). */
-export interface FlashPartition {
-  readonly byteLength: number;
-  readonly blockSize: number;
-  erase(block: number): void;
-  read(offset: number, byteLength: number): ArrayBuffer;
-  write(offset: number, byteLength: number, buffer: ArrayBuffer): void;
-}
-
-const REGION_HEADER = 32;
-const MAX_FLASH_KEY = 23;
-
-/**
- * A raw flash partition (Moddable `flash`, NOR semantics: erase sets a block
- * to 0xFF) split into equal regions of whole blocks, one key per region. A
- * region starts with a 32-byte header ("MLFR", key length, key, data length)
- * followed by the data. Writing a key erases only its own region, so the
- * other slot of a model is never touched.
- * @example
- * import Flash from "flash";
- * const store = new ModelStore(new FlashStorage(new Flash("storage"), 8192));
- */
-export class FlashStorage implements StorageAdapter {
-  readonly maxBytes: number;
-  /** Bytes per region (a whole number of blocks). */
-  readonly regionBytes: number;
-  /** Number of regions, i.e. keys the partition can hold. */
-  readonly regions: number;
-  private readonly f: FlashPartition;
-  private readonly head: Uint8Array;
-
-  /** @param regionBytes space for one key (header included), rounded up to whole blocks. */
-  constructor(flash: FlashPartition, regionBytes: number) {
-    if (!flash || typeof flash.erase !== 'function') fail('E_OPTION', 'FlashStorage needs a flash partition');
-    const bs = flash.blockSize;
-    if (!(regionBytes > REGION_HEADER)) fail('E_OPTION', 'regionBytes must exceed ' + REGION_HEADER);
-    this.f = flash;
-    this.regionBytes = Math.ceil(regionBytes / bs) * bs;
-    this.regions = Math.floor(flash.byteLength / this.regionBytes);
-    if (this.regions < 2) fail('E_OPTION', 'flash partition of ' + flash.byteLength + ' bytes holds fewer than 2 regions of ' + this.regionBytes);
-    this.maxBytes = this.regionBytes - REGION_HEADER;
-    this.head = new Uint8Array(REGION_HEADER);
-  }
-
-  /** Region holding `key`, or -1; with `free`, the first region holding no valid header instead. */
-  private find(key: string, free: boolean): number {
-    for (let r = 0; r < this.regions; r++) {
-      const h = new Uint8Array(this.f.read(r * this.regionBytes, REGION_HEADER));
-      const valid = h[0] === 0x4d && h[1] === 0x4c && h[2] === 0x46 && h[3] === 0x52 && h[4] >= 1 && h[4] <= MAX_FLASH_KEY;
-      if (free) {
-        if (!valid) return r;
-        continue;
-      }
-      if (!valid || h[4] !== key.length) continue;
-      let same = true;
-      for (let i = 0; same && i < key.length; i++) if (h[5 + i] !== key.charCodeAt(i)) same = false;
-      if (same) return r;
-    }
-    return -1;
-  }
-
-  read(key: string): Uint8Array | null {
-    const r = this.find(key, false);
-    if (r < 0) return null;
-    const h = new Uint8Array(this.f.read(r * this.regionBytes, REGION_HEADER));
-    const n = u32At(h, 28);
-    // A torn header can carry any length: hand back what the region can hold and let the record checks reject it.
-    if (n > this.maxBytes) return new Uint8Array(0);
-    return new Uint8Array(this.f.read(r * this.regionBytes + REGION_HEADER, n));
-  }
-
-  write(key: string, data: Uint8Array): void {
-    if (key.length < 1 || key.length > MAX_FLASH_KEY) fail('E_STORAGE', 'flash key "' + key + '" longer than ' + MAX_FLASH_KEY);
-    if (data.length > this.maxBytes) fail('E_STORAGE', data.length + ' bytes do not fit a flash region of ' + this.maxBytes);
-    let r = this.find(key, false);
-    if (r < 0) r = this.find(key, true);
-    if (r < 0) fail('E_STORAGE', 'flash partition full: all ' + this.regions + ' regions are in use');
-    const bs = this.f.blockSize;
-    const first = (r * this.regionBytes) / bs;
-    for (let b = 0; b < this.regionBytes / bs; b++) this.f.erase(first + b);
-    const h = this.head;
-    h.fill(0xff);
-    h[0] = 0x4d; // "MLFR"
-    h[1] = 0x4c;
-    h[2] = 0x46;
-    h[3] = 0x52;
-    h[4] = key.length;
-    for (let i = 0; i < key.length; i++) h[5 + i] = key.charCodeAt(i);
-    putU32(h, 28, data.length);
-    const base = r * this.regionBytes;
-    if (data.length > 0) this.f.write(base + REGION_HEADER, data.length, bufferOf(data));
-    // The header goes last: until it is written the region reads as free, not as a torn value.
-    this.f.write(base, REGION_HEADER, copyOf(h).buffer as ArrayBuffer);
-  }
-
-  remove(key: string): void {
-    const r = this.find(key, false);
-    if (r < 0) return;
-    // Erasing the first block clears the header, which frees the region.
-    this.f.erase((r * this.regionBytes) / this.f.blockSize);
   }
 }

@@ -17,9 +17,9 @@
  */
 import { fail } from './errors.js';
 import { Q_MAX, POW2, div, floorDiv, fromQ, isqrtRound, mul } from './fixed.js';
-import { ByteReader, ModelType, encode } from './format.js';
+import { ByteReader, ByteWriter, ModelType } from './format.js';
 import { K } from './kernels.js';
-import { Transformer, checkOptions, checkVectorQ, optInt, readVector } from './learner.js';
+import { TransformerBase, checkOptions, checkVectorQ, mutable, optInt } from './learner.js';
 
 /** Options of {@link WindowFeatures}. */
 export interface WindowFeaturesOptions {
@@ -33,11 +33,13 @@ export interface WindowFeaturesOptions {
    * Which time-domain features to output, a subset of {@link FEATURE_NAMES}
    * (default all seven, in that order whatever the order given).
    */
-  features?: string[];
+  features?: WindowFeatureName[];
 }
 
 /** Names of the time-domain features, in output order. */
 export const FEATURE_NAMES = ['mean', 'rms', 'std', 'peak', 'p2p', 'crest', 'zcr'];
+/** A time-domain feature of {@link WindowFeatures}. */
+export type WindowFeatureName = 'mean' | 'rms' | 'std' | 'peak' | 'p2p' | 'crest' | 'zcr';
 
 /** Features per channel before the bands: mean, rms, std, peak, p2p, crest, zcr. */
 export const TIME_FEATURES = 7;
@@ -181,22 +183,19 @@ function hypotQ(a: number, b: number): number {
  * for (let i = 0; i < 64; i++) wf.push([Math.sin(i / 3)]);
  * wf.features(); // Float64Array(11): mean, rms, std, peak, p2p, crest, zcr, 4 bands
  */
-export class WindowFeatures implements Transformer {
-  /** Channels per sample. */
-  readonly nFeatures: number;
+export class WindowFeatures extends TransformerBase {
+  static readonly modelType = ModelType.WindowFeatures;
   readonly windowSize: number;
   readonly nBands: number;
   /** Bit i set: time-domain feature FEATURE_NAMES[i] is output. */
   readonly mask: number;
-  /** Features per window: nFeatures · (selected time features + nBands). */
-  readonly nOutputs: number;
   readonly stateBytes: number;
   /** Samples pushed so far (saturates at 2^32 − 1). */
-  count: number;
+  readonly count: number;
   /** Ring position of the next sample. */
-  pos: number;
+  readonly pos: number;
   /** 1 right after learnOne: the next transformOne must not push its sample again. */
-  pending: number;
+  readonly pending: number;
   /** @internal ring[c·windowSize + i] */
   readonly ring: Int32Array;
   private readonly bits: number;
@@ -205,21 +204,17 @@ export class WindowFeatures implements Transformer {
   private readonly cos: Int32Array;
   private readonly sin: Int32Array;
   private readonly bandLo: Int32Array;
-  private readonly xq: Int32Array;
-  private readonly outQ: Int32Array;
   private readonly tmp: Int32Array;
   private readonly perChannel: number;
-  private readonly out: Float64Array;
 
   constructor(opts: WindowFeaturesOptions) {
     const o = checkOptions(opts);
-    const c = (this.nFeatures = optInt(o, 'nFeatures', 1, 1, MAX_CHANNELS));
-    const n = (this.windowSize = optInt(o, 'windowSize', undefined, 4, 4096));
+    const c = optInt(o, 'nFeatures', 1, 1, MAX_CHANNELS);
+    const n = optInt(o, 'windowSize', undefined, 4, 4096);
     let bits = 0;
     while (POW2[bits] < n) bits++;
     if (POW2[bits] !== n) fail('E_OPTION', 'option windowSize must be a power of two, got ' + n);
-    this.bits = bits;
-    const nb = (this.nBands = optInt(o, 'nBands', n / 2 < 4 ? n / 2 : 4, 0, n / 2 < 16 ? n / 2 : 16));
+    const nb = optInt(o, 'nBands', n / 2 < 4 ? n / 2 : 4, 0, n / 2 < 16 ? n / 2 : 16);
     let mask = 127;
     const f = o.features;
     if (f !== undefined) {
@@ -233,12 +228,15 @@ export class WindowFeatures implements Transformer {
         mask |= 1 << k;
       }
     }
-    this.mask = mask;
     let nt = 0;
     for (let j = 0; j < TIME_FEATURES; j++) if (mask & (1 << j)) nt++;
     if (nt + nb === 0) fail('E_OPTION', 'no features selected');
+    super(c, c * (nt + nb));
+    this.windowSize = n;
+    this.bits = bits;
+    this.nBands = nb;
+    this.mask = mask;
     this.perChannel = nt + nb;
-    this.nOutputs = c * this.perChannel;
     this.tmp = new Int32Array(TIME_FEATURES + nb);
     this.count = 0;
     this.pos = 0;
@@ -260,9 +258,6 @@ export class WindowFeatures implements Transformer {
     // band b covers bins bandLo[b] .. bandLo[b+1]−1 of 1 .. n/2
     this.bandLo = new Int32Array(nb + 1);
     for (let b = 0; b <= nb; b++) this.bandLo[b] = 1 + Math.floor((b * (n / 2)) / (nb === 0 ? 1 : nb));
-    this.xq = new Int32Array(c);
-    this.outQ = new Int32Array(this.nOutputs);
-    this.out = new Float64Array(this.nOutputs);
     this.stateBytes = c * n * 4 + 9;
   }
 
@@ -273,20 +268,25 @@ export class WindowFeatures implements Transformer {
 
   /** Appends one sample (one value per channel). */
   push(x: ArrayLike<number>): void {
-    this.pushQ(readVector(x, this.nFeatures, this.xq));
+    this.pushX(this.readX(x));
   }
 
   /** Appends one Q16.16 sample. */
   pushQ(x: Int32Array): void {
-    checkVectorQ(x, this.nFeatures);
+    this.checkX(x);
+    this.pushX(x);
+  }
+
+  private pushX(x: Int32Array): void {
+    const self = mutable(this);
     const n = this.windowSize;
     if (this.count === 0) {
       // pad the whole window with the first sample
       for (let c = 0; c < this.nFeatures; c++) for (let i = 0; i < n; i++) this.ring[c * n + i] = x[c];
     } else for (let c = 0; c < this.nFeatures; c++) this.ring[c * n + this.pos] = x[c];
-    this.pos = this.pos + 1 === n ? 0 : this.pos + 1;
-    if (this.count < 4294967295) this.count++;
-    this.pending = 0;
+    self.pos = this.pos + 1 === n ? 0 : this.pos + 1;
+    if (this.count < 4294967295) self.count++;
+    self.pending = 0;
   }
 
   /** Features of the current window as real numbers (the returned array is reused). */
@@ -309,28 +309,15 @@ export class WindowFeatures implements Transformer {
   }
 
   /** Transformer protocol: pushes x (see the class note on learnOne). */
-  learnOne(x: ArrayLike<number>): void {
-    this.learnOneQ(readVector(x, this.nFeatures, this.xq));
-  }
-
-  learnOneQ(x: Int32Array): void {
-    this.pushQ(x);
-    this.pending = 1;
-  }
-
-  transformOne(x: ArrayLike<number>): Float64Array {
-    const q = readVector(x, this.nFeatures, this.xq);
-    this.transformOneQ(q, this.outQ);
-    for (let i = 0; i < this.nOutputs; i++) this.out[i] = fromQ(this.outQ[i]);
-    return this.out;
+  protected learnQ(x: Int32Array): void {
+    this.pushX(x);
+    mutable(this).pending = 1;
   }
 
   /** Pushes x unless learnOne(x) just did, then writes the window's features into out. */
-  transformOneQ(x: Int32Array, out: Int32Array): void {
-    checkVectorQ(x, this.nFeatures);
-    if (!(out instanceof Int32Array) || out.length < this.nOutputs) fail('E_INPUT', 'expected an output Int32Array of ' + this.nOutputs);
-    if (this.pending === 0) this.pushQ(x);
-    this.pending = 0;
+  protected transformQ(x: Int32Array, out: Int32Array): void {
+    if (this.pending === 0) this.pushX(x);
+    mutable(this).pending = 0;
     this.featuresQ(out);
   }
 
@@ -410,21 +397,18 @@ export class WindowFeatures implements Transformer {
   }
 
   /**
-   * Payload: `u32 nFeatures`, `u32 windowSize`, `u32 nBands`, `u8 feature mask`,
+   * @internal Payload: `u32 nFeatures`, `u32 windowSize`, `u32 nBands`, `u8 feature mask`,
    * `u32 count`, `u32 pos`, `u8 pending`, `i32[nFeatures·windowSize] ring`.
    */
-  toBytes(): Uint8Array {
-    const m = this;
-    return encode(ModelType.WindowFeatures, function (w) {
-      w.u32(m.nFeatures);
-      w.u32(m.windowSize);
-      w.u32(m.nBands);
-      w.u8(m.mask);
-      w.u32(m.count);
-      w.u32(m.pos);
-      w.u8(m.pending);
-      w.i32s(m.ring);
-    });
+  write(w: ByteWriter): void {
+    w.u32(this.nFeatures);
+    w.u32(this.windowSize);
+    w.u32(this.nBands);
+    w.u8(this.mask);
+    w.u32(this.count);
+    w.u32(this.pos);
+    w.u8(this.pending);
+    w.i32s(this.ring);
   }
 
   /** @internal */
@@ -434,13 +418,14 @@ export class WindowFeatures implements Transformer {
     const nb = r.int(0, 16);
     const mask = r.u8();
     if (mask > 127) fail('E_CORRUPT', 'bad WindowFeatures feature mask');
-    const names: string[] = [];
-    for (let j = 0; j < TIME_FEATURES; j++) if (mask & (1 << j)) names.push(FEATURE_NAMES[j]);
+    const names: WindowFeatureName[] = [];
+    for (let j = 0; j < TIME_FEATURES; j++) if (mask & (1 << j)) names.push(FEATURE_NAMES[j] as WindowFeatureName);
     r.need(9 + c * n * 4);
     const m = new WindowFeatures({ nFeatures: c, windowSize: n, nBands: nb, features: names });
-    m.count = r.u32();
-    m.pos = r.int(0, n - 1);
-    m.pending = r.u8();
+    const mm = mutable(m);
+    mm.count = r.u32();
+    mm.pos = r.int(0, n - 1);
+    mm.pending = r.u8();
     if (m.pending > 1) fail('E_CORRUPT', 'bad WindowFeatures flag');
     r.i32s(m.ring);
     return m;

@@ -9,11 +9,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import {
-  EspruinoStorage, FlashStorage, FlashPartition, KeyValueStorage, MemoryStorage, ModelStore, NodeFileStorage, NodeFs,
-  PreferenceStorage, RECORD_OVERHEAD, StorageAdapter,
-} from '../src/storage.js';
-import { load } from '../src/load.js';
+import { MemoryStorage, ModelStore, RECORD_OVERHEAD, StorageAdapter } from '../src/storage.js';
+import { NodeFileStorage, NodeFs } from '../targets/node/storage.js';
+import { EspruinoStorage } from '../targets/espruino/storage.js';
+import { FlashStorage, FlashPartition, KeyValueStorage, PreferenceStorage } from '../targets/moddable/storage.js';
+import { load } from '../index.js';
 import { MicrolearnError } from '../src/errors.js';
 import { LinearRegression, LogisticRegression } from '../algorithms/linear.js';
 

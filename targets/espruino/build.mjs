@@ -35,8 +35,17 @@ const CORE_EXPORTS = [
   ['src/errors.js', ['MicrolearnError']],
   ['src/fixed.js', ['Q_ONE', 'toQ', 'fromQ']],
   ['src/kernels.js', ['backend']],
-  ['src/storage.js', ['ModelStore', 'MemoryStorage', 'EspruinoStorage']],
+  ['src/storage.js', ['ModelStore', 'MemoryStorage']],
+  ['targets/espruino/storage.js', ['EspruinoStorage']],
 ];
+
+/**
+ * TypeScript's own ES5 `__extends` reads Object.prototype.hasOwnProperty,
+ * which Espruino lacks as a prototype method; this one uses only
+ * Object.setPrototypeOf (static members such as fromBytes are inherited) and
+ * Object.create, both of which Espruino has (checked on Espruino 2v29).
+ */
+export const ES5_HELPERS = 'var __extends = function (d, b) { Object.setPrototypeOf(d, b); d.prototype = Object.create(b.prototype); d.prototype.constructor = d; };\n';
 
 const VIRTUAL = '\0microlearn-entry:';
 
@@ -53,39 +62,19 @@ function virtualEntries(entries) {
   };
 }
 
-/** JS source of a per-algorithm entry: the module's exports, the core, and a load() limited to its models. */
-function algorithmEntry(file) {
-  const mod = JSON.stringify(path.join(BUILD, 'algorithms', file));
+/** JS source of a per-algorithm entry: the family's exports, the core, and a load() limited to its classes. */
+function algorithmEntry(files) {
   const p = (f) => JSON.stringify(path.join(BUILD, f));
-  let s = 'export * from ' + mod + ';\n';
+  let s = '';
+  for (const f of files) s += 'export * from ' + p(f) + ';\n';
   for (const [f, names] of CORE_EXPORTS) s += 'export { ' + names.join(', ') + ' } from ' + p(f) + ';\n';
-  s += 'import * as A from ' + mod + ';\n';
-  s += 'import { ModelType, openBlob } from ' + p('src/format.js') + ';\n';
-  s += 'import { MicrolearnError, fail } from ' + p('src/errors.js') + ';\n';
-  // Same contract as src/load.ts, for the classes of this one file (ModelType keys are class names).
-  s += `
-export function load(bytes) {
-  try {
-    var r = openBlob(bytes, 0, bytes instanceof Uint8Array ? bytes.length : 0);
-    var type = bytes[5];
-    for (var name in ModelType) {
-      var C = A[name];
-      if (ModelType[name] === type && C && typeof C.fromReader === 'function') {
-        var m = C.fromReader(r);
-        r.done();
-        return m;
-      }
-    }
-    return fail('E_TYPE', 'model type ' + type + ' is not in this bundle (use the full microlearn bundle)');
-  } catch (e) {
-    if (e instanceof MicrolearnError) {
-      if (e.code === 'E_OPTION' || e.code === 'E_INPUT' || e.code === 'E_LABEL') throw new MicrolearnError('E_CORRUPT', e.message);
-      throw e;
-    }
-    throw new MicrolearnError('E_CORRUPT', 'model data could not be decoded: ' + String(e && e.message));
-  }
-}
-`;
+  files.forEach((f, i) => (s += 'import * as A' + i + ' from ' + p(f) + ';\n'));
+  s += 'import { loadModel } from ' + p('src/load.js') + ';\n';
+  // Every export with a modelType is a model class this bundle can load.
+  s += 'var classes = [];\n';
+  files.forEach((_, i) => (s += 'for (var k in A' + i + ') if (A' + i + '[k] && typeof A' + i + '[k].fromReader === "function") classes.push(A' + i + '[k]);\n'));
+  s += '/** Loads a model of any class in this bundle (E_TYPE for the others). */\n';
+  s += 'export function load(bytes, expected) { return loadModel(bytes, classes, expected); }\n';
   return s;
 }
 
@@ -99,7 +88,7 @@ function toES5(code, fileName) {
   const out = ts.transpileModule(code, {
     fileName,
     reportDiagnostics: true,
-    compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.CommonJS, noEmitHelpers: false, removeComments: false, lib: [] },
+    compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.CommonJS, noEmitHelpers: true, removeComments: false, lib: [] },
   });
   if (out.diagnostics && out.diagnostics.length)
     throw new Error(fileName + ': ' + out.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n'));
@@ -123,7 +112,7 @@ export async function bundle(input, format, plugins, name) {
   const b = await rollup({ input, onwarn: warn, plugins });
   const { output } = await b.generate({ format, name, exports: 'named', esModule: false, strict: false, generatedCode: 'es5', freeze: false });
   await b.close();
-  const es5 = toES5(output[0].code, name + '.js');
+  const es5 = ES5_HELPERS + toES5(output[0].code, name + '.js');
   // terser drops `var` from a redeclaration it considers redundant; Espruino needs every var declared before use.
   return hoistVars(await minifyES5(es5, format === 'cjs'));
 }
@@ -135,8 +124,8 @@ export async function bundle(input, format, plugins, name) {
  */
 export async function buildEspruino(options = {}) {
   const outDir = options.outDir || OUT_DIR;
-  const index = path.join(BUILD, 'src', 'index.js');
-  if (!fs.existsSync(index)) throw new Error('build/src/index.js is missing: run `npx tsc -p .` first');
+  const index = path.join(BUILD, 'index.js');
+  if (!fs.existsSync(index)) throw new Error('build/index.js is missing: run `npx tsc -p .` first');
   fs.mkdirSync(outDir, { recursive: true });
   const results = [];
   const write = (file, code) => {
@@ -146,13 +135,17 @@ export async function buildEspruino(options = {}) {
 
   write('microlearn.min.js', await bundle(index, 'cjs', [], 'microlearn'));
 
-  const algDir = path.join(BUILD, 'algorithms');
-  let algs = fs.readdirSync(algDir).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort();
-  // Only sources that still exist (build/ can hold stale output of deleted files).
-  algs = algs.filter((a) => fs.existsSync(path.join(ROOT, 'algorithms', a + '.ts')));
+  // One bundle per family: a file of algorithms/, or a folder (anomaly/: every detector).
+  const families = {};
+  for (const f of fs.readdirSync(path.join(ROOT, 'algorithms')).sort()) {
+    const full = path.join(ROOT, 'algorithms', f);
+    if (fs.statSync(full).isDirectory()) families[f] = fs.readdirSync(full).filter((g) => g.endsWith('.ts')).sort().map((g) => 'algorithms/' + f + '/' + g.slice(0, -3) + '.js');
+    else if (f.endsWith('.ts')) families[f.slice(0, -3)] = ['algorithms/' + f.slice(0, -3) + '.js'];
+  }
+  let algs = Object.keys(families);
   if (options.algorithms) algs = algs.filter((a) => options.algorithms.includes(a));
   const entries = {};
-  for (const a of algs) entries[a] = algorithmEntry(a + '.js');
+  for (const a of algs) entries[a] = algorithmEntry(families[a]);
   for (const a of algs) {
     write('microlearn-' + a + '.min.js', await bundle(VIRTUAL + a, 'cjs', [virtualEntries(entries)], 'microlearn_' + a));
   }

@@ -29,8 +29,12 @@ async function main() {
   // Only our own outputs: dist/espruino belongs to targets/espruino/build.mjs.
   for (const d of ['esm', 'cjs']) rmSync(join(dist, d), { recursive: true, force: true });
   for (const d of ['src', 'algorithms']) cpSync(join(build, d), join(dist, 'esm', d), { recursive: true });
+  for (const f of ['index.js', 'index.d.ts']) cpSync(join(build, f), join(dist, 'esm', f));
+  // the storage adapters of each runtime (the rest of targets/ is build tooling)
+  for (const t of ['node', 'espruino', 'moddable'])
+    for (const f of ['storage.js', 'storage.d.ts']) cpSync(join(build, 'targets', t, f), join(dist, 'esm', 'targets', t, f));
   writeFileSync(join(dist, 'esm', 'package.json'), '{ "type": "module" }\n');
-  const b = await rollup({ input: [join(build, 'src', 'index.js')], onwarn: warn, preserveEntrySignatures: 'strict' });
+  const b = await rollup({ input: [join(build, 'index.js')], onwarn: warn, preserveEntrySignatures: 'strict' });
   await b.write({ dir: join(dist, 'cjs'), format: 'cjs', preserveModules: true, preserveModulesRoot: build, entryFileNames: '[name].cjs', exports: 'named' });
   await b.close();
   mkdirSync(join(build, 'bundles'), { recursive: true });

@@ -3,7 +3,7 @@
  * the saved model, its predictions and a load → save round trip.
  * Later algorithm families add their own cases file and list it in suite.ts.
  */
-import { load } from '../../src/load.js';
+import { load } from '../../index.js';
 import { MinMaxScaler, StandardScaler } from '../../src/preprocessing.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { LinearRegression, LogisticRegression } from '../../algorithms/linear.js';

@@ -10,7 +10,9 @@ import { MinMaxScaler, StandardScaler } from '../../src/preprocessing.js';
 import { WindowFeatures } from '../../src/window.js';
 import { LinearRegression, LogisticRegression } from '../../algorithms/linear.js';
 import { MLP } from '../../algorithms/mlp.js';
-import { GaussianScorer, HalfSpaceTrees, KMeansDetector } from '../../algorithms/anomaly.js';
+import { GaussianScorer } from '../../algorithms/anomaly/gaussian_scorer.js';
+import { HalfSpaceTrees } from '../../algorithms/anomaly/half_space_trees.js';
+import { KMeansDetector } from '../../algorithms/anomaly/kmeans_detector.js';
 import { Case, Hasher, Stream } from './harness.js';
 import { Trainable, classStream, hashModel, regStream } from './cases-learners.js';
 

@@ -1,0 +1,166 @@
+/**
+ * The automatic anomaly threshold every detector shares: a bounded
+ * logarithmic histogram of the scores of learned (normal) samples, read at a
+ * high quantile and multiplied by a margin. See docs/anomaly.md.
+ */
+import { fail } from '../../src/errors.js';
+import { POW2, Q_MAX, Q_ONE, div, floorDiv, mul } from '../../src/fixed.js';
+import { ByteReader, ByteWriter } from '../../src/format.js';
+import { optInt, optReal } from '../../src/learner.js';
+
+/** Threshold options shared by every detector. */
+export interface CalibrationOptions {
+  /**
+   * Which quantile of the learned scores is the reference, 0.5..1 (default 1:
+   * the largest score seen on learned data). Below 1 it is read from a
+   * 93-bin logarithmic histogram (4 bins per octave, linear within a bin).
+   */
+  quantile?: number;
+  /**
+   * Sensitivity knob: threshold = margin × reference quantile, 0.01..1000
+   * (default 1.5). Smaller flags more (fewer missed anomalies, more false
+   * alarms); larger flags less.
+   */
+  margin?: number;
+  /** Learned samples whose score is not recorded while the model is still immature (default 16). */
+  warmup?: number;
+}
+
+/** Bins of the score histogram: [0, 2^-8), then 4 per octave up to 2^15. */
+export const CAL_BINS = 93;
+
+/** Histogram bin of a non-negative Q16.16 score. */
+function binOf(s: number): number {
+  if (s < 256) return 0;
+  let e = 8;
+  while (e < 30 && POW2[e + 1] <= s) e++;
+  return 1 + (e - 8) * 4 + (Math.floor(s / POW2[e - 2]) - 4);
+}
+
+/** Lower edge of bin b (Q16.16); the upper edge is binLo(b + 1). */
+function binLo(b: number): number {
+  if (b === 0) return 0;
+  const e = 8 + Math.floor((b - 1) / 4);
+  return (4 + ((b - 1) % 4)) * POW2[e - 2];
+}
+
+/**
+ * Running high quantile of the scores of learned samples, for the
+ * automatic threshold: a bounded histogram of Uint16 counts (halved when one
+ * would overflow, which also slowly forgets old scores) plus the exact max.
+ */
+export class Calibrator {
+  /** Q16.16 */
+  readonly quantile: number;
+  /** Q16.16 */
+  readonly margin: number;
+  readonly warmup: number;
+  /** @internal */ readonly hist: Uint16Array;
+  /** Scores recorded (after halvings: the histogram's total). */
+  total: number;
+  /** Largest recorded score (Q16.16). */
+  max: number;
+  /** Learned samples seen, saturating at `warmup`. */
+  seen: number;
+  /** Bytes of state: histogram, max, seen. */
+  static readonly BYTES = CAL_BINS * 2 + 8;
+
+  constructor(o: { [k: string]: unknown }) {
+    this.quantile = optReal(o, 'quantile', 1, 0.5, 1);
+    this.margin = optReal(o, 'margin', 1.5, 0.01, 1000);
+    this.warmup = optInt(o, 'warmup', 16, 0, 1000000);
+    this.hist = new Uint16Array(CAL_BINS);
+    this.total = 0;
+    this.max = 0;
+    this.seen = 0;
+  }
+
+  /** Records the score of a learned sample (ignored during warm-up). */
+  add(s: number): void {
+    if (this.seen < this.warmup) {
+      this.seen++;
+      return;
+    }
+    if (s < 0) s = 0;
+    const b = binOf(s);
+    if (this.hist[b] === 65535) {
+      let t = 0;
+      for (let i = 0; i < CAL_BINS; i++) {
+        this.hist[i] = this.hist[i] >> 1;
+        t += this.hist[i];
+      }
+      this.total = t;
+    }
+    this.hist[b]++;
+    this.total++;
+    if (s > this.max) this.max = s;
+  }
+
+  /** The q-quantile (Q16.16) of the recorded scores, q in Q16.16; 0 if none. */
+  quantileOf(q: number): number {
+    if (this.total === 0) return 0;
+    if (q >= Q_ONE) return this.max;
+    const r = q * this.total; // rank in 2^-16 units
+    let cum = 0;
+    for (let b = 0; b < CAL_BINS; b++) {
+      const c = this.hist[b] * 65536;
+      if (c > 0 && cum + c > r) {
+        const lo = binLo(b);
+        const hi = b + 1 < CAL_BINS ? binLo(b + 1) : Q_MAX;
+        const frac = floorDiv(r - cum, this.hist[b]); // 0 .. 65535
+        const v = lo + floorDiv((hi - lo) * frac, 65536);
+        return v < this.max ? v : this.max;
+      }
+      cum += c;
+    }
+    return this.max;
+  }
+
+  /** The anomaly threshold (Q16.16); throws E_STATE before any score was recorded. */
+  threshold(): number {
+    if (this.total === 0) fail('E_STATE', 'no learned data yet: learn normal samples before asking for anomalies');
+    return mul(this.quantileOf(this.quantile), this.margin);
+  }
+
+  /**
+   * 0..100: 100 up to the median learned score, 50 exactly at the threshold,
+   * falling toward 0 beyond it (100 / (1 + (s − median) / (threshold − median))).
+   */
+  similarity(s: number): number {
+    const t = this.threshold();
+    const m = this.quantileOf(32768);
+    if (s <= m) return 100;
+    const span = t > m ? t - m : 1;
+    const d = div(s - m > Q_MAX ? Q_MAX : s - m, span);
+    return floorDiv(2 * 100 * 65536 + (65536 + d), 2 * (65536 + d));
+  }
+
+  /** `i32 quantile`, `i32 margin` (Q16.16), `u32 warmup`, `u32 seen`, `i32 max`, `u16[93] histogram`. */
+  write(w: ByteWriter): void {
+    w.i32(this.quantile);
+    w.i32(this.margin);
+    w.u32(this.warmup);
+    w.u32(this.seen);
+    w.i32(this.max);
+    w.u16s(this.hist);
+  }
+
+  /** Options as written by {@link write} (for the detector's constructor). */
+  static readOptions(r: ByteReader, o: { [k: string]: unknown }): void {
+    o.quantile = r.int(32768, 65536) / 65536;
+    o.margin = r.int(655, 1000 * 65536) / 65536;
+    o.warmup = r.int(0, 1000000);
+  }
+
+  readState(r: ByteReader): void {
+    this.seen = r.int(0, this.warmup);
+    this.max = r.int(0, Q_MAX);
+    r.u16s(this.hist);
+    let t = 0;
+    for (let i = 0; i < CAL_BINS; i++) t += this.hist[i];
+    if (t > 0 && this.seen < this.warmup) fail('E_CORRUPT', 'scores recorded during warm-up');
+    if (t === 0 && this.max !== 0) fail('E_CORRUPT', 'threshold maximum without scores');
+    this.total = t;
+  }
+}
+

@@ -1,0 +1,219 @@
+/**
+ * HalfSpaceTrees: streaming half-space trees (Tan, Ting & Liu 2011, as in
+ * River); the score grows as fewer reference-window samples share x's cells.
+ */
+import { fail } from '../../src/errors.js';
+import { POW2, Q_MAX, Q_ONE, floorDiv } from '../../src/fixed.js';
+import { ByteReader, ByteWriter, ModelType } from '../../src/format.js';
+import { checkOptions, mutable, optInt } from '../../src/learner.js';
+import { CalibrationOptions, Calibrator } from './calibrator.js';
+import { Detector } from './detector.js';
+
+/** Options of {@link HalfSpaceTrees}. */
+export interface HalfSpaceTreesOptions extends CalibrationOptions {
+  /** Input width, 1..1024. Features are expected in about [0, 1] (MinMaxScaler in front). */
+  nFeatures: number;
+  /** Number of trees, 1..64 (default 8). */
+  nTrees?: number;
+  /** Depth of every tree, 1..12 (default 6). */
+  height?: number;
+  /** Samples per mass window, 2..65535 (default 128). */
+  windowSize?: number;
+  /** Seed of the random splits (default 1). */
+  seed?: number;
+}
+
+/**
+ * Streaming half-space trees. Every tree splits a random workspace around
+ * [0, 1] in half along random features; each node counts the learned samples
+ * that reach it in the current window, and the counts of the last full window
+ * are the reference. With mass = Σ_trees Σ_path mass·2^depth as in River,
+ * the score is (max − mass) / mass: River's 1 − mass/max re-expressed as odds,
+ * so that the threshold margin is a ratio as for the other detectors
+ * (higher = fewer reference samples nearby = more anomalous).
+ *
+ * Splits are a pure function of the seed, so they are recomputed when a model
+ * is loaded and only the masses are state: nTrees · (2^(height+1) − 1) · 4 bytes.
+ *
+ * @example
+ * const h = new HalfSpaceTrees({ nFeatures: 2, windowSize: 64, seed: 7 });
+ * for (let i = 0; i < 256; i++) h.learnOne([0.5 + 0.05 * Math.sin(i), 0.5 + 0.05 * Math.cos(i)]);
+ * h.scoreOne([0.5, 0.52]) < h.scoreOne([0.95, 0.05]); // true
+ */
+export class HalfSpaceTrees extends Detector {
+  static readonly modelType = ModelType.HalfSpaceTrees;
+  readonly nTrees: number;
+  readonly height: number;
+  readonly windowSize: number;
+  readonly seed: number;
+  readonly stateBytes: number;
+  /** Samples learned in the current window. */
+  readonly inWindow: number;
+  /** Completed windows (saturates at 2^32 − 1); scores exist from the first one on. */
+  readonly windows: number;
+  /** @internal masses of the current window, tree t at t·nodes */
+  readonly lMass: Uint16Array;
+  /** @internal masses of the reference window */
+  readonly rMass: Uint16Array;
+  private readonly nodes: number;
+  private readonly mix: number;
+  private readonly sizeLimit: number;
+  private readonly maxScore: number;
+  /** Centre of each tree's workspace per feature (Q16.16 in [0, 1)). */
+  private readonly centre: Int32Array;
+  private readonly lo: Int32Array;
+  private readonly hi: Int32Array;
+
+  constructor(opts: HalfSpaceTreesOptions) {
+    const o = checkOptions(opts);
+    super(optInt(o, 'nFeatures', undefined, 1, 1024), o);
+    const n = this.nFeatures;
+    const t = (this.nTrees = optInt(o, 'nTrees', 8, 1, 64));
+    const h = (this.height = optInt(o, 'height', 6, 1, 12));
+    const w = (this.windowSize = optInt(o, 'windowSize', 128, 2, 65535));
+    this.seed = optInt(o, 'seed', 1, -2147483648, 2147483647);
+    this.nodes = POW2[h + 1] - 1;
+    this.sizeLimit = Math.floor(w / 10) > 1 ? Math.floor(w / 10) : 1;
+    this.maxScore = t * w * this.nodes;
+    this.inWindow = 0;
+    this.windows = 0;
+    this.lMass = new Uint16Array(t * this.nodes);
+    this.rMass = new Uint16Array(t * this.nodes);
+    this.centre = new Int32Array(t * n);
+    let s = (this.seed ^ 0x5bd1e995) | 0;
+    if (s === 0) s = 0x6d2b79f5;
+    for (let i = 0; i < 8; i++) s = xorshift(s);
+    this.mix = s;
+    for (let i = 0; i < t * n; i++) {
+      s = xorshift(s);
+      this.centre[i] = s >>> 16;
+    }
+    this.lo = new Int32Array(n);
+    this.hi = new Int32Array(n);
+    this.stateBytes = 8 + 2 * t * this.nodes * 2 + Calibrator.BYTES;
+  }
+
+  /** Feature split at heap node `node` of tree t (a hash of seed, tree and node). */
+  private feature(t: number, node: number): number {
+    // odd input: never the all-zero state xorshift cannot leave
+    const s = xorshift(xorshift(xorshift(xorshift((this.mix ^ (t << 20) ^ (node << 1)) | 1))));
+    return (s >>> 0) % this.nFeatures;
+  }
+
+  /** Resets the workspace of tree t: centre c, half-width r = 2·max(c, 1 − c). */
+  private resetWorkspace(t: number): void {
+    const n = this.nFeatures;
+    for (let i = 0; i < n; i++) {
+      const c = this.centre[t * n + i];
+      const r = 2 * (c > Q_ONE - c ? c : Q_ONE - c);
+      this.lo[i] = c - r;
+      this.hi[i] = c + r;
+    }
+  }
+
+  /** Walks tree t for x; calls back per node (learn adds mass, score sums it). Returns the leaf-or-stop contribution. */
+  private walk(t: number, x: Int32Array, learn: boolean): number {
+    this.resetWorkspace(t);
+    const base = t * this.nodes;
+    let node = 0;
+    let sum = 0;
+    for (let d = 0; ; d++) {
+      if (learn) {
+        if (this.lMass[base + node] < 65535) this.lMass[base + node]++;
+      } else {
+        const r = this.rMass[base + node];
+        sum += r * POW2[d];
+        if (r < this.sizeLimit) return sum;
+      }
+      if (d === this.height) return sum;
+      const f = this.feature(t, node);
+      const mid = Math.floor((this.lo[f] + this.hi[f]) / 2);
+      if (x[f] < mid) {
+        this.hi[f] = mid;
+        node = 2 * node + 1;
+      } else {
+        this.lo[f] = mid;
+        node = 2 * node + 2;
+      }
+    }
+  }
+
+  protected learnQ(x: Int32Array): void {
+    if (this.windows > 0) this.cal.add(this.scoreQ(x));
+    for (let t = 0; t < this.nTrees; t++) this.walk(t, x, true);
+    const self = mutable(this);
+    self.inWindow++;
+    if (this.inWindow === this.windowSize) {
+      const m = this.lMass.length;
+      for (let i = 0; i < m; i++) {
+        this.rMass[i] = this.lMass[i];
+        this.lMass[i] = 0;
+      }
+      self.inWindow = 0;
+      if (this.windows < 4294967295) self.windows++;
+    }
+  }
+
+  /**
+   * Q16.16 score (max − mass) / mass, where mass = Σ_trees Σ_path rMass·2^depth
+   * and max is its largest possible value; 0 until the first window is complete.
+   */
+  protected scoreQ(x: Int32Array): number {
+    if (this.windows === 0) return 0;
+    let total = 0;
+    for (let t = 0; t < this.nTrees; t++) total += this.walk(t, x, false);
+    if (total === 0) return Q_MAX;
+    const v = floorDiv(2 * (this.maxScore - total) * 65536 + total, 2 * total);
+    return v > Q_MAX ? Q_MAX : v;
+  }
+
+  /**
+   * @internal Payload: `u32 nFeatures`, `u32 nTrees`, `u32 height`, `u32 windowSize`, `i32 seed`, calibrator,
+   * `u32 inWindow`, `u32 windows`, `u16[nTrees·nodes] lMass`, `u16[nTrees·nodes] rMass`.
+   */
+  write(w: ByteWriter): void {
+    w.u32(this.nFeatures);
+    w.u32(this.nTrees);
+    w.u32(this.height);
+    w.u32(this.windowSize);
+    w.i32(this.seed);
+    this.cal.write(w);
+    w.u32(this.inWindow);
+    w.u32(this.windows);
+    w.u16s(this.lMass);
+    w.u16s(this.rMass);
+  }
+
+  /** @internal */
+  static fromReader(r: ByteReader): HalfSpaceTrees {
+    const o: { [k: string]: unknown } = {};
+    o.nFeatures = r.int(1, 1024);
+    const t = (o.nTrees = r.int(1, 64));
+    const h = (o.height = r.int(1, 12));
+    const w = (o.windowSize = r.int(2, 65535));
+    o.seed = r.i32();
+    Calibrator.readOptions(r, o);
+    const nodes = POW2[h + 1] - 1;
+    const m = new HalfSpaceTrees(o as unknown as HalfSpaceTreesOptions);
+    m.cal.readState(r);
+    mutable(m).inWindow = r.int(0, w - 1);
+    mutable(m).windows = r.u32();
+    r.need(4 * t * nodes);
+    r.u16s(m.lMass);
+    r.u16s(m.rMass);
+    // every learned sample passes every root: the masses must agree with the counters
+    for (let i = 0; i < t; i++) {
+      if (m.lMass[i * nodes] !== m.inWindow || m.rMass[i * nodes] !== (m.windows > 0 ? w : 0)) fail('E_CORRUPT', 'half-space tree masses do not match the window counters');
+    }
+    for (let i = 0; i < t * nodes; i++) if (m.lMass[i] > w || m.rMass[i] > w) fail('E_CORRUPT', 'half-space tree mass above the window size');
+    return m;
+  }
+}
+
+/** One xorshift32 step on an int32 (shifts and xors only: the same on every engine). */
+function xorshift(x: number): number {
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  return x | 0;
+}
