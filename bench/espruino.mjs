@@ -2,7 +2,7 @@
 // npm run bench:espruino — microlearn on a real Espruino (a Linux build of the firmware).
 //
 //   ESPRUINO=path/to/espruino [ESPRUINO_NATIVE=path/to/espruino-with-jswrap_microlearn] \
-//     npm run bench:espruino [-- --quick] [--json FILE] [--no-calibration]
+//     npm run bench:espruino [-- --quick] [--json FILE] [--no-calibration] [--no-cpu]
 //   node bench/espruino.mjs --render FILE   (the report of a --json file, without measuring)
 //
 // Measures, each in a fresh board directory (its own espruino.flash):
@@ -35,18 +35,20 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const BUILD = path.join(ROOT, 'build');
 const OUT = path.join(BUILD, 'bench', 'espruino');
-const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
 const CALIBRATION = path.join(ROOT, 'targets', 'espruino', 'blocks-calibration.json');
+// The markdown helpers every benchmark uses (bench/report.ts, compiled by `npm run build`).
+const { table, writeSection } = await import(pathToFileURL(path.join(BUILD, 'bench', 'report.js')).href);
 
 function parseArgs(argv) {
-  const o = { quick: false, json: null, calibration: true, render: null };
+  const o = { quick: false, json: null, calibration: true, cpu: true, render: null };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') o.quick = true;
     else if (argv[i] === '--json' && i + 1 < argv.length) o.json = path.resolve(argv[++i]);
     else if (argv[i] === '--no-calibration') o.calibration = false;
+    else if (argv[i] === '--no-cpu') o.cpu = false;
     else if (argv[i] === '--render' && i + 1 < argv.length) o.render = path.resolve(argv[++i]);
     else {
-      console.error('usage: npm run bench:espruino -- [--quick] [--json FILE] [--no-calibration]');
+      console.error('usage: npm run bench:espruino -- [--quick] [--json FILE] [--no-calibration] [--no-cpu] | --render FILE');
       process.exit(2);
     }
   }
@@ -55,10 +57,10 @@ function parseArgs(argv) {
 
 // ---- bundles ----
 
-/** Export names of the public API (the tsc output of src/index.ts) that are classes, functions or objects. */
+/** Export names of the public API (build/index.js, the tsc output of index.ts) that are classes, functions or objects. */
 async function publicExports() {
-  const index = path.join(BUILD, 'src', 'index.js');
-  if (!fs.existsSync(index)) throw new Error('build/src/index.js is missing: run `npm run build` first (npm run bench:espruino does)');
+  const index = path.join(BUILD, 'index.js');
+  if (!fs.existsSync(index)) throw new Error('build/index.js is missing: run `npm run build` first (npm run bench:espruino does)');
   const m = await import(pathToFileURL(index).href);
   return Object.keys(m).filter((e) => typeof m[e] === 'function' || (m[e] && typeof m[e] === 'object'));
 }
@@ -214,20 +216,6 @@ async function cpuPerOp(binary, code, c, op, o, wantBackend) {
 
 const fmt = (v, d = 0) => (v === undefined || v === null || Number.isNaN(v) ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 
-function table(header, rows) {
-  return ['| ' + header.join(' | ') + ' |', '|' + header.map(() => '---').join('|') + '|', ...rows.map((r) => '| ' + r.join(' | ') + ' |')].join('\n');
-}
-
-function writeSection(name, markdown) {
-  let doc = fs.readFileSync(DOC, 'utf8');
-  const begin = '<!-- BEGIN ' + name + ' -->';
-  const end = '<!-- END ' + name + ' -->';
-  const block = begin + '\n' + markdown.trim() + '\n' + end;
-  const i = doc.indexOf(begin);
-  const j = doc.indexOf(end);
-  doc = i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : doc.trimEnd() + '\n\n' + block + '\n';
-  fs.writeFileSync(DOC, doc);
-}
 
 function versionOf(binary) {
   return new Promise((resolve) => {
@@ -297,7 +285,7 @@ async function main() {
   const full = fs.readFileSync(path.join(OUT, 'bundles', 'microlearn.min.js'), 'latin1');
   const timing = { budget: opts.quick ? 0.5 : 2, reps: opts.quick ? 1 : 3, ticks: clockTicks() };
   results.timing = timing;
-  for (const c of CPU_CASES) {
+  for (const c of opts.cpu ? CPU_CASES : []) {
     for (const op of ['learnOne', 'predictOne']) {
       const row = { id: c.id, label: c.label, op };
       const a = await cpuPerOp(stock, full, c, op, timing, 'ts');
@@ -322,10 +310,11 @@ async function main() {
 /** Prints the report; a full run also rewrites the docs sections and, with the calibration, its JSON file. */
 function output(results, opts, native) {
   const md = report(results, opts, native);
-  console.log('\n' + md.memory + '\n\n' + md.cpu + (opts.calibration ? '\n\n' + md.blocks : ''));
+  const hasCpu = results.cpu.length > 0;
+  console.log('\n' + md.memory + (hasCpu ? '\n\n' + md.cpu : '') + (opts.calibration ? '\n\n' + md.blocks : ''));
   if (opts.quick) return;
   writeSection('espruino-memory', md.memory);
-  writeSection('espruino-cpu', md.cpu);
+  if (hasCpu) writeSection('espruino-cpu', md.cpu);
   if (opts.calibration) {
     writeSection('espruino-blocks', md.blocks);
     fs.writeFileSync(CALIBRATION, JSON.stringify(calibrationFile(results), null, 2) + '\n');
@@ -370,7 +359,7 @@ function report(results, opts, native) {
       ]),
     ),
   ].join('\n');
-  const cpu = [
+  const cpu = !results.cpu.length ? '' : [
     head +
       ` CPU time per operation: the Espruino process's user + system time (/proc/self/stat, read from the script) around N calls over a 64-sample cycle after 128 warm-up samples, N sized to ~${results.timing.budget} s, minus the same loop without the call ` +
       `(${fmt(results.cpu[0].emptyStock * 1000, 1)} µs per iteration), fastest of ${results.timing.reps}; on this x86-64 host (a microcontroller is slower; the ratios are the point).`,
@@ -390,12 +379,17 @@ function report(results, opts, native) {
     ),
   ].join('\n');
   const f = results.fit;
+  const pts = results.memory.map((e) => ({ file: e.file, blocks: e.stock.require, err: Math.abs(f.estimates[e.file] - e.stock.require) }));
+  const worst = pts.reduce((a, b) => (b.err > a.err ? b : a));
+  const big = pts.filter((p) => p.blocks >= 1000);
+  const bigRel = Math.max(...big.map((p) => p.err / p.blocks));
   const blocksMd = [
     head + ` Static estimate of the require() blocks (targets/espruino/blocks.mjs, \`estimateBlocks(code)\`): a least-squares fit over ${f.n} bundles (the ones above plus one per public export) of the measured blocks on features of the minified bundle:`,
     '',
     '    blocks ≈ ' + f.features.map((name, i) => fmt(f.coefficients[i], 4) + (name === 'one' ? '' : ' × ' + name)).join(' + '),
     '',
-    `Error over the fitted bundles: RMS ${fmt(f.rms, 1)} blocks, largest ${fmt(f.maxError, 1)} (${fmt(f.maxRelError * 100, 1)} %); leave-one-out largest ${fmt(f.looMaxError, 1)} blocks. ` +
+    `Error over the fitted bundles: RMS ${fmt(f.rms, 1)} blocks, largest ${fmt(f.maxError, 1)} blocks (${worst.file}, ${fmt(worst.blocks)} blocks); ` +
+      `on the ${big.length} bundles of 1,000 blocks or more at most ${fmt(bigRel * 100, 1)} %; leave-one-out (each bundle predicted by a fit without it) largest ${fmt(f.looMaxError, 1)} blocks. ` +
       'Features (counted by `bundleStats(code)` on the parsed bundle, see blocks.mjs): ' + Object.entries(blocks.FEATURE_DOC).filter(([k]) => f.features.includes(k)).map(([k, v]) => '`' + k + '` ' + v).join('; ') + '.',
     '',
     table(

@@ -80,6 +80,11 @@ describe('Espruino blocks (static estimate, calibrated on a real Espruino)', fun
     // var A, function A, A.prototype.m =, function f, exports.A =, exports.o =, keys k and s
     assert.equal(s.loadNames, 8);
     assert.equal(s.loadLiterals, 1); // "v" (the array in f is not built at load)
+    // A class IIFE whose result nobody keeps (terser's form for an unused class with a static member): garbage after load.
+    const unused = blocks.bundleStats(code + '(function (r) { function e() {} e.prototype.x = function () {}; return e; }(A)).modelType = 3;\n');
+    assert.equal(unused.loadFunctions, 3);
+    assert.equal(unused.loadNames, 8);
+    assert.equal(unused.discardedFunctions, 2);
   });
 
   it('the calibration file is the least-squares fit of the measurements it lists', function () {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench:peers — microlearn against float peers on our XS host (issue 10 §1).
 //
-//   npm run bench:peers [-- --only ROW[,ROW]] [--quick] [--json FILE] [--n2]
+//   npm run bench:peers [-- --only ROW[,ROW]] [--quick] [--json FILE] [--n2] [--fresh]
 //
 //   --only lr8,knn   rows to run (lr8 lr64 lin8 km mlp knn; default all)
 //   --quick          fewer iterations and one timing repeat (a quick check while
@@ -13,6 +13,11 @@
 //                    the reference of the "≤ 10 %" target); only with all rows
 //   --render FILE    print (and, for a full run, write to docs) the report of a
 //                    JSON file written by --json, without measuring anything
+//   --fresh          measure everything again (by default a subject whose bundle
+//                    and XS binaries are unchanged reuses its figures from
+//                    build/bench/peers/cache/: counts are deterministic, so only
+//                    microlearn is re-measured after a change to the library;
+//                    its wall times are then from the earlier run)
 //
 // Each subject (microlearn, each peer, the float64 loop) is bundled alone with
 // rollup into one script for build/xs/mlxs (see driver.js), fed the same seeded
@@ -30,11 +35,12 @@
 // docs/benchmarks.md; subsets only print.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rollup } from 'rollup';
 import { minify } from 'terser';
 import commonjs from '@rollup/plugin-commonjs';
@@ -46,9 +52,10 @@ import { LOOP } from './stream.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const OUT = path.join(ROOT, 'build', 'bench', 'peers');
-const INDEX = path.join(ROOT, 'build', 'src', 'index.js');
-const DOC = path.join(ROOT, 'docs', 'benchmarks.md');
+const INDEX = path.join(ROOT, 'build', 'index.js'); // the tsc output of index.ts, the package's front door
 const BASELINE = path.join(HERE, 'baseline.json');
+// The markdown helpers every benchmark uses (bench/report.ts, compiled by `npm run build`).
+const { table, writeSection } = await import(pathToFileURL(path.join(ROOT, 'build', 'bench', 'report.js')).href);
 
 // ---- what is measured ----
 
@@ -102,7 +109,7 @@ const SIZE_ENTRY = {
 // ---- command line ----
 
 function parseArgs(argv) {
-  const o = { rows: Object.keys(ROWS), quick: false, json: null, n2: false, saveBaseline: false, render: null };
+  const o = { rows: Object.keys(ROWS), quick: false, json: null, n2: false, saveBaseline: false, render: null, fresh: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--only' && i + 1 < argv.length) {
@@ -114,6 +121,7 @@ function parseArgs(argv) {
     else if (a === '--json' && i + 1 < argv.length) o.json = path.resolve(argv[++i]);
     else if (a === '--n2') o.n2 = true;
     else if (a === '--save-baseline') o.saveBaseline = true;
+    else if (a === '--fresh') o.fresh = true;
     else if (a === '--render' && i + 1 < argv.length) o.render = path.resolve(argv[++i]);
     else usage('unknown argument ' + a);
   }
@@ -122,7 +130,7 @@ function parseArgs(argv) {
 }
 
 function usage(msg) {
-  console.error('bench:peers: ' + msg + '\nusage: npm run bench:peers -- [--only ROW[,ROW]] [--quick] [--json FILE] [--n2] [--save-baseline]');
+  console.error('bench:peers: ' + msg + '\nusage: npm run bench:peers -- [--only ROW[,ROW]] [--quick] [--json FILE] [--n2] [--fresh] [--save-baseline] [--render FILE]');
   process.exit(2);
 }
 
@@ -136,7 +144,7 @@ function plugins(entries) {
       name: 'peers-entries',
       resolveId(id) {
         if (id.startsWith(VIRTUAL)) return id;
-        if (id === 'microlearn') return INDEX; // the tsc output of src/index.ts: the public API
+        if (id === 'microlearn') return INDEX; // the public API, as users import it
         // stdlib's buffer-ctor loads Node's 'buffer' and uses it only where
         // Buffer exists: on XS an empty module, as a browser without polyfill.
         if (id === 'buffer') return VIRTUAL + 'buffer';
@@ -154,6 +162,14 @@ function plugins(entries) {
   ];
 }
 
+/**
+ * microlearn's modules as its package.json declares them ("sideEffects": false), as a
+ * user's bundler treats the installed package: a module none of whose exports is used
+ * is left out (else every class with a static member would stay: TypeScript emits
+ * `C.x = …` after the class). The peers keep rollup's default.
+ */
+const TREESHAKE = { moduleSideEffects: (id) => !id.startsWith(path.join(ROOT, 'build') + path.sep) };
+
 function onwarn(w) {
   // Circular imports and `this` at module level are common in the peers and harmless here.
   if (w.code === 'CIRCULAR_DEPENDENCY' || w.code === 'THIS_IS_UNDEFINED' || w.code === 'EVAL') return;
@@ -167,7 +183,7 @@ async function bundleSubject(rowId, subject) {
     `import { ROWS } from ${JSON.stringify(path.join(HERE, 'rows.js'))};\n` +
     `import { setup } from ${JSON.stringify(path.join(HERE, 'subjects', subject + '.js'))};\n` +
     `run(${JSON.stringify(subject)}, ROWS[${JSON.stringify(rowId)}], setup);\n`;
-  const b = await rollup({ input: VIRTUAL + 'main', plugins: plugins({ main: entry }), onwarn });
+  const b = await rollup({ input: VIRTUAL + 'main', plugins: plugins({ main: entry }), onwarn, treeshake: TREESHAKE });
   const file = path.join(OUT, `${rowId}-${subject}.js`);
   await b.write({ file, format: 'iife', strict: true });
   await b.close();
@@ -176,7 +192,7 @@ async function bundleSubject(rowId, subject) {
 
 /** min+gzip bytes of a module exporting just one learner. */
 async function learnerSize(code) {
-  const b = await rollup({ input: VIRTUAL + 'size', plugins: plugins({ size: code }), onwarn });
+  const b = await rollup({ input: VIRTUAL + 'size', plugins: plugins({ size: code }), onwarn, treeshake: TREESHAKE });
   const { output } = await b.generate({ format: 'es' });
   await b.close();
   const min = await minify(output[0].code, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } });
@@ -304,22 +320,58 @@ const fmt = (v, digits = 0) =>
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
 const fmtRatio = (r) => (r === undefined ? '—' : fmt(r, 2) + '×');
 
-function table(header, rows) {
-  const lines = ['| ' + header.join(' | ') + ' |', '|' + header.map(() => '---').join('|') + '|'];
-  for (const r of rows) lines.push('| ' + r.join(' | ') + ' |');
-  return lines.join('\n');
+
+// ---- measuring ----
+
+/** One subject on one host: instructions, double ops, wall time per op. */
+async function measure(bin, { rowId, key, host, file, N, mode, n2, what, name, valgrind }) {
+  const ops = { learnOne: N, predictOne: N, learnOneQ: N, predictOneQ: N };
+  const base = path.join(OUT, `${rowId}-${key}`);
+  const r = { name, host, measuredAt: new Date().toISOString() };
+  // 1. instructions
+  if (valgrind) {
+    const p = prelude(base + '.cg.pre.js', { mode: 'callgrind', n: ops, n2 });
+    const cg = await runCallgrind(bin[host], [p, file], what, base + '.cg');
+    r.instructions = perOp(cg.loops, 'instructions');
+    if (n2) r.instructions2N = perOp(cg.loops, 'instructions', 2);
+    r.meter = perOp(cg.loops, 'meter');
+    r.info = cg.info;
+    r.quality = cg.quality;
+  }
+  // 2. double ops, Math calls, garbage collections
+  const p = prelude(base + '.in.pre.js', { mode: 'instrument', n: ops });
+  const ins = await runXS(bin[host + 'I'], [p, file], what + ' (instrumented)');
+  r.floats = perOp(ins.loops, 'floats');
+  r.math = mathPerOp(ins.loops);
+  r.gc = perOp(ins.loops, 'gc');
+  r.info = r.info || ins.info;
+  r.quality = r.quality || ins.quality;
+  // 3. wall time: iterations from the instruction count (or a fixed guess without valgrind)
+  const tn = {};
+  for (const op of Object.keys(r.floats)) {
+    const n = r.instructions && r.instructions[op] > 0 ? r.instructions[op] : 1e5;
+    tn[op] = Math.max(LOOP, Math.min(1e6, Math.ceil(TIME_BUDGET[mode] / n / LOOP) * LOOP));
+  }
+  const t = await runXS(bin[host], [prelude(base + '.t.pre.js', { mode: 'time', n: tn, reps: TIME_REPEATS[mode] }), file], what + ' (timed)');
+  r.us = timePerOp(t.loops);
+  r.timedIterations = tn;
+  return r;
 }
 
-function writeSection(name, markdown) {
-  let doc = fs.readFileSync(DOC, 'utf8');
-  const begin = '<!-- BEGIN ' + name + ' -->';
-  const end = '<!-- END ' + name + ' -->';
-  const block = begin + '\n' + markdown.trim() + '\n' + end;
-  const i = doc.indexOf(begin);
-  const j = doc.indexOf(end);
-  if (i >= 0 && j > i) doc = doc.slice(0, i) + block + doc.slice(j + end.length);
-  else doc = doc.trimEnd() + '\n\n## microlearn vs float peers on XS (issue 10)\n\n' + block + '\n';
-  fs.writeFileSync(DOC, doc);
+const CACHE = path.join(OUT, 'cache');
+/** This script's own text is part of every cache key: a change to how things are measured measures again. */
+const SELF = fs.readFileSync(fileURLToPath(import.meta.url));
+
+/** fn()'s result, kept in build/bench/peers/cache/ under a hash of `parts` (and of this script). */
+async function cached(parts, fresh, fn) {
+  const h = createHash('sha256').update(SELF);
+  for (const p of parts) h.update(p).update('\0');
+  const file = path.join(CACHE, h.digest('hex').slice(0, 32) + '.json');
+  if (!fresh && fs.existsSync(file)) return { value: JSON.parse(fs.readFileSync(file, 'utf8')), hit: true };
+  const value = await fn();
+  fs.mkdirSync(CACHE, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(value));
+  return { value, hit: false };
 }
 
 // ---- main ----
@@ -360,47 +412,17 @@ async function main() {
         const what = `${rowId} ${s.name}${s.subject === 'microlearn' ? ' (' + host + ')' : ''}`;
         process.stdout.write(`bench:peers: ${what} …`);
         const started = Date.now();
-        const ops = { learnOne: N, predictOne: N, learnOneQ: N, predictOneQ: N };
-        const base = path.join(OUT, `${rowId}-${key}`);
-        const r = { name: s.name, host };
-        // 1. instructions
-        if (valgrind) {
-          const p = prelude(base + '.cg.pre.js', { mode: 'callgrind', n: ops, n2: opts.n2 });
-          const cg = await runCallgrind(bin[host], [p, file], what, base + '.cg');
-          r.instructions = perOp(cg.loops, 'instructions');
-          if (opts.n2) r.instructions2N = perOp(cg.loops, 'instructions', 2);
-          r.meter = perOp(cg.loops, 'meter');
-          r.info = cg.info;
-          r.quality = cg.quality;
-        }
-        // 2. double ops, Math calls, garbage collections
-        {
-          const p = prelude(base + '.in.pre.js', { mode: 'instrument', n: ops });
-          const ins = await runXS(bin[host + 'I'], [p, file], what + ' (instrumented)');
-          r.floats = perOp(ins.loops, 'floats');
-          r.math = mathPerOp(ins.loops);
-          r.gc = perOp(ins.loops, 'gc');
-          r.info = r.info || ins.info;
-          r.quality = r.quality || ins.quality;
-        }
-        // 3. wall time: iterations from the instruction count (or a fixed guess without valgrind)
-        {
-          const tn = {};
-          for (const op of Object.keys(r.floats)) {
-            const ins = r.instructions && r.instructions[op] > 0 ? r.instructions[op] : 1e5;
-            tn[op] = Math.max(LOOP, Math.min(1e6, Math.ceil(TIME_BUDGET[mode] / ins / LOOP) * LOOP));
-          }
-          const p = prelude(base + '.t.pre.js', { mode: 'time', n: tn, reps: TIME_REPEATS[mode] });
-          const t = await runXS(bin[host], [p, file], what + ' (timed)');
-          r.us = timePerOp(t.loops);
-          r.timedIterations = tn;
-        }
+        const job = { rowId, key, host, file, N, mode, n2: opts.n2, what, name: s.name, valgrind };
+        // Counts are deterministic: the same bundle on the same binaries gives the same figures.
+        const cacheKey = [fs.readFileSync(file), fs.readFileSync(bin[host]), fs.readFileSync(bin[host + 'I']), JSON.stringify({ N, mode, n2: opts.n2, valgrind })];
+        const { value: r, hit } = await cached(cacheKey, opts.fresh, () => measure(bin, job));
+        if (hit) r.cached = true;
         if (s.subject === 'microlearn') {
           const want = host === 'native' ? 'native' : 'ts';
           if (r.info.backend !== want) throw new Error(`${what}: microlearn reports backend ${r.info.backend}, expected ${want}`);
         }
         rowOut.subjects[key] = r;
-        console.log(` ${((Date.now() - started) / 1000).toFixed(1)} s` + (r.quality ? ' ' + JSON.stringify(r.quality) : ''));
+        console.log(` ${((Date.now() - started) / 1000).toFixed(1)} s${hit ? ' (cached)' : ''}` + (r.quality ? ' ' + JSON.stringify(r.quality) : ''));
       }
     }
   }
@@ -412,8 +434,10 @@ async function main() {
     if (results.sizes[learner]) continue;
     const sizes = (results.sizes[learner] = {});
     sizes.microlearn = await learnerSize(SIZE_ENTRY.microlearn(learner));
-    for (const p of PEERS[rowId]) sizes[p.name] = await learnerSize(SIZE_ENTRY[p.name](learner));
-    sizes['float64 loop'] = await learnerSize(SIZE_ENTRY.float(learner));
+    // The peers' and the float loop's sizes change only with the lock file or float.js.
+    const fixed = [fs.readFileSync(path.join(ROOT, 'package-lock.json')), fs.readFileSync(path.join(HERE, 'subjects', 'float.js'))];
+    for (const p of PEERS[rowId]) sizes[p.name] = (await cached([...fixed, SIZE_ENTRY[p.name](learner)], opts.fresh, () => learnerSize(SIZE_ENTRY[p.name](learner)))).value;
+    sizes['float64 loop'] = (await cached([...fixed, SIZE_ENTRY.float(learner)], opts.fresh, () => learnerSize(SIZE_ENTRY.float(learner)))).value;
   }
   results.seconds = (Date.now() - t0) / 1000;
 
@@ -565,6 +589,7 @@ function report(results, baseline, opts) {
     table(['learner', 'sizes'], sizeRows.map((r) => [r[0], r.slice(1).join('; ')])),
     '',
     gcNote,
+    cachedNote(results),
     '',
     'Sanity (not a benchmark): what each subject learned, on the 64 cycled samples after the run: ' +
       Object.entries(results.rows)
@@ -580,6 +605,13 @@ function report(results, baseline, opts) {
     lines.push('', 'Per-op instructions at N and at 2N iterations (--n2):', '', ...diffs.map((d) => '- ' + d));
   }
   return lines.join('\n');
+}
+
+function cachedNote(results) {
+  const hits = [];
+  for (const rowId of Object.keys(results.rows))
+    for (const [k, r] of Object.entries(results.rows[rowId].subjects)) if (r.cached) hits.push(`${rowId} ${k} (${r.measuredAt.slice(0, 16).replace('T', ' ')})`);
+  return hits.length ? '\nFrom the cache (same bundle and XS binaries, measured earlier; counts are deterministic, wall times are from then): ' + hits.join(', ') + '.' : '';
 }
 
 function nList(results, opts) {

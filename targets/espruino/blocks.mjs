@@ -31,13 +31,30 @@ export const CALIBRATION_FILE = path.join(HERE, 'blocks-calibration.json');
 export const APP_EXPORTS = ['LinearRegression', 'LogisticRegression', 'StandardScaler', 'Pipeline', 'ModelStore', 'EspruinoStorage'];
 
 /**
+ * A rollup plugin that treats the library's modules as package.json declares
+ * ("sideEffects": false), as a user's bundler does when it resolves the
+ * package: a module none of whose exports is used is left out. Without it,
+ * importing from the front door keeps every class that has a static member
+ * (TypeScript emits `C.x = …` after the class, which rollup must keep).
+ */
+export function asPackage() {
+  return {
+    name: 'microlearn-as-package',
+    async resolveId(source, importer, options) {
+      const r = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return r && !r.external && r.id.startsWith(BUILD + path.sep) ? { ...r, moduleSideEffects: false } : r;
+    },
+  };
+}
+
+/**
  * An Espruino bundle (CommonJS, built like dist/espruino's) exporting just
- * `names`, each taken from the public index (the tsc output in build/) or,
- * for runtime adapters, from a targets/espruino module.
+ * `names`, each taken from the public API (build/index.js, the tsc output of
+ * index.ts) or, for runtime adapters, from a targets/espruino module.
  */
 export async function bundleExports(names) {
-  const index = path.join(BUILD, 'src', 'index.js');
-  if (!fs.existsSync(index)) throw new Error('build/src/index.js is missing: run `npx tsc -p .` first');
+  const index = path.join(BUILD, 'index.js');
+  if (!fs.existsSync(index)) throw new Error('build/index.js is missing: run `npx tsc -p .` first');
   const exported = Object.keys(await import(pathToFileURL(index).href));
   const adapters = path.join(BUILD, 'targets', 'espruino');
   const moduleOf = (name) => {
@@ -51,7 +68,7 @@ export async function bundleExports(names) {
   try {
     const entry = path.join(dir, 'entry.js');
     fs.writeFileSync(entry, names.map((n) => 'export { ' + n + ' } from ' + JSON.stringify(moduleOf(n)) + ';\n').join(''));
-    return await bundle(entry, 'cjs', [], 'microlearn');
+    return await bundle(entry, 'cjs', [asPackage()], 'microlearn');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -64,12 +81,28 @@ export const FEATURE_DOC = {
   loadFunctionBytes: 'characters of those functions\' source (not in the fit: code required from Storage stays in flash)',
   loadNames: 'names bound while the module runs: var and function declarations, property assignments, object-literal keys',
   loadLiterals: 'array-literal elements and string literals evaluated while the module runs',
+  discardedFunctions: 'functions inside IIFEs whose result is thrown away (garbage after load; not in the fit)',
 };
 
 /** The features of the fitted model, in order (`one` is the constant term). */
 export const FIT_FEATURES = ['one', 'loadFunctions', 'loadNames'];
 
 const FUNCTION = new Set(['FunctionExpression', 'FunctionDeclaration', 'ArrowFunctionExpression']);
+
+/** Function nodes in a subtree. */
+function countFunctions(root) {
+  let n = 0;
+  (function all(node) {
+    if (!node || typeof node.type !== 'string') return;
+    if (FUNCTION.has(node.type)) n++;
+    for (const k in node) {
+      const v = node[k];
+      if (Array.isArray(v)) v.forEach(all);
+      else if (v && typeof v.type === 'string') all(v);
+    }
+  })(root);
+  return n;
+}
 
 /**
  * Counts the features of one bundle (a CommonJS module or a script, ES5).
@@ -78,34 +111,28 @@ const FUNCTION = new Set(['FunctionExpression', 'FunctionDeclaration', 'ArrowFun
  */
 export function bundleStats(code) {
   const ast = parseAst(code, { allowReturnOutsideFunction: true });
-  const s = { bytes: code.length, functions: 0, loadFunctions: 0, loadFunctionBytes: 0, loadNames: 0, loadLiterals: 0 };
+  const s = { bytes: code.length, functions: 0, loadFunctions: 0, loadFunctionBytes: 0, loadNames: 0, loadLiterals: 0, discardedFunctions: 0 };
 
-  // Count every function (for information) in one pass.
-  (function all(node) {
-    if (!node || typeof node.type !== 'string') return;
-    if (FUNCTION.has(node.type)) s.functions++;
-    for (const k in node) {
-      const v = node[k];
-      if (Array.isArray(v)) v.forEach(all);
-      else if (v && typeof v.type === 'string') all(v);
-    }
-  })(ast);
-
-  // Walk load-time code only.
-  const iifeCallees = new Set();
-  function visit(node) {
+  s.functions = countFunctions(ast);
+  // Walk load-time code only. `discarded`: the value of this node is thrown away
+  // (an expression statement, the left of a comma, the target object of an
+  // assignment, the operand of ! or void): a class IIFE in such a place, as
+  // terser leaves `(function (r) { … return e; }(Base)).modelType = 3` for a class
+  // nobody uses, builds objects that are garbage once the module has run.
+  const iifeCallees = new Map(); // callee → whether the call's value is discarded
+  function visit(node, discarded) {
     if (!node || typeof node.type !== 'string') return;
     if (node.type === 'CallExpression' || node.type === 'NewExpression') {
       let callee = node.callee;
       // (function(){…}).call(this) and function(){…}.apply(…) run at once too.
       if (callee.type === 'MemberExpression' && !callee.computed && ['call', 'apply'].includes(callee.property.name) && FUNCTION.has(callee.object.type)) callee = callee.object;
-      if (FUNCTION.has(callee.type)) iifeCallees.add(callee);
+      if (FUNCTION.has(callee.type)) iifeCallees.set(callee, discarded);
     }
     if (FUNCTION.has(node.type)) {
       if (iifeCallees.has(node)) {
-        // Runs now: its body is load-time; the function object itself is garbage afterwards.
-        for (const p of node.params) visit(p);
-        visit(node.body);
+        // Runs now: its body is load-time code, unless all it builds is thrown away.
+        if (iifeCallees.get(node)) s.discardedFunctions += countFunctions(node.body);
+        else visit(node.body, false);
         return;
       }
       s.loadFunctions++;
@@ -114,19 +141,41 @@ export function bundleStats(code) {
       return; // its body runs later
     }
     if (node.type === 'VariableDeclarator') s.loadNames++;
-    else if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression') s.loadNames++;
+    // (A property set on the fresh result of a call is set on an object nobody keeps.)
+    else if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && !/^(Call|New)Expression$/.test(node.left.object.type)) s.loadNames++;
     else if (node.type === 'Property') s.loadNames++;
     else if (node.type === 'ArrayExpression') s.loadLiterals += node.elements.length;
     else if (node.type === 'Literal' && typeof node.value === 'string') s.loadLiterals++;
-    // Children in source order, so an IIFE's callee is registered (by its CallExpression) before it is reached.
+    // Children in source order (an IIFE's callee is registered by its call before it is reached).
+    switch (node.type) {
+      case 'ExpressionStatement':
+        return visit(node.expression, true);
+      case 'SequenceExpression':
+        return node.expressions.forEach((e, i) => visit(e, i < node.expressions.length - 1 || discarded));
+      case 'UnaryExpression':
+        return visit(node.argument, node.operator === '!' || node.operator === 'void' || discarded);
+      case 'AssignmentExpression':
+        if (node.left.type === 'MemberExpression') {
+          visit(node.left.object, true);
+          if (node.left.computed) visit(node.left.property, false);
+        }
+        return visit(node.right, false);
+      case 'LogicalExpression':
+        visit(node.left, false);
+        return visit(node.right, discarded);
+      case 'ConditionalExpression':
+        visit(node.test, false);
+        visit(node.consequent, discarded);
+        return visit(node.alternate, discarded);
+    }
     for (const k in node) {
       if (k === 'type' || k === 'start' || k === 'end') continue;
       const v = node[k];
-      if (Array.isArray(v)) v.forEach(visit);
-      else if (v && typeof v.type === 'string') visit(v);
+      if (Array.isArray(v)) v.forEach((c) => visit(c, false));
+      else if (v && typeof v.type === 'string') visit(v, false);
     }
   }
-  visit(ast);
+  visit(ast, false);
   return s;
 }
 
