@@ -6,9 +6,9 @@
  * on the stream. Memory: k · nFeatures wide centroids plus k counters.
  */
 import { fail } from '../src/errors.js';
-import { Q_MAX, Q_MIN, floorDiv } from '../src/fixed.js';
+import { Q_MAX, Q_MIN } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K } from '../src/kernels.js';
+import { K, step, stepRecip } from '../src/kernels.js';
 import { Learner, MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 
 /** Options of {@link KMeans}. */
@@ -80,6 +80,7 @@ export class KMeans extends Learner implements Clusterer {
   readonly filled: number;
   private readonly d: Int32Array;
   private readonly dist: Int32Array;
+  private readonly stepBuf: Int32Array;
 
   constructor(opts: KMeansOptions) {
     const o = checkOptions(opts);
@@ -93,6 +94,7 @@ export class KMeans extends Learner implements Clusterer {
     this.filled = 0;
     this.d = new Int32Array(n);
     this.dist = new Int32Array(k);
+    this.stepBuf = new Int32Array(4);
     this.stateBytes = k * n * 6 + k * 4 + 4;
   }
 
@@ -138,24 +140,22 @@ export class KMeans extends Learner implements Clusterer {
     this.counts[j] = cnt;
     // d = x − centroid, rounded to Q16.16 from the wide centroid
     const o = j * n;
+    // round(x − (c + cf/2^16)) = x − c, minus 1 when cf > 2^15 (int32 arithmetic)
+    const c = this.c;
+    const cf = this.cf;
+    const d = this.d;
     for (let i = 0; i < n; i++) {
-      const v = Math.floor((x[i] * 65536 - (this.c[o + i] * 65536 + this.cf[o + i]) + 32768) / 65536);
-      this.d[i] = v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
+      const v = x[i] - c[o + i] - (cf[o + i] > 32768 ? 1 : 0);
+      d[i] = v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
     }
     // step η·d with η = max(1/cnt, decay), as a·2^-(16+s)
-    let a: number;
-    let s: number;
+    const sb = this.stepBuf;
     if (this.decay > 0 && cnt * this.decay >= 65536) {
-      a = this.decay;
-      s = 0;
-    } else if (cnt === 2) {
-      a = 1073741824; // 2^30 · 2^-31 = 1/2
-      s = 15;
-    } else {
-      a = floorDiv(2 * 4294967296 + cnt, 2 * cnt); // round(2^32 / cnt) < 2^31
-      s = 16;
-    }
-    K.axpyWide(this.c, this.cf, o, this.d, 0, n, a, s);
+      step(this.decay, 65536, sb);
+      sb[2] = 0;
+    } else stepRecip(cnt, sb);
+    K.axpyWide(this.c, this.cf, o, this.d, 0, n, sb[0], sb[1]);
+    if (sb[2] !== 0) K.axpyWide(this.c, this.cf, o, this.d, 0, n, sb[2], sb[3]);
   }
 
   private predictQ(x: Int32Array): number {

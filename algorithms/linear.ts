@@ -9,9 +9,9 @@
  */
 import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step } from '../src/kernels.js';
+import { K } from '../src/kernels.js';
 import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
-import { MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
+import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, optInt, optReal, readTarget, rejectFeature } from '../src/learner.js';
 
 /** Options shared by the SGD linear models. */
 export interface LinearOptions {
@@ -24,8 +24,6 @@ export interface LinearOptions {
   /** Schedule: the rate at step t is learningRate / (1 + decay·t) (default 0: constant). */
   decay?: number;
 }
-
-const ONE_VEC = new Int32Array([Q_ONE]);
 
 /**
  * State and SGD step shared by the linear models: weights w[0..n-1], bias
@@ -40,7 +38,6 @@ export class LinearCore {
   readonly f: Uint16Array;
   /** Updates done (drives the schedule). */
   readonly t: number;
-  private readonly stepBuf: Int32Array;
 
   constructor(opts: LinearOptions) {
     const o = checkOptions(opts);
@@ -51,7 +48,6 @@ export class LinearCore {
     this.w = new Int32Array(this.n + 1);
     this.f = new Uint16Array(this.n + 1);
     this.t = 0;
-    this.stepBuf = new Int32Array(2);
     this.stateBytes = (this.n + 1) * 6 + 4;
   }
 
@@ -70,20 +66,15 @@ export class LinearCore {
     return floorDiv(this.lr * 131072 + den, 2 * den);
   }
 
-  /** One SGD step for gradient -g·x (g = error in Q16.16): w ← w(1 − lr·l2) + lr·g·x, b ← b + lr·g. */
-  update(x: Int32Array, g: number): void {
-    const lr = this.rate();
-    const s = this.stepBuf;
-    if (this.l2 !== 0) {
-      // w += (−lr·l2)·w, on the Q16.16 part of each weight
-      step(lr, -this.l2, s);
-      K.axpyWide(this.w, this.f, 0, this.w, 0, this.n, s[0], s[1]);
-    }
-    step(lr, g, s);
-    if (s[0] !== 0) {
-      K.axpyWide(this.w, this.f, 0, x, 0, this.n, s[0], s[1]);
-      K.axpyWide(this.w, this.f, this.n, ONE_VEC, 0, 1, s[0], s[1]);
-    }
+  /**
+   * One fused SGD step on x (Q16.16) toward y (a Q16.16 target, or 0 / 65536
+   * for a logistic label): w ← w(1 − lr·l2) + lr·g·x, b ← b + lr·g with
+   * g = y − link(w·x + b).
+   */
+  learn(x: ArrayLike<number>, xq: Int32Array | null, y: number, link: number): void {
+    if (xq !== null) checkShape(x, this.n);
+    const bad = K.sgdLinear(this.w, this.f, x, xq, this.n, y, this.rate(), this.l2, link);
+    if (bad >= 0) rejectFeature(x, bad);
     if (this.t < 4294967295) mutable(this).t++;
   }
 
@@ -143,8 +134,13 @@ export class LinearRegression extends Supervised {
     return fromQ(this.core.w[this.nFeatures]);
   }
 
+  /** Learns one sample: one fused kernel call converts x, predicts and steps. */
+  override learnOne(x: ArrayLike<number>, y: number): void {
+    this.core.learn(x, this.xq, readTarget(y), 0);
+  }
+
   protected learnQ(x: Int32Array, y: number): void {
-    this.core.update(x, sat(y - this.core.raw(x)));
+    this.core.learn(x, null, y, 0);
   }
 
   protected predictQ(x: Int32Array): number {
@@ -192,9 +188,14 @@ export class LogisticRegression extends Supervised {
     this.pq = new Int32Array(2);
   }
 
+  /** Learns one sample: one fused kernel call converts x, predicts and steps. */
+  override learnOne(x: ArrayLike<number>, y: number): void {
+    if (y !== 0 && y !== 1) checkLabel(y, 2);
+    this.core.learn(x, this.xq, y === 1 ? Q_ONE : 0, 1);
+  }
+
   protected learnQ(x: Int32Array, y: number): void {
-    const p = sigmoid(this.core.raw(x));
-    this.core.update(x, (y === 1 ? Q_ONE : 0) - p);
+    this.core.learn(x, null, y === 1 ? Q_ONE : 0, 1);
   }
 
   protected predictQ(x: Int32Array): number {

@@ -10,7 +10,7 @@
  * (K.scale / K.axpy / K.axpyWide with momentum). Details in docs/algorithms.md.
  */
 import { fail } from '../src/errors.js';
-import { Q_ONE, floorDiv, fromQ, isqrtRound, mul, sigmoid, tanh } from '../src/fixed.js';
+import { Q_MAX, Q_MIN, Q_ONE, floorDiv, fromQ, isqrtRound, mul, sigmoid, tanh } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
 import { Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
@@ -252,7 +252,7 @@ export class MLP extends Supervised {
     // negative gradient of the loss at the output pre-activation
     if (this.task === 0) {
       const e = y - out.z[0];
-      out.g[0] = e > 2147483647 ? 2147483647 : e < -2147483648 ? -2147483648 : e;
+      out.g[0] = e > Q_MAX ? Q_MAX : e < Q_MIN ? Q_MIN : e;
     } else {
       softmaxQ(out.z, this.nOutputs, null, this.pq);
       for (let c = 0; c < this.nOutputs; c++) out.g[c] = (c === y ? Q_ONE : 0) - this.pq[c];

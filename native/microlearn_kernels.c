@@ -124,11 +124,11 @@ void ml_axpy(int32_t *y, const int32_t *x, uint32_t n, int32_t alpha)
 		y[i] = axpy1(y[i], x[i], alpha);
 }
 
-/* One wide weight += a·x·2^-(16+s); half = 2^(s−1), or 0 when s = 0. */
+/* One wide weight += round(a·x / 2^s) units of 2^-32 (exact a·x·2^-s for s < 0); half = 2^(s−1), or 0 when s ≤ 0. */
 static void axpyWide1(int32_t *w, uint16_t *f, int32_t x, int32_t a, int32_t s, int64_t half)
 {
-	int64_t p = (int64_t)a * x; /* units of 2^-(32+s) */
-	int64_t low = *f + fshr(p + half, (unsigned)s); /* units of 2^-32 */
+	int64_t p = (int64_t)a * x; /* |p| < 2^46 */
+	int64_t low = *f + (s < 0 ? p * ((int64_t)1 << -s) : fshr(p + half, (unsigned)s)); /* units of 2^-32 */
 	int64_t v = *w + fshr(low, 16);
 	if (v > ML_Q_MAX) {
 		*f = 65535;
@@ -147,30 +147,52 @@ static void axpyWide1(int32_t *w, uint16_t *f, int32_t x, int32_t a, int32_t s, 
 void ml_axpyWide(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t a, int32_t s)
 {
 	int64_t half = s > 0 ? (int64_t)1 << (s - 1) : 0;
+	if (a == 0)
+		return;
 	uint32_t i;
 	for (i = 0; i < n; i++)
 		axpyWide1(w + i, f + i, x[i], a, s, half);
 }
 
+/* round_half_up(e / 2^k) for −30 ≤ k ≤ 31 (a shift left when k ≤ 0). */
+static int64_t round_shift(int64_t e, int k)
+{
+	if (k <= 0)
+		return e * ((int64_t)1 << -k);
+	return fshr(e + ((int64_t)1 << (k - 1)), (unsigned)k);
+}
+
+#define ML_STEP_MAX 32767
+
 void ml_step(int32_t lr, int32_t g, int32_t out[2])
 {
 	int64_t e = (int64_t)lr * g; /* units of 2^-32 */
-	unsigned k;
-	if (e >= TWO47 || e <= -TWO47) {
-		out[0] = e > 0 ? ML_Q_MAX : ML_Q_MIN;
+	int64_t ae = e < 0 ? -e : e;
+	int64_t a;
+	int b = 0, s;
+	if (e == 0) {
+		out[0] = 0;
 		out[1] = 0;
 		return;
 	}
-	for (k = 0; k <= 16; k++) {
-		int64_t a = k == 0 ? e : fshr(e + ((int64_t)1 << (k - 1)), k);
-		if (a <= ML_Q_MAX && a >= ML_Q_MIN) {
+	while (b < 62 && ((int64_t)1 << b) <= ae)
+		b++; /* bit length: ae in [2^(b-1), 2^b) */
+	s = 31 - b;
+	if (s >= -15) {
+		a = round_shift(e, 16 - s);
+		if (a > ML_STEP_MAX || a < -ML_STEP_MAX) {
+			s--;
+			if (s >= -15)
+				a = round_shift(e, 16 - s);
+		}
+		if (s >= -15) {
 			out[0] = (int32_t)a;
-			out[1] = (int32_t)(16 - k);
+			out[1] = s;
 			return;
 		}
 	}
-	out[0] = e > 0 ? ML_Q_MAX : ML_Q_MIN;
-	out[1] = 0;
+	out[0] = e > 0 ? ML_STEP_MAX : -ML_STEP_MAX;
+	out[1] = -15;
 }
 
 void ml_gerWide(int32_t *w, uint16_t *f, uint32_t rows, uint32_t cols, const int32_t *d, const int32_t *x, int32_t lr)
@@ -342,4 +364,91 @@ void ml_axpyWide1(int32_t *w, uint16_t *f, int32_t x, int32_t a, int32_t s)
 void ml_welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t x, int64_t count)
 {
 	welford1(mean, meanF, varI, varF, x, count);
+}
+
+/* ---- sigmoid, tanh, input conversion, the fused linear step ---------------- */
+
+/* The 56 cubics of src/fixed.ts (bench/gen-sigmoid-table.mjs), Q28, four per quarter of [0, 14). */
+static const int32_t SIGMOID_T[224] = {
+	134217720, 16777482, -1217, -85892, 150908078, 16518649, -261017, -75586,
+	167090115, 15772098, -489102, -57508, 182315600, 14624077, -661975, -35703,
+	196242003, 13195682, -768595, -14286, 208654811, 11617877, -810449, 3708,
+	219465956, 10009738, -798153, 16779, 228694327, 8464773, -746736, 24791,
+	236437161, 7046140, -671511, 28486, 242840280, 5788641, -585464, 28975,
+	248072435, 4704444, -498182, 27376, 252306075, 3789866, -415879, 24614,
+	255704677, 3031547, -341986, 21365, 258415602, 2411260, -277916, 18074,
+	260567020, 1909265, -223762, 14998, 262267520, 1506393, -178854, 12265,
+	263607324, 1185187, -142147, 9920, 264660283, 930407, -112470, 7954,
+	265486174, 729127, -88680, 6337, 266132957, 570613, -69733, 5023,
+	266638859, 446083, -54717, 3966, 267034191, 348440, -42864, 3121,
+	267342888, 271992, -33535, 2451, 267583796, 212210, -26210, 1921,
+	267771717, 165501, -20469, 1504, 267918253, 129033, -15976, 1176,
+	268032486, 100577, -12463, 918, 268121518, 78381, -9719, 717,
+	268190898, 61075, -7577, 559, 268244956, 47584, -5905, 436,
+	268287071, 37070, -4602, 340, 268319879, 28878, -3586, 265,
+	268345436, 22494, -2794, 207, 268365343, 17521, -2176, 161,
+	268380849, 13647, -1695, 125, 268392926, 10629, -1321, 98,
+	268402333, 8279, -1029, 76, 268409659, 6448, -801, 59,
+	268415365, 5022, -624, 46, 268419809, 3911, -486, 36,
+	268423270, 3046, -379, 28, 268425965, 2372, -295, 22,
+	268428064, 1848, -230, 17, 268429699, 1439, -179, 13,
+	268430973, 1121, -139, 10, 268431964, 873, -108, 8,
+	268432737, 680, -84, 6, 268433338, 529, -66, 5,
+	268433807, 412, -51, 4, 268434172, 321, -40, 3,
+	268434456, 250, -31, 2, 268434677, 195, -24, 2,
+	268434849, 152, -19, 1, 268434983, 118, -15, 1,
+	268435088, 92, -11, 1, 268435169, 72, -9, 1,
+};
+
+/* σ(x)·2^28 for 0 ≤ x < 14·2^16: Horner steps acc·t / 2^15 floored, t the position in the quarter (Q15). */
+static int64_t sigmoid28(int64_t x)
+{
+	const int32_t *c = SIGMOID_T + ((x >> 14) << 2);
+	int64_t t = (x & 16383) << 1;
+	int64_t acc = c[3];
+	acc = c[2] + fshr(acc * t, 15);
+	acc = c[1] + fshr(acc * t, 15);
+	return c[0] + fshr(acc * t, 15);
+}
+
+int32_t ml_sigmoid(int32_t x)
+{
+	int64_t ax = x < 0 ? -(int64_t)x : x;
+	int64_t v = ax >= 786432 ? 65536 : fshr(sigmoid28(ax) + 2048, 12);
+	return (int32_t)(x < 0 ? 65536 - v : v);
+}
+
+int32_t ml_tanh(int32_t x)
+{
+	int64_t ax = x < 0 ? -(int64_t)x : x;
+	int64_t v = ax >= 458752 ? 65536 : fshr(2 * sigmoid28(2 * ax) - 268435456 + 2048, 12);
+	return (int32_t)(x < 0 ? -v : v);
+}
+
+int ml_fromDouble(double v, int32_t *q)
+{
+	double t = v * 65536.0 + 2147483648.5; /* v·65536 is exact, so one rounding, as in JavaScript */
+	if (!(t >= 0.0 && t < 4294967296.0))
+		return 0;
+	*q = (int32_t)((int64_t)t - ((int64_t)1 << 31)); /* t ≥ 0: the conversion truncates, i.e. floors */
+	return 1;
+}
+
+void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t y, int32_t lr, int32_t l2, int32_t link)
+{
+	int32_t z = sat32((int64_t)ml_dot(w, x, n) + w[n]);
+	int32_t p = link == 1 ? ml_sigmoid(z) : z;
+	int32_t g = sat32((int64_t)y - p);
+	int32_t st[2];
+	if (l2 != 0) {
+		ml_step(lr, -l2, st);
+		if (st[0] != 0)
+			ml_axpyWide(w, f, w, n, st[0], st[1]);
+	}
+	ml_step(lr, g, st);
+	if (st[0] != 0) {
+		static const int32_t one = 65536;
+		ml_axpyWide(w, f, x, n, st[0], st[1]);
+		ml_axpyWide(w + n, f + n, &one, 1, st[0], st[1]);
+	}
 }

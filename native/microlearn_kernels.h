@@ -24,8 +24,9 @@
  *    Arrays of different element types must not overlap.
  *
  * Pointers point at the first element used (the TypeScript offsets are
- * applied by the caller); lengths are element counts. No function allocates,
- * uses floating point, or depends on anything beyond <stdint.h>/<stddef.h>.
+ * applied by the caller); lengths are element counts. No function allocates
+ * or depends on anything beyond <stdint.h>/<stddef.h>; none but
+ * ml_fromDouble uses floating point.
  * The caller guarantees that every pointer covers the elements it names
  * (the XS and Espruino bindings check this before calling).
  */
@@ -62,20 +63,46 @@ void ml_matTvec(const int32_t *w, const int32_t *d, int32_t *out, uint32_t rows,
 void ml_axpy(int32_t *y, const int32_t *x, uint32_t n, int32_t alpha);
 
 /**
- * Wide-weight update, 0 ≤ s ≤ 16: the weight (w[i], f[i]) = w[i] + f[i]/2^16
- * gains a·x[i]·2^-(16+s) rounded half up to 2^-32 (Q16.32). When the integer
- * part leaves int32 the weight saturates: (ML_Q_MAX, 65535) or (ML_Q_MIN, 0).
+ * Wide-weight update, |a| ≤ 32767 and −15 ≤ s ≤ 46 (as ml_step and the
+ * TypeScript stepRecip make them):
+ * the weight (w[i], f[i]) = w[i] + f[i]/2^16 gains δ = round(a·x[i] / 2^s)
+ * units of 2^-32 (δ = a·x[i]·2^-s exactly when s < 0). When the integer part
+ * leaves int32 the weight saturates: (ML_Q_MAX, 65535) or (ML_Q_MIN, 0).
  */
 void ml_axpyWide(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t a, int32_t s);
 
 /**
- * The SGD step lr·g (both Q16.16) as a mantissa and shift for ml_axpyWide:
- * out[0] = round(lr·g / 2^(16−s)) and out[1] = s, with the largest s ≤ 16 for
- * which out[0] fits in int32. |lr·g| ≥ 2^47 (units of 2^-32) gives (ML_Q_MAX, 0)
- * or (ML_Q_MIN, 0) by sign, and so do the positive products just below 2^47
- * that round up to 2^31 even at s = 0.
+ * The SGD step lr·g (both Q16.16) as a 15-bit mantissa and a shift for
+ * ml_axpyWide: with e = lr·g (units of 2^-32), out[1] = s is the largest
+ * s ≤ 30 for which out[0] = round(e·2^(s−16)) has |out[0]| ≤ 32767
+ * (e·2^(s−16) exactly when s ≥ 16). e = 0 gives (0, 0); when even s = −15
+ * does not fit, (±32767, −15).
  */
 void ml_step(int32_t lr, int32_t g, int32_t out[2]);
+
+/** The logistic sigmoid of src/fixed.ts (56 cubics on [0, 14), Q28 coefficients), Q16.16 in and out. */
+int32_t ml_sigmoid(int32_t x);
+
+/** tanh x = 2·sigmoid(2x) − 1 as src/fixed.ts computes it, Q16.16 in and out. */
+int32_t ml_tanh(int32_t x);
+
+/**
+ * A real number as Q16.16, as the TypeScript kernel toQ converts it:
+ * q = floor(v·65536 + 2^31 + 1/2) − 2^31 in IEEE double arithmetic. Returns 1
+ * and stores q, or returns 0 (nothing stored) for NaN, ±Infinity and values
+ * outside [−32768, 32768). The one function here that uses floating point:
+ * the bindings call it on the numbers JavaScript passes in.
+ */
+int ml_fromDouble(double v, int32_t *q);
+
+/**
+ * One SGD step of a linear model (src/kernels.ts sgdLinear) on Q16.16 x:
+ * w[0..n-1] weights, w[n] the bias, f their fraction bits;
+ * z = sat(dot + w[n]), p = z (link 0) or ml_sigmoid(z) (link 1),
+ * g = sat(y − p); when l2 ≠ 0 the weights take ml_step(lr, −l2)·w first;
+ * then w += ml_step(lr, g)·x and the bias += the same step.
+ */
+void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t y, int32_t lr, int32_t l2, int32_t link);
 
 /**
  * Rank-1 wide update of a rows×cols matrix: for each row r in order,

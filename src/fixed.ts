@@ -14,7 +14,7 @@ export const Q_ONE = 65536;
 /** Largest Q16.16 value (32767.99998…). */
 export const Q_MAX = 2147483647;
 /** Smallest Q16.16 value (-32768). */
-export const Q_MIN = -2147483648;
+export const Q_MIN = -2147483647 - 1; // not the literal −2147483648, which XS and Espruino hold as a double
 
 /** POW2[k] = 2^k for k = 0..63, exact; Math.pow is not exact on every engine. */
 export const POW2 = new Float64Array(64);
@@ -34,17 +34,17 @@ export function sat(v: number): number {
 }
 
 /**
- * Real number → Q16.16: x·65536 rounded half up (exactly), saturating.
+ * Real number → Q16.16: x·65536 rounded half up, saturating; computed as
+ * floor(x·65536 + 2^31 + ½) − 2^31 in IEEE doubles, exactly as the input
+ * kernel `toQ` converts feature vectors (see docs/fixed-point.md).
  * NaN and ±Infinity throw `E_INPUT`.
  */
 export function toQ(x: number): number {
   if (x !== x || x === Infinity || x === -Infinity) fail('E_INPUT', 'not a finite number: ' + x);
-  const y = x * 65536; // exact (power of two)
-  let q = Math.floor(y);
-  // y − q ≥ 0.5 is decided exactly, so this rounds y itself half up;
-  // Math.floor(y + 0.5) would round 0.49999999999999994 up to 1.
-  if (y - q >= 0.5) q += 1;
-  return sat(q) | 0; // | 0 turns -0 into 0
+  const t = x * 65536 + 2147483648.5;
+  if (t >= 4294967296) return Q_MAX;
+  if (t < 0) return Q_MIN;
+  return (t | 0) ^ (1 << 31); // an int32, not a double: ToInt32 wraps t ≥ 2^31, flipping bit 31 removes the offset
 }
 
 /** Q16.16 → real number (exact). */
@@ -178,24 +178,67 @@ export function log(a: number): number {
   return sat(Math.floor(((b - 16) * LN2_F + lnm + 128) / 256));
 }
 
-/** Logistic sigmoid 1/(1+e^-x), Q16.16; exactly symmetric: σ(-x) = 1 − σ(x). */
+/**
+ * σ on [0, 14) as 56 cubics, one per quarter, coefficients in Q28 (generated
+ * and checked by bench/gen-sigmoid-table.mjs; test/fixed.test.ts re-checks
+ * every input). A table and int32 Horner steps instead of exp and a division:
+ * no double arithmetic, and a tenth of the work on XS.
+ */
+// 56 segments; max error sigmoid 0.5100 LSB, tanh 0.5216 LSB
+/** @internal */
+export const SIGMOID_T = new Int32Array([
+  134217720, 16777482, -1217, -85892, 150908078, 16518649, -261017, -75586,
+  167090115, 15772098, -489102, -57508, 182315600, 14624077, -661975, -35703,
+  196242003, 13195682, -768595, -14286, 208654811, 11617877, -810449, 3708,
+  219465956, 10009738, -798153, 16779, 228694327, 8464773, -746736, 24791,
+  236437161, 7046140, -671511, 28486, 242840280, 5788641, -585464, 28975,
+  248072435, 4704444, -498182, 27376, 252306075, 3789866, -415879, 24614,
+  255704677, 3031547, -341986, 21365, 258415602, 2411260, -277916, 18074,
+  260567020, 1909265, -223762, 14998, 262267520, 1506393, -178854, 12265,
+  263607324, 1185187, -142147, 9920, 264660283, 930407, -112470, 7954,
+  265486174, 729127, -88680, 6337, 266132957, 570613, -69733, 5023,
+  266638859, 446083, -54717, 3966, 267034191, 348440, -42864, 3121,
+  267342888, 271992, -33535, 2451, 267583796, 212210, -26210, 1921,
+  267771717, 165501, -20469, 1504, 267918253, 129033, -15976, 1176,
+  268032486, 100577, -12463, 918, 268121518, 78381, -9719, 717,
+  268190898, 61075, -7577, 559, 268244956, 47584, -5905, 436,
+  268287071, 37070, -4602, 340, 268319879, 28878, -3586, 265,
+  268345436, 22494, -2794, 207, 268365343, 17521, -2176, 161,
+  268380849, 13647, -1695, 125, 268392926, 10629, -1321, 98,
+  268402333, 8279, -1029, 76, 268409659, 6448, -801, 59,
+  268415365, 5022, -624, 46, 268419809, 3911, -486, 36,
+  268423270, 3046, -379, 28, 268425965, 2372, -295, 22,
+  268428064, 1848, -230, 17, 268429699, 1439, -179, 13,
+  268430973, 1121, -139, 10, 268431964, 873, -108, 8,
+  268432737, 680, -84, 6, 268433338, 529, -66, 5,
+  268433807, 412, -51, 4, 268434172, 321, -40, 3,
+  268434456, 250, -31, 2, 268434677, 195, -24, 2,
+  268434849, 152, -19, 1, 268434983, 118, -15, 1,
+  268435088, 92, -11, 1, 268435169, 72, -9, 1,
+]);
+
+/** σ(x)·2^28 for 0 ≤ x < 14 (Q16.16), int32 arithmetic only: t·acc is split in 15-bit halves so no product exceeds 2^31. */
+function sigmoid28(x: number): number {
+  const o = (x >> 14) << 2;
+  const t = (x & 16383) << 1; // position in the quarter, Q15
+  const T = SIGMOID_T;
+  let acc = T[o + 3];
+  acc = T[o + 2] + (acc >> 15) * t + (((acc & 32767) * t) >> 15);
+  acc = T[o + 1] + (acc >> 15) * t + (((acc & 32767) * t) >> 15);
+  return T[o] + (acc >> 15) * t + (((acc & 32767) * t) >> 15);
+}
+
+/** Logistic sigmoid 1/(1+e^-x), Q16.16 (max error 0.51 LSB); exactly symmetric: σ(-x) = 1 − σ(x). */
 export function sigmoid(x: number): number {
   const ax = x < 0 ? -x : x;
-  const d = F + exp24(-ax);
-  const s = floorDiv(2 * 1099511627776 + d, 2 * d); // round(2^40 / d)
+  const s = ax >= 786432 ? Q_ONE : (sigmoid28(ax) + 2048) >> 12; // from 12 on σ rounds to 1
   return x < 0 ? Q_ONE - s : s;
 }
 
-/** Hyperbolic tangent, Q16.16; exactly odd: tanh(-x) = −tanh(x). */
+/** Hyperbolic tangent as 2σ(2x) − 1, Q16.16 (max error 0.53 LSB); exactly odd: tanh(-x) = −tanh(x). */
 export function tanh(x: number): number {
   const ax = x < 0 ? -x : x;
-  let t: number;
-  if (ax > 1048576) t = Q_ONE; // |x| > 16: tanh = 1 − 2.5e-14
-  else {
-    const e = exp24(-2 * ax);
-    const d = F + e;
-    t = floorDiv(2 * 65536 * (F - e) + d, 2 * d);
-  }
+  const t = ax >= 458752 ? Q_ONE : (2 * sigmoid28(2 * ax) - 268435456 + 2048) >> 12; // from 7 on tanh rounds to 1
   return x < 0 ? -t : t;
 }
 

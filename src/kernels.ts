@@ -8,7 +8,7 @@
  * that callers never allocate a subarray in a hot path.
  * The numeric contract of each kernel is in docs/fixed-point.md.
  */
-import { POW2, Q_MAX, Q_MIN, floorDiv } from './fixed.js';
+import { POW2, Q_MAX, Q_MIN, floorDiv, sigmoid } from './fixed.js';
 
 export interface Kernels {
   /** Σ a[ao+i]·b[bo+i] for i < n: exact sum, rounded half up to Q16.16, saturated. */
@@ -22,7 +22,8 @@ export interface Kernels {
   /**
    * Wide-weight update: (w[wo+i], f[wo+i]) += a·2^-(16+s) · x[xo+i], where a
    * weight is w + f/65536 (Q16.32 split as int32 + uint16), the product is
-   * rounded half up to 2^-32 and the weight saturates. 0 ≤ s ≤ 16.
+   * rounded half up to 2^-32 and the weight saturates. |a| ≤ 32767 and
+   * −15 ≤ s ≤ 46 ({@link step} makes s ≤ 30, {@link stepRecip} up to 35).
    * This is what keeps SGD steps below one Q16.16 LSB from vanishing.
    */
   axpyWide(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: number, n: number, a: number, s: number): void;
@@ -54,144 +55,273 @@ export interface Kernels {
   argmin(a: Int32Array, ao: number, n: number): number;
   /** Index (0..n-1) of the first largest a[ao+i]. n ≥ 1. */
   argmax(a: Int32Array, ao: number, n: number): number;
+  /** Real numbers → Q16.16 into out; −1, or the index of the first element that is not a number in [−32768, 32768). */
+  toQ(x: ArrayLike<number>, n: number, out: Int32Array): number;
+  /** One fused SGD step of a linear model (identity or logistic link), converting a real-valued x on the way; −1, or the index of a rejected element. */
+  sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number;
 }
 
 /** Names of all kernels, in a fixed order (used by backend detection and tests). */
-export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax'];
+export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear'];
 
-const TWO52 = 4503599627370496;
 const TWO32 = 4294967296;
+const TWO52 = 4503599627370496;
+/** −2^31 as an int32 (the literal −2147483648 is a double in XS). */
+const MIN32 = 1 << 31;
+
+// The TypeScript kernels keep every hot-path intermediate an int32: XS and
+// Espruino hold such values as integers, while anything beyond int32 becomes
+// a (software, on an ESP32) double. Products of two Q16.16 values are
+// therefore formed from 16-bit halves (and one 8-bit split), each piece below
+// 2^31, and summed into separate accumulators. The values are the exact
+// integers the contracts define; a sum that outgrows int32 (long or extreme
+// inputs) continues exactly as a double, only slower.
 
 /**
- * Exact Σ a[ao+i·as]·b[bo+i·bs]: products below 2^52 are exact doubles and
- * are summed into `lo`, which is folded into `hi` (units of 2^32) before it
- * can lose a bit; larger products are split in 16-bit halves. Returns the
- * sum rounded half up to Q16.16, saturated.
+ * round_half_up((s32·2^32 + s16·2^16 + s8·2^8 + s0) / 2^16), not saturated:
+ * the value of an exact sum of products kept in four accumulators (s8, s0 ≥ 0).
  */
-function dotStrided(a: Int32Array, ao: number, as: number, b: Int32Array, bo: number, bs: number, n: number): number {
-  let hi = 0;
-  let lo = 0;
-  for (let i = 0; i < n; i++) {
-    const u = a[ao + i * as];
-    const v = b[bo + i * bs];
-    const p = u * v;
-    if (p < TWO52 && p > -TWO52) lo += p;
-    else {
-      const uh = u >> 16;
-      const ul = u & 0xffff;
-      const vh = v >> 16;
-      const vl = v & 0xffff;
-      hi += uh * vh;
-      lo += (uh * vl + ul * vh) * 65536 + ul * vl;
-    }
-    if (lo >= TWO52 || lo <= -TWO52) {
-      const c = Math.floor(lo / TWO32);
-      hi += c;
-      lo -= c * TWO32;
-    }
+function sumRaw(s32: number, s16: number, s8: number, s0: number): number {
+  if (s32 < 32768 && s32 >= -32768 && s16 <= Q_MAX && s16 >= Q_MIN && s8 <= Q_MAX && s0 < 2147352576) {
+    // every piece is an int32 (and s0 + 2^15 + 2^16 too): the shifts are exact floors
+    return s32 * 65536 + s16 + (s8 >> 8) + ((((s8 & 255) << 8) + s0 + 32768) >> 16);
   }
-  return roundSum(hi, lo, 16);
+  // exact in doubles: |s32| ≤ 2^36 keeps s32·2^16 below 2^52; beyond, the sum is far outside Q16.16
+  if (s32 > 68719476736 || s32 < -68719476736) return s32 > 0 ? 4503599627370496 : -4503599627370496;
+  return s32 * 65536 + s16 + Math.floor((s8 * 256 + s0 + 32768) / 65536);
 }
 
-/** sat(round_half_up((hi·2^32 + lo) / 2^k)) for 16 ≤ k ≤ 32, |lo| < 2^52. */
-function roundSum(hi: number, lo: number, k: number): number {
-  // |hi| > 2^32 means |sum| > 2^64 − 2^52 (|lo| < 2^52): beyond Q16.16 even for k = 32.
-  // (A 2^31 threshold is wrong for k = 32: lo may be near −2^52.)
-  if (hi > 4294967296 || hi < -4294967296) return hi > 0 ? Q_MAX : Q_MIN;
-  const r = hi * POW2[32 - k] + Math.floor((lo + POW2[k - 1]) / POW2[k]);
+/** sumRaw, saturated to Q16.16. */
+function sumQ(s32: number, s16: number, s8: number, s0: number): number {
+  const r = sumRaw(s32, s16, s8, s0);
   return r > Q_MAX ? Q_MAX : r < Q_MIN ? Q_MIN : r;
 }
 
+/** Σ a[ao+i·as]·b[bo+i·bs] for i < n, exact, rounded half up to Q16.16, saturated. */
+function dotS(a: Int32Array, ao: number, as: number, b: Int32Array, bo: number, bs: number, n: number): number {
+  let s32 = 0;
+  let s16 = 0;
+  let s8 = 0;
+  let s0 = 0;
+  for (let i = 0; i < n; i++) {
+    const u = a[ao];
+    const v = b[bo];
+    ao += as;
+    bo += bs;
+    const ul = u & 65535;
+    const vl = v & 65535;
+    const uh = u >> 16;
+    const vh = v >> 16;
+    s32 += uh * vh;
+    s16 += uh * vl + ul * vh;
+    s8 += ul * (vl >> 8);
+    s0 += ul * (vl & 255);
+  }
+  return sumQ(s32, s16, s8, s0);
+}
+
 function dot(a: Int32Array, ao: number, b: Int32Array, bo: number, n: number): number {
-  return dotStrided(a, ao, 1, b, bo, 1, n);
+  return dotS(a, ao, 1, b, bo, 1, n);
 }
 
 function matvec(w: Int32Array, x: Int32Array, xo: number, bias: Int32Array | null, out: Int32Array, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {
-    const v = dotStrided(w, r * cols, 1, x, xo, 1, cols) + (bias === null ? 0 : bias[r]);
+    const v = dotS(w, r * cols, 1, x, xo, 1, cols) + (bias === null ? 0 : bias[r]);
     out[r] = v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
   }
 }
 
 function matTvec(w: Int32Array, d: Int32Array, out: Int32Array, rows: number, cols: number): void {
-  for (let c = 0; c < cols; c++) out[c] = dotStrided(w, c, cols, d, 0, 1, rows);
+  for (let c = 0; c < cols; c++) out[c] = dotS(w, c, cols, d, 0, 1, rows);
 }
 
 function axpy(y: Int32Array, yo: number, x: Int32Array, xo: number, n: number, alpha: number): void {
   const ah = alpha >> 16;
-  const al = alpha & 0xffff;
+  const al = alpha & 65535;
   for (let i = 0; i < n; i++) {
     const v = x[xo + i];
-    const p = alpha * v;
-    let m: number;
-    if (p < TWO52 && p > -TWO52) m = Math.floor((p + 32768) / 65536);
-    else m = ah * (v >> 16) * 65536 + (ah * (v & 0xffff) + al * (v >> 16)) + Math.floor((al * (v & 0xffff) + 32768) / 65536);
+    const vl = v & 65535;
+    const vh = v >> 16;
+    const m = sumRaw(ah * vh, ah * vl + al * vh, al * (vl >> 8), al * (vl & 255));
     const r = y[yo + i] + m;
     y[yo + i] = r > Q_MAX ? Q_MAX : r < Q_MIN ? Q_MIN : r;
   }
 }
 
+/** Largest mantissa of a step (see {@link step}). */
+const STEP_MAX = 32767;
+
+/**
+ * Wide-weight update (w[j], f[j]) += δ with δ = round_half_up(a·x[i] / 2^s)
+ * in units of 2^-32, j = wo + i: a weight is w + f/65536 (Q16.32 as int32 +
+ * uint16). The step a·2^-(16+s) comes from {@link step} or {@link stepRecip}:
+ * |a| ≤ 32767, −15 ≤ s ≤ 46. Saturates at (Q_MAX, 65535) and (Q_MIN, 0).
+ */
 function axpyWide(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: number, n: number, a: number, s: number): void {
-  const half = s > 0 ? POW2[s - 1] : 0;
-  const d = POW2[s];
-  const hs = POW2[16 - s];
-  const ah = a >> 16;
-  const al = a & 0xffff;
+  if (a === 0) return;
+  if (s < 0) {
+    bigSteps(w, f, wo, x, xo, n, a, s);
+    return;
+  }
+  if (s < 16) {
+    // δ = (a·xh)·2^(16−s) + round(a·xl / 2^s), split into whole Q16.16 units (dw) and a 16-bit fraction
+    const sh = 16 - s;
+    const m = (1 << s) - 1;
+    const r = s > 0 ? 1 << (s - 1) : 0;
+    for (let i = 0; i < n; i++) {
+      const v = x[xo + i];
+      const j = wo + i;
+      const p = a * (v >> 16); // |p| < 2^30
+      const rr = ((p & m) << sh) + ((a * (v & 65535) + r) >> s);
+      const fr = f[j] + (rr & 65535);
+      const nw = w[j] + (p >> s) + (rr >> 16) + (fr >> 16);
+      if (nw > Q_MAX) {
+        w[j] = Q_MAX;
+        f[j] = 65535;
+      } else if (nw < Q_MIN) {
+        w[j] = Q_MIN;
+        f[j] = 0;
+      } else {
+        w[j] = nw;
+        f[j] = fr & 65535;
+      }
+    }
+    return;
+  }
+  // tiny steps (s ≥ 16): δ = floor((a·xh·2^16 + a·xl + 2^(s−1)) / 2^s), |δ| < 2^30
+  const k = s - 16;
+  const r = s === 16 ? 32768 : 0;
+  const c = s > 16 ? 1 << (s - 17) : 0;
   for (let i = 0; i < n; i++) {
     const v = x[xo + i];
-    const p = a * v; // units of 2^-(32+s)
-    let big = 0; // the part of the product that is a whole multiple of 2^-16
-    let low: number; // f + the rest, in units of 2^-32
-    if (p < TWO52 && p > -TWO52) low = f[wo + i] + Math.floor((p + half) / d);
-    else {
-      // a·v = H·2^32 + T with every piece exact; see docs/fixed-point.md
-      const vh = v >> 16;
-      const vl = v & 0xffff;
-      big = ah * vh * hs;
-      low = f[wo + i] + Math.floor(((ah * vl + al * vh) * 65536 + al * vl + half) / d);
+    const j = wo + i;
+    const d = (a * (v >> 16) + ((a * (v & 65535) + r) >> 16) + c) >> k;
+    const fr = f[j] + (d & 65535);
+    const nw = w[j] + (d >> 16) + (fr >> 16);
+    if (nw > Q_MAX) {
+      w[j] = Q_MAX;
+      f[j] = 65535;
+    } else if (nw < Q_MIN) {
+      w[j] = Q_MIN;
+      f[j] = 0;
+    } else {
+      w[j] = nw;
+      f[j] = fr & 65535;
     }
-    const carry = Math.floor(low / 65536);
-    w[wo + i] = clampWide(w[wo + i] + big + carry, f, wo + i, low - carry * 65536);
   }
 }
 
-/** Stores the fraction and returns the saturated integer part of a wide weight. */
-function clampWide(v: number, f: Uint16Array, i: number, frac: number): number {
-  if (v > Q_MAX) {
-    f[i] = 65535;
-    return Q_MAX;
+/** axpyWide for s < 0 (steps of 1/2 per unit and more): δ = a·x·2^-s, exact in doubles. Rare. */
+function bigSteps(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: number, n: number, a: number, s: number): void {
+  const m = POW2[-s];
+  for (let i = 0; i < n; i++) {
+    const j = wo + i;
+    const d = a * x[xo + i] * m; // |d| < 2^61: exact (a multiple of 2^-s)
+    const dw = Math.floor(d / 65536);
+    const fr = f[j] + (d - dw * 65536);
+    const nw = w[j] + dw + (fr >= 65536 ? 1 : 0);
+    if (nw > Q_MAX) {
+      w[j] = Q_MAX;
+      f[j] = 65535;
+    } else if (nw < Q_MIN) {
+      w[j] = Q_MIN;
+      f[j] = 0;
+    } else {
+      w[j] = nw;
+      f[j] = fr >= 65536 ? fr - 65536 : fr;
+    }
   }
-  if (v < Q_MIN) {
-    f[i] = 0;
-    return Q_MIN;
-  }
-  f[i] = frac;
-  return v;
 }
 
 /**
- * The SGD step lr·g (both Q16.16) as a mantissa and shift for
- * {@link Kernels.axpyWide}: writes a = round(lr·g / 2^(16−s)) into out[0]
- * and s into out[1], with the largest s ≤ 16 for which a fits in int32.
- * |lr·g| ≥ 2^47 saturates to a = ±Q_MAX, s = 0.
+ * The SGD step η = lr·g (both Q16.16) as a mantissa and shift for
+ * {@link Kernels.axpyWide}: η = a·2^-(16+s) with |a| ≤ 32767, writes a into
+ * out[0] and s into out[1]. s is the largest value ≤ 46 for which
+ * a = round_half_up(lr·g·2^(s−16)) fits (a 15-bit mantissa: 3·10^-5 relative
+ * precision, plenty for a gradient step, and small enough that a·x splits
+ * into int32 products). Steps below 2^-63 give a = 0; steps beyond
+ * 32767·2^-1 per unit saturate at s = −15.
  */
 export function step(lr: number, g: number, out: Int32Array): void {
-  const e = lr * g; // units of 2^-32, exact below 2^53
-  if (e >= 140737488355328 || e <= -140737488355328) {
-    out[0] = e > 0 ? Q_MAX : Q_MIN;
+  const e = lr * g; // η·2^32, exact below 2^53 (larger ones saturate below)
+  const ae = e < 0 ? -e : e;
+  if (ae < 1) {
+    // e is an integer: 0
+    out[0] = 0;
     out[1] = 0;
     return;
   }
-  for (let k = 0; k <= 16; k++) {
-    const a = k === 0 ? e : Math.floor(e / POW2[k] + 0.5);
-    if (a <= Q_MAX && a >= Q_MIN) {
-      out[0] = a;
-      out[1] = 16 - k;
+  // bit length of |e|: |e| ∈ [2^(b−1), 2^b)
+  let b = 0;
+  if (ae < 2147483648) {
+    let t = ae;
+    if (t >= 65536) {
+      t >>= 16;
+      b = 16;
+    }
+    if (t >= 256) {
+      t >>= 8;
+      b += 8;
+    }
+    if (t >= 16) {
+      t >>= 4;
+      b += 4;
+    }
+    if (t >= 4) {
+      t >>= 2;
+      b += 2;
+    }
+    b += t >= 2 ? 2 : 1;
+  } else {
+    b = 31;
+    while (b < 62 && ae >= POW2[b]) b++;
+  }
+  // |e|·2^(s−16) < 2^15 for s = 31 − b; rounding can reach 2^15, then one less
+  let s = 31 - b;
+  if (s > 46) s = 46;
+  if (s < -15) {
+    out[0] = e > 0 ? STEP_MAX : -STEP_MAX;
+    out[1] = -15;
+    return;
+  }
+  let a = roundShift(e, 16 - s);
+  if (a > STEP_MAX || a < -STEP_MAX) {
+    s--;
+    if (s < -15) {
+      out[0] = e > 0 ? STEP_MAX : -STEP_MAX;
+      out[1] = -15;
       return;
     }
+    a = roundShift(e, 16 - s);
   }
-  out[0] = e > 0 ? Q_MAX : Q_MIN;
-  out[1] = 0;
+  out[0] = a;
+  out[1] = s;
+}
+
+/** round_half_up(e / 2^k) for an integer-valued e (|e| < 2^53) and −30 ≤ k ≤ 31. */
+function roundShift(e: number, k: number): number {
+  if (k <= 0) return e * POW2[-k];
+  if (e <= Q_MAX && e >= Q_MIN) return ((e >> (k - 1)) + 1) >> 1; // floor(e/2^(k−1)) then halve: round half up
+  return Math.floor(e / POW2[k] + 0.5);
+}
+
+/**
+ * The step η = 1/c (c ≥ 2 an integer < 2^32, a running-mean count) as two
+ * axpyWide steps with 15-bit mantissas that together carry 30 bits:
+ * η ≈ a1·2^-(16+s1) + a2·2^-(16+s2), out = [a1, s1, a2, s2]. With
+ * K = min(bitLength(c) + 28, 51) and e = round(2^K / c) (< 2^29),
+ * a1 = e >> 15, a2 = e & 32767, s1 = K − 31, s2 = K − 16: running means
+ * stay within 2^-28 (relative) of the exact mean.
+ */
+export function stepRecip(c: number, out: Int32Array): void {
+  let b = 1; // bit length of c
+  while (b < 32 && POW2[b] <= c) b++;
+  const k = b + 28 < 51 ? b + 28 : 51;
+  const e = Math.floor((POW2[k + 1] + c) / (2 * c)); // 2^(k+1) + c < 2^53: exact
+  out[0] = e >> 15;
+  out[1] = k - 31;
+  out[2] = e & 32767;
+  out[3] = k - 16;
 }
 
 const stepBuf = new Int32Array(2);
@@ -205,44 +335,158 @@ function gerWide(w: Int32Array, f: Uint16Array, rows: number, cols: number, d: I
 
 function scale(y: Int32Array, yo: number, n: number, alpha: number): void {
   const ah = alpha >> 16;
-  const al = alpha & 0xffff;
+  const al = alpha & 65535;
   for (let i = 0; i < n; i++) {
     const v = y[yo + i];
-    const p = alpha * v;
-    let m: number;
-    if (p < TWO52 && p > -TWO52) m = Math.floor((p + 32768) / 65536);
-    else m = ah * (v >> 16) * 65536 + (ah * (v & 0xffff) + al * (v >> 16)) + Math.floor((al * (v & 0xffff) + 32768) / 65536);
-    y[yo + i] = m > Q_MAX ? Q_MAX : m < Q_MIN ? Q_MIN : m;
+    const vl = v & 65535;
+    const vh = v >> 16;
+    y[yo + i] = sumQ(ah * vh, ah * vl + al * vh, al * (vl >> 8), al * (vl & 255));
   }
 }
 
+/**
+ * Σ (sat(a[ao+i] − b[bo+i]))² / 2^shift: exact sum, rounded half up to
+ * Q16.16, saturated. t² = th²·2^32 + 2·th·tl·2^16 + tl² with t = th·2^16 + tl.
+ */
 function sqdist(a: Int32Array, ao: number, b: Int32Array, bo: number, n: number, shift: number): number {
-  let hi = 0;
-  let lo = 0;
+  let s32 = 0;
+  let s16 = 0;
+  let s8 = 0;
+  let s0 = 0;
   for (let i = 0; i < n; i++) {
     let t = a[ao + i] - b[bo + i];
     if (t > Q_MAX) t = Q_MAX;
     else if (t < Q_MIN) t = Q_MIN;
-    const p = t * t;
-    if (p < TWO52) lo += p;
-    else {
-      const th = t >> 16;
-      const tl = t & 0xffff;
-      hi += th * th;
-      lo += 2 * th * tl * 65536 + tl * tl;
-    }
-    if (lo >= TWO52 || lo <= -TWO52) {
-      // the split path can add negative terms (th < 0), so lo can fall too
-      const c = Math.floor(lo / TWO32);
-      hi += c;
-      lo -= c * TWO32;
-    }
+    const tl = t & 65535;
+    const th = t >> 16;
+    s32 += th * th;
+    s16 += th * tl;
+    s8 += tl * (tl >> 8);
+    s0 += tl * (tl & 255);
   }
-  return roundSum(hi, lo, 16 + shift);
+  if (shift === 0) return sumQ(s32, 2 * s16, s8, s0);
+  // the squared distance in units of 2^-32 as hi·2^32 + lo, then rounded by 2^(16+shift)
+  const s16a = 2 * s16;
+  const q = Math.floor(s16a / 65536);
+  const lo = (s16a - q * 65536) * 65536 + s8 * 256 + s0; // < 2^53
+  const c = Math.floor(lo / TWO32);
+  return roundSum(s32 + q + c, lo - c * TWO32, 16 + shift);
+}
+
+/** sat(round_half_up((hi·2^32 + lo) / 2^k)) for 16 ≤ k ≤ 32, 0 ≤ lo < 2^32. */
+function roundSum(hi: number, lo: number, k: number): number {
+  if (hi > 4294967296 || hi < -4294967296) return hi > 0 ? Q_MAX : Q_MIN;
+  const r = hi * POW2[32 - k] + Math.floor((lo + POW2[k - 1]) / POW2[k]);
+  return r > Q_MAX ? Q_MAX : r < Q_MIN ? Q_MIN : r;
 }
 
 function sqdistMany(data: Int32Array, rows: number, cols: number, x: Int32Array, xo: number, shift: number, out: Int32Array): void {
   for (let r = 0; r < rows; r++) out[r] = sqdist(data, r * cols, x, xo, cols, shift);
+}
+
+/**
+ * Real numbers → Q16.16: out[i] = round_half_up(x[i]·65536) for i < n,
+ * computed as floor(x·65536 + 2^31 + ½) − 2^31 in IEEE doubles (the same bits
+ * on every engine; it differs from exact rounding only when x·65536 lies
+ * within 2^-22 of a tie). Returns −1, or the index of the first element that
+ * is not a number or not in [−32768, 32768) (NaN and ±Infinity included);
+ * elements before it are converted, the rest are not touched.
+ */
+function toQ(x: ArrayLike<number>, n: number, out: Int32Array): number {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (typeof v !== 'number') return i;
+    const t = v * 65536 + 2147483648.5;
+    if (!(t >= 0 && t < 4294967296)) return i;
+    out[i] = (t | 0) ^ MIN32; // ToInt32 wraps t ≥ 2^31; flipping bit 31 removes the 2^31 offset
+  }
+  return -1;
+}
+
+/**
+ * One SGD step of a linear model, fused (one kernel call per learnOne): with
+ * w[0..n-1] the weights and w[n] the bias (wide: plus f),
+ * z = sat(dot(w, x) + w[n]); p = z (link 0) or sigmoid(z) (link 1);
+ * g = sat(y − p); then, when l2 ≠ 0, the weights (not the bias) take the
+ * decay step(lr, −l2)·w; then w += step(lr, g)·x and the bias += step(lr, g).
+ * y is a Q16.16 target, or 0 / 65536 for a logistic label.
+ * x is Q16.16 when `xq` is null; otherwise x holds real numbers, converted
+ * as {@link toQ} into xq on the way. Returns −1 when the model learned, or
+ * the index of the first element of a real x that {@link toQ} rejects (then
+ * nothing has changed).
+ */
+function sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number {
+  let s32 = 0;
+  let s16 = 0;
+  let s8 = 0;
+  let s0 = 0;
+  let q: Int32Array;
+  if (xq === null) q = x as Int32Array;
+  else {
+    q = xq;
+    for (let i = 0; i < n; i++) {
+      const v = x[i];
+      if (typeof v !== 'number') return i;
+      const t = v * 65536 + 2147483648.5;
+      if (!(t >= 0 && t < 4294967296)) return i;
+      xq[i] = (t | 0) ^ MIN32;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const u = w[i];
+    const v = q[i];
+    const ul = u & 65535;
+    const vl = v & 65535;
+    const uh = u >> 16;
+    const vh = v >> 16;
+    s32 += uh * vh;
+    s16 += uh * vl + ul * vh;
+    s8 += ul * (vl >> 8);
+    s0 += ul * (vl & 255);
+  }
+  const z0 = sumQ(s32, s16, s8, s0) + w[n];
+  const z = z0 > Q_MAX ? Q_MAX : z0 < Q_MIN ? Q_MIN : z0;
+  const p = link === 1 ? sigmoid(z) : z;
+  const g0 = y - p;
+  const g = g0 > Q_MAX ? Q_MAX : g0 < Q_MIN ? Q_MIN : g0;
+  const sb = stepBuf;
+  if (l2 !== 0) {
+    step(lr, -l2, sb);
+    if (sb[0] !== 0) axpyWide(w, f, 0, w, 0, n, sb[0], sb[1]);
+  }
+  step(lr, g, sb);
+  const a = sb[0];
+  if (a !== 0) {
+    const s = sb[1];
+    axpyWide(w, f, 0, q, 0, n, a, s);
+    // the bias: the same step with x = 1, δ = round(a·2^(16−s)) (units of 2^-32) split into whole and fraction
+    let dw: number;
+    let df: number;
+    if (s <= 0) {
+      dw = a << -s;
+      df = 0;
+    } else if (s <= 16) {
+      dw = a >> s;
+      df = (a << (16 - s)) & 65535;
+    } else {
+      const d = ((a >> (s - 17)) + 1) >> 1;
+      dw = d >> 16;
+      df = d & 65535;
+    }
+    const fr = f[n] + df;
+    const nw = w[n] + dw + (fr >> 16);
+    if (nw > Q_MAX) {
+      w[n] = Q_MAX;
+      f[n] = 65535;
+    } else if (nw < Q_MIN) {
+      w[n] = Q_MIN;
+      f[n] = 0;
+    } else {
+      w[n] = nw;
+      f[n] = fr & 65535;
+    }
+  }
+  return -1;
 }
 
 /** floor((2a + b) / 2b): a / b rounded half up, for integer-valued a, b > 0, |a| < 2^51. */
@@ -341,11 +585,11 @@ function argmax(a: Int32Array, ao: number, n: number): number {
 }
 
 /** The TypeScript reference kernels. Never modified; tests hold native twins to them. */
-export const kernelsTS: Kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax };
+export const kernelsTS: Kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear };
 
 /** The kernels in use. Algorithms call through this object. */
 export const K: Kernels = {
-  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax,
+  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear,
 };
 
 const source: { [name: string]: string } = {};

@@ -17,6 +17,7 @@ import { fail } from './errors.js';
 import { Q_MAX, Q_MIN, fromQ, toQ } from './fixed.js';
 import { ByteReader, ByteWriter, encode } from './format.js';
 import { loadModel } from './load.js';
+import { K } from './kernels.js';
 
 /** What every model has. */
 export interface Model {
@@ -106,19 +107,23 @@ export interface Transformer extends Model {
  * per-feature scale instead (see docs/fixed-point.md, "Raw ranges").
  */
 export function readVector(x: ArrayLike<number>, n: number, out: Int32Array): Int32Array {
+  checkShape(x, n);
+  const bad = K.toQ(x, n, out);
+  if (bad >= 0) rejectFeature(x, bad);
+  return out;
+}
+
+/** Throws E_INPUT unless x is an array-like of n elements. */
+export function checkShape(x: ArrayLike<number>, n: number): void {
   if (x === null || x === undefined || typeof x !== 'object' || x.length !== n)
     fail('E_INPUT', 'expected ' + n + ' features, got ' + (x !== null && x !== undefined && typeof x === 'object' ? x.length : typeof x));
-  for (let i = 0; i < n; i++) {
-    const v = x[i];
-    if (typeof v !== 'number' || v !== v || v === Infinity || v === -Infinity) fail('E_INPUT', 'feature ' + i + ' is not a finite number: ' + v);
-    // same rounding as toQ (exact round half up; see docs/fixed-point.md)
-    const y = v * 65536;
-    let q = Math.floor(y);
-    if (y - q >= 0.5) q += 1;
-    if (q > Q_MAX || q < Q_MIN) fail('E_RANGE', 'feature ' + i + ' = ' + v + ' is outside the Q16.16 range ±32768 of this model');
-    out[i] = q;
-  }
-  return out;
+}
+
+/** Throws the error for element i of x, which the input kernel rejected: E_INPUT (not a finite number) or E_RANGE. */
+export function rejectFeature(x: ArrayLike<number>, i: number): never {
+  const v = x[i];
+  if (typeof v !== 'number' || v !== v || v === Infinity || v === -Infinity) fail('E_INPUT', 'feature ' + i + ' is not a finite number: ' + v);
+  return fail('E_RANGE', 'feature ' + i + ' = ' + v + ' is outside the Q16.16 range ±32768 of this model');
 }
 
 /** Throws E_INPUT unless x is an Int32Array of length n. */
@@ -136,11 +141,9 @@ export function checkLabel(y: number, nClasses: number): void {
 /** A real regression target as Q16.16; throws E_LABEL if it is not a finite number, E_RANGE beyond ±32768. */
 export function readTarget(y: number): number {
   if (typeof y !== 'number' || y !== y || y === Infinity || y === -Infinity) fail('E_LABEL', 'target must be a finite number, got ' + y);
-  const q = toQ(y);
-  if (q === Q_MAX || q === Q_MIN) {
-    if (y * 65536 >= 2147483647.5 || y * 65536 < -2147483648.5) fail('E_RANGE', 'target ' + y + ' is outside the Q16.16 range ±32768');
-  }
-  return q;
+  const t = y * 65536 + 2147483648.5; // as toQ
+  if (!(t >= 0 && t < 4294967296)) fail('E_RANGE', 'target ' + y + ' is outside the Q16.16 range ±32768');
+  return toQ(y);
 }
 
 /** Throws E_LABEL unless y is an int32 (a Q16.16 target). */

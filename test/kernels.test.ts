@@ -60,11 +60,11 @@ function sqdistRef(a: Int32Array, ao: number, b: Int32Array, bo: number, n: numb
   return satB(rnd(s, 16 + shift));
 }
 
-/** (w, f) += a·2^-(16+s)·x, element-wise; returns nothing, mutates. Reads x[i] before writing w[i]. */
+/** (w, f) += round(a·x / 2^s) in units of 2^-32 (2^-s exact when s < 0), element-wise; mutates. Reads x[i] before writing w[i]. */
 function axpyWideRef(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: number, n: number, a: number, s: number): void {
   for (let i = 0; i < n; i++) {
     const P = B(a) * B(x[xo + i]);
-    const D = s === 0 ? P : fdiv(P + pow2(s - 1), pow2(s));
+    const D = s < 0 ? P * pow2(-s) : s === 0 ? P : fdiv(P + pow2(s - 1), pow2(s));
     const W = B(w[wo + i]) * TWO16 + B(f[wo + i]) + D;
     const wi = fdiv(W, TWO16);
     if (wi > BQMAX) {
@@ -80,15 +80,20 @@ function axpyWideRef(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, x
   }
 }
 
+/**
+ * The step of docs/fixed-point.md: lr·g = a·2^-(s−16)·2^-32... that is
+ * a = round(lr·g·2^(s−16)) with the largest s ≤ 30 for which |a| ≤ 32767;
+ * saturated at (±32767, −15); (0, 0) for lr·g = 0.
+ */
 function stepRef(lr: number, g: number): [number, number] {
   const e = B(lr) * B(g);
-  const lim = pow2(47);
-  if (e >= lim || e <= -lim) return [e > B0 ? Q_MAX : Q_MIN, 0];
-  for (let k = 0; k <= 16; k++) {
-    const a = k === 0 ? e : fdiv(e + pow2(k - 1), pow2(k));
-    if (a <= BQMAX && a >= BQMIN) return [Number(a), 16 - k];
+  if (e === B0) return [0, 0];
+  const at = (s: number): bigint => (s >= 16 ? e * pow2(s - 16) : rnd(e, 16 - s));
+  for (let s = 30; s >= -15; s--) {
+    const a = at(s);
+    if (a <= B(32767) && a >= B(-32767)) return [Number(a), s];
   }
-  return [Q_MAX, 0];
+  return [e > B0 ? 32767 : -32767, -15];
 }
 
 function welfordRef(
@@ -288,23 +293,20 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
       cases++;
     };
     for (let t = 0; t < 3000; t++) check(randQ(r), randQ(r));
-    // around the 2^47 limit and the "no k fits" band 2^47 − 2^15 ≤ e < 2^47
+    // zero, tiny, the 15-bit rounding carry and the saturation band
     const edges: [number, number][] = [
       [1, 1], [0, 5], [-1, 1], [65536, 65536], [Q_MAX, Q_MAX], [Q_MIN, Q_MIN], [Q_MIN, Q_MAX], [1 << 16, 1 << 31 | 0],
       [2147483647, 65536], [2147483647, -65536], [65535, 2147483647], [-65535, 2147483647], [2147450880, 65536], [-2147450880, 65536],
       [2147450881, 65536], [2147483647, 65535], [10610063, 13264529], [-10610063, 13264529], [1 << 15, 1 << 16], [1 << 16, 1 << 15],
+      [32767, 1], [65535, 1], [32767, 2], [65535, 65535], [2047, 32767], [1 << 23, 1 << 23], [(1 << 23) + 1, 1 << 23],
     ];
     for (let i = 0; i < edges.length; i++) check(edges[i][0], edges[i][1]);
-    step(10610063, 13264529, out); // e = 2^47 − 1: no k fits (k = 16 rounds to 2^31)
-    assert.deepEqual([out[0], out[1]], [Q_MAX, 0]);
-    step(-10610063, 13264529, out); // e = −2^47 + 1: fits at k = 16
-    assert.deepEqual([out[0], out[1]], [Q_MIN, 0]);
-    step(Q_MIN, 65536, out); // e = −2^47: saturates to Q_MIN
-    assert.deepEqual([out[0], out[1]], [Q_MIN, 0]);
-    step(Q_MAX, 65536, out); // e = 2^47 − 2^16: k = 16 gives exactly Q_MAX
-    assert.deepEqual([out[0], out[1]], [Q_MAX, 0]);
-    step(66, 7, out);
-    assert.deepEqual([out[0], out[1]], [462, 16]);
+    step(1, 1, out); // the smallest step, 2^-32: exact at s = 30
+    assert.deepEqual([out[0], out[1]], [16384, 30]);
+    step(655, 32768, out); // lr 0.01, g 0.5: η = 655·2^-17 = 20960·2^-22
+    assert.deepEqual([out[0], out[1]], [20960, 6]);
+    step(Q_MAX, Q_MAX, out); // far beyond: saturates
+    assert.deepEqual([out[0], out[1]], [32767, -15]);
   });
 
   it('axpyWide (incl. x aliasing w) and gerWide', function () {
@@ -327,8 +329,8 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
         a = sb[0];
         s = sb[1];
       } else {
-        a = randQ(r);
-        s = Math.floor(r() * 17);
+        a = Math.floor(r() * 65535) - 32767;
+        s = Math.floor(r() * 46) - 15;
       }
       const w2 = Int32Array.from(w);
       const f2 = Uint16Array.from(f);
@@ -366,7 +368,7 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
   it('axpyWide saturation sets the fraction to 65535 at the top and 0 at the bottom', function () {
     const w = new Int32Array([Q_MAX - 1, Q_MIN + 1]);
     const f = new Uint16Array([100, 100]);
-    kernelsTS.axpyWide(w, f, 0, new Int32Array([Q_MAX, Q_MIN]), 0, 2, Q_MAX, 0);
+    kernelsTS.axpyWide(w, f, 0, new Int32Array([Q_MAX, Q_MIN]), 0, 2, 32767, 0);
     assert.deepEqual([w[0], f[0], w[1], f[1]], [Q_MAX, 65535, Q_MIN, 0]);
   });
 

@@ -169,6 +169,15 @@ static bool mljShift(JsVar *v, int32_t *out) {
   return true;
 }
 
+/* A step (a, s) as ml_step / stepRecip make them: |a| ≤ 32767, −15 ≤ s ≤ 46. */
+static bool mljStep(JsVar *va, JsVar *vs, int32_t *a, int32_t *s) {
+  int64_t x, y;
+  if (!mljNumber(va, -32767, 32767, &x) || !mljNumber(vs, -15, 46, &y)) return false;
+  *a = (int32_t)x;
+  *s = (int32_t)y;
+  return true;
+}
+
 /* Resolves a typed-array argument (type MLJ_I32, MLJ_U16 or MLJ_U32). */
 static bool mljArray(JsVar *v, int type, MljArray *a) {
   JsVarDataArrayBufferViewType want = type == MLJ_I32 ? ARRAYBUFFERVIEW_INT32 : type == MLJ_U16 ? ARRAYBUFFERVIEW_UINT16 : ARRAYBUFFERVIEW_UINT32;
@@ -643,7 +652,7 @@ void jswrap_microlearn_axpyWide(JsVar *args) {
   mljInit(&f);
   mljInit(&x);
   if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[2], &wo) &&
-      mljArray(A.a[3], MLJ_I32, &x) && mljU32(A.a[4], &xo) && mljU32(A.a[5], &n) && mljI32(A.a[6], &a) && mljShift(A.a[7], &s) &&
+      mljArray(A.a[3], MLJ_I32, &x) && mljU32(A.a[4], &xo) && mljU32(A.a[5], &n) && mljStep(A.a[6], A.a[7], &a, &s) &&
       mljUse(&w, wo, n) && mljUse(&f, wo, n) && mljUse(&x, xo, n) && mljDisjoint(&w, &f) && mljDisjoint(&x, &f)) {
     MljStage st;
     st.used = 0;
@@ -865,4 +874,127 @@ Microlearn kernel `argmax` (see microlearn src/kernels.ts).
 */
 int jswrap_microlearn_argmax(JsVar *a, JsVar *ao, JsVar *n) {
   return mljArgBest(a, ao, n, true);
+}
+
+/* ---- input conversion and the fused linear step ------------------------------ */
+
+/*
+ * Real numbers → Q16.16 (ml_fromDouble) from the first n elements of x (an
+ * Array, a typed array, anything Espruino iterates) into out. Returns −1, or
+ * the index of the first element that is not a number or not in range (the
+ * contract of the TypeScript kernel toQ); elements after it are not written.
+ */
+static int mljReals(JsVar *x, uint32_t n, MljArray *out) {
+  JsvIterator it;
+  MljCursor co;
+  uint32_t i;
+  int bad = -1;
+  if (!jsvIsIterable(x)) return 0;
+  mljOpen(&co, out);
+  jsvIteratorNew(&it, x, JSIF_EVERY_ARRAY_ELEMENT);
+  for (i = 0; i < n; i++) {
+    JsVar *v = jsvIteratorHasElement(&it) ? jsvIteratorGetValue(&it) : NULL;
+    int32_t q;
+    bool ok = v && (jsvIsInt(v) || jsvIsFloat(v)) && !jsvIsPin(v) && ml_fromDouble(jsvGetFloat(v), &q);
+    jsvUnLock(v);
+    if (!ok) {
+      bad = (int)i;
+      break;
+    }
+    mljSet(&co, out->first + i, q);
+    jsvIteratorNext(&it);
+  }
+  jsvIteratorFree(&it);
+  mljClose(&co);
+  return bad;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "toQ",
+  "generate" : "jswrap_microlearn_toQ",
+  "params" : [
+    ["x","JsVar","real numbers (an Array or typed array)"],
+    ["n","JsVar","count"],
+    ["out","JsVar","Int32Array"]
+  ],
+  "return" : ["int32","-1, or the index of the first element that is not a number in [-32768, 32768)"]
+}
+Microlearn kernel `toQ` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_toQ(JsVar *x, JsVar *nv, JsVar *outv) {
+  MljArray out;
+  uint32_t n = 0;
+  mljInit(&out);
+  if (!mljU32(nv, &n) || !mljArray(outv, MLJ_I32, &out) || !mljUse(&out, 0, n)) return 0;
+  return mljReals(x, n, &out);
+}
+
+/* sgdLinear element by element (w, f or xq not flat), in the order of ml_sgdLinear. */
+static MLJ_NOINLINE void mljSlowSgdLinear(MljArray *w, MljArray *f, MljArray *x, uint32_t n, int32_t y, int32_t lr, int32_t l2, int32_t link) {
+  MljCursor cw, cf, cx;
+  ml_sum sum = { 0, 0 };
+  uint32_t i;
+  int32_t z, p, g, st[2];
+  mljOpen(&cw, w);
+  mljOpen(&cf, f);
+  mljOpen(&cx, x);
+  for (i = 0; i < n; i++) ml_sum_product(&sum, mljGet(&cw, i), mljGet(&cx, x->first + i));
+  z = ml_sat((int64_t)ml_sum_round(&sum, 0) + mljGet(&cw, n));
+  p = link == 1 ? ml_sigmoid(z) : z;
+  g = ml_sat((int64_t)y - p);
+  if (l2 != 0) {
+    ml_step(lr, -l2, st);
+    if (st[0] != 0)
+      for (i = 0; i < n; i++) mljAxpyWide1(&cw, &cf, i, mljGet(&cw, i), st[0], st[1]);
+  }
+  ml_step(lr, g, st);
+  if (st[0] != 0) {
+    for (i = 0; i < n; i++) mljAxpyWide1(&cw, &cf, i, mljGet(&cx, x->first + i), st[0], st[1]);
+    mljAxpyWide1(&cw, &cf, n, 65536, st[0], st[1]);
+  }
+  mljClose(&cw);
+  mljClose(&cf);
+  mljClose(&cx);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "sgdLinear",
+  "generate" : "jswrap_microlearn_sgdLinear",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, f: Uint16Array, x, xq: Int32Array or null, n, y, lr, l2, link"]
+  ],
+  "return" : ["int32","-1, or the index of a rejected element of a real-valued x"]
+}
+Microlearn kernel `sgdLinear` (see microlearn src/kernels.ts): one fused SGD
+step of a linear model; a real-valued x is converted into xq on the way.
+*/
+int jswrap_microlearn_sgdLinear(JsVar *args) {
+  MljArgs A;
+  MljArray w, f, x;
+  uint32_t n = 0;
+  int32_t y = 0, lr = 0, l2 = 0, link = 0;
+  int64_t lk = 0;
+  int r = -1;
+  mljInit(&w);
+  mljInit(&f);
+  mljInit(&x);
+  if (mljArgs(args, &A, 9) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[4], &n) && mljI32(A.a[5], &y) &&
+      mljI32(A.a[6], &lr) && mljI32(A.a[7], &l2) && mljNumber(A.a[8], 0, 1, &lk) && mljUse(&w, 0, (uint64_t)n + 1) &&
+      mljUse(&f, 0, (uint64_t)n + 1) && mljDisjoint(&w, &f)) {
+    bool raw = !jsvIsNull(A.a[3]);
+    link = (int32_t)lk;
+    if (mljArray(raw ? A.a[3] : A.a[2], MLJ_I32, &x) && mljUse(&x, 0, n) && mljDisjoint(&x, &f)) {
+      if (raw) r = mljReals(A.a[2], n, &x);
+      if (r < 0) {
+        if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_sgdLinear(MLJ_P32(&w, 0), MLJ_P16(&f, 0), MLJ_P32(&x, 0), n, y, lr, l2, link);
+        else mljSlowSgdLinear(&w, &f, &x, n, y, lr, l2, link);
+      }
+    }
+  }
+  mljArgsFree(&A);
+  return r;
 }

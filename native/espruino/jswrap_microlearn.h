@@ -20,5 +20,7 @@ void jswrap_microlearn_sqdistMany(JsVar *args);
 void jswrap_microlearn_welford(JsVar *args);
 int jswrap_microlearn_argmin(JsVar *a, JsVar *ao, JsVar *n);
 int jswrap_microlearn_argmax(JsVar *a, JsVar *ao, JsVar *n);
+int jswrap_microlearn_toQ(JsVar *x, JsVar *n, JsVar *out);
+int jswrap_microlearn_sgdLinear(JsVar *args);
 
 #endif

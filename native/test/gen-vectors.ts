@@ -9,10 +9,10 @@
  *
  * File layout (little-endian):
  *   "MLKV" u32 version(1) u32 caseCount, then per case:
- *   u8 kernel (index in KERNEL_NAMES; 12 = step), u8 nScalars, u8 nArrays,
+ *   u8 kernel (index in KERNEL_NAMES, then the scalar helpers of EXTRA_IDS), u8 nScalars, u8 nArrays,
  *   nScalars × i64 (u32 low, i32 high),
- *   nArrays × { u8 kind: 0 Int32Array | 1 Uint16Array | 2 null | 3 alias | 4 Uint32Array;
- *               kind 0/1/4: u32 length, before[length], after[length];
+ *   nArrays × { u8 kind: 0 Int32Array | 1 Uint16Array | 2 null | 3 alias | 4 Uint32Array | 5 Float64Array;
+ *               kind 0/1/4/5: u32 length, before[length], after[length];
  *               kind 3: u8 index of the earlier array it is },
  *   i64 return value (0 for void kernels).
  * Scalars and arrays are in the TypeScript argument order of each kernel.
@@ -21,12 +21,13 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import seedrandom from 'seedrandom';
 import { KERNEL_NAMES, kernelsTS, step } from '../../src/kernels.js';
+import { sigmoid, tanh } from '../../src/fixed.js';
 
 const Q_MAX = 2147483647;
 const Q_MIN = -2147483648;
 const EDGES = [Q_MIN, Q_MIN + 1, -65537, -65536, -32768, -1, 0, 1, 32767, 32768, 65535, 65536, Q_MAX - 1, Q_MAX];
 
-type Arr = Int32Array | Uint16Array | Uint32Array | null;
+type Arr = Int32Array | Uint16Array | Uint32Array | Float64Array | null;
 
 class Writer {
   private chunks: Buffer[] = [];
@@ -47,7 +48,7 @@ class Writer {
     b.writeBigInt64LE(BigInt(v));
     this.chunks.push(b);
   }
-  array(a: Int32Array | Uint16Array | Uint32Array): void {
+  array(a: Int32Array | Uint16Array | Uint32Array | Float64Array): void {
     const b = Buffer.from(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
     this.chunks.push(b);
   }
@@ -86,10 +87,10 @@ function record(w: Writer, kernel: number, scalars: number[], arrays: Arr[], cal
       w.u8(3);
       w.u8(alias[i]);
     } else {
-      w.u8(a instanceof Int32Array ? 0 : a instanceof Uint16Array ? 1 : 4);
+      w.u8(a instanceof Int32Array ? 0 : a instanceof Uint16Array ? 1 : a instanceof Float64Array ? 5 : 4);
       w.u32(a.length);
       w.array(a);
-      w.array(copies[i] as Int32Array | Uint16Array | Uint32Array);
+      w.array(copies[i] as Int32Array | Uint16Array | Uint32Array | Float64Array);
     }
   }
   w.i64(typeof r === 'number' ? r : 0);
@@ -148,6 +149,10 @@ class Gen {
   shift(): number {
     return this.int(3) === 0 ? EDGES_SHIFT[this.int(EDGES_SHIFT.length)] : this.int(17);
   }
+  /** A shift of step() or stepRecip(): −15..46, edges often. */
+  stepShift(): number {
+    return this.int(3) === 0 ? [-15, -1, 0, 1, 15, 16, 17, 29, 30, 35, 46][this.int(11)] : this.range(-15, 46);
+  }
   count(): number {
     const k = this.int(6);
     if (k === 0) return 1;
@@ -164,8 +169,25 @@ const ID: { [name: string]: number } = {};
 KERNEL_NAMES.forEach(function (n, i) {
   ID[n] = i;
 });
-const STEP_ID = 12;
+/** Scalar helpers after the kernels: step, and sigmoid / tanh applied to every element of an array. */
+const STEP_ID = KERNEL_NAMES.length;
+const SIGMOID_ID = STEP_ID + 1;
+const TANH_ID = STEP_ID + 2;
 const K = kernelsTS;
+
+/** Real inputs for toQ: typical values, ties and their neighbours, the range edges, non-finite ones. */
+function reals(g: Gen, len: number): Float64Array {
+  const a = new Float64Array(len);
+  const special = [0, -0, 0.5 / 65536, -0.5 / 65536, 32767.999992370605, 32767.99998474121, 32768, -32768, -32768.0000076, NaN, Infinity, -Infinity, 1e300, -1e-300];
+  for (let i = 0; i < len; i++) {
+    const k = g.int(6);
+    if (k === 0) a[i] = special[g.int(special.length)];
+    else if (k === 1) a[i] = (g.range(-2147483648, 2147483647) + 0.5) / 65536 + (g.int(3) - 1) * 1e-12;
+    else if (k === 2) a[i] = (g.int(1000000) - 500000) / 97.0;
+    else a[i] = (g.int(2 ** 30) - 2 ** 29) / 2 ** g.int(40);
+  }
+  return a;
+}
 
 function randomCases(w: Writer, g: Gen, perKernel: number): void {
   for (let c = 0; c < perKernel; c++) {
@@ -199,9 +221,9 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
       const y = g.i32(Math.max(yo, xo) + n + g.extra(), r), x = same ? y : g.i32(xo + n + g.extra(), r);
       record(w, ID.axpy, [yo, xo, n, alpha], [y, x], (a) => K.axpy(a[0] as Int32Array, yo, a[1] as Int32Array, xo, n, alpha));
     }
-    // axpyWide (sometimes x is w, as in the L2 shrink step)
+    // axpyWide (sometimes x is w, as in the L2 shrink step): the mantissas and shifts step() makes
     {
-      const n = g.len(), wo = g.off(), xo = g.off(), av = g.value(4), s = g.shift(), r = g.regime();
+      const n = g.len(), wo = g.off(), xo = g.off(), av = g.range(-32767, 32767), s = g.stepShift(), r = g.regime();
       const same = g.int(5) === 0;
       const len = Math.max(wo, xo) + n + g.extra();
       const wv = g.i32(len, r), f = g.u16(len), x = same ? wv : g.i32(xo + n + g.extra(), r);
@@ -263,6 +285,43 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
       const lr = g.int(2) ? g.range(0, 65536) : g.value(4), gv = g.value(4);
       record(w, STEP_ID, [lr, gv], [new Int32Array(2)], (a) => step(lr, gv, a[0] as Int32Array));
     }
+    // toQ on real inputs (returns the first rejected index)
+    {
+      const n = g.len();
+      const x = reals(g, n + g.extra()), out = g.i32(n + g.extra(), 4);
+      record(w, ID.toQ, [n], [x, out], (a) => K.toQ(a[0] as Float64Array, n, a[1] as Int32Array));
+    }
+    // sgdLinear on Q16.16 input (identity and logistic link, with and without L2)
+    {
+      const n = 1 + g.len(), r = g.regime();
+      const wv = g.i32(n + 1, g.int(2) ? 0 : r), f = g.u16(n + 1), x = g.i32(n, r);
+      const link = g.int(2);
+      const y = link === 1 ? (g.int(2) ? 65536 : 0) : g.value(4);
+      const lr = g.int(3) ? g.range(0, 65536) : g.value(4);
+      const l2 = g.int(3) === 0 ? g.range(0, 65536) : 0;
+      record(w, ID.sgdLinear, [n, y, lr, l2, link], [wv, f, x], (a) =>
+        K.sgdLinear(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Int32Array, null, n, y, lr, l2, link),
+      );
+    }
+  }
+}
+
+/** sigmoid and tanh on every input of [−15, 15] (step 3) and on the int32 edges. */
+function activationCases(w: Writer): void {
+  for (const [id, fn] of [[SIGMOID_ID, sigmoid], [TANH_ID, tanh]] as [number, (x: number) => number][]) {
+    for (let lo = -15 * 65536; lo < 15 * 65536; lo += 3 * 65536) {
+      const x = new Int32Array(65536);
+      for (let i = 0; i < x.length; i++) x[i] = lo + 3 * i;
+      record(w, id, [], [x], (a) => {
+        const v = a[0] as Int32Array;
+        for (let i = 0; i < v.length; i++) v[i] = fn(v[i]);
+      });
+    }
+    const e = new Int32Array(EDGES.concat([786431, 786432, 458751, 458752, -786432, -458752, 917503, -917503]));
+    record(w, id, [], [e], (a) => {
+      const v = a[0] as Int32Array;
+      for (let i = 0; i < v.length; i++) v[i] = fn(v[i]);
+    });
   }
 }
 
@@ -337,12 +396,13 @@ function edgeCases(w: Writer, g: Gen): void {
   // axpyWide / axpy / scale with every edge mantissa and shift on edge values.
   const ev = new Int32Array(EDGES);
   for (const av of EDGES) {
-    for (let s = 0; s <= 16; s++) {
+    const am = av > 32767 ? 32767 : av < -32767 ? -32767 : av;
+    for (let s = -15; s <= 30; s++) {
       const wv = new Int32Array(EDGES.length).fill(0);
-      for (let i = 0; i < wv.length; i++) wv[i] = EDGES[(i * 5 + s) % EDGES.length];
+      for (let i = 0; i < wv.length; i++) wv[i] = EDGES[(i * 5 + s + 15) % EDGES.length];
       const f = g.u16(EDGES.length);
-      record(w, ID.axpyWide, [0, 0, EDGES.length, av, s], [wv, f, ev], (a) =>
-        K.axpyWide(a[0] as Int32Array, a[1] as Uint16Array, 0, a[2] as Int32Array, 0, EDGES.length, av, s),
+      record(w, ID.axpyWide, [0, 0, EDGES.length, am, s], [wv, f, ev], (a) =>
+        K.axpyWide(a[0] as Int32Array, a[1] as Uint16Array, 0, a[2] as Int32Array, 0, EDGES.length, am, s),
       );
     }
     const y = new Int32Array(EDGES.length);
@@ -374,6 +434,7 @@ export function writeVectors(file: string, seed: string, perKernel: number): num
   const w = new Writer();
   const g = new Gen(seed);
   edgeCases(w, g);
+  activationCases(w);
   randomCases(w, g, perKernel);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, w.bytes());

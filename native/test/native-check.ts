@@ -18,6 +18,8 @@ type Impl = { [name: string]: Fn };
 const Q_MAX = 2147483647;
 const Q_MIN = -2147483648;
 const EDGES = [Q_MIN, Q_MIN + 1, -65536, -32768, -1, 0, 1, 32768, 65536, Q_MAX - 1, Q_MAX];
+/** Reals at the edges of toQ: ties, the range limits, non-finite values. */
+const REALS = [0, -0, 0.5 / 65536, -0.5 / 65536, 1.5 / 65536, 32767.999992370605, 32767.99998474121, 32768, -32768, -32768.0000076, NaN, Infinity, -Infinity, 1e300];
 
 function value(r: Random, regime: number): number {
   if (regime === 4) regime = r.nextInt(4);
@@ -108,7 +110,29 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
     const w = i32(r, len, reg);
     const same = r.nextInt(4) === 0;
     if (same) alias[3] = 0;
-    return [w, u16(r, len), o1, same ? w : i32(r, o2 + n, reg), o2, n, value(r, 4), r.nextInt(17)];
+    return [w, u16(r, len), o1, same ? w : i32(r, o2 + n, reg), o2, n, r.nextInt(65535) - 32767, r.nextInt(62) - 15];
+  }
+  if (name === 'toQ') {
+    // a plain array, or a Float64Array, of reals: typical, ties, edges and a few rejects
+    const len = n;
+    const raw: number[] = [];
+    for (let i = 0; i < len; i++) {
+      const k = r.nextInt(8);
+      raw.push(k === 0 ? REALS[r.nextInt(REALS.length)] : k < 3 ? (value(r, 0) + 0.5) / 65536 : (r.nextU32() / 4294967296 - 0.5) * (k < 6 ? 100 : 70000));
+    }
+    const x = r.nextInt(3) === 0 ? new Float64Array(raw) : raw;
+    return [x, n, i32(r, n, 4)];
+  }
+  if (name === 'sgdLinear') {
+    const m = n + 1;
+    const link = r.nextInt(2);
+    const y = link ? (r.nextInt(2) ? 65536 : 0) : value(r, 4);
+    const lr = r.nextInt(3) ? r.nextInt(65537) : value(r, 4);
+    const l2 = r.nextInt(3) === 0 ? r.nextInt(65537) : 0;
+    if (r.nextInt(2)) return [i32(r, m + 1, r.nextInt(2) ? 0 : reg), u16(r, m + 1), i32(r, m, reg), null, m, y, lr, l2, link];
+    const raw: number[] = [];
+    for (let i = 0; i < m; i++) raw.push(r.nextInt(40) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 8);
+    return [i32(r, m + 1, r.nextInt(2) ? 0 : reg), u16(r, m + 1), raw, i32(r, m, 4), m, y, lr, l2, link];
   }
   if (name === 'gerWide') {
     const lr = r.nextInt(2) ? r.nextInt(65537) : value(r, 4);
@@ -232,9 +256,25 @@ export function runNativeCheck(impl: Impl | undefined, print: (s: string) => voi
   expect('shift 17', 'RangeError', function () {
     N.sqdist(a, 0, b, 0, 4, 17);
   });
-  expect('axpyWide s = -1', 'RangeError', function () {
-    N.axpyWide(a, f4, 0, b, 0, 4, 1, -1);
+  expect('axpyWide s = -16', 'RangeError', function () {
+    N.axpyWide(a, f4, 0, b, 0, 4, 1, -16);
   });
+  expect('axpyWide a beyond 15 bits', 'RangeError', function () {
+    N.axpyWide(a, f4, 0, b, 0, 4, 32768, 0);
+  });
+  expect('toQ out too short', 'RangeError', function () {
+    N.toQ([1, 2, 3], 3, new Int32Array(2));
+  });
+  expect('sgdLinear w too short for the bias', 'RangeError', function () {
+    N.sgdLinear(new Int32Array(4), new Uint16Array(5), b, null, 4, 0, 655, 0, 0);
+  });
+  expect('sgdLinear link 2', 'RangeError', function () {
+    N.sgdLinear(new Int32Array(5), new Uint16Array(5), b, null, 4, 0, 655, 0, 2);
+  });
+  checks++;
+  if (N.toQ([1, 'x', 3], 3, new Int32Array(3)) !== 1) fail('toQ accepted a string');
+  checks++;
+  if (N.toQ({ length: 2, 0: 0.5, 1: -2 } as unknown as number[], 2, new Int32Array(2)) !== -1) fail('toQ rejected an array-like object');
   expect('welford count 0', 'RangeError', function () {
     N.welford(new Int32Array(1), new Uint16Array(1), new Int32Array(1), new Uint32Array(1), 0, a, 0, 1, 0);
   });

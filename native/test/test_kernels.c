@@ -16,14 +16,17 @@
 
 #include "microlearn_kernels.h"
 
-enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_STEP, K_COUNT };
-static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax", "step" };
+/* KERNEL_NAMES of src/kernels.ts, then the scalar helpers gen-vectors.ts records after them. */
+enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR,
+	K_STEP, K_SIGMOID, K_TANH, K_COUNT };
+static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax",
+	"toQ", "sgdLinear", "step", "sigmoid", "tanh" };
 
 #define MAX_SCALARS 8
 #define MAX_ARRAYS 8
 
 typedef struct {
-	int kind;             /* 0 int32, 1 uint16, 2 null, 3 alias, 4 uint32 */
+	int kind;             /* 0 int32, 1 uint16, 2 null, 3 alias, 4 uint32, 5 float64 */
 	int alias;            /* for kind 3 */
 	uint32_t length;
 	const unsigned char *before, *after;
@@ -84,9 +87,19 @@ static uint32_t *U32(Array *a)
 	return (uint32_t *)a->data;
 }
 
+static double *F64(Array *a)
+{
+	return (double *)a->data;
+}
+
 static int real_array(int kind)
 {
-	return kind == 0 || kind == 1 || kind == 4;
+	return kind == 0 || kind == 1 || kind == 4 || kind == 5;
+}
+
+static size_t elem_size(int kind)
+{
+	return kind == 1 ? 2 : kind == 5 ? 8 : 4;
 }
 
 static int failures = 0;
@@ -160,7 +173,7 @@ int main(int argc, char **argv)
 			if (real_array(a[i].kind)) {
 				size_t bytes;
 				a[i].length = rd32();
-				bytes = (size_t)a[i].length * (a[i].kind == 1 ? 2 : 4);
+				bytes = (size_t)a[i].length * elem_size(a[i].kind);
 				need(2 * bytes);
 				a[i].before = cur;
 				a[i].after = cur + bytes;
@@ -228,9 +241,30 @@ int main(int argc, char **argv)
 		case K_ARGMAX:
 			got = ml_argmax(I(&a[0]) + s[0], (uint32_t)s[1]);
 			break;
+		case K_TOQ: {
+			uint32_t j;
+			got = -1;
+			for (j = 0; j < (uint32_t)s[0]; j++)
+				if (!ml_fromDouble(F64(&a[0])[j], I(&a[1]) + j)) {
+					got = j;
+					break;
+				}
+			break;
+		}
+		case K_SGDLINEAR:
+			ml_sgdLinear(I(&a[0]), U(&a[1]), I(&a[2]), (uint32_t)s[0], (int32_t)s[1], (int32_t)s[2], (int32_t)s[3], (int32_t)s[4]);
+			got = -1;
+			break;
 		case K_STEP:
 			ml_step((int32_t)s[0], (int32_t)s[1], I(&a[0]));
 			break;
+		case K_SIGMOID:
+		case K_TANH: {
+			uint32_t j;
+			for (j = 0; j < a[0].length; j++)
+				I(&a[0])[j] = kernel == K_SIGMOID ? ml_sigmoid(I(&a[0])[j]) : ml_tanh(I(&a[0])[j]);
+			break;
+		}
 		}
 
 		if (got != want)
@@ -253,6 +287,14 @@ int main(int argc, char **argv)
 					uint16_t t;
 					memcpy(&t, a[i].after + 2 * (size_t)j, 2);
 					g = U(&a[i])[j];
+					w = t;
+				}
+				else if (a[i].kind == 5) {
+					/* inputs only: compare the bits */
+					int64_t t, u;
+					memcpy(&t, a[i].after + 8 * (size_t)j, 8);
+					memcpy(&u, F64(&a[i]) + j, 8);
+					g = u;
 					w = t;
 				}
 				else {

@@ -52,7 +52,14 @@ export function argmax(this: unknown, a: Int32Array, ao: number, n: number): num
   return native('xs_microlearn_argmax').call(this, a, ao, n);
 }
 
+export function toQ(this: unknown, x: ArrayLike<number>, n: number, out: Int32Array): number {
+  return native('xs_microlearn_toQ').call(this, x, n, out);
+}
+export function sgdLinear(this: unknown, w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number {
+  return native('xs_microlearn_sgdLinear').call(this, w, f, x, xq, n, y, lr, l2, link);
+}
+
 /** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
-export const kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax };
+export const kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear };
 
 (globalThis as unknown as { __microlearnNative: typeof kernels }).__microlearnNative = kernels;

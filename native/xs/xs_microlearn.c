@@ -255,8 +255,8 @@ void xs_microlearn_axpyWide(txMachine* the)
 	mlTyped(the, 3, ML_I32, 0, &x, K, "x");
 	xo = mlIndex(4, K, "xo");
 	n = mlIndex(5, K, "n");
-	a = mlInt32(6, K, "a");
-	s = (int32_t)mlNumber(the, 7, 0, 16, K, "s");
+	a = (int32_t)mlNumber(the, 6, -32767, 32767, K, "a");
+	s = (int32_t)mlNumber(the, 7, -15, 46, K, "s");
 	mlUse(the, &w, wo, n, K, "w");
 	mlUse(the, &f, wo, n, K, "f");
 	mlUse(the, &x, xo, n, K, "x");
@@ -407,6 +407,131 @@ void xs_microlearn_argmax(txMachine* the)
 	mlArgBest(the, 1);
 }
 
+/*
+ * Real numbers → Q16.16 (ml_fromDouble) from argument i, an array-like of n
+ * numbers, into out[0..n-1]. Returns −1, or the index of the first element
+ * that is not a number or that ml_fromDouble rejects (the TypeScript kernel
+ * toQ's contract). A plain dense Array is read straight from its item slots
+ * and a Float64Array from its buffer; anything else element by element
+ * through the property protocol, re-resolving `out` after each read because a
+ * getter may run code that moves buffers.
+ */
+static txInteger mlReals(txMachine* the, txInteger i, uint32_t n, mlArray* out)
+{
+	txSlot* slot = &xsArg(i);
+	uint32_t j;
+	if (slot->kind == XS_REFERENCE_KIND) {
+		txSlot* instance = slot->value.reference;
+		txSlot* array = instance->next;
+		if (array && array->kind == XS_ARRAY_KIND && array->ID == XS_ARRAY_BEHAVIOR && !instance->ID) {
+			txSlot* address = array->value.array.address;
+			txIndex size = address ? (txIndex)((((txChunk*)(((txByte*)address) - sizeof(txChunk)))->size) / sizeof(txSlot)) : 0;
+			if (array->value.array.length >= n && size == array->value.array.length) {
+				int32_t* q = mlI32(out);
+				for (j = 0; j < n; j++) {
+					txSlot* item = address + j;
+					double v;
+					if (item->flag)
+						goto generic; /* an accessor: take the slow road */
+					if (item->kind == XS_INTEGER_KIND)
+						v = item->value.integer;
+					else if (item->kind == XS_NUMBER_KIND)
+						v = item->value.number;
+					else
+						return (txInteger)j;
+					if (!ml_fromDouble(v, q + j))
+						return (txInteger)j;
+				}
+				return -1;
+			}
+		}
+		else if (array && array->kind == XS_TYPED_ARRAY_KIND && array->value.typedArray.dispatch->constructorID == _Float64Array) {
+			txSlot* view = array->next;
+			txSlot* buffer = view->next;
+			txSlot* ab = buffer->value.reference->next;
+			txInteger bytes = fxGetDataViewSize(the, view, buffer);
+			if (ab->value.arrayBuffer.address != C_NULL && (uint32_t)bytes / 8 >= n) {
+				const double* d = (const double*)(void*)(ab->value.arrayBuffer.address + view->value.dataView.offset);
+				int32_t* q = mlI32(out);
+				for (j = 0; j < n; j++)
+					if (!ml_fromDouble(d[j], q + j))
+						return (txInteger)j;
+				return -1;
+			}
+		}
+	}
+generic:
+	xsmcVars(1);
+	for (j = 0; j < n; j++) {
+		double v;
+		xsmcGetIndex(xsVar(0), xsArg(i), j);
+		if (xsVar(0).kind == XS_INTEGER_KIND)
+			v = xsVar(0).value.integer;
+		else if (xsVar(0).kind == XS_NUMBER_KIND)
+			v = xsVar(0).value.number;
+		else
+			return (txInteger)j;
+		if (!ml_fromDouble(v, mlI32(out) + j))
+			return (txInteger)j;
+	}
+	return -1;
+}
+
+/* toQ(x, n, out) */
+void xs_microlearn_toQ(txMachine* the)
+{
+	static const char K[] = "toQ";
+	mlArray out;
+	uint32_t n;
+	mlArgs(the, K, 3);
+	n = mlIndex(1, K, "n");
+	mlTyped(the, 2, ML_I32, 1, &out, K, "out");
+	mlUse(the, &out, 0, n, K, "out");
+	xsmcSetInteger(xsResult, mlReals(the, 0, n, &out));
+}
+
+/* sgdLinear(w, f, x, xq, n, y, lr, l2, link): x Q16.16 (an Int32Array) when xq is null, else real numbers converted into xq */
+void xs_microlearn_sgdLinear(txMachine* the)
+{
+	static const char K[] = "sgdLinear";
+	mlArray w, f, x;
+	uint32_t n;
+	int32_t y, lr, l2, link;
+	txInteger bad = -1;
+	mlArgs(the, K, 9);
+	mlTyped(the, 0, ML_I32, 1, &w, K, "w");
+	mlTyped(the, 1, ML_U16, 1, &f, K, "f");
+	n = mlIndex(4, K, "n");
+	y = mlInt32(5, K, "y");
+	lr = mlInt32(6, K, "lr");
+	l2 = mlInt32(7, K, "l2");
+	link = (int32_t)mlNumber(the, 8, 0, 1, K, "link");
+	mlUse(the, &w, 0, (uint64_t)n + 1, K, "w");
+	mlUse(the, &f, 0, (uint64_t)n + 1, K, "f");
+	mlDisjoint(the, &w, &f, K);
+	if (xsArg(3).kind == XS_NULL_KIND)
+		mlTyped(the, 2, ML_I32, 0, &x, K, "x");
+	else {
+		mlTyped(the, 3, ML_I32, 1, &x, K, "xq");
+		mlUse(the, &x, 0, n, K, "xq");
+		bad = mlReals(the, 2, n, &x);
+		if (bad >= 0) {
+			xsmcSetInteger(xsResult, bad);
+			return;
+		}
+		/* reading x may have run code (a getter): check the arrays again before writing */
+		mlTyped(the, 0, ML_I32, 1, &w, K, "w");
+		mlTyped(the, 1, ML_U16, 1, &f, K, "f");
+		mlTyped(the, 3, ML_I32, 1, &x, K, "xq");
+		mlUse(the, &f, 0, (uint64_t)n + 1, K, "f");
+	}
+	mlUse(the, &w, 0, (uint64_t)n + 1, K, "w");
+	mlUse(the, &x, 0, n, K, "x");
+	mlDisjoint(the, &x, &f, K);
+	ml_sgdLinear(mlI32(&w), mlU16(&f), mlI32(&x), n, y, lr, l2, link);
+	xsmcSetInteger(xsResult, -1);
+}
+
 /* The kernels by their names in src/kernels.ts (KERNEL_NAMES), with their lengths. */
 static const struct {
 	const char* name;
@@ -425,6 +550,8 @@ static const struct {
 	{ "welford", xs_microlearn_welford, 9 },
 	{ "argmin", xs_microlearn_argmin, 3 },
 	{ "argmax", xs_microlearn_argmax, 3 },
+	{ "toQ", xs_microlearn_toQ, 3 },
+	{ "sgdLinear", xs_microlearn_sgdLinear, 9 },
 };
 
 /*

@@ -29,7 +29,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 const binary = process.env.ESPRUINO;
 if (!binary) {
-  console.log('test:espruino: skipped: $ESPRUINO is not set. Set it to an Espruino binary (the firmware's Linux build is enough) to run the conformance suite on Espruino.');
+  console.log('test:espruino: skipped: $ESPRUINO is not set. Set it to an Espruino binary (the firmware’s Linux build is enough) to run the conformance suite on Espruino.');
   process.exit(0);
 }
 if (!fs.existsSync(binary)) {
