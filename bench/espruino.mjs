@@ -101,6 +101,11 @@ async function espruino(binary, name, code) {
   }
 }
 
+/** The first line of an error's message, for a table cell. */
+function firstLine(e) {
+  return String((e && e.message) || e).split('\n').find((l) => /Uncaught|Error/.test(l)) || String(e).split('\n')[0];
+}
+
 /** JSON lines printed by a script (Espruino may prefix its prompt ">"). */
 function jsonLines(stdout) {
   return stdout
@@ -270,9 +275,10 @@ async function main() {
     const stats = blocks.bundleStats(code);
     const m = await measureMemory(stock, b, code, b.kind === 'app');
     const entry = { file: b.file, kind: b.kind, bytes: b.bytes, stats, stock: m };
-    if (native && b.kind !== 'export') entry.native = await measureMemory(native, b, code, b.kind === 'app');
+    // A failure on the native firmware (e.g. a module older than the library's native/) is reported, not fatal.
+    if (native && b.kind !== 'export') entry.native = await measureMemory(native, b, code, b.kind === 'app').catch((e) => ({ error: firstLine(e) }));
     results.memory.push(entry);
-    console.log(`bench:espruino: ${b.file.padEnd(40)} ${String(b.bytes).padStart(6)} bytes  require ${m.require} blocks, construct ${m.construct} (${m.made.join(', ') || '—'})` + (entry.native ? `; native require ${entry.native.require}` : ''));
+    console.log(`bench:espruino: ${b.file.padEnd(40)} ${String(b.bytes).padStart(6)} bytes  require ${m.require} blocks, construct ${m.construct} (${m.made.join(', ') || '—'})` + (entry.native ? `; native ${entry.native.error ? 'FAILED: ' + entry.native.error : 'require ' + entry.native.require}` : ''));
   }
   results.blocksize = results.memory[0].stock.blocksize;
   results.units = {};
@@ -293,12 +299,13 @@ async function main() {
       row.nStock = a.n;
       row.emptyStock = a.emptyMs;
       if (native) {
-        const b = await cpuPerOp(native, full, c, op, timing, 'native');
+        const b = await cpuPerOp(native, full, c, op, timing, 'native').catch((e) => ({ error: firstLine(e) }));
         row.native = b.ms;
         row.nNative = b.n;
+        row.nativeError = b.error;
       }
       results.cpu.push(row);
-      console.log(`bench:espruino: ${c.label} ${op}: ${fmt(row.stock, 3)} ms stock` + (native ? `, ${fmt(row.native, 3)} ms native (${fmt(row.stock / row.native, 2)}×)` : ''));
+      console.log(`bench:espruino: ${c.label} ${op}: ${fmt(row.stock, 3)} ms stock` + (native ? (row.nativeError ? ', native FAILED: ' + row.nativeError : `, ${fmt(row.native, 3)} ms native (${fmt(row.stock / row.native, 2)}×)`) : ''));
     }
   }
   results.seconds = (Date.now() - t0) / 1000;
@@ -354,7 +361,7 @@ function report(results, opts, native) {
         e.stock.made.join(', ') || '—',
         fmt(e.stock.learn),
         fmt(e.stock.require + e.stock.construct),
-        ...(native ? [fmt(e.native && e.native.require)] : []),
+        ...(native ? [e.native && e.native.error ? 'failed: ' + e.native.error : fmt(e.native && e.native.require)] : []),
         target(e),
       ]),
     ),
@@ -369,11 +376,11 @@ function report(results, opts, native) {
       results.cpu.map((r) => [
         r.label,
         r.op,
-        fmt(r.nStock) + (native ? ' / ' + fmt(r.nNative) : ''),
+        fmt(r.nStock) + (native && !r.nativeError ? ' / ' + fmt(r.nNative) : ''),
         fmt(r.stock, 3),
-        ...(native ? [fmt(r.native, 3), fmt(r.stock / r.native, 2) + '×'] : []),
+        ...(native ? (r.nativeError ? ['failed: ' + r.nativeError, '—'] : [fmt(r.native, 3), fmt(r.stock / r.native, 2) + '×']) : []),
         r.id === 'lr4' && r.op === 'learnOne'
-          ? (r.stock <= 1.5 ? 'met' : 'missed') + ' (≤ 1.5 ms stock)' + (native ? '; ' + (r.stock / r.native >= 5 ? 'met' : 'missed') + ' (≥ 5× native)' : '')
+          ? (r.stock <= 1.5 ? 'met' : 'missed') + ' (≤ 1.5 ms stock)' + (native && !r.nativeError ? '; ' + (r.stock / r.native >= 5 ? 'met' : 'missed') + ' (≥ 5× native)' : '')
           : '—',
       ]),
     ),
