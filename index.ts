@@ -42,29 +42,40 @@ export type { StorageAdapter, SlotInfo, ModelStoreOptions } from './src/storage.
 export { NodeFileStorage } from './targets/node/storage.js';
 export type { NodeFs } from './targets/node/storage.js';
 export { EspruinoStorage } from './targets/espruino/storage.js';
+export type { EspruinoStorageModule } from './targets/espruino/storage.js';
 export { PreferenceStorage, KeyValueStorage, FlashStorage } from './targets/moddable/storage.js';
+export type { PreferenceModule, KeyValueStore, FlashPartition } from './targets/moddable/storage.js';
 export { StandardScaler, MinMaxScaler } from './src/preprocessing.js';
 export { Pipeline } from './src/pipeline.js';
 export type { Stage, Final } from './src/pipeline.js';
 export { WindowFeatures } from './src/window.js';
-export type { WindowFeatureName } from './src/window.js';
+export type { WindowFeatureName, WindowFeaturesOptions } from './src/window.js';
 export { Accuracy, MAE, RMSE, ConfusionMatrix, prequential } from './src/metrics.js';
-export type { Metric } from './src/metrics.js';
+export type { Metric, Predictive, PrequentialOptions } from './src/metrics.js';
 export { LinearRegression, LogisticRegression } from './algorithms/linear.js';
+export type { LinearOptions } from './algorithms/linear.js';
 export { SoftmaxRegression } from './algorithms/softmax.js';
+export type { SoftmaxOptions } from './algorithms/softmax.js';
 export { KNNClassifier, KNNRegressor } from './algorithms/knn.js';
+export type { KNNOptions } from './algorithms/knn.js';
 export { KMeans } from './algorithms/kmeans.js';
-export type { Clusterer } from './algorithms/kmeans.js';
+export type { Clusterer, KMeansOptions } from './algorithms/kmeans.js';
 export { GaussianNB } from './algorithms/naive_bayes.js';
+export type { GaussianNBOptions } from './algorithms/naive_bayes.js';
 export { HoeffdingTreeClassifier } from './algorithms/hoeffding_tree.js';
+export type { HoeffdingTreeOptions } from './algorithms/hoeffding_tree.js';
 export { MLP, Dense } from './algorithms/mlp.js';
-export type { Activation } from './algorithms/mlp.js';
+export type { Activation, MLPOptions } from './algorithms/mlp.js';
 export { Int8Linear, Int8MLP } from './algorithms/int8.js';
 export { Calibrator } from './algorithms/anomaly/calibrator.js';
+export type { CalibrationOptions } from './algorithms/anomaly/calibrator.js';
 export { Detector } from './algorithms/anomaly/detector.js';
 export { GaussianScorer } from './algorithms/anomaly/gaussian_scorer.js';
+export type { GaussianScorerOptions } from './algorithms/anomaly/gaussian_scorer.js';
 export { KMeansDetector } from './algorithms/anomaly/kmeans_detector.js';
+export type { KMeansDetectorOptions } from './algorithms/anomaly/kmeans_detector.js';
 export { HalfSpaceTrees } from './algorithms/anomaly/half_space_trees.js';
+export type { HalfSpaceTreesOptions } from './algorithms/anomaly/half_space_trees.js';
 
 /** Every model class, for {@link load}. */
 export const MODEL_CLASSES: ReadonlyArray<ModelClass> = [

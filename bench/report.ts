@@ -11,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 
-export function writeSection(name: string, markdown: string): void {
-  let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n\nEvery table below is written by a script in `bench/` from a run on the machine named in it. Re-run with `npm run bench`.\n';
+/** Rewrites section `name` of `file` (docs/benchmarks.md unless given). */
+export function writeSection(name: string, markdown: string, file: string = DOC): void {
+  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nEvery table below is written by a script in `bench/` from a run on the machine named in it. Re-run with `npm run bench`.\n';
   const begin = '<!-- BEGIN ' + name + ' -->';
   const end = '<!-- END ' + name + ' -->';
   const block = begin + '\n' + markdown.trim() + '\n' + end;
@@ -20,7 +21,7 @@ export function writeSection(name: string, markdown: string): void {
   const j = doc.indexOf(end);
   if (i >= 0 && j > i) doc = doc.slice(0, i) + block + doc.slice(j + end.length);
   else doc = doc.trimEnd() + '\n\n' + block + '\n';
-  writeFileSync(DOC, doc);
+  writeFileSync(file, doc);
 }
 
 /** Directory of the shared datasets, or null (benchmarks then skip with a message). */

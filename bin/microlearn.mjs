@@ -33,8 +33,9 @@ const USAGE = `usage:
       picks a one-algorithm bundle (smaller), e.g. --algorithm linear. In a source
       checkout the bundles are rebuilt first unless --prebuilt is given.
   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
-      Runs mcconfig ($MODDABLE must be set) for the app in DIR (default: the
-      headless test app) on platform P (default x-cli-lin).
+      Runs mcconfig ($MODDABLE must be set) for the app in DIR (in a checkout
+      of the repository, default: the headless test app) on platform P
+      (default x-cli-lin).
   microlearn upload --port PORT [--algorithm NAME] [--file F] [--name NAME] [--baud N]
       Writes the bundle (or file F) to the board's Storage as NAME (default
       "microlearn"), so require("microlearn") works on the board after a reset.
@@ -101,7 +102,10 @@ function buildModdable(opts) {
   const moddable = process.env.MODDABLE;
   if (!moddable) throw new CliError('$MODDABLE is not set: install the Moddable SDK and set MODDABLE to its directory (docs/moddable.md)');
   const tools = path.join(moddable, 'build', 'bin', 'lin', 'release');
-  const app = path.resolve(opts.app || path.join(PKG, 'targets', 'moddable', 'test-app'));
+  const testApp = path.join(PKG, 'targets', 'moddable', 'test-app');
+  // The test app runs the conformance suite from test/, which only a checkout of the repository has.
+  if (!opts.app && !fs.existsSync(path.join(PKG, 'test', 'conformance'))) throw new CliError('--app DIR is required: give your app\'s directory (the one with its manifest.json; see docs/moddable.md)');
+  const app = path.resolve(opts.app || testApp);
   const platform = opts.platform || 'x-cli-lin';
   const out = path.resolve(opts.out || path.join(app === path.join(PKG, 'targets', 'moddable', 'test-app') ? path.join(PKG, 'build') : app, 'moddable'));
   fs.mkdirSync(out, { recursive: true });

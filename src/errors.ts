@@ -21,6 +21,13 @@ export type ErrorCode =
  * Written as an ES5-style constructor rather than `class extends Error`, so
  * that `instanceof` works on every engine we target (Espruino included)
  * whatever the compile target.
+ *
+ * Properties that `Error.prototype` also has (`constructor`, `name`,
+ * `message`, `stack`) are defined, never assigned: XS freezes the built-ins of
+ * an app that preloads modules (every Moddable device build does), and
+ * assigning a property that a frozen prototype holds throws a TypeError
+ * ("not writable") instead of creating it. `Object.create`'s second argument
+ * would do the same but Espruino does not implement it.
  */
 export interface MicrolearnError extends Error {
   readonly code: ErrorCode;
@@ -31,16 +38,21 @@ interface MicrolearnErrorConstructor {
   prototype: MicrolearnError;
 }
 
-export const MicrolearnError = function (this: { code: ErrorCode; message: string; name: string; stack?: string }, code: ErrorCode, message: string) {
+/** Adds or replaces `key` on `o` as a plain writable property, as assignment would where it can. */
+function put(o: object, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value: value, writable: true, configurable: true, enumerable: false });
+}
+
+export const MicrolearnError = function (this: { code: ErrorCode }, code: ErrorCode, message: string) {
+  const text = code + ': ' + message;
   this.code = code;
-  this.message = code + ': ' + message;
-  this.name = 'MicrolearnError';
-  const e = new Error(this.message);
-  if (e.stack !== undefined) this.stack = e.stack;
+  put(this, 'message', text);
+  const e = new Error(text);
+  if (e.stack !== undefined) put(this, 'stack', e.stack);
 } as unknown as MicrolearnErrorConstructor;
 MicrolearnError.prototype = Object.create(Error.prototype);
-(MicrolearnError.prototype as { constructor: unknown }).constructor = MicrolearnError;
-(MicrolearnError.prototype as { name: string }).name = 'MicrolearnError';
+put(MicrolearnError.prototype, 'constructor', MicrolearnError);
+put(MicrolearnError.prototype, 'name', 'MicrolearnError');
 
 /** Throws a {@link MicrolearnError}; a function so call sites stay one line. */
 export function fail(code: ErrorCode, message: string): never {

@@ -324,12 +324,21 @@ export function stepRecip(c: number, out: Int32Array): void {
   out[3] = k - 16;
 }
 
-const stepBuf = new Int32Array(2);
+/**
+ * The kernels' step scratch, made on first use: a typed array created while
+ * the module loads is in flash (read-only) in a Moddable app that preloads
+ * the library.
+ */
+let stepBuf: Int32Array | null = null;
+function stepScratch(): Int32Array {
+  return stepBuf === null ? (stepBuf = new Int32Array(2)) : stepBuf;
+}
 
 function gerWide(w: Int32Array, f: Uint16Array, rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, lr: number): void {
   for (let r = 0; r < rows; r++) {
-    step(lr, d[r], stepBuf);
-    if (stepBuf[0] !== 0) axpyWide(w, f, r * cols, x, xo, cols, stepBuf[0], stepBuf[1]);
+    const sb = stepScratch();
+    step(lr, d[r], sb);
+    if (sb[0] !== 0) axpyWide(w, f, r * cols, x, xo, cols, sb[0], sb[1]);
   }
 }
 
@@ -449,7 +458,7 @@ function sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int3
   const p = link === 1 ? sigmoid(z) : z;
   const g0 = y - p;
   const g = g0 > Q_MAX ? Q_MAX : g0 < Q_MIN ? Q_MIN : g0;
-  const sb = stepBuf;
+  const sb = stepScratch();
   if (l2 !== 0) {
     step(lr, -l2, sb);
     if (sb[0] !== 0) axpyWide(w, f, 0, w, 0, n, sb[0], sb[1]);

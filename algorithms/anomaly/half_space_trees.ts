@@ -56,7 +56,8 @@ export class HalfSpaceTrees extends Detector {
   /** @internal masses of the reference window */
   readonly rMass: Uint16Array;
   private readonly nodes: number;
-  private readonly mix: number;
+  /** Split feature of every internal node, tree t at t·(2^height − 1): a function of the seed, so not state. */
+  private readonly feat: Uint16Array;
   private readonly sizeLimit: number;
   private readonly maxScore: number;
   /** Centre of each tree's workspace per feature (Q16.16 in [0, 1)). */
@@ -83,7 +84,9 @@ export class HalfSpaceTrees extends Detector {
     let s = (this.seed ^ 0x5bd1e995) | 0;
     if (s === 0) s = 0x6d2b79f5;
     for (let i = 0; i < 8; i++) s = xorshift(s);
-    this.mix = s;
+    const inner = POW2[h] - 1;
+    this.feat = new Uint16Array(t * inner);
+    for (let i = 0; i < t; i++) for (let node = 0; node < inner; node++) this.feat[i * inner + node] = pick(fmix(s ^ fmix((i << 16) ^ node)), n);
     for (let i = 0; i < t * n; i++) {
       s = xorshift(s);
       this.centre[i] = s >>> 16;
@@ -91,13 +94,6 @@ export class HalfSpaceTrees extends Detector {
     this.lo = new Int32Array(n);
     this.hi = new Int32Array(n);
     this.stateBytes = 8 + 2 * t * this.nodes * 2 + Calibrator.BYTES;
-  }
-
-  /** Feature split at heap node `node` of tree t (a hash of seed, tree and node). */
-  private feature(t: number, node: number): number {
-    // odd input: never the all-zero state xorshift cannot leave
-    const s = xorshift(xorshift(xorshift(xorshift((this.mix ^ (t << 20) ^ (node << 1)) | 1))));
-    return (s >>> 0) % this.nFeatures;
   }
 
   /** Resets the workspace of tree t: centre c, half-width r = 2·max(c, 1 − c). */
@@ -126,7 +122,7 @@ export class HalfSpaceTrees extends Detector {
         if (r < this.sizeLimit) return sum;
       }
       if (d === this.height) return sum;
-      const f = this.feature(t, node);
+      const f = this.feat[t * (this.nodes >> 1) + node];
       const mid = Math.floor((this.lo[f] + this.hi[f]) / 2);
       if (x[f] < mid) {
         this.hi[f] = mid;
@@ -216,4 +212,25 @@ function xorshift(x: number): number {
   x ^= x >>> 17;
   x ^= x << 5;
   return x | 0;
+}
+
+/** The low 32 bits of a·b (Math.imul, which Espruino lacks), exact in doubles. */
+function imul(a: number, b: number): number {
+  const al = a & 65535;
+  const bl = b & 65535;
+  return (al * bl + ((((a >>> 16) * bl + al * (b >>> 16)) & 65535) << 16)) | 0;
+}
+
+/** MurmurHash3's 32-bit finaliser: every input bit affects every output bit (xorshift alone left the split features patterned). */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = imul(h, 0x85ebca6b | 0);
+  h ^= h >>> 13;
+  h = imul(h, 0xc2b2ae35 | 0);
+  return h ^ (h >>> 16);
+}
+
+/** A uniform index in 0..n−1 from the high bits of h (n ≤ 1024). */
+function pick(h: number, n: number): number {
+  return ((h >>> 16) * n) >>> 16;
 }

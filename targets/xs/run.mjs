@@ -11,6 +11,16 @@ import { buildXS } from './build.mjs';
 
 const builds = new Map(); // variant -> Promise of buildXS() result
 
+/**
+ * Builds the XS host if it is missing or stale (once per process and variant).
+ * @param {boolean} [native] the variant with the C kernels
+ * @returns {Promise<{ binary: string, built: boolean, seconds: number }>}
+ *   built: whether this call compiled it; seconds: time spent checking/building
+ */
+export function ensureXS(native = false) {
+  return ensureBuilt(native);
+}
+
 function ensureBuilt(native) {
   if (!builds.has(native)) {
     const build = buildXS({ native });
@@ -23,16 +33,18 @@ function ensureBuilt(native) {
 
 /**
  * @param {string[]} files scripts to evaluate in order, in one XS machine
- * @param {{ native?: boolean, meter?: boolean, timeoutMs?: number }} [options]
+ * @param {{ native?: boolean, meter?: boolean, timeoutMs?: number, onStdout?: (text: string) => void }} [options]
  *   native: use build/xs/mlxs-native (with the C kernels) instead of build/xs/mlxs
  *   meter: ask for the final metering count (returned as `meter`, and removed from stderr)
  *   timeoutMs: kill the process after this long (then code is null and timedOut true)
+ *   onStdout: called with each piece of stdout as the engine prints it (stdout is
+ *     still returned whole at exit)
  * @returns {Promise<{ code: number|null, signal: string|null, timedOut: boolean,
  *   stdout: string, stderr: string, meter?: number }>}
  *   code 0: success; 1: uncaught exception, unhandled rejection or engine abort
  *   (message on stderr); 2: bad arguments.
  */
-export async function runXS(files, { native = false, meter = false, timeoutMs } = {}) {
+export async function runXS(files, { native = false, meter = false, timeoutMs, onStdout } = {}) {
   const { binary } = await ensureBuilt(native);
   const args = [...(meter ? ['--meter'] : []), '--', ...files];
   return new Promise((resolve, reject) => {
@@ -47,7 +59,10 @@ export async function runXS(files, { native = false, meter = false, timeoutMs } 
             child.kill('SIGKILL');
           }, timeoutMs)
         : null;
-    child.stdout.on('data', (d) => out.push(d));
+    child.stdout.on('data', (d) => {
+      out.push(d);
+      if (onStdout) onStdout(d.toString());
+    });
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', (error) => {
       if (timer) clearTimeout(timer);

@@ -4,7 +4,9 @@
  * values large enough to take the split-product paths.
  */
 import { Q_MAX, Q_MIN, add, div, exp, log, mul, sigmoid, sqrt, sub, tanh, toQ } from '../../src/fixed.js';
+import { MicrolearnError } from '../../src/errors.js';
 import { K, step } from '../../src/kernels.js';
+import { LogisticRegression } from '../../algorithms/linear.js';
 import { Random } from '../../src/random.js';
 import { Case, Hasher } from './harness.js';
 
@@ -110,6 +112,56 @@ const toQCase: Case = {
   },
 };
 
+
+/** Hashes a string's UTF-16 code units (and its length). */
+function hashString(h: Hasher, s: string): void {
+  h.int(s.length);
+  for (let i = 0; i < s.length; i++) h.int(s.charCodeAt(i));
+}
+
+/**
+ * Errors the library throws: the same type, code, name and message on every
+ * engine, and a model left as it was. Run on XS with frozen built-ins too
+ * (test/frozen.test.ts), where a MicrolearnError that assigned an inherited
+ * Error.prototype property would throw a TypeError instead.
+ */
+const errorsCase: Case = {
+  name: 'errors',
+  run(m: Hasher, p: Hasher) {
+    const model = new LogisticRegression({ nFeatures: 2 });
+    model.learnOne([0.5, -0.25], 1);
+    const before = model.toBytes();
+    const bad: Array<() => void> = [
+      () => model.learnOne([1], 0), // wrong length
+      () => model.learnOne([1, NaN], 0), // not finite
+      () => model.learnOne([1, 2], 7), // label out of range
+      () => new LogisticRegression({ nFeatures: 0 }), // option out of range
+    ];
+    for (let i = 0; i < bad.length; i++) {
+      let e: unknown = null;
+      try {
+        bad[i]();
+      } catch (caught) {
+        e = caught;
+      }
+      p.int(e instanceof MicrolearnError ? 1 : 0);
+      p.int(e instanceof Error ? 1 : 0);
+      const err = e as MicrolearnError;
+      hashString(p, String(err.code));
+      hashString(p, String(err.name));
+      hashString(p, String(err.message));
+    }
+    const direct = new MicrolearnError('E_STATE', 'made here');
+    p.int(direct instanceof MicrolearnError && direct instanceof Error ? 1 : 0);
+    hashString(p, direct.name + '|' + direct.code + '|' + direct.message);
+    const after = model.toBytes();
+    let same = after.length === before.length;
+    for (let i = 0; same && i < after.length; i++) same = after[i] === before[i];
+    if (!same) throw new Error('a rejected input changed the model');
+    m.bytes(after);
+  },
+};
+
 export const coreCases: Case[] = [
   toQCase,
   binary('add', add, 20000),
@@ -122,4 +174,5 @@ export const coreCases: Case[] = [
   unary('sigmoid', sigmoid, 10000, -20 * 65536, 20 * 65536),
   unary('tanh', tanh, 10000, -20 * 65536, 20 * 65536),
   kernelCase,
+  errorsCase,
 ];
