@@ -19,6 +19,7 @@ import { KNNClassifier, KNNRegressor } from './algorithms/knn.js';
 import { KMeans } from './algorithms/kmeans.js';
 import { GaussianNB } from './algorithms/naive_bayes.js';
 import { HoeffdingTreeClassifier } from './algorithms/hoeffding_tree.js';
+import { HoeffdingTreeRegressor } from './algorithms/hoeffding_tree_regressor.js';
 import { MLP } from './algorithms/mlp.js';
 import { Int8Linear, Int8MLP } from './algorithms/int8.js';
 import { GaussianScorer } from './algorithms/anomaly/gaussian_scorer.js';
@@ -64,6 +65,9 @@ export { GaussianNB } from './algorithms/naive_bayes.js';
 export type { GaussianNBOptions } from './algorithms/naive_bayes.js';
 export { HoeffdingTreeClassifier } from './algorithms/hoeffding_tree.js';
 export type { HoeffdingTreeOptions } from './algorithms/hoeffding_tree.js';
+export { HoeffdingTreeRegressor } from './algorithms/hoeffding_tree_regressor.js';
+export { Optimizer } from './algorithms/optim.js';
+export type { OptimizerName, OptimizerOptions } from './algorithms/optim.js';
 export { MLP, Dense } from './algorithms/mlp.js';
 export type { Activation, MLPOptions } from './algorithms/mlp.js';
 export { Int8Linear, Int8MLP } from './algorithms/int8.js';
@@ -80,14 +84,14 @@ export type { HalfSpaceTreesOptions } from './algorithms/anomaly/half_space_tree
 /** Every model class, for {@link load}. */
 export const MODEL_CLASSES: ReadonlyArray<ModelClass> = [
   LinearRegression, LogisticRegression, StandardScaler, MinMaxScaler, Pipeline, WindowFeatures, SoftmaxRegression,
-  KNNClassifier, KNNRegressor, KMeans, GaussianNB, HoeffdingTreeClassifier, MLP, Int8Linear, Int8MLP,
+  KNNClassifier, KNNRegressor, KMeans, GaussianNB, HoeffdingTreeClassifier, HoeffdingTreeRegressor, MLP, Int8Linear, Int8MLP,
   GaussianScorer, KMeansDetector, HalfSpaceTrees,
 ];
 
 /** Any microlearn model, as `load(bytes)` returns it (narrow it with `instanceof`). */
 export type AnyModel =
   | LinearRegression | LogisticRegression | StandardScaler | MinMaxScaler | Pipeline | WindowFeatures | SoftmaxRegression
-  | KNNClassifier | KNNRegressor | KMeans | GaussianNB | HoeffdingTreeClassifier | MLP | Int8Linear | Int8MLP
+  | KNNClassifier | KNNRegressor | KMeans | GaussianNB | HoeffdingTreeClassifier | HoeffdingTreeRegressor | MLP | Int8Linear | Int8MLP
   | GaussianScorer | KMeansDetector | HalfSpaceTrees;
 
 /**

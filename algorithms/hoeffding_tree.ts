@@ -8,8 +8,10 @@
  *   (count, wide mean, Q32.16 variance via `K.welford`) plus the min and max,
  *   so raw sensor ranges do not saturate.
  * - Every `gracePeriod` samples a leaf evaluates `nSplitPoints` thresholds per
- *   feature, evenly spaced between the feature's min and max at that leaf; the
- *   class weights on each side come from the Gaussians' CDFs. Merit is
+ *   feature, evenly spaced between the feature's min and max at that leaf, and
+ *   each class's own min (less one LSB) and max; the class weights on each
+ *   side come from the Gaussians' CDFs (exactly 0 or all of a class beyond
+ *   its range, so the class-boundary thresholds are exact). Merit is
  *   information gain; a split needs at least two branches with 1 % of the
  *   weight (MOA's minBranchFraction).
  * - Hoeffding bound ε = √(R²·ln(1/δ) / 2n), R = log2(nClasses): split on the
@@ -177,27 +179,11 @@ export class HoeffdingTreeClassifier extends Supervised {
     this.nSplitPoints = optInt(o, 'nSplitPoints', 10, 1, 256);
     this.leafMode = optChoice(o, 'leafPrediction', 'nba', LEAF_MODES);
     this.varSmoothing = optReal(o, 'varSmoothing', 0.01, 0, 1);
-    // δ = m · 2^-e with m in [1/2, 1) held in Q16.16: exact, so a saved tree reloads with the same bound.
-    const dv = o.delta === undefined ? 1e-7 : o.delta;
-    if (typeof dv !== 'number' || !(dv > 0 && dv < 1)) fail('E_OPTION', 'option delta must be a number in (0, 1), got ' + dv);
-    let m = dv;
-    let e = 0;
-    while (m < 0.5) {
-      m *= 2;
-      e++;
-    }
-    let mq = toQ(m);
-    if (mq === 65536) {
-      mq = 32768;
-      e--;
-    }
-    if (mq < 32768) fail('E_OPTION', 'option delta is too small: ' + dv);
-    this.deltaM = mq;
-    this.deltaE = e;
-    let dd = mq / 65536;
-    for (let i = 0; i < e; i++) dd /= 2; // exact: halving a dyadic number
-    this.delta = dd;
-    this.lnInvDelta = e * LN2_Q - log(mq);
+    const d = readDelta(o);
+    this.deltaM = d.m;
+    this.deltaE = d.e;
+    this.delta = d.delta;
+    this.lnInvDelta = d.lnInv;
     const r = log(C * 65536); // R = ln(nClasses) in nats
     this.boundNum = mul(mul(r, r), this.lnInvDelta);
     this.tieNats = mul(this.tieThreshold, LN2_Q);
@@ -242,13 +228,8 @@ export class HoeffdingTreeClassifier extends Supervised {
 
   /** The leaf node x falls into; sets depthFound. */
   private sort(x: Int32Array): number {
-    let node = 0;
-    let depth = 0;
-    while (this.feat[node] >= 0) {
-      node = x[this.feat[node]] <= this.thr[node] ? this.child[node] : this.child[node] + 1;
-      depth++;
-    }
-    this.depthFound = depth;
+    const node = leafOf(this.feat, this.thr, this.child, x);
+    this.depthFound = leafOfDepth();
     return node;
   }
 
@@ -404,8 +385,20 @@ export class HoeffdingTreeClassifier extends Supervised {
       let fBest = 0;
       let fT = 0;
       let fAny = false;
-      for (let s = 1; s <= sp; s++) {
-        const t = lo + floorDiv((hi - lo) * s, sp + 1);
+      // nSplitPoints thresholds evenly spaced over the range, then every class's own min − 1 LSB and max:
+      // where one class lies wholly on one side, the split weights are exact rather than Gaussian
+      // estimates, so a feature that separates the classes (lux ≥ 400 when occupied) is found at its gap
+      // even when outliers stretch the range and no evenly spaced threshold falls into it.
+      const nc = sp + 2 * C;
+      for (let s = 1; s <= nc; s++) {
+        let t: number;
+        if (s <= sp) t = lo + floorDiv((hi - lo) * s, sp + 1);
+        else {
+          const j = slot * C + ((s - sp - 1) >> 1);
+          if (this.obs[j] === 0) continue;
+          t = (s - sp - 1) & 1 ? this.mx[j * n + i] : this.mn[j * n + i] - 1;
+          if (t < lo || t >= hi) continue;
+        }
         const L = this.splitWeights(slot, i, t);
         const R = W16 - L;
         if (L < minW || R < minW) continue;
@@ -469,18 +462,7 @@ export class HoeffdingTreeClassifier extends Supervised {
 
   /** Depth of the deepest leaf. */
   depth(): number {
-    let d = 0;
-    // children always have larger indices than their parent, so one forward pass suffices
-    const dep = new Uint8Array(this.nNodes);
-    for (let v = 0; v < this.nNodes; v++) {
-      if (this.feat[v] < 0) {
-        if (dep[v] > d) d = dep[v];
-        continue;
-      }
-      dep[this.child[v]] = dep[v] + 1;
-      dep[this.child[v] + 1] = dep[v] + 1;
-    }
-    return d;
+    return treeDepth(this.feat, this.child, this.nNodes);
   }
 
   /** @internal */
@@ -583,32 +565,93 @@ export class HoeffdingTreeClassifier extends Supervised {
     r.u32s(m.gVarF);
     checkVariances(m.varI);
     checkVariances(m.gVarI);
-    m.checkStructure();
+    checkTree(m.feat, m.child, m.nNodes, m.nLeaves, m.nFeatures);
     return m;
   }
+}
 
-  /**
-   * A loaded tree must be a tree: children after their parent, every node but
-   * the root with exactly one parent, leaves and slots in one-to-one
-   * correspondence, features in range. Then traversal always ends at a leaf.
-   */
-  private checkStructure(): void {
-    const N = this.nNodes;
-    if (N % 2 !== 1 || this.nLeaves !== (N + 1) / 2) fail('E_CORRUPT', 'node and leaf counts do not match');
-    const parents = new Uint8Array(N);
-    const slotUsed = new Uint8Array(this.nLeaves);
-    for (let v = 0; v < N; v++) {
-      const f = this.feat[v];
-      const ch = this.child[v];
-      if (f >= 0) {
-        if (f >= this.nFeatures || ch <= v || ch + 1 >= N || parents[ch] !== 0 || parents[ch + 1] !== 0) fail('E_CORRUPT', 'bad tree node ' + v);
-        parents[ch] = 1;
-        parents[ch + 1] = 1;
-      } else {
-        if (f !== -1 || ch < 0 || ch >= this.nLeaves || slotUsed[ch] !== 0) fail('E_CORRUPT', 'bad tree leaf ' + v);
-        slotUsed[ch] = 1;
-      }
-    }
-    for (let v = 1; v < N; v++) if (parents[v] === 0) fail('E_CORRUPT', 'unreachable tree node ' + v);
+/**
+ * δ of the Hoeffding bound from the options (default 1e-7) as m·2^-e with m
+ * in [1/2, 1) held in Q16.16 (exact, so a saved tree reloads with the same
+ * bound), the exact real value, and ln(1/δ) in Q16.16. @internal
+ */
+export function readDelta(o: { [k: string]: unknown }): { m: number; e: number; delta: number; lnInv: number } {
+  const dv = o.delta === undefined ? 1e-7 : o.delta;
+  if (typeof dv !== 'number' || !(dv > 0 && dv < 1)) fail('E_OPTION', 'option delta must be a number in (0, 1), got ' + dv);
+  let m = dv;
+  let e = 0;
+  while (m < 0.5) {
+    m *= 2;
+    e++;
   }
+  let mq = toQ(m);
+  if (mq === 65536) {
+    mq = 32768;
+    e--;
+  }
+  if (mq < 32768) fail('E_OPTION', 'option delta is too small: ' + dv);
+  let dd = mq / 65536;
+  for (let i = 0; i < e; i++) dd /= 2; // exact: halving a dyadic number
+  return { m: mq, e: e, delta: dd, lnInv: e * LN2_Q - log(mq) };
+}
+
+/** Depth of the leaf the last {@link leafOf} call reached (a module variable: objects made at load time are read-only in a preloading Moddable app). */
+let walkDepth = 0;
+
+/** Depth of the leaf the last {@link leafOf} call reached. @internal */
+export function leafOfDepth(): number {
+  return walkDepth;
+}
+
+/** The leaf node x falls into (x ≤ thr goes left, right = left + 1); {@link leafOfDepth} then tells its depth. @internal */
+export function leafOf(feat: Int32Array, thr: Int32Array, child: Int32Array, x: Int32Array): number {
+  let node = 0;
+  let depth = 0;
+  while (feat[node] >= 0) {
+    node = x[feat[node]] <= thr[node] ? child[node] : child[node] + 1;
+    depth++;
+  }
+  walkDepth = depth;
+  return node;
+}
+
+/** Depth of the deepest leaf of a node table (children after their parent). @internal */
+export function treeDepth(feat: Int32Array, child: Int32Array, nNodes: number): number {
+  let d = 0;
+  // children always have larger indices than their parent, so one forward pass suffices
+  const dep = new Uint8Array(nNodes);
+  for (let v = 0; v < nNodes; v++) {
+    if (feat[v] < 0) {
+      if (dep[v] > d) d = dep[v];
+      continue;
+    }
+    dep[child[v]] = dep[v] + 1;
+    dep[child[v] + 1] = dep[v] + 1;
+  }
+  return d;
+}
+
+/**
+ * A loaded tree must be a tree: children after their parent, every node but
+ * the root with exactly one parent, leaves and slots in one-to-one
+ * correspondence, features in range. Then traversal always ends at a leaf.
+ * @internal
+ */
+export function checkTree(feat: Int32Array, child: Int32Array, N: number, nLeaves: number, nFeatures: number): void {
+  if (N % 2 !== 1 || nLeaves !== (N + 1) / 2) fail('E_CORRUPT', 'node and leaf counts do not match');
+  const parents = new Uint8Array(N);
+  const slotUsed = new Uint8Array(nLeaves);
+  for (let v = 0; v < N; v++) {
+    const f = feat[v];
+    const ch = child[v];
+    if (f >= 0) {
+      if (f >= nFeatures || ch <= v || ch + 1 >= N || parents[ch] !== 0 || parents[ch + 1] !== 0) fail('E_CORRUPT', 'bad tree node ' + v);
+      parents[ch] = 1;
+      parents[ch + 1] = 1;
+    } else {
+      if (f !== -1 || ch < 0 || ch >= nLeaves || slotUsed[ch] !== 0) fail('E_CORRUPT', 'bad tree leaf ' + v);
+      slotUsed[ch] = 1;
+    }
+  }
+  for (let v = 1; v < N; v++) if (parents[v] === 0) fail('E_CORRUPT', 'unreachable tree node ' + v);
 }

@@ -1,7 +1,7 @@
 /**
- * Linear models trained by SGD: LinearRegression (squared loss) and
- * LogisticRegression (binary, log loss), both with optional L2 and an
- * inverse-decay learning-rate schedule.
+ * Linear models trained by SGD (or Adam / RMSprop, algorithms/optim.ts):
+ * LinearRegression (squared loss) and LogisticRegression (binary, log loss),
+ * both with optional L2 and an inverse-decay learning-rate schedule.
  *
  * Weights are "wide" (Q16.32: an Int32Array plus a Uint16Array of extra
  * fraction bits) so that steps smaller than one Q16.16 LSB still accumulate;
@@ -9,21 +9,24 @@
  */
 import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K } from '../src/kernels.js';
+import { K, step } from '../src/kernels.js';
 import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
-import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, optInt, optReal, readTarget, rejectFeature } from '../src/learner.js';
+import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, optInt, optReal, readTarget, readVector, rejectFeature } from '../src/learner.js';
+import { Moments, Optimizer, OptimizerOptions, SGD, peekOptimizer } from './optim.js';
 
-/** Options shared by the SGD linear models. */
-export interface LinearOptions {
+/** Options shared by the SGD linear models (the optimizer defaults to 'sgd'). */
+export interface LinearOptions extends OptimizerOptions {
   /** Input width. */
   nFeatures: number;
-  /** Initial learning rate (default 0.01). */
+  /** Initial learning rate (default 0.01 for 'sgd', 0.001 for 'adam' and 'rmsprop'). */
   learningRate?: number;
-  /** L2 penalty on the weights, not the bias (default 0). */
+  /** L2 penalty on the weights, not the bias (default 0); with Adam / RMSprop it is decoupled weight decay (AdamW). */
   l2?: number;
   /** Schedule: the rate at step t is learningRate / (1 + decay·t) (default 0: constant). */
   decay?: number;
 }
+
+const ONE_VEC = new Int32Array([Q_ONE]);
 
 /**
  * State and SGD step shared by the linear models: weights w[0..n-1], bias
@@ -38,20 +41,37 @@ export class LinearCore {
   readonly f: Uint16Array;
   /** Updates done (drives the schedule). */
   readonly t: number;
+  /** How gradients become steps. */
+  readonly opt: Optimizer;
+  /** @internal Adam / RMSprop moments of the weights and of the bias (null for SGD) */
+  readonly sw: Moments | null;
+  /** @internal */ readonly sb: Moments | null;
+  private readonly stepBuf: Int32Array;
+  private readonly gBuf: Int32Array;
+  private readonly wb: Int32Array;
+  private readonly fb: Uint16Array;
 
   constructor(opts: LinearOptions) {
     const o = checkOptions(opts);
     this.n = optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES);
-    this.lr = optReal(o, 'learningRate', 0.01, 0, 1000);
+    const opt = (this.opt = new Optimizer(o, 'sgd'));
+    this.lr = optReal(o, 'learningRate', opt.kind === SGD ? 0.01 : 0.001, 0, 1000);
     this.l2 = optReal(o, 'l2', 0, 0, 1000);
     this.decay = optReal(o, 'decay', 0, 0, 1000);
     this.w = new Int32Array(this.n + 1);
     this.f = new Uint16Array(this.n + 1);
     this.t = 0;
-    this.stateBytes = (this.n + 1) * 6 + 4;
+    this.stepBuf = new Int32Array(2);
+    this.gBuf = new Int32Array(1);
+    this.sw = opt.moments(this.n);
+    this.sb = opt.moments(1);
+    // the bias as a one-element view, for the optimizer kernel (made once: no allocation per sample)
+    this.wb = this.w.subarray(this.n, this.n + 1);
+    this.fb = this.f.subarray(this.n, this.n + 1);
+    this.stateBytes = (this.n + 1) * (6 + opt.perParam()) + 4 + opt.ownBytes();
   }
 
-  /** Bytes of learned state: weights, fraction bits, counter. */
+  /** Bytes of learned state: weights, fraction bits, counter, optimizer moments. */
   readonly stateBytes: number;
 
   /** w·x + b in Q16.16. */
@@ -72,10 +92,36 @@ export class LinearCore {
    * g = y − link(w·x + b).
    */
   learn(x: ArrayLike<number>, xq: Int32Array | null, y: number, link: number): void {
+    if (this.sw !== null) {
+      this.adaptive(xq === null ? (x as Int32Array) : readVector(x, this.n, xq), y, link);
+      return;
+    }
     if (xq !== null) checkShape(x, this.n);
     const bad = K.sgdLinear(this.w, this.f, x, xq, this.n, y, this.rate(), this.l2, link);
     if (bad >= 0) rejectFeature(x, bad);
     if (this.t < 4294967295) mutable(this).t++;
+  }
+
+  /** The Adam / RMSprop step on validated q (Q16.16): g = y − link(w·q + b), decoupled L2, then the optimizer on weights and bias. */
+  private adaptive(q: Int32Array, y: number, link: number): void {
+    const z = this.raw(q);
+    const g = sat(y - (link === 1 ? sigmoid(z) : z));
+    const lr = this.rate();
+    const s = this.stepBuf;
+    if (this.l2 !== 0) {
+      step(lr, -this.l2, s);
+      if (s[0] !== 0) K.axpyWide(this.w, this.f, 0, this.w, 0, this.n, s[0], s[1]);
+    }
+    this.opt.begin(lr);
+    this.gBuf[0] = g;
+    this.opt.step(this.sw as Moments, this.w, this.f, 1, this.n, this.gBuf, q, 0);
+    this.opt.step(this.sb as Moments, this.wb, this.fb, 1, 1, this.gBuf, ONE_VEC, 0);
+    if (this.t < 4294967295) mutable(this).t++;
+  }
+
+  /** @internal the optimizer moments in stored order */
+  moments(): Moments[] {
+    return this.sw !== null && this.sb !== null ? [this.sw, this.sb] : [];
   }
 
   write(w: ByteWriter): void {
@@ -86,12 +132,19 @@ export class LinearCore {
     w.u32(this.t);
     w.i32s(this.w);
     w.u16s(this.f);
+    this.opt.write(w, this.moments());
   }
 
-  /** Reads what `write` wrote; `make` builds the model from the options read. */
+  /** Reads the options `write` wrote (the optimizer's from its section after the state); the caller builds the model from them. */
   static readOptions(r: ByteReader): LinearOptions {
     const n = r.int(1, MAX_FEATURES);
-    return { nFeatures: n, learningRate: fromQ(r.i32()), l2: fromQ(r.i32()), decay: fromQ(r.i32()) };
+    const o: LinearOptions = { nFeatures: n, learningRate: fromQ(r.i32()), l2: fromQ(r.i32()), decay: fromQ(r.i32()) };
+    const po = peekOptimizer(r, 4 + (n + 1) * 6);
+    o.optimizer = po.optimizer;
+    o.beta1 = po.beta1;
+    o.beta2 = po.beta2;
+    o.epsilon = po.epsilon;
+    return o;
   }
 
   readState(r: ByteReader): void {
@@ -99,6 +152,7 @@ export class LinearCore {
     mutable(this).t = r.u32();
     r.i32s(this.w);
     r.u16s(this.f);
+    this.opt.read(r, this.moments());
   }
 }
 

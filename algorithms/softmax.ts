@@ -1,7 +1,8 @@
 /**
- * SoftmaxRegression: multiclass logistic regression trained by SGD on the
- * cross-entropy loss, with optional L2 and an inverse-decay schedule (the
- * same options as the binary LogisticRegression).
+ * SoftmaxRegression: multiclass logistic regression trained by SGD (or Adam /
+ * RMSprop, algorithms/optim.ts) on the cross-entropy loss, with optional L2
+ * and an inverse-decay schedule (the same options as the binary
+ * LogisticRegression).
  *
  * Weights are wide (Q16.32: Int32Array + Uint16Array of extra fraction bits)
  * so that updates below one Q16.16 LSB still accumulate; see
@@ -12,16 +13,17 @@ import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 import { HEAD_SOFTMAX, Int8Linear, quantizeDense } from './int8.js';
+import { Moments, Optimizer, OptimizerOptions, SGD, peekOptimizer } from './optim.js';
 
 /** Options of {@link SoftmaxRegression}. */
-export interface SoftmaxOptions {
+export interface SoftmaxOptions extends OptimizerOptions {
   /** Input width. */
   nFeatures: number;
   /** Number of classes (labels 0..nClasses-1), 2..1024. */
   nClasses: number;
-  /** Initial learning rate (default 0.01). */
+  /** Initial learning rate (default 0.01 for 'sgd', 0.001 for 'adam' and 'rmsprop'). */
   learningRate?: number;
-  /** L2 penalty on the weights, not the biases (default 0). */
+  /** L2 penalty on the weights, not the biases (default 0; decoupled weight decay with Adam / RMSprop). */
   l2?: number;
   /** Schedule: the rate at step t is learningRate / (1 + decay·t) (default 0: constant). */
   decay?: number;
@@ -53,6 +55,11 @@ export class SoftmaxRegression extends Supervised {
   /** @internal */ readonly bf: Uint16Array;
   /** Updates done (drives the schedule). */
   readonly t: number;
+  /** How gradients become steps ('sgd' by default). */
+  readonly opt: Optimizer;
+  /** @internal Adam / RMSprop moments of the weights and biases (null for SGD) */
+  readonly sw: Moments | null;
+  /** @internal */ readonly sb: Moments | null;
   private readonly z: Int32Array;
   private readonly g: Int32Array;
   private readonly pq: Int32Array;
@@ -63,7 +70,8 @@ export class SoftmaxRegression extends Supervised {
     super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), optInt(o, 'nClasses', undefined, 2, MAX_CLASSES));
     const n = this.nFeatures;
     const c = this.nClasses;
-    this.lr = optReal(o, 'learningRate', 0.01, 0, 1000);
+    const opt = (this.opt = new Optimizer(o, 'sgd'));
+    this.lr = optReal(o, 'learningRate', opt.kind === SGD ? 0.01 : 0.001, 0, 1000);
     this.l2 = optReal(o, 'l2', 0, 0, 1000);
     this.decay = optReal(o, 'decay', 0, 0, 1000);
     this.w = new Int32Array(n * c);
@@ -75,7 +83,9 @@ export class SoftmaxRegression extends Supervised {
     this.g = new Int32Array(c);
     this.pq = new Int32Array(c);
     this.stepBuf = new Int32Array(2);
-    this.stateBytes = (n + 1) * c * 6 + 4;
+    this.sw = opt.moments(n * c);
+    this.sb = opt.moments(c);
+    this.stateBytes = (n + 1) * c * (6 + opt.perParam()) + 4 + opt.ownBytes();
   }
 
   /** The learning rate at the current step, Q16.16: round(lr / (1 + decay·t)). */
@@ -102,8 +112,14 @@ export class SoftmaxRegression extends Supervised {
       step(lr, -this.l2, s);
       if (s[0] !== 0) K.axpyWide(this.w, this.wf, 0, this.w, 0, this.w.length, s[0], s[1]);
     }
-    K.gerWide(this.w, this.wf, c, this.nFeatures, this.g, x, 0, lr);
-    K.gerWide(this.b, this.bf, c, 1, this.g, ONE_VEC, 0, lr);
+    if (this.sw !== null && this.sb !== null) {
+      this.opt.begin(lr);
+      this.opt.step(this.sw, this.w, this.wf, c, this.nFeatures, this.g, x, 0);
+      this.opt.step(this.sb, this.b, this.bf, c, 1, this.g, ONE_VEC, 0);
+    } else {
+      K.gerWide(this.w, this.wf, c, this.nFeatures, this.g, x, 0, lr);
+      K.gerWide(this.b, this.bf, c, 1, this.g, ONE_VEC, 0, lr);
+    }
     if (this.t < 4294967295) mutable(this).t++;
   }
 
@@ -142,6 +158,7 @@ export class SoftmaxRegression extends Supervised {
     w.u16s(this.wf);
     w.i32s(this.b);
     w.u16s(this.bf);
+    this.opt.write(w, this.sw !== null && this.sb !== null ? [this.sw, this.sb] : []);
   }
 
   /** @internal */
@@ -151,13 +168,17 @@ export class SoftmaxRegression extends Supervised {
     const lr = r.int(0, 1000 * 65536);
     const l2 = r.int(0, 1000 * 65536);
     const decay = r.int(0, 1000 * 65536);
-    r.need(4 + (n + 1) * c * 6);
-    const m = new SoftmaxRegression({ nFeatures: n, nClasses: c, learningRate: fromQ(lr), l2: fromQ(l2), decay: fromQ(decay) });
+    const po = peekOptimizer(r, 4 + (n + 1) * c * 6);
+    const m = new SoftmaxRegression({
+      nFeatures: n, nClasses: c, learningRate: fromQ(lr), l2: fromQ(l2), decay: fromQ(decay),
+      optimizer: po.optimizer, beta1: po.beta1, beta2: po.beta2, epsilon: po.epsilon,
+    });
     mutable(m).t = r.u32();
     r.i32s(m.w);
     r.u16s(m.wf);
     r.i32s(m.b);
     r.u16s(m.bf);
+    m.opt.read(r, m.sw !== null && m.sb !== null ? [m.sw, m.sb] : []);
     return m;
   }
 }

@@ -1,10 +1,13 @@
 /**
  * The float64 twin of algorithms/mlp.ts for the benchmarks: the same
  * architecture, the same initial weights (copied from a freshly built MLP),
- * the same update order and learning-rate schedule, in plain double
- * arithmetic with Math.tanh / Math.exp. Not library code.
+ * the same update order, learning-rate schedule and optimizer (SGD, momentum,
+ * Adam with bias correction, RMSprop, with the model's quantised β and ε),
+ * in plain double arithmetic with Math.tanh / Math.exp / Math.sqrt. Not
+ * library code.
  */
 import { MLP } from '../algorithms/mlp.js';
+import { ADAM, SGD } from '../algorithms/optim.js';
 
 interface Layer {
   nIn: number;
@@ -14,6 +17,9 @@ interface Layer {
   b: Float64Array;
   vw: Float64Array;
   vb: Float64Array;
+  /** Adam / RMSprop second moments (first moments in vw, vb) */
+  sw: Float64Array;
+  sb: Float64Array;
   z: Float64Array;
   a: Float64Array;
   g: Float64Array;
@@ -26,6 +32,11 @@ export class FloatMLP {
   readonly momentum: number;
   readonly classification: boolean;
   readonly nOut: number;
+  /** 0 sgd, 1 adam, 2 rmsprop; β and ε as the fixed-point model holds them */
+  readonly kind: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
   t = 0;
   private readonly p: Float64Array;
 
@@ -39,6 +50,8 @@ export class FloatMLP {
       b: Float64Array.from(d.b, (v, i) => (v * 65536 + d.bf[i]) / 4294967296),
       vw: new Float64Array(d.nIn * d.nOut),
       vb: new Float64Array(d.nOut),
+      sw: new Float64Array(d.nIn * d.nOut),
+      sb: new Float64Array(d.nOut),
       z: new Float64Array(d.nOut),
       a: new Float64Array(d.nOut),
       g: new Float64Array(d.nOut),
@@ -49,6 +62,10 @@ export class FloatMLP {
     this.classification = m.task === 1;
     this.nOut = m.nOutputs;
     this.p = new Float64Array(m.nOutputs);
+    this.kind = m.opt.kind;
+    this.beta1 = m.opt.beta1 / 65536;
+    this.beta2 = m.opt.beta2 / 65536;
+    this.eps = m.opt.epsilon / 16777216;
   }
 
   private static f(act: number, z: number): number {
@@ -108,6 +125,31 @@ export class FloatMLP {
     }
     const lr = this.decay === 0 ? this.lr : this.lr / (1 + this.decay * this.t);
     const mu = this.momentum;
+    if (this.kind !== SGD) {
+      // Adam: θ += lr·m̂/(√v̂ + ε) in the form lr·√(1 − β2^t)/(1 − β1^t) · m / (√v + ε·√(1 − β2^t)); RMSprop: m = g, no correction
+      const t = this.t + 1;
+      const adam = this.kind === ADAM;
+      const c2 = adam ? Math.sqrt(1 - Math.pow(this.beta2, t)) : 1;
+      const lrT = adam ? (lr * c2) / (1 - Math.pow(this.beta1, t)) : lr;
+      const epsT = this.eps * c2;
+      const b1 = adam ? this.beta1 : 0;
+      const b2 = this.beta2;
+      const upd = (w: Float64Array, m: Float64Array, v: Float64Array, k: number, g: number): void => {
+        m[k] = b1 * m[k] + (1 - b1) * g;
+        v[k] = b2 * v[k] + (1 - b2) * g * g;
+        w[k] += (lrT * m[k]) / (Math.sqrt(v[k]) + epsT);
+      };
+      for (let i = L.length - 1; i >= 0; i--) {
+        const l = L[i];
+        const input: ArrayLike<number> = i === 0 ? x : L[i - 1].a;
+        for (let r = 0; r < l.nOut; r++) {
+          for (let c = 0; c < l.nIn; c++) upd(l.w, l.vw, l.sw, r * l.nIn + c, l.g[r] * input[c]);
+          upd(l.b, l.vb, l.sb, r, l.g[r]);
+        }
+      }
+      this.t++;
+      return;
+    }
     for (let i = L.length - 1; i >= 0; i--) {
       const l = L[i];
       const input: ArrayLike<number> = i === 0 ? x : L[i - 1].a;

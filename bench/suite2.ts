@@ -110,7 +110,7 @@ async function sineSection(): Promise<string> {
 
 // ---- digits ------------------------------------------------------------------------
 
-const DIGITS_MLP: MLPOptions = { nFeatures: 64, hidden: [32], activation: 'tanh', task: 'classification', nOutputs: 10, learningRate: 0.05, seed: 1 };
+const DIGITS_MLP: MLPOptions = { optimizer: 'sgd', nFeatures: 64, hidden: [32], activation: 'tanh', task: 'classification', nOutputs: 10, learningRate: 0.05, seed: 1 };
 
 /** Prequential accuracy of the digits MLP and its twin on one shuffle (pixels / 16). Returns the trained MLP too. */
 function digitsRun(d: Dataset, seed: number): { q: number; f: number; m: MLP; us: number } {

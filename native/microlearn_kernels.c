@@ -324,6 +324,110 @@ uint32_t ml_argmax(const int32_t *a, uint32_t n)
 	return best;
 }
 
+/* round(√n) for n < 2^52, digit by digit (no floating point). */
+static uint64_t isqrt_round(uint64_t n)
+{
+	uint64_t rem = n, root = 0, bit = (uint64_t)1 << 52;
+	while (bit > rem)
+		bit >>= 2;
+	while (bit) {
+		if (rem >= root + bit) {
+			rem -= root + bit;
+			root = (root >> 1) + bit;
+		}
+		else
+			root >>= 1;
+		bit >>= 2;
+	}
+	return rem > root ? root + 1 : root; /* n − r² > r ⇔ √n > r + 1/2 */
+}
+
+/* √(V·2^-32) in units of 2^-24 for 0 ≤ V < 2^63 (see ml_gerAdam). */
+static int64_t sqrt_moment(uint64_t v)
+{
+	unsigned j = 0;
+	if (v < ((uint64_t)1 << 36))
+		return (int64_t)isqrt_round(v << 16);
+	for (j = 1;; j++) {
+		uint64_t n = 2 * j <= 16 ? v << (16 - 2 * j) : v >> (2 * j - 16);
+		if (2 * j <= 16 && v >= ((uint64_t)1 << (36 + 2 * j)))
+			continue;
+		if (n < ((uint64_t)1 << 52))
+			return (int64_t)isqrt_round(n) << j;
+	}
+}
+
+static void adam1(int32_t *w, uint16_t *f, int32_t *m, uint16_t *mf, int32_t *vI, uint32_t *vF, int32_t g, int32_t a, int32_t k, int32_t e, int32_t b1, int32_t b2)
+{
+	int64_t M, YH, yh, lo, hi, carry, S, D, U, delta, W, wh;
+	uint64_t ga = g < 0 ? (uint64_t)(-(int64_t)g) : (uint64_t)g;
+	uint64_t P = ga * ga; /* ≤ 2^62, units of 2^-32 */
+	uint64_t YL, A, N, q, r;
+	/* first moment, units of 2^-32 */
+	if (m) {
+		M = (int64_t)b1 * *m + (int64_t)(65536 - b1) * g + (((int64_t)b1 * *mf + 32768) >> 16);
+		*m = (int32_t)fshr(M, 16);
+		*mf = (uint16_t)(M & 0xffff);
+	}
+	else
+		M = (int64_t)g * 65536;
+	/* second moment: (b2·V + c2·P) / 2^16 rounded, as hi·2^32 + lo */
+	YH = (int64_t)b2 * *vI + (int64_t)(65536 - b2) * (int64_t)(P >> 32);
+	YL = (uint64_t)b2 * *vF + (uint64_t)(65536 - b2) * (P & 0xffffffffu);
+	yh = fshr(YH, 16);
+	lo = (YH - yh * 65536) * 65536 + (int64_t)((YL + 32768) >> 16);
+	carry = lo >> 32; /* lo ≥ 0 */
+	hi = yh + carry;
+	lo -= carry * ((int64_t)1 << 32);
+	*vI = (int32_t)hi;
+	*vF = (uint32_t)lo;
+	S = hi < 0 || (hi == 0 && lo == 0) ? 0 : sqrt_moment((uint64_t)hi << 32 | (uint64_t)lo);
+	D = S + e;
+	if (D < 1)
+		D = 1;
+	/* U = sat(round(M·2^16 / D)), |M| ≤ 2^47 */
+	A = M < 0 ? (uint64_t)(-M) : (uint64_t)M;
+	N = A << 16;
+	q = N / (uint64_t)D;
+	r = N % (uint64_t)D;
+	if (M >= 0) {
+		q += 2 * r >= (uint64_t)D;
+		U = q > (uint64_t)ML_Q_MAX ? ML_Q_MAX : (int64_t)q;
+	}
+	else {
+		q += 2 * r > (uint64_t)D;
+		U = q > (uint64_t)1 << 31 ? ML_Q_MIN : -(int64_t)q;
+	}
+	delta = k == 0 ? a * U : fshr(a * U + ((int64_t)1 << (k - 1)), (unsigned)k);
+	W = (int64_t)*w * 65536 + *f + delta;
+	wh = fshr(W, 16);
+	if (wh > ML_Q_MAX) {
+		*f = 65535;
+		*w = ML_Q_MAX;
+	}
+	else if (wh < ML_Q_MIN) {
+		*f = 0;
+		*w = ML_Q_MIN;
+	}
+	else {
+		*f = (uint16_t)(W & 0xffff);
+		*w = (int32_t)wh;
+	}
+}
+
+void ml_gerAdam(int32_t *w, uint16_t *f, int32_t *m, uint16_t *mf, int32_t *vI, uint32_t *vF, uint32_t rows, uint32_t cols,
+	const int32_t *d, const int32_t *x, int32_t a, int32_t k, int32_t e, int32_t b1, int32_t b2)
+{
+	uint32_t r, c;
+	for (r = 0; r < rows; r++) {
+		int32_t dr = d[r]; /* read once per row, as the TypeScript does */
+		for (c = 0; c < cols; c++) {
+			size_t j = (size_t)r * cols + c;
+			adam1(w + j, f + j, m ? m + j : NULL, m ? mf + j : NULL, vI + j, vF + j, scale1(dr, x[c]), a, k, e, m ? b1 : 0, b2);
+		}
+	}
+}
+
 /* ---- element-level building blocks (see the header) ---- */
 
 void ml_sum_product(ml_sum *s, int32_t a, int32_t b)
@@ -451,4 +555,14 @@ void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t
 		ml_axpyWide(w, f, x, n, st[0], st[1]);
 		ml_axpyWide(w + n, f + n, &one, 1, st[0], st[1]);
 	}
+}
+
+void ml_adam1(int32_t *w, uint16_t *f, int32_t *m, uint16_t *mf, int32_t *vI, uint32_t *vF, int32_t g, int32_t a, int32_t k, int32_t e, int32_t b1, int32_t b2)
+{
+	adam1(w, f, m, mf, vI, vF, g, a, k, e, m ? b1 : 0, b2);
+}
+
+int32_t ml_mul(int32_t a, int32_t b)
+{
+	return scale1(a, b);
 }

@@ -142,6 +142,22 @@ uint32_t ml_argmin(const int32_t *a, uint32_t n);
 /** Index of the first largest a[i], i < n; 0 when n is 0. */
 uint32_t ml_argmax(const int32_t *a, uint32_t n);
 
+/**
+ * Adam step on a rows×cols matrix of wide weights (w, f) for the negative
+ * gradient d·xᵀ; with m and mf NULL it is RMSprop (the first moment is the
+ * gradient itself). Per element, in row-major order, with G = round(d[r]·x[c]
+ * / 2^16) saturated, M = m·2^16 + mf and V = vI·2^32 + vF (units of 2^-32):
+ *   M' = b1·m + (65536 − b1)·G + round(b1·mf / 2^16)          (G·2^16 without m)
+ *   V' = round((b2·V + (65536 − b2)·G²) / 2^16)
+ *   S  = round(√(V'·2^16 / 4^j))·2^j, the smallest j ≥ 0 with V'·2^16/4^j < 2^52
+ *        (the radicand floored; S = 0 for V' ≤ 0)
+ *   U  = sat(round(M'·2^16 / max(S + e, 1)))
+ *   weight += round(a·U / 2^k), saturating like ml_axpyWide
+ * 0 ≤ b1, b2 ≤ 65535, 0 ≤ a < 2^21, 0 ≤ k ≤ 62, e ≥ 0 (docs/fixed-point.md).
+ */
+void ml_gerAdam(int32_t *w, uint16_t *f, int32_t *m, uint16_t *mf, int32_t *vI, uint32_t *vF, uint32_t rows, uint32_t cols,
+	const int32_t *d, const int32_t *x, int32_t a, int32_t k, int32_t e, int32_t b1, int32_t b2);
+
 /*
  * Element-level building blocks. Every kernel above is a loop over these, so
  * a binding that cannot hand the kernels a plain pointer (Espruino typed
@@ -171,6 +187,10 @@ int32_t ml_scale1(int32_t y, int32_t alpha);
 void ml_axpyWide1(int32_t *w, uint16_t *f, int32_t x, int32_t a, int32_t s);
 /** One element of ml_welford, in place. */
 void ml_welford1(int32_t *mean, uint16_t *meanF, int32_t *varI, uint32_t *varF, int32_t x, int64_t count);
+/** One element of ml_gerAdam with the gradient g = round(d·x / 2^16) given; m and mf may be NULL (RMSprop). */
+void ml_adam1(int32_t *w, uint16_t *f, int32_t *m, uint16_t *mf, int32_t *vI, uint32_t *vF, int32_t g, int32_t a, int32_t k, int32_t e, int32_t b1, int32_t b2);
+/** round(a·b / 2^16) saturated (the gradient element of ml_gerAdam). */
+int32_t ml_mul(int32_t a, int32_t b);
 
 #ifdef __cplusplus
 }

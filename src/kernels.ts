@@ -8,7 +8,7 @@
  * that callers never allocate a subarray in a hot path.
  * The numeric contract of each kernel is in docs/fixed-point.md.
  */
-import { POW2, Q_MAX, Q_MIN, floorDiv, sigmoid } from './fixed.js';
+import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, mul, sigmoid } from './fixed.js';
 
 export interface Kernels {
   /** Σ a[ao+i]·b[bo+i] for i < n: exact sum, rounded half up to Q16.16, saturated. */
@@ -59,10 +59,25 @@ export interface Kernels {
   toQ(x: ArrayLike<number>, n: number, out: Int32Array): number;
   /** One fused SGD step of a linear model (identity or logistic link), converting a real-valued x on the way; −1, or the index of a rejected element. */
   sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number;
+  /**
+   * Adam (or, with m = mf = null, RMSprop) step on a rows×cols matrix of wide
+   * weights for the rank-1 negative gradient d·xᵀ: per element, in row-major
+   * order, G = mul(d[r], x[xo+c]); the first moment m + mf/2^16 (Q16.32)
+   * becomes β1·m + (1 − β1)·G, the second moment vI + vF/2^32 (Q32.32)
+   * becomes β2·v + (1 − β2)·G², and the weight gains
+   * (a·2^-(k+8)) · m / (√v + e·2^-24). β1, β2 are Q16.16 (0..65535),
+   * 0 ≤ a < 2^21, 0 ≤ k ≤ 62, e ≥ 0. The optimizer computes a, k and e once
+   * per step (learning rate, bias correction, ε: algorithms/optim.ts).
+   * Exact definition in docs/fixed-point.md ("gerAdam").
+   */
+  gerAdam(
+    w: Int32Array, f: Uint16Array, m: Int32Array | null, mf: Uint16Array | null, vI: Int32Array, vF: Uint32Array,
+    rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, a: number, k: number, e: number, b1: number, b2: number,
+  ): void;
 }
 
 /** Names of all kernels, in a fixed order (used by backend detection and tests). */
-export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear'];
+export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam'];
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -593,12 +608,118 @@ function argmax(a: Int32Array, ao: number, n: number): number {
   return best;
 }
 
+/**
+ * √(V·2^-32) in units of 2^-24 for V = hi·2^32 + lo (0 ≤ lo < 2^32):
+ * isqrtRound(floor(V·2^16 / 4^j))·2^j with the smallest j ≥ 0 that brings
+ * the radicand below 2^52 (so at least 26 significant bits, exact rounding
+ * when V < 2^36); 0 for V ≤ 0.
+ */
+function sqrtMoment(hi: number, lo: number): number {
+  if (hi < 0 || (hi === 0 && lo === 0)) return 0;
+  if (hi < 1048576) {
+    const v = hi * TWO32 + lo; // < 2^52, exact
+    if (v < 68719476736) return isqrtRound(v * 65536); // V < 2^36: j = 0
+    let j = 1;
+    while (v >= POW2[36 + 2 * j]) j++;
+    return isqrtRound(v * POW2[16 - 2 * j]) * POW2[j];
+  }
+  // V ≥ 2^52: the radicand is floor(V / 2^e) with e = 2j − 16 ≥ 2
+  let e = 2;
+  while (hi >= POW2[20 + e]) e += 2;
+  return isqrtRound(hi * POW2[32 - e] + Math.floor(lo / POW2[e])) * POW2[(e + 16) / 2];
+}
+
+/** sat(rnd(M·2^16 / D)) for an integer |M| < 2^47 and 1 ≤ D < 2^45, exactly (long division in 8-bit digits). */
+function momentRatio(M: number, D: number): number {
+  const A = M < 0 ? -M : M;
+  let q: number;
+  let r: number;
+  if (A < 137438953472) {
+    // A·2^16 < 2^53
+    q = floorDiv(A * 65536, D);
+    r = A * 65536 - q * D;
+  } else {
+    const q0 = floorDiv(A, D);
+    if (q0 >= 32768) return M < 0 ? Q_MIN : Q_MAX;
+    const r0 = A - q0 * D;
+    const q1 = floorDiv(r0 * 256, D);
+    const r1 = r0 * 256 - q1 * D;
+    const q2 = floorDiv(r1 * 256, D);
+    r = r1 * 256 - q2 * D;
+    q = q0 * 65536 + q1 * 256 + q2;
+  }
+  if (M >= 0) {
+    const u = q + (2 * r >= D ? 1 : 0);
+    return u > Q_MAX ? Q_MAX : u;
+  }
+  const u = -(q + (2 * r > D ? 1 : 0));
+  return u < Q_MIN ? Q_MIN : u;
+}
+
+function gerAdam(
+  w: Int32Array, f: Uint16Array, m: Int32Array | null, mf: Uint16Array | null, vI: Int32Array, vF: Uint32Array,
+  rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, a: number, k: number, e: number, b1: number, b2: number,
+): void {
+  const c1 = 65536 - b1;
+  const c2 = 65536 - b2;
+  const half = k > 0 ? POW2[k - 1] : 0;
+  const div = POW2[k];
+  for (let r = 0; r < rows; r++) {
+    const dr = d[r];
+    for (let c = 0; c < cols; c++) {
+      const j = r * cols + c;
+      const G = mul(dr, x[xo + c]); // the negative gradient, Q16.16
+      // first moment, units of 2^-32: β1·M + (1 − β1)·G·2^16, rounded
+      let M: number;
+      if (m === null || mf === null) M = G * 65536;
+      else {
+        M = b1 * m[j] + c1 * G + Math.floor((b1 * mf[j] + 32768) / 65536);
+        const mh = Math.floor(M / 65536);
+        m[j] = mh;
+        mf[j] = M - mh * 65536;
+      }
+      // second moment, units of 2^-32: β2·V + (1 − β2)·G², rounded; G² = pH·2^32 + pL
+      const g = G < 0 ? -G : G;
+      const gh = Math.floor(g / 65536);
+      const gl = g - gh * 65536;
+      const t = 2 * gh * gl * 65536 + gl * gl;
+      const tc = Math.floor(t / TWO32);
+      const YH = b2 * vI[j] + c2 * (gh * gh + tc);
+      const Z = Math.floor((b2 * vF[j] + c2 * (t - tc * TWO32) + 32768) / 65536);
+      const yh = Math.floor(YH / 65536);
+      let lo = (YH - yh * 65536) * 65536 + Z;
+      const carry = Math.floor(lo / TWO32);
+      const hi = yh + carry;
+      lo -= carry * TWO32;
+      vI[j] = hi;
+      vF[j] = lo;
+      // the step a·2^-(k+8)·M/(√V + e), applied to the wide weight at 2^-32
+      let D = sqrtMoment(hi, lo) + e;
+      if (D < 1) D = 1;
+      const p = a * momentRatio(M, D); // |p| < 2^52
+      const delta = k === 0 ? p : k > 52 ? 0 : Math.floor((p + half) / div);
+      const W = w[j] * 65536 + f[j] + delta;
+      const wh = Math.floor(W / 65536);
+      if (wh > Q_MAX) {
+        w[j] = Q_MAX;
+        f[j] = 65535;
+      } else if (wh < Q_MIN) {
+        w[j] = Q_MIN;
+        f[j] = 0;
+      } else {
+        w[j] = wh;
+        f[j] = W - wh * 65536;
+      }
+    }
+  }
+}
+
 /** The TypeScript reference kernels. Never modified; tests hold native twins to them. */
-export const kernelsTS: Kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear };
+export const kernelsTS: Kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam };
 
 /** The kernels in use. Algorithms call through this object. */
 export const K: Kernels = {
-  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear,
+  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam,
 };
 
 const source: { [name: string]: string } = {};

@@ -512,6 +512,90 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
     assert.equal(kernelsTS.argmin(e, 3, 1), 0);
   });
 
+  it('gerAdam: Adam / RMSprop moments and step on wide weights', function () {
+    const r = seedrandom('gerAdam');
+    const isqrtB = (n: bigint): bigint => {
+      if (n <= B0) return B0;
+      let x = B(Math.floor(Math.sqrt(Number(n))));
+      while (x * x > n) x -= B1;
+      while ((x + B1) * (x + B1) <= n) x += B1;
+      return n - x * x > x ? x + B1 : x; // round to nearest
+    };
+    const pick = (vals: number[]) => vals[Math.floor(r() * vals.length)];
+    for (let t = 0; t < 3000; t++) {
+      const rows = 1 + Math.floor(r() * 3);
+      const cols = 1 + Math.floor(r() * 6);
+      const xo = randOff(r);
+      const len = rows * cols;
+      const style = pickStyle(r);
+      const first = r() < 0.75;
+      const w = randVec(r, len, 0, style);
+      const f = new Uint16Array(len).map(() => Math.floor(r() * 65536));
+      const m = first ? randVec(r, len, 0, pickStyle(r)) : null;
+      const mf = first ? new Uint16Array(len).map(() => Math.floor(r() * 65536)) : null;
+      const vI = new Int32Array(len).map(() => (r() < 0.5 ? Math.floor(r() * 1024) : r() < 0.8 ? Math.floor(r() * 1073741825) : Math.floor(r() * 4294967296) - 2147483648));
+      const vF = new Uint32Array(len).map(() => Math.floor(r() * 4294967296));
+      const d = randVec(r, rows, 0, pickStyle(r));
+      const x = randVec(r, cols, xo, style);
+      const a = r() < 0.7 ? 1048576 + Math.floor(r() * 1048576) : Math.floor(r() * 2097152);
+      const k = r() < 0.8 ? Math.floor(r() * 53) : Math.floor(r() * 63);
+      const e = r() < 0.7 ? Math.floor(r() * 1025) : Math.floor(r() * 2147483648);
+      const b1 = r() < 0.8 ? pick([58982, 62259, 65535, 0]) : Math.floor(r() * 65536);
+      const b2 = r() < 0.8 ? pick([65470, 58982, 65535, 0]) : Math.floor(r() * 65536);
+      // the definition (docs/fixed-point.md, gerAdam), element by element
+      const W = Array.from(w), F = Array.from(f), Mi = m ? Array.from(m) : [], Mf = mf ? Array.from(mf) : [], VI = Array.from(vI), VF = Array.from(vF);
+      for (let rr = 0; rr < rows; rr++) {
+        for (let c = 0; c < cols; c++) {
+          const j = rr * cols + c;
+          const G = satB(rnd(B(d[rr]) * B(x[xo + c]), 16));
+          let M: bigint;
+          if (m) {
+            M = fdiv(B(b1) * (B(Mi[j]) * TWO16 + B(Mf[j])) + B(65536 - b1) * G * TWO16 + pow2(15), TWO16);
+            Mi[j] = Number(fdiv(M, TWO16));
+            Mf[j] = Number(M - fdiv(M, TWO16) * TWO16);
+          } else M = G * TWO16;
+          const V = B(VI[j]) * TWO32 + B(VF[j]);
+          const V2 = fdiv(B(b2) * V + B(65536 - b2) * G * G + pow2(15), TWO16);
+          VI[j] = Number(fdiv(V2, TWO32));
+          VF[j] = Number(V2 - fdiv(V2, TWO32) * TWO32);
+          let S = B0;
+          if (V2 > B0) {
+            let jj = 0;
+            while (fdiv(V2 * TWO16, pow2(2 * jj)) >= pow2(52)) jj++;
+            S = isqrtB(fdiv(V2 * TWO16, pow2(2 * jj))) * pow2(jj);
+          }
+          let D = S + B(e);
+          if (D < B1) D = B1;
+          const U = satB(fdiv(B2 * M * TWO16 + D, B2 * D)); // round half up
+          const delta = k === 0 ? B(a) * U : rnd(B(a) * U, k);
+          let Wn = B(W[j]) * TWO16 + B(F[j]) + delta;
+          let wh = fdiv(Wn, TWO16);
+          if (wh > BQMAX) {
+            W[j] = Q_MAX;
+            F[j] = 65535;
+          } else if (wh < BQMIN) {
+            W[j] = Q_MIN;
+            F[j] = 0;
+          } else {
+            W[j] = Number(wh);
+            F[j] = Number(Wn - wh * TWO16);
+          }
+        }
+      }
+      kernelsTS.gerAdam(w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2);
+      const what = 'gerAdam case ' + t;
+      eqArr(w, W, what + ' w');
+      eqArr(f, F, what + ' f');
+      if (m && mf) {
+        eqArr(m, Mi, what + ' m');
+        eqArr(mf, Mf, what + ' mf');
+      }
+      eqArr(vI, VI, what + ' vI');
+      eqArr(vF, VF, what + ' vF');
+      cases++;
+    }
+  });
+
   it('ran at least 20,000 random cases', function () {
     assert.ok(cases >= 20000, 'cases: ' + cases);
   });

@@ -55,8 +55,8 @@ function normal(rng: () => number): number {
 describe('suite II: protocol', function () {
   it('supervised models reject bad input and bad labels, leaving the bytes unchanged', function () {
     const rng = seedrandom('s2-bad');
-    const reg = new MLP({ nFeatures: 3, hidden: [5], activation: 'tanh', learningRate: 0.05, momentum: 0.5 });
-    const clf = new MLP({ nFeatures: 3, hidden: [4, 4], task: 'classification', nOutputs: 3, learningRate: 0.05 });
+    const reg = new MLP({ optimizer: 'sgd', nFeatures: 3, hidden: [5], activation: 'tanh', learningRate: 0.05, momentum: 0.5 });
+    const clf = new MLP({ optimizer: 'sgd', nFeatures: 3, hidden: [4, 4], task: 'classification', nOutputs: 3, learningRate: 0.05 });
     for (let i = 0; i < 200; i++) {
       const x = [rng(), rng() * 10, rng() - 0.5];
       reg.learnOne(x, x[0] - x[2]);
@@ -120,7 +120,7 @@ describe('suite II: protocol', function () {
     expectCode(() => new MLP({ nFeatures: 2, activation: 'gelu' }), 'E_OPTION');
     expectCode(() => new MLP({ nFeatures: 2, task: 'classification' }), 'E_OPTION'); // nOutputs required
     expectCode(() => new MLP({ nFeatures: 2, task: 'regression', nOutputs: 2 }), 'E_OPTION');
-    expectCode(() => new MLP({ nFeatures: 2, momentum: 1 }), 'E_OPTION');
+    expectCode(() => new MLP({ optimizer: 'sgd', nFeatures: 2, momentum: 1 }), 'E_OPTION');
     expectCode(() => new WindowFeatures({ windowSize: 12 }), 'E_OPTION');
     expectCode(() => new WindowFeatures({ windowSize: 2 }), 'E_OPTION');
     expectCode(() => new WindowFeatures({ windowSize: 16, nBands: 9 }), 'E_OPTION');
@@ -136,8 +136,8 @@ describe('suite II: protocol', function () {
 
   it('a regression MLP in a Pipeline acts as a regressor, a classification MLP as a classifier', function () {
     const rng = seedrandom('s2-pipe');
-    const reg = new Pipeline([new StandardScaler({ nFeatures: 2 }), new MLP({ nFeatures: 2, hidden: [6], activation: 'tanh', learningRate: 0.05 })]);
-    const clf = new Pipeline([new StandardScaler({ nFeatures: 2 }), new MLP({ nFeatures: 2, hidden: [6], task: 'classification', nOutputs: 2, learningRate: 0.05 })]);
+    const reg = new Pipeline([new StandardScaler({ nFeatures: 2 }), new MLP({ optimizer: 'sgd', nFeatures: 2, hidden: [6], activation: 'tanh', learningRate: 0.05 })]);
+    const clf = new Pipeline([new StandardScaler({ nFeatures: 2 }), new MLP({ optimizer: 'sgd', nFeatures: 2, hidden: [6], task: 'classification', nOutputs: 2, learningRate: 0.05 })]);
     assert.equal(reg.nClasses, 0);
     assert.equal(clf.nClasses, 2);
     for (let i = 0; i < 3000; i++) {
@@ -176,7 +176,7 @@ describe('suite II: protocol', function () {
 describe('suite II: format', function () {
   function models(): { toBytes(): Uint8Array }[] {
     const rng = seedrandom('s2-format');
-    const mlp = new MLP({ nFeatures: 3, hidden: [4, 3], activation: 'sigmoid', task: 'classification', nOutputs: 2, learningRate: 0.1, momentum: 0.8, decay: 0.01, seed: 7 });
+    const mlp = new MLP({ optimizer: 'sgd', nFeatures: 3, hidden: [4, 3], activation: 'sigmoid', task: 'classification', nOutputs: 2, learningRate: 0.1, momentum: 0.8, decay: 0.01, seed: 7 });
     const lin = new LinearRegression({ nFeatures: 3, learningRate: 0.05 });
     const log = new LogisticRegression({ nFeatures: 3, learningRate: 0.05 });
     const dets = detectors(3);
@@ -258,7 +258,7 @@ describe('suite II: memory and determinism', function () {
   it('keeps stateBytes and the saved size constant over a long stream', function () {
     const rng = seedrandom('s2-mem');
     const ms: { learnOne(x: number[], y?: number): void; toBytes(): Uint8Array; stateBytes: number }[] = [
-      new MLP({ nFeatures: 4, hidden: [8], activation: 'relu', learningRate: 0.01, momentum: 0.9 }),
+      new MLP({ optimizer: 'sgd', nFeatures: 4, hidden: [8], activation: 'relu', learningRate: 0.01, momentum: 0.9 }),
       ...detectors(4),
       new WindowFeatures({ nFeatures: 4, windowSize: 32, nBands: 4 }),
     ];
@@ -273,9 +273,11 @@ describe('suite II: memory and determinism', function () {
   });
 
   it('reports exact stateBytes', function () {
-    // MLP: (in·out + out) · 6 per layer (+4 per weight with momentum) + the step counter
-    assert.equal(new MLP({ nFeatures: 1, hidden: [16, 16], activation: 'tanh' }).stateBytes, (16 + 16 + 16 * 16 + 16 + 16 + 1) * 6 + 4);
-    assert.equal(new MLP({ nFeatures: 2, hidden: [3], momentum: 0.9 }).stateBytes, (6 + 3 + 3 + 1) * 10 + 4);
+    // MLP: (in·out + out) · 6 per layer (+4 per weight with momentum, +14 with Adam, +8 with RMSprop) + the step counter (+ β1^t, β2^t)
+    assert.equal(new MLP({ nFeatures: 1, hidden: [16, 16], activation: 'tanh', optimizer: 'sgd' }).stateBytes, (16 + 16 + 16 * 16 + 16 + 16 + 1) * 6 + 4);
+    assert.equal(new MLP({ nFeatures: 1, hidden: [16, 16] }).stateBytes, (16 + 16 + 16 * 16 + 16 + 16 + 1) * 20 + 4 + 8);
+    assert.equal(new MLP({ nFeatures: 1, hidden: [16, 16], optimizer: 'rmsprop' }).stateBytes, (16 + 16 + 16 * 16 + 16 + 16 + 1) * 14 + 4 + 8);
+    assert.equal(new MLP({ optimizer: 'sgd', nFeatures: 2, hidden: [3], momentum: 0.9 }).stateBytes, (6 + 3 + 3 + 1) * 10 + 4);
     assert.equal(new GaussianScorer({ nFeatures: 8 }).stateBytes, 4 + 8 * 14 + Calibrator.BYTES);
     assert.equal(new HalfSpaceTrees({ nFeatures: 8, nTrees: 8, height: 6 }).stateBytes, 8 + 8 * 127 * 4 + Calibrator.BYTES);
     assert.equal(new WindowFeatures({ nFeatures: 3, windowSize: 64 }).stateBytes, 3 * 64 * 4 + 9);
@@ -286,7 +288,7 @@ describe('suite II: memory and determinism', function () {
   it('is deterministic: the same seed and stream give the same bytes; another seed does not', function () {
     const run = (seed: number) => {
       const rng = seedrandom('s2-det');
-      const m = new MLP({ nFeatures: 2, hidden: [6], activation: 'tanh', learningRate: 0.05, seed: seed });
+      const m = new MLP({ optimizer: 'sgd', nFeatures: 2, hidden: [6], activation: 'tanh', learningRate: 0.05, seed: seed });
       const h = new HalfSpaceTrees({ nFeatures: 2, windowSize: 30, seed: seed });
       for (let i = 0; i < 500; i++) {
         const x = [rng(), rng()];
@@ -307,7 +309,7 @@ describe('suite II: MLP', function () {
   it('matches its float64 twin step by step (back-propagation and momentum are right)', function () {
     const rng = seedrandom('s2-twin');
     for (const [act, mom, task] of [['tanh', 0, 0], ['relu', 0.9, 0], ['sigmoid', 0, 1], ['linear', 0.5, 1]] as [Activation, number, number][]) {
-      const m = new MLP({ nFeatures: 3, hidden: [5, 4], activation: act, task: task ? 'classification' : 'regression', nOutputs: task ? 3 : 1, learningRate: 0.05, momentum: mom, decay: 0.01, seed: 11 });
+      const m = new MLP({ optimizer: 'sgd', nFeatures: 3, hidden: [5, 4], activation: act, task: task ? 'classification' : 'regression', nOutputs: task ? 3 : 1, learningRate: 0.05, momentum: mom, decay: 0.01, seed: 11 });
       const f = new FloatMLP(m);
       for (let i = 0; i < 300; i++) {
         const x = [rng() * 2 - 1, rng() * 2 - 1, rng() * 2 - 1];
@@ -327,7 +329,7 @@ describe('suite II: MLP', function () {
   it('learns sin(x) quickly (5k samples, MAE < 0.2) and gives probabilities that sum to 1', function () {
     const mae = sineRun(5000, 7, new Hasher(), new Hasher());
     assert.ok(mae < 0.2, 'MAE ' + mae);
-    const m = new MLP({ nFeatures: 2, hidden: [8], task: 'classification', nOutputs: 3, learningRate: 0.1, seed: 2 });
+    const m = new MLP({ optimizer: 'sgd', nFeatures: 2, hidden: [8], task: 'classification', nOutputs: 3, learningRate: 0.1, seed: 2 });
     const rng = seedrandom('s2-p');
     for (let i = 0; i < 2000; i++) {
       const x = [rng() * 2 - 1, rng() * 2 - 1];
@@ -386,7 +388,7 @@ describe('suite II: MLP', function () {
 describe('suite II: int8', function () {
   it('quantizes each weight to within half a step of its scale and keeps predictions close', function () {
     const rng = seedrandom('s2-int8');
-    const m = new MLP({ nFeatures: 4, hidden: [12], activation: 'tanh', learningRate: 0.05, seed: 3 });
+    const m = new MLP({ optimizer: 'sgd', nFeatures: 4, hidden: [12], activation: 'tanh', learningRate: 0.05, seed: 3 });
     for (let i = 0; i < 3000; i++) {
       const x = [rng(), rng(), rng(), rng()];
       m.learnOne(x, x[0] * x[1] - x[2] + 0.5 * x[3]);

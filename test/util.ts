@@ -1,5 +1,7 @@
 /** Helpers shared by the mocha tests. */
+import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
+import { MicrolearnError } from '../src/errors.js';
 import { fileURLToPath } from 'node:url';
 import { runConformance } from './conformance/suite.js';
 
@@ -35,4 +37,16 @@ export function lines(out: string): string[] {
   const l = out.split('\n');
   if (l.length && l[l.length - 1] === '') l.pop();
   return l;
+}
+
+/** Asserts that f throws a MicrolearnError with this code. */
+export function expectCode(f: () => unknown, code: string): void {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof MicrolearnError, 'not a MicrolearnError: ' + e);
+    assert.equal((e as MicrolearnError).code, code, (e as Error).message);
+    return;
+  }
+  assert.fail('expected ' + code);
 }

@@ -50,7 +50,7 @@ src/kernels.ts; microlearn installs them automatically.
 #define MLJ_I32 0
 #define MLJ_U16 1
 #define MLJ_U32 2
-#define MLJ_MAX_ARGS 9
+#define MLJ_MAX_ARGS 16
 #define MLJ_MAX_SAFE_INTEGER (((int64_t)1 << 53) - 1)
 
 /* A typed-array argument: flat data pointer when there is one, else iterators. */
@@ -484,6 +484,55 @@ static MLJ_NOINLINE void mljSlowWelford(MljArray *mean, MljArray *meanF, MljArra
   mljClose(&cx);
 }
 
+/* gerAdam element by element (m may be NULL: RMSprop), in the kernel's order. */
+static MLJ_NOINLINE void mljSlowAdam(MljArray *w, MljArray *f, MljArray *m, MljArray *mf, MljArray *vI, MljArray *vF, uint32_t rows, uint32_t cols,
+                                     MljArray *d, MljArray *x, uint32_t xo, const int32_t *sc) {
+  MljCursor cw, cf, cm, cmf, cvi, cvf, cd, cx;
+  uint32_t r, c;
+  mljOpen(&cw, w);
+  mljOpen(&cf, f);
+  mljOpen(&cm, m);
+  mljOpen(&cmf, mf);
+  mljOpen(&cvi, vI);
+  mljOpen(&cvf, vF);
+  mljOpen(&cd, d);
+  mljOpen(&cx, x);
+  for (r = 0; r < rows; r++) {
+    int32_t dr = mljGet(&cd, r);
+    for (c = 0; c < cols; c++) {
+      size_t j = (size_t)r * cols + c;
+      int32_t g = ml_mul(dr, mljGet(&cx, xo + c)), wv, mv = 0, vi;
+      uint16_t fv, mfv = 0;
+      uint32_t vf;
+      if (m) {
+        mv = mljGet(&cm, j);
+        mfv = (uint16_t)mljGet(&cmf, j);
+      }
+      vi = mljGet(&cvi, j);
+      vf = (uint32_t)mljGet(&cvf, j);
+      wv = mljGet(&cw, j);
+      fv = (uint16_t)mljGet(&cf, j);
+      ml_adam1(&wv, &fv, m ? &mv : NULL, m ? &mfv : NULL, &vi, &vf, g, sc[0], sc[1], sc[2], sc[3], sc[4]);
+      if (m) {
+        mljSet(&cm, j, mv);
+        mljSet(&cmf, j, mfv);
+      }
+      mljSet(&cvi, j, vi);
+      mljSet(&cvf, j, (int32_t)vf);
+      mljSet(&cf, j, fv);
+      mljSet(&cw, j, wv);
+    }
+  }
+  mljClose(&cw);
+  mljClose(&cf);
+  mljClose(&cm);
+  mljClose(&cmf);
+  mljClose(&cvi);
+  mljClose(&cvf);
+  mljClose(&cd);
+  mljClose(&cx);
+}
+
 static MLJ_NOINLINE uint32_t mljSlowArgBest(MljArray *a, uint32_t ao, uint32_t n, bool max) {
   MljCursor ca;
   uint32_t i, best = 0;
@@ -822,6 +871,70 @@ void jswrap_microlearn_welford(JsVar *args) {
       ml_welford(MLJ_P32(&mean, o), MLJ_P16(&meanF, o), MLJ_P32(&varI, o), MLJ_PU32(&varF, o), MLJ_P32(&x, xo), n, count);
     else
       mljSlowWelford(&mean, &meanF, &varI, &varF, o, &x, xo, n, count);
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "gerAdam",
+  "generate" : "jswrap_microlearn_gerAdam",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, f: Uint16Array, m: Int32Array or null, mf: Uint16Array or null, vI: Int32Array, vF: Uint32Array, rows, cols, d: Int32Array, x: Int32Array, xo, a, k, e, b1, b2"]
+  ]
+}
+Microlearn kernel `gerAdam` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_gerAdam(JsVar *args) {
+  MljArgs A;
+  MljArray w, f, m, mf, vI, vF, d, x;
+  uint32_t rows = 0, cols = 0, xo = 0;
+  uint64_t area = 0;
+  int64_t v;
+  int32_t sc[5] = { 0, 0, 0, 0, 0 };
+  static const int64_t hi[5] = { 2097151, 62, INT32_MAX, 65535, 65535 };
+  bool ok, first = false;
+  int i;
+  mljInit(&w);
+  mljInit(&f);
+  mljInit(&m);
+  mljInit(&mf);
+  mljInit(&vI);
+  mljInit(&vF);
+  mljInit(&d);
+  mljInit(&x);
+  ok = mljArgs(args, &A, 16) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f);
+  if (ok) {
+    first = !jsvIsNull(A.a[2]);
+    if (first != !jsvIsNull(A.a[3])) {
+      jsExceptionHere(JSET_TYPEERROR, "Microlearn: m and mf must both be typed arrays or both null");
+      ok = false;
+    }
+  }
+  ok = ok && (!first || (mljArray(A.a[2], MLJ_I32, &m) && mljArray(A.a[3], MLJ_U16, &mf))) && mljArray(A.a[4], MLJ_I32, &vI) &&
+       mljArray(A.a[5], MLJ_U32, &vF) && mljU32(A.a[6], &rows) && mljU32(A.a[7], &cols) && mljArray(A.a[8], MLJ_I32, &d) &&
+       mljArray(A.a[9], MLJ_I32, &x) && mljU32(A.a[10], &xo);
+  for (i = 0; ok && i < 5; i++) {
+    ok = mljNumber(A.a[11 + i], 0, hi[i], &v);
+    sc[i] = (int32_t)v;
+  }
+  ok = ok && mljArea(rows, cols, &area) && mljUse(&w, 0, area) && mljUse(&f, 0, area) && (!first || (mljUse(&m, 0, area) && mljUse(&mf, 0, area))) &&
+       mljUse(&vI, 0, area) && mljUse(&vF, 0, area) && mljUse(&d, 0, rows) && mljUse(&x, xo, cols) && mljDisjoint(&w, &f) &&
+       mljDisjoint(&w, &vF) && mljDisjoint(&vI, &f) && mljDisjoint(&vI, &vF) && mljDisjoint(&d, &f) && mljDisjoint(&d, &vF) &&
+       mljDisjoint(&x, &f) && mljDisjoint(&x, &vF) && mljDisjoint(&f, &vF) &&
+       (!first || (mljDisjoint(&w, &mf) && mljDisjoint(&m, &f) && mljDisjoint(&m, &mf) && mljDisjoint(&m, &vF) && mljDisjoint(&vI, &mf) &&
+                   mljDisjoint(&d, &mf) && mljDisjoint(&x, &mf) && mljDisjoint(&mf, &vF)));
+  if (ok) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &w, &m, &vI, NULL);
+    mljStage(&st, &d, &w, &m, &vI, NULL);
+    if (mljFlat(&w) && mljFlat(&f) && (!first || (mljFlat(&m) && mljFlat(&mf))) && mljFlat(&vI) && mljFlat(&vF) && mljFlat(&d) && mljFlat(&x))
+      ml_gerAdam(MLJ_P32(&w, 0), MLJ_P16(&f, 0), first ? MLJ_P32(&m, 0) : NULL, first ? MLJ_P16(&mf, 0) : NULL, MLJ_P32(&vI, 0), MLJ_PU32(&vF, 0), rows, cols,
+                 MLJ_P32(&d, 0), MLJ_P32(&x, xo), sc[0], sc[1], sc[2], sc[3], sc[4]);
+    else
+      mljSlowAdam(&w, &f, first ? &m : NULL, first ? &mf : NULL, &vI, &vF, rows, cols, &d, &x, xo, sc);
   }
   mljArgsFree(&A);
 }

@@ -18,6 +18,7 @@ void jswrap_microlearn_scale(JsVar *y, JsVar *yo, JsVar *n, JsVar *alpha);
 int jswrap_microlearn_sqdist(JsVar *args);
 void jswrap_microlearn_sqdistMany(JsVar *args);
 void jswrap_microlearn_welford(JsVar *args);
+void jswrap_microlearn_gerAdam(JsVar *args);
 int jswrap_microlearn_argmin(JsVar *a, JsVar *ao, JsVar *n);
 int jswrap_microlearn_argmax(JsVar *a, JsVar *ao, JsVar *n);
 int jswrap_microlearn_toQ(JsVar *x, JsVar *n, JsVar *out);

@@ -280,6 +280,24 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
       const fn = name === 'argmin' ? K.argmin : K.argmax;
       record(w, ID[name], [ao, n], [a], (x) => fn(x[0] as Int32Array, ao, n));
     }
+    // gerAdam (m null: RMSprop)
+    {
+      const rows = g.int(5), cols = g.int(c % 10 === 0 ? 40 : 9), xo = g.off(), r = g.regime();
+      const len = rows * cols + g.extra();
+      const first = g.int(4) !== 0;
+      const wv = g.i32(len, r), f = g.u16(len), m = first ? g.i32(len, g.regime()) : null, mf = first ? g.u16(len) : null;
+      const vI = g.i32(len, g.int(2) ? 0 : g.regime());
+      if (g.int(3)) for (let i = 0; i < len; i++) vI[i] = Math.abs(vI[i]) % 1073741825; // moments are normally in 0..2^30
+      const vF = g.u32(len), d = g.i32(rows + g.extra(), g.regime()), x = g.i32(xo + cols + g.extra(), r);
+      const a = g.int(3) ? g.range(1048576, 2097151) : g.int(2097152);
+      const k = g.int(4) ? g.range(0, 52) : g.range(0, 62);
+      const e = g.int(3) ? g.range(0, 1024) : g.value(4) & 0x7fffffff;
+      const b1 = g.int(4) ? g.range(55000, 65535) : g.int(65536), b2 = g.int(4) ? g.range(60000, 65535) : g.int(65536);
+      record(w, ID.gerAdam, [rows, cols, xo, a, k, e, b1, b2], [wv, f, m, mf, vI, vF, d, x], (q) =>
+        K.gerAdam(q[0] as Int32Array, q[1] as Uint16Array, q[2] as Int32Array | null, q[3] as Uint16Array | null, q[4] as Int32Array, q[5] as Uint32Array,
+          rows, cols, q[6] as Int32Array, q[7] as Int32Array, xo, a, k, e, b1, b2),
+      );
+    }
     // step
     {
       const lr = g.int(2) ? g.range(0, 65536) : g.value(4), gv = g.value(4);
@@ -422,6 +440,28 @@ function edgeCases(w: Writer, g: Gen): void {
     record(w, ID.welford, [0, 0, len, count], [mean, g.u16(len), varI, g.u32(len), x], (a) =>
       K.welford(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Int32Array, a[3] as Uint32Array, 0, a[4] as Int32Array, 0, len, count),
     );
+  }
+  // gerAdam on edge values: extreme gradients, moments, weights, step sizes and shifts.
+  for (const a of [0, 1, 1048576, 2097151]) {
+    for (const k of [0, 1, 8, 30, 52, 53, 62]) {
+      const n = EDGES.length;
+      const wv = new Int32Array(n * n), f = g.u16(n * n), m = new Int32Array(n * n), mf = g.u16(n * n), vI = new Int32Array(n * n), vF = g.u32(n * n);
+      for (let i = 0; i < n * n; i++) {
+        wv[i] = EDGES[(i * 3 + k) % n];
+        m[i] = EDGES[(i * 5 + a) % n];
+        vI[i] = i % 3 === 0 ? 0 : i % 3 === 1 ? 1073741824 : EDGES[i % n];
+      }
+      const d = new Int32Array(EDGES), x = new Int32Array(EDGES);
+      for (const e of [0, 1, 2147483647]) {
+        record(w, ID.gerAdam, [n, n, 0, a, k, e, 58982, 65470], [wv, f, m, mf, vI, vF, d, x], (q) =>
+          K.gerAdam(q[0] as Int32Array, q[1] as Uint16Array, q[2] as Int32Array, q[3] as Uint16Array, q[4] as Int32Array, q[5] as Uint32Array,
+            n, n, q[6] as Int32Array, q[7] as Int32Array, 0, a, k, e, 58982, 65470),
+        );
+        record(w, ID.gerAdam, [n, n, 0, a, k, e, 0, 0], [wv, f, null, null, vI, vF, d, x], (q) =>
+          K.gerAdam(q[0] as Int32Array, q[1] as Uint16Array, null, null, q[4] as Int32Array, q[5] as Uint32Array, n, n, q[6] as Int32Array, q[7] as Int32Array, 0, a, k, e, 0, 0),
+        );
+      }
+    }
   }
   // n = 0 everywhere it is allowed.
   const e0 = new Int32Array(0);

@@ -145,6 +145,17 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
     const count = r.nextInt(3) === 0 ? 1 + r.nextInt(5) : r.nextInt(2) ? 1 + r.nextInt(1000000) : 1 + r.nextU32();
     return [i32(r, len, reg), u16(r, len), i32(r, len, r.nextInt(2) ? 0 : reg), u32(r, len), o1, i32(r, o2 + n, reg), o2, n, count];
   }
+  if (name === 'gerAdam') {
+    const len = rows * cols;
+    const first = r.nextInt(4) !== 0;
+    const vI = i32(r, len, r.nextInt(2) ? 0 : reg);
+    if (r.nextInt(2)) for (let i = 0; i < len; i++) vI[i] = (vI[i] < 0 ? -vI[i] : vI[i]) % 1073741825;
+    return [
+      i32(r, len, reg), u16(r, len), first ? i32(r, len, reg) : null, first ? u16(r, len) : null, vI, u32(r, len), rows, cols,
+      i32(r, rows, 4), i32(r, o1 + cols, reg), o1, r.nextInt(2097152), r.nextInt(63), r.nextInt(3) ? r.nextInt(1025) : r.nextU32() >>> 1,
+      r.nextInt(65536), r.nextInt(65536),
+    ];
+  }
   // argmin, argmax: small values make ties likely
   const a = i32(r, o1 + n + 1, r.nextInt(2) ? 3 : reg);
   return [a, o1, n + 1];
@@ -293,6 +304,30 @@ export function runNativeCheck(impl: Impl | undefined, print: (s: string) => voi
   expect('gerWide d too short', 'RangeError', function () {
     N.gerWide(a, f4, 2, 2, new Int32Array(1), b, 0, 65536);
   });
+  expect('gerAdam m without mf', 'TypeError', function () {
+    N.gerAdam(a, f4, a, null, new Int32Array(4), new Uint32Array(4), 1, 4, b, b, 0, 1048576, 0, 1, 58982, 65470);
+  });
+  expect('gerAdam a ≥ 2^21', 'RangeError', function () {
+    N.gerAdam(a, f4, null, null, new Int32Array(4), new Uint32Array(4), 1, 4, b, b, 0, 2097152, 0, 1, 0, 65470);
+  });
+  expect('gerAdam k 63', 'RangeError', function () {
+    N.gerAdam(a, f4, null, null, new Int32Array(4), new Uint32Array(4), 1, 4, b, b, 0, 1048576, 63, 1, 0, 65470);
+  });
+  expect('gerAdam beta2 65536', 'RangeError', function () {
+    N.gerAdam(a, f4, null, null, new Int32Array(4), new Uint32Array(4), 1, 4, b, b, 0, 1048576, 0, 1, 0, 65536);
+  });
+  expect('gerAdam vF too short', 'RangeError', function () {
+    N.gerAdam(a, f4, null, null, new Int32Array(4), new Uint32Array(3), 1, 4, b, b, 0, 1048576, 0, 1, 0, 65470);
+  });
+  expect('gerAdam vF as Int32Array', 'TypeError', function () {
+    N.gerAdam(a, f4, null, null, new Int32Array(4), new Int32Array(4), 1, 4, b, b, 0, 1048576, 0, 1, 0, 65470);
+  });
+  {
+    const buf = new ArrayBuffer(64);
+    expect('gerAdam vI and vF overlap', 'RangeError', function () {
+      N.gerAdam(a, f4, null, null, new Int32Array(buf, 0, 4), new Uint32Array(buf, 8, 4), 1, 4, b, b, 0, 1048576, 0, 1, 0, 65470);
+    });
+  }
   expect('sqdistMany huge rows', 'RangeError', function () {
     N.sqdistMany(a, 4294967295, 4294967295, b, 0, 0, new Int32Array(4));
   });

@@ -17,10 +17,10 @@
 #include "microlearn_kernels.h"
 
 /* KERNEL_NAMES of src/kernels.ts, then the scalar helpers gen-vectors.ts records after them. */
-enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR,
+enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM,
 	K_STEP, K_SIGMOID, K_TANH, K_COUNT };
 static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax",
-	"toQ", "sgdLinear", "step", "sigmoid", "tanh" };
+	"toQ", "sgdLinear", "gerAdam", "step", "sigmoid", "tanh" };
 
 #define MAX_SCALARS 8
 #define MAX_ARRAYS 8
@@ -254,6 +254,10 @@ int main(int argc, char **argv)
 		case K_SGDLINEAR:
 			ml_sgdLinear(I(&a[0]), U(&a[1]), I(&a[2]), (uint32_t)s[0], (int32_t)s[1], (int32_t)s[2], (int32_t)s[3], (int32_t)s[4]);
 			got = -1;
+			break;
+		case K_GERADAM:
+			ml_gerAdam(I(&a[0]), U(&a[1]), a[2].kind == 2 ? NULL : I(&a[2]), a[3].kind == 2 ? NULL : U(&a[3]), I(&a[4]), U32(&a[5]), (uint32_t)s[0],
+				(uint32_t)s[1], I(&a[6]), I(&a[7]) + s[2], (int32_t)s[3], (int32_t)s[4], (int32_t)s[5], (int32_t)s[6], (int32_t)s[7]);
 			break;
 		case K_STEP:
 			ml_step((int32_t)s[0], (int32_t)s[1], I(&a[0]));

@@ -59,7 +59,14 @@ export function sgdLinear(this: unknown, w: Int32Array, f: Uint16Array, x: Array
   return native('xs_microlearn_sgdLinear').call(this, w, f, x, xq, n, y, lr, l2, link);
 }
 
+export function gerAdam(
+  this: unknown, w: Int32Array, f: Uint16Array, m: Int32Array | null, mf: Uint16Array | null, vI: Int32Array, vF: Uint32Array,
+  rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, a: number, k: number, e: number, b1: number, b2: number,
+): void {
+  return native('xs_microlearn_gerAdam').call(this, w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2);
+}
+
 /** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
-export const kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear };
+export const kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam };
 
 (globalThis as unknown as { __microlearnNative: typeof kernels }).__microlearnNative = kernels;

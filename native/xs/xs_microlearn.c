@@ -381,6 +381,72 @@ void xs_microlearn_welford(txMachine* the)
 	ml_welford(mlI32(&mean), mlU16(&meanF), mlI32(&varI), mlU32(&varF), mlI32(&x), n, count);
 }
 
+/* gerAdam(w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2); m and mf both null for RMSprop */
+void xs_microlearn_gerAdam(txMachine* the)
+{
+	static const char K[] = "gerAdam";
+	mlArray w, f, m, mf, vI, vF, d, x;
+	uint32_t rows, cols, xo;
+	uint64_t area;
+	int32_t a, k, e, b1, b2;
+	int first;
+	mlArgs(the, K, 16);
+	mlTyped(the, 0, ML_I32, 1, &w, K, "w");
+	mlTyped(the, 1, ML_U16, 1, &f, K, "f");
+	first = xsArg(2).kind != XS_NULL_KIND;
+	if (first != (xsArg(3).kind != XS_NULL_KIND))
+		mxTypeError("%s: m and mf must both be typed arrays or both null", K);
+	if (first) {
+		mlTyped(the, 2, ML_I32, 1, &m, K, "m");
+		mlTyped(the, 3, ML_U16, 1, &mf, K, "mf");
+	}
+	mlTyped(the, 4, ML_I32, 1, &vI, K, "vI");
+	mlTyped(the, 5, ML_U32, 1, &vF, K, "vF");
+	rows = mlIndex(6, K, "rows");
+	cols = mlIndex(7, K, "cols");
+	mlTyped(the, 8, ML_I32, 0, &d, K, "d");
+	mlTyped(the, 9, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(10, K, "xo");
+	a = (int32_t)mlNumber(the, 11, 0, 2097151, K, "a");
+	k = (int32_t)mlNumber(the, 12, 0, 62, K, "k");
+	e = (int32_t)mlNumber(the, 13, 0, INT32_MAX, K, "e");
+	b1 = (int32_t)mlNumber(the, 14, 0, 65535, K, "b1");
+	b2 = (int32_t)mlNumber(the, 15, 0, 65535, K, "b2");
+	area = mlArea(the, rows, cols, K);
+	mlUse(the, &w, 0, area, K, "w");
+	mlUse(the, &f, 0, area, K, "f");
+	if (first) {
+		mlUse(the, &m, 0, area, K, "m");
+		mlUse(the, &mf, 0, area, K, "mf");
+	}
+	mlUse(the, &vI, 0, area, K, "vI");
+	mlUse(the, &vF, 0, area, K, "vF");
+	mlUse(the, &d, 0, rows, K, "d");
+	mlUse(the, &x, xo, cols, K, "x");
+	/* every pair of arrays of different element types */
+	mlDisjoint(the, &w, &f, K);
+	mlDisjoint(the, &w, &vF, K);
+	mlDisjoint(the, &vI, &f, K);
+	mlDisjoint(the, &vI, &vF, K);
+	mlDisjoint(the, &d, &f, K);
+	mlDisjoint(the, &d, &vF, K);
+	mlDisjoint(the, &x, &f, K);
+	mlDisjoint(the, &x, &vF, K);
+	mlDisjoint(the, &f, &vF, K);
+	if (first) {
+		mlDisjoint(the, &w, &mf, K);
+		mlDisjoint(the, &m, &f, K);
+		mlDisjoint(the, &m, &mf, K);
+		mlDisjoint(the, &m, &vF, K);
+		mlDisjoint(the, &vI, &mf, K);
+		mlDisjoint(the, &d, &mf, K);
+		mlDisjoint(the, &x, &mf, K);
+		mlDisjoint(the, &mf, &vF, K);
+	}
+	ml_gerAdam(mlI32(&w), mlU16(&f), first ? mlI32(&m) : NULL, first ? mlU16(&mf) : NULL, mlI32(&vI), mlU32(&vF), rows, cols, mlI32(&d),
+		mlI32(&x), a, k, e, b1, b2);
+}
+
 static void mlArgBest(txMachine* the, int max)
 {
 	const char* K = max ? "argmax" : "argmin";
@@ -552,6 +618,7 @@ static const struct {
 	{ "argmax", xs_microlearn_argmax, 3 },
 	{ "toQ", xs_microlearn_toQ, 3 },
 	{ "sgdLinear", xs_microlearn_sgdLinear, 9 },
+	{ "gerAdam", xs_microlearn_gerAdam, 16 },
 };
 
 /*

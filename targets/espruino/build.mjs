@@ -41,11 +41,14 @@ const CORE_EXPORTS = [
 
 /**
  * TypeScript's own ES5 `__extends` reads Object.prototype.hasOwnProperty,
- * which Espruino lacks as a prototype method; this one uses only
- * Object.setPrototypeOf (static members such as fromBytes are inherited) and
- * Object.create, both of which Espruino has (checked on Espruino 2v29).
+ * which Espruino lacks as a prototype method. This one uses only what Espruino
+ * has: it copies the base's static members (Espruino 2v29 does not look them
+ * up through a function's prototype, so Object.setPrototypeOf alone left
+ * `LogisticRegression.fromBytes` undefined there), then links the prototypes
+ * with Object.create.
  */
-export const ES5_HELPERS = 'var __extends = function (d, b) { Object.setPrototypeOf(d, b); d.prototype = Object.create(b.prototype); d.prototype.constructor = d; };\n';
+export const ES5_HELPERS =
+  'var __extends = function (d, b) { for (var k in b) d[k] = b[k]; Object.setPrototypeOf(d, b); d.prototype = Object.create(b.prototype); d.prototype.constructor = d; };\n';
 
 const VIRTUAL = '\0microlearn-entry:';
 

@@ -3,7 +3,8 @@
  * the saved model, its predictions and a load → save round trip.
  * Later algorithm families add their own cases file and list it in suite.ts.
  */
-import { load } from '../../index.js';
+import { MODEL_CLASSES, load } from '../../index.js';
+import type { ModelClass } from '../../src/learner.js';
 import { MinMaxScaler, StandardScaler } from '../../src/preprocessing.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { LinearRegression, LogisticRegression } from '../../algorithms/linear.js';
@@ -18,12 +19,16 @@ export interface Trainable {
   toBytes(): Uint8Array;
 }
 
-/** Checks that load(toBytes()) gives back the same bytes, then hashes them. */
+/** Checks that load(toBytes()) and the class's own fromBytes give back the same bytes, then hashes them. */
 export function hashModel(m: { toBytes(): Uint8Array }, h: Hasher): void {
   const b = m.toBytes();
-  const again = (load(b) as unknown as Trainable).toBytes();
-  if (again.length !== b.length) throw new Error('round trip changed the size');
-  for (let i = 0; i < b.length; i++) if (again[i] !== b[i]) throw new Error('round trip changed byte ' + i);
+  // fromBytes is a static inherited from Learner: checks that engines (Espruino's ES5 classes) inherit statics
+  const cls = m.constructor as unknown as { fromBytes(b: Uint8Array, c: ReadonlyArray<ModelClass>): Trainable };
+  const copies = [(load(b) as unknown as Trainable).toBytes(), cls.fromBytes(b, MODEL_CLASSES).toBytes()];
+  for (const again of copies) {
+    if (again.length !== b.length) throw new Error('round trip changed the size');
+    for (let i = 0; i < b.length; i++) if (again[i] !== b[i]) throw new Error('round trip changed byte ' + i);
+  }
   h.bytes(b.subarray(0, b.length - 4)); // the stored CRC adds nothing
 }
 

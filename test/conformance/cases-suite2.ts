@@ -49,7 +49,7 @@ export function sineStream(seed: number): (xy: Float64Array) => void {
 
 /** The benchmark's sine network: 1-16-16-1, tanh, SGD with lr 0.1 / (1 + 0.001·t). */
 export function sineModel(): MLP {
-  return new MLP({ nFeatures: 1, hidden: [16, 16], activation: 'tanh', learningRate: 0.1, decay: 0.001, seed: 1 });
+  return new MLP({ optimizer: 'sgd', nFeatures: 1, hidden: [16, 16], activation: 'tanh', learningRate: 0.1, decay: 0.001, seed: 1 });
 }
 
 /** Points of the clean test grid: x_i = 2π·i/(n − 1). */
@@ -240,25 +240,25 @@ export const suite2Cases: Case[] = [
   },
   mlpCase(
     'MLP.classification.relu.momentum',
-    () => new MLP({ nFeatures: 4, hidden: [8], activation: 'relu', task: 'classification', nOutputs: 3, learningRate: 0.02, momentum: 0.9, seed: 3 }),
+    () => new MLP({ optimizer: 'sgd', nFeatures: 4, hidden: [8], activation: 'relu', task: 'classification', nOutputs: 3, learningRate: 0.02, momentum: 0.9, seed: 3 }),
     () => classStream(21, 4, 3, 1),
     4, 600, 60,
   ),
   mlpCase(
     'MLP.regression.sigmoid.two-layers',
-    () => new MLP({ nFeatures: 3, hidden: [6, 4], activation: 'sigmoid', learningRate: 0.05, seed: 4 }),
+    () => new MLP({ optimizer: 'sgd', nFeatures: 3, hidden: [6, 4], activation: 'sigmoid', learningRate: 0.05, seed: 4 }),
     () => regStream(22, 3, 1),
     3, 600, 60,
   ),
   mlpCase(
     'MLP.regression.linear.no-hidden',
-    () => new MLP({ nFeatures: 5, hidden: [], activation: 'linear', learningRate: 0.02, seed: 5 }),
+    () => new MLP({ optimizer: 'sgd', nFeatures: 5, hidden: [], activation: 'linear', learningRate: 0.02, seed: 5 }),
     () => regStream(23, 5, 1),
     5, 400, 40,
   ),
   int8Case(
     'Int8MLP.classification',
-    () => new MLP({ nFeatures: 4, hidden: [8], activation: 'tanh', task: 'classification', nOutputs: 3, learningRate: 0.05, seed: 6 }),
+    () => new MLP({ optimizer: 'sgd', nFeatures: 4, hidden: [8], activation: 'tanh', task: 'classification', nOutputs: 3, learningRate: 0.05, seed: 6 }),
     () => classStream(24, 4, 3, 1),
     4, 600, 60,
   ),
