@@ -268,7 +268,7 @@ async function main() {
     for (const n of await publicExports()) bundles.push({ ...(await customBundle('one-' + n + '.min.js', [n])), kind: 'export' });
   }
 
-  const results = { date: new Date().toISOString(), quick: opts.quick, espruino: vStock.version, machine: `${os.platform()} ${os.arch()}, node ${process.version}`, memory: [], cpu: [] };
+  const results = { date: new Date().toISOString(), commit: gitHead(), quick: opts.quick, espruino: vStock.version, machine: `${os.platform()} ${os.arch()}, node ${process.version}`, memory: [], cpu: [] };
   const t0 = Date.now();
   for (const b of bundles) {
     const code = fs.readFileSync(path.join(OUT, 'bundles', b.file), 'latin1');
@@ -330,10 +330,16 @@ function output(results, opts, native) {
   console.log('bench:espruino: wrote the espruino-* sections of docs/benchmarks.md');
 }
 
+function gitHead() {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : '?';
+}
+
 function calibrationFile(results) {
   return {
     note: 'Least-squares fit of Espruino blocks after require() (Linux build, from Storage) on static bundle features; written by bench/espruino.mjs, read by targets/espruino/blocks.mjs.',
     measured: results.date.slice(0, 10),
+    commit: results.commit,
     espruino: results.espruino,
     blocksize: results.blocksize,
     features: results.fit.features,
@@ -346,7 +352,7 @@ function calibrationFile(results) {
 }
 
 function report(results, opts, native) {
-  const head = `Measured ${results.date.slice(0, 10)} by \`npm run bench:espruino\` on Espruino ${results.espruino} (Linux build; \`blocksize\` ${results.blocksize} bytes, boards use 12–16, so a board needs more blocks for the same code)${native ? ', stock and with native/espruino/jswrap_microlearn.c' : ''}, ${results.machine}${opts.quick ? ', --quick' : ''}.`;
+  const head = `Measured ${results.date.slice(0, 10)} (commit ${results.commit || '?'}) by \`npm run bench:espruino\` on Espruino ${results.espruino} (Linux build; \`blocksize\` ${results.blocksize} bytes, boards use 12–16, so a board needs more blocks for the same code)${native ? ', stock and with native/espruino/jswrap_microlearn.c' : ''}, ${results.machine}${opts.quick ? ', --quick' : ''}.`;
   const mem = results.memory.filter((e) => e.kind !== 'export');
   const memory = [
     head + ' Blocks are `process.memory().usage` differences: after `require()` of the bundle stored in Storage (as `microlearn upload` does); after constructing its models (4 features; the app bundle: `Pipeline([StandardScaler, LogisticRegression])` and a `ModelStore(EspruinoStorage)`); after 10 `learnOne` of the first model.',
