@@ -19,7 +19,11 @@
 //     system CPU time (/proc/self/stat) around a loop of N calls sized to ~2 s,
 //     minus the same loop without the call, fastest of 3 (wall time would count
 //     the other jobs of a shared machine).
-// Without $ESPRUINO it says so and exits 0. Results go to the "espruino-memory",
+// Without $ESPRUINO it says so and exits 0. A run that fails (a bundle that does
+// not load, a firmware that crashes) is reported in its row and the bench goes on;
+// a $ESPRUINO_NATIVE without the Microlearn module, or whose module lacks kernels of
+// this native/ (backend() not "native": a firmware older than the library), gets
+// no native CPU figures, and the report says why. Results go to the "espruino-memory",
 // "espruino-cpu" and "espruino-blocks" sections of docs/benchmarks.md (full runs only).
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -235,24 +239,42 @@ function versionOf(binary) {
   });
 }
 
+/**
+ * What the library finds on `binary` once the full bundle is loaded: backend()
+ * and the kernels left to TypeScript (a module older than native/ lacks some).
+ */
+async function probeBackend(binary, code) {
+  const s = run.storageWriteScript('microlearn', code) +
+    'var ml = require("microlearn"), d = ml.backendDetail(), ts = [];\n' +
+    'for (var k in d) if (d[k] === "ts") ts.push(k);\n' +
+    'print(JSON.stringify({ backend: ml.backend(), ts: ts }));\n';
+  const r = await espruino(binary, 'probe.js', s);
+  const line = jsonLines(r.stdout).find((l) => 'backend' in l);
+  if (!line || r.errors.length) throw new Error('loading the full bundle failed: ' + (r.errors.join('\n') || r.stdout.slice(-800)));
+  return line;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.render) {
     const results = JSON.parse(fs.readFileSync(opts.render, 'utf8'));
-    return output(results, { ...opts, quick: !!results.quick, calibration: !!results.units }, results.cpu.some((r) => r.native !== undefined));
+    return output(results, { ...opts, quick: !!results.quick, calibration: !!results.units }, results.native !== undefined ? results.native : results.memory.some((e) => e.native !== undefined));
   }
   const stock = process.env.ESPRUINO;
   if (!stock) {
     console.log('bench:espruino: skipped: $ESPRUINO is not set. Set it to an Espruino binary (the firmware\'s Linux build), and $ESPRUINO_NATIVE to one built with native/espruino/jswrap_microlearn.c for the native figures.');
     return;
   }
-  const native = process.env.ESPRUINO_NATIVE || null;
-  for (const b of [stock, native]) if (b && !fs.existsSync(b)) throw new Error('bench:espruino: ' + b + ' does not exist');
+  const nativeBinary = process.env.ESPRUINO_NATIVE || null;
+  for (const b of [stock, nativeBinary]) if (b && !fs.existsSync(b)) throw new Error('bench:espruino: ' + b + ' does not exist');
   const vStock = await versionOf(stock);
+  // Stock figures measured with native kernels would be wrong figures: stop.
   if (vStock.native) throw new Error('$ESPRUINO (' + stock + ') has the Microlearn module: it should be the stock firmware');
-  const vNative = native ? await versionOf(native) : null;
-  if (vNative && !vNative.native) throw new Error('$ESPRUINO_NATIVE (' + native + ') has no Microlearn module');
-  if (!native) console.log('bench:espruino: $ESPRUINO_NATIVE is not set: native figures skipped');
+  const vNative = nativeBinary ? await versionOf(nativeBinary) : null;
+  // Why the native CPU figures are missing, for the console and the report (null: measured).
+  let nativeCpuSkipped = nativeBinary ? null : '$ESPRUINO_NATIVE is not set';
+  if (vNative && !vNative.native) nativeCpuSkipped = '$ESPRUINO_NATIVE (Espruino ' + vNative.version + ') has no Microlearn module (typeof Microlearn is "undefined"): not built with native/espruino/jswrap_microlearn.c';
+  if (nativeCpuSkipped) console.log('bench:espruino: ' + nativeCpuSkipped + ': native figures skipped');
 
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(path.join(OUT, 'bundles'), { recursive: true });
@@ -268,50 +290,68 @@ async function main() {
     for (const n of await publicExports()) bundles.push({ ...(await customBundle('one-' + n + '.min.js', [n])), kind: 'export' });
   }
 
-  const results = { date: new Date().toISOString(), commit: gitHead(), quick: opts.quick, espruino: vStock.version, machine: `${os.platform()} ${os.arch()}, node ${process.version}`, memory: [], cpu: [] };
+  const full = fs.readFileSync(path.join(OUT, 'bundles', 'microlearn.min.js'), 'latin1');
+  const native = vNative && vNative.native ? nativeBinary : null;
+  let nativeBackend = null;
+  if (native) {
+    nativeBackend = await probeBackend(native, full).catch((e) => ({ error: firstLine(e) }));
+    if (nativeBackend.error) nativeCpuSkipped = 'the full bundle does not load on $ESPRUINO_NATIVE: ' + nativeBackend.error;
+    else if (nativeBackend.backend !== 'native')
+      nativeCpuSkipped = `on $ESPRUINO_NATIVE backend() is "${nativeBackend.backend}", not "native": its Microlearn module lacks ${nativeBackend.ts.join(', ')} (a firmware older than native/: rebuild it, docs/espruino-native.md)`;
+    if (nativeCpuSkipped) console.log('bench:espruino: ' + nativeCpuSkipped + ': native CPU figures skipped');
+  }
+
+  const results = {
+    date: new Date().toISOString(), commit: gitHead(), quick: opts.quick, espruino: vStock.version, machine: `${os.platform()} ${os.arch()}, node ${process.version}`,
+    native: !!native, nativeCpuSkipped, memory: [], cpu: [],
+  };
   const t0 = Date.now();
   for (const b of bundles) {
     const code = fs.readFileSync(path.join(OUT, 'bundles', b.file), 'latin1');
     const stats = blocks.bundleStats(code);
-    const m = await measureMemory(stock, b, code, b.kind === 'app');
-    const entry = { file: b.file, kind: b.kind, bytes: b.bytes, stats, stock: m };
-    // A failure on the native firmware (e.g. a module older than the library's native/) is reported, not fatal.
+    const entry = { file: b.file, kind: b.kind, bytes: b.bytes, stats };
+    // A failed run is reported in its row (and left out of the fit), not fatal.
+    entry.stock = await measureMemory(stock, b, code, b.kind === 'app').catch((e) => ({ error: firstLine(e) }));
     if (native && b.kind !== 'export') entry.native = await measureMemory(native, b, code, b.kind === 'app').catch((e) => ({ error: firstLine(e) }));
     results.memory.push(entry);
-    console.log(`bench:espruino: ${b.file.padEnd(40)} ${String(b.bytes).padStart(6)} bytes  require ${m.require} blocks, construct ${m.construct} (${m.made.join(', ') || '—'})` + (entry.native ? `; native ${entry.native.error ? 'FAILED: ' + entry.native.error : 'require ' + entry.native.require}` : ''));
+    const m = entry.stock;
+    console.log(`bench:espruino: ${b.file.padEnd(40)} ${String(b.bytes).padStart(6)} bytes  ` + (m.error ? 'FAILED: ' + m.error : `require ${m.require} blocks, construct ${m.construct} (${m.made.join(', ') || '—'})`) + (entry.native ? `; native ${entry.native.error ? 'FAILED: ' + entry.native.error : 'require ' + entry.native.require}` : ''));
   }
-  results.blocksize = results.memory[0].stock.blocksize;
+  const ok = results.memory.filter((e) => !e.stock.error);
+  if (!ok.length) throw new Error('bench:espruino: no bundle loaded on ' + stock + ': nothing to report');
+  results.blocksize = ok[0].stock.blocksize;
   results.units = {};
-  for (const [what, code] of Object.entries(UNIT_MODULES)) results.units[what] = (await measureMemory(stock, { file: what }, code, false)).require;
+  for (const [what, code] of Object.entries(UNIT_MODULES)) results.units[what] = await measureMemory(stock, { file: what }, code, false).then((m) => m.require, (e) => ({ error: firstLine(e) }));
 
   // Calibration: least squares of the measured require blocks on the static features.
-  const fit = blocks.fitBlocks(results.memory.map((e) => ({ file: e.file, stats: e.stats, blocks: e.stock.require })));
+  const fit = blocks.fitBlocks(ok.map((e) => ({ file: e.file, stats: e.stats, blocks: e.stock.require })));
   results.fit = fit;
 
-  const full = fs.readFileSync(path.join(OUT, 'bundles', 'microlearn.min.js'), 'latin1');
   const timing = { budget: opts.quick ? 0.5 : 2, reps: opts.quick ? 1 : 3, ticks: clockTicks() };
   results.timing = timing;
   for (const c of opts.cpu ? CPU_CASES : []) {
     for (const op of ['learnOne', 'predictOne']) {
       const row = { id: c.id, label: c.label, op };
-      const a = await cpuPerOp(stock, full, c, op, timing, 'ts');
+      const a = await cpuPerOp(stock, full, c, op, timing, 'ts').catch((e) => ({ error: firstLine(e) }));
       row.stock = a.ms;
       row.nStock = a.n;
       row.emptyStock = a.emptyMs;
-      if (native) {
+      row.stockError = a.error;
+      if (native && !nativeCpuSkipped) {
         const b = await cpuPerOp(native, full, c, op, timing, 'native').catch((e) => ({ error: firstLine(e) }));
         row.native = b.ms;
         row.nNative = b.n;
         row.nativeError = b.error;
       }
       results.cpu.push(row);
-      console.log(`bench:espruino: ${c.label} ${op}: ${fmt(row.stock, 3)} ms stock` + (native ? (row.nativeError ? ', native FAILED: ' + row.nativeError : `, ${fmt(row.native, 3)} ms native (${fmt(row.stock / row.native, 2)}×)`) : ''));
+      console.log(`bench:espruino: ${c.label} ${op}: ` + (row.stockError ? 'stock FAILED: ' + row.stockError : `${fmt(row.stock, 3)} ms stock`) +
+        (native && !nativeCpuSkipped ? (row.nativeError ? ', native FAILED: ' + row.nativeError : `, ${fmt(row.native, 3)} ms native` + (row.stockError ? '' : ` (${fmt(row.stock / row.native, 2)}×)`)) : ''));
     }
   }
   results.seconds = (Date.now() - t0) / 1000;
 
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(results, null, 2) + '\n');
-  output(results, opts, native);
+  output(results, opts, !!native);
 }
 
 /** Prints the report; a full run also rewrites the docs sections and, with the calibration, its JSON file. */
@@ -347,52 +387,55 @@ function calibrationFile(results) {
     rmsError: results.fit.rms,
     maxError: results.fit.maxError,
     looMaxError: results.fit.looMaxError,
-    points: results.memory.map((e) => ({ file: e.file, blocks: e.stock.require, estimate: Math.round(results.fit.estimates[e.file]), stats: e.stats })),
+    points: results.memory.filter((e) => !e.stock.error).map((e) => ({ file: e.file, blocks: e.stock.require, estimate: Math.round(results.fit.estimates[e.file]), stats: e.stats })),
   };
 }
 
 function report(results, opts, native) {
   const head = `Measured ${results.date.slice(0, 10)} (commit ${results.commit || '?'}) by \`npm run bench:espruino\` on Espruino ${results.espruino} (Linux build; \`blocksize\` ${results.blocksize} bytes, boards use 12–16, so a board needs more blocks for the same code)${native ? ', stock and with native/espruino/jswrap_microlearn.c' : ''}, ${results.machine}${opts.quick ? ', --quick' : ''}.`;
   const mem = results.memory.filter((e) => e.kind !== 'export');
+  // A run that failed shows its error in its row; one error for a whole column goes in the text.
+  const failed = (x) => 'failed: ' + x.error;
+  const skipped = results.nativeCpuSkipped && results.nativeCpuSkipped !== '$ESPRUINO_NATIVE is not set' ? ' No native CPU figures: ' + results.nativeCpuSkipped + '.' : '';
   const memory = [
-    head + ' Blocks are `process.memory().usage` differences: after `require()` of the bundle stored in Storage (as `microlearn upload` does); after constructing its models (4 features; the app bundle: `Pipeline([StandardScaler, LogisticRegression])` and a `ModelStore(EspruinoStorage)`); after 10 `learnOne` of the first model.',
+    head + (native ? '' : skipped) + ' Blocks are `process.memory().usage` differences: after `require()` of the bundle stored in Storage (as `microlearn upload` does); after constructing its models (4 features; the app bundle: `Pipeline([StandardScaler, LogisticRegression])` and a `ModelStore(EspruinoStorage)`); after 10 `learnOne` of the first model.',
     '',
     table(
       ['bundle', 'bytes', 'require', 'construct', 'models', '10 learnOne', 'total after', ...(native ? ['require, native firmware'] : []), 'target (issue 10)'],
       mem.map((e) => [
         e.file,
         fmt(e.bytes),
-        fmt(e.stock.require),
-        fmt(e.stock.construct),
-        e.stock.made.join(', ') || '—',
-        fmt(e.stock.learn),
-        fmt(e.stock.require + e.stock.construct),
-        ...(native ? [e.native && e.native.error ? 'failed: ' + e.native.error : fmt(e.native && e.native.require)] : []),
+        ...(e.stock.error
+          ? [failed(e.stock), '—', '—', '—', '—']
+          : [fmt(e.stock.require), fmt(e.stock.construct), e.stock.made.join(', ') || '—', fmt(e.stock.learn), fmt(e.stock.require + e.stock.construct)]),
+        ...(native ? [e.native && e.native.error ? failed(e.native) : fmt(e.native && e.native.require)] : []),
         target(e),
       ]),
     ),
   ].join('\n');
+  const nativeCpu = native && !results.nativeCpuSkipped;
+  const firstOk = results.cpu.find((r) => !r.stockError);
   const cpu = !results.cpu.length ? '' : [
-    head +
+    head + skipped +
       ` CPU time per operation: the Espruino process's user + system time (/proc/self/stat, read from the script) around N calls over a 64-sample cycle after 128 warm-up samples, N sized to ~${results.timing.budget} s, minus the same loop without the call ` +
-      `(${fmt(results.cpu[0].emptyStock * 1000, 1)} µs per iteration), fastest of ${results.timing.reps}; on this x86-64 host (a microcontroller is slower; the ratios are the point).`,
+      `(${firstOk ? fmt(firstOk.emptyStock * 1000, 1) : '—'} µs per iteration), fastest of ${results.timing.reps}; on this x86-64 host (a microcontroller is slower; the ratios are the point).`,
     '',
     table(
-      ['model', 'op', 'N', 'ms, stock', ...(native ? ['ms, native', 'speed-up'] : []), 'target (issue 10)'],
+      ['model', 'op', 'N', 'ms, stock', ...(nativeCpu ? ['ms, native', 'speed-up'] : []), 'target (issue 10)'],
       results.cpu.map((r) => [
         r.label,
         r.op,
-        fmt(r.nStock) + (native && !r.nativeError ? ' / ' + fmt(r.nNative) : ''),
-        fmt(r.stock, 3),
-        ...(native ? (r.nativeError ? ['failed: ' + r.nativeError, '—'] : [fmt(r.native, 3), fmt(r.stock / r.native, 2) + '×']) : []),
-        r.id === 'lr4' && r.op === 'learnOne'
-          ? (r.stock <= 1.5 ? 'met' : 'missed') + ' (≤ 1.5 ms stock)' + (native && !r.nativeError ? '; ' + (r.stock / r.native >= 5 ? 'met' : 'missed') + ' (≥ 5× native)' : '')
-          : '—',
+        (r.stockError ? '—' : fmt(r.nStock)) + (nativeCpu && !r.nativeError ? ' / ' + fmt(r.nNative) : ''),
+        r.stockError ? 'failed: ' + r.stockError : fmt(r.stock, 3),
+        ...(nativeCpu ? (r.nativeError ? ['failed: ' + r.nativeError, '—'] : [fmt(r.native, 3), r.stockError ? '—' : fmt(r.stock / r.native, 2) + '×']) : []),
+        r.id === 'lr4' && r.op === 'learnOne' ? cpuTarget(r, nativeCpu) : '—',
       ]),
     ),
   ].join('\n');
   const f = results.fit;
-  const pts = results.memory.map((e) => ({ file: e.file, blocks: e.stock.require, err: Math.abs(f.estimates[e.file] - e.stock.require) }));
+  const measured = results.memory.filter((e) => !e.stock.error);
+  const notMeasured = results.memory.filter((e) => e.stock.error);
+  const pts = measured.map((e) => ({ file: e.file, blocks: e.stock.require, err: Math.abs(f.estimates[e.file] - e.stock.require) }));
   const worst = pts.reduce((a, b) => (b.err > a.err ? b : a));
   const big = pts.filter((p) => p.blocks >= 1000);
   const bigRel = Math.max(...big.map((p) => p.err / p.blocks));
@@ -407,21 +450,35 @@ function report(results, opts, native) {
     '',
     table(
       ['bundle', 'measured', 'estimate', 'error'],
-      results.memory.map((e) => [e.file, fmt(e.stock.require), fmt(f.estimates[e.file]), fmt(f.estimates[e.file] - e.stock.require)]),
+      results.memory.map((e) => (e.stock.error ? [e.file, failed(e.stock) + ' (not in the fit)', '—', '—'] : [e.file, fmt(e.stock.require), fmt(f.estimates[e.file]), fmt(f.estimates[e.file] - e.stock.require)])),
     ),
+    ...(notMeasured.length ? ['', `${notMeasured.length} bundle(s) failed on the stock firmware and are not in the fit: ${notMeasured.map((e) => e.file).join(', ')}.`] : []),
     '',
     'What one thing costs, from synthetic modules required the same way (blocks after require; per item = (blocks − empty module) / 100):',
     '',
     table(
       ['module', 'blocks', 'per item'],
-      Object.entries(results.units).map(([what, b]) => [what, fmt(b), what === 'empty module' ? '—' : fmt((b - results.units['empty module']) / 100, 2)]),
+      Object.entries(results.units).map(([what, b]) => {
+        const empty = results.units['empty module'];
+        if (b && b.error) return [what, failed(b), '—'];
+        return [what, fmt(b), what === 'empty module' || typeof empty !== 'number' ? '—' : fmt((b - empty) / 100, 2)];
+      }),
     ),
   ].join('\n');
   return { memory, cpu, blocks: blocksMd };
 }
 
+/** Issue 10's CPU targets for LogisticRegression d=4 learnOne: ≤ 1.5 ms on stock firmware, ≥ 5× faster with the native module. */
+function cpuTarget(r, nativeCpu) {
+  const parts = [];
+  if (!r.stockError) parts.push((r.stock <= 1.5 ? 'met' : 'missed') + ' (≤ 1.5 ms stock)');
+  if (nativeCpu && !r.nativeError && !r.stockError) parts.push((r.stock / r.native >= 5 ? 'met' : 'missed') + ' (≥ 5× native)');
+  return parts.join('; ') || 'not measured';
+}
+
 /** Issue 10's budgets: the app after require and construction; a bundle of one algorithm, the full library after require. */
 function target(e) {
+  if (e.stock.error) return 'not measured';
   const value = e.kind === 'app' ? e.stock.require + e.stock.construct : e.stock.require;
   const limit = e.kind === 'app' ? 400 : e.kind === 'full' ? 2000 : e.kind === 'algorithm' ? 600 : null;
   return limit === null ? '—' : (value <= limit ? 'met' : 'missed') + ' (' + fmt(value) + ' ≤ ' + fmt(limit) + (e.kind === 'app' ? ', require + construct' : ', require') + ')';
