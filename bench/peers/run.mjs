@@ -507,10 +507,27 @@ function report(results, baseline, opts) {
   const floatRows = [];
   const timeRows = [];
   const targets = [];
+  const issueRows = [];
   for (const rowId of Object.keys(results.rows)) {
     const res = results.rows[rowId];
     const ml = { ts: res.subjects['microlearn-ts'], native: res.subjects['microlearn-native'] };
     const fl = res.subjects.float;
+    // Issue 10's own table: its operation of the row, TS and native through the real-valued call, native …Q, the best peer, the float64 floor.
+    for (const op of ROWS[rowId].issueOps) {
+      const v = (r, o) => r && r[key] && r[key][o];
+      const best = bestPeer(rowId, res, op, key);
+      const floats = ml.ts && ml.ts.floats && ml.ts.floats[op];
+      const floor = (ml.ts && ml.ts.math && ml.ts.math[op] && ml.ts.math[op].floor) || 0;
+      issueRows.push([
+        res.label + (op === 'learnOne' ? '' : ': ' + op),
+        fmt(v(ml.ts, op)),
+        fmt(v(ml.native, op)),
+        fmt(v(ml.native, op + 'Q')),
+        best ? fmt(best.value) + ' (' + best.name + ')' : 'no peer',
+        fmt(v(fl, op)),
+        floats === undefined ? '—' : fmt(floats, floats % 1 ? 1 : 0) + (floor ? ' + ' + fmt(floor, floor % 1 ? 2 : 0) + ' floor' : ''),
+      ]);
+    }
     for (const op of ops) {
       const col = (c, k) => ml[c.host] && ml[c.host][k] && ml[c.host][k][c[op]];
       const best = bestPeer(rowId, res, op, key);
@@ -567,6 +584,12 @@ function report(results, baseline, opts) {
     '',
     `**Instructions per operation** (valgrind callgrind, one dump per loop of N iterations over a cycle of ${LOOP} samples (N = ${nList(results, opts)}), minus a loop that reads the same samples and calls nothing; deterministic). ` +
       'Learning ops are measured after 128 warm-up samples (k-means seeded, the k-NN window full); predict ops on that model.',
+    '',
+    `**Issue 10's table, this run** (${unit} per operation on XS; learnOne unless the row says otherwise; TS double ops from the instrumented host, as below):`,
+    '',
+    table(['per op on XS', 'microlearn TS', 'microlearn native', 'microlearn native …Q', 'best JS peer', 'naive float64 loop', 'TS double ops'], issueRows),
+    '',
+    '**All operations:**',
     '',
     table(header, mainRows),
     '',

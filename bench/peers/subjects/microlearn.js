@@ -19,7 +19,8 @@ function make(row) {
     case 'cluster':
       return new KMeans({ nFeatures: row.d, k: row.centers });
     case 'mlp':
-      return new MLP({ nFeatures: row.d, hidden: [row.hidden], activation: 'sigmoid', learningRate: LEARNING_RATE });
+      // Plain SGD like synaptic and the float64 loop (the MLP default is Adam since issue 15, which costs a sqrt and a division per weight).
+      return new MLP({ nFeatures: row.d, hidden: [row.hidden], activation: 'sigmoid', optimizer: 'sgd', learningRate: LEARNING_RATE });
     case 'knn':
       return new KNNClassifier({ nFeatures: row.d, nClasses: row.centers, k: row.k, windowSize: row.window });
   }
