@@ -11,7 +11,7 @@ import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
 import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
-import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, optInt, optReal, readTarget, readVector, rejectFeature } from '../src/learner.js';
+import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, Writable, optInt, optReal, readTarget, readVector, rejectFeature } from '../src/learner.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, peekOptimizer } from './optim.js';
 
 /** Options shared by the SGD linear models (the optimizer defaults to 'sgd'). */
@@ -97,9 +97,9 @@ export class LinearCore {
       return;
     }
     if (xq !== null) checkShape(x, this.n);
-    const bad = K.sgdLinear(this.w, this.f, x, xq, this.n, y, this.rate(), this.l2, link);
+    const bad = K.sgdLinear(this.w, this.f, x, xq, this.n, y, this.decay === 0 ? this.lr : this.rate(), this.l2, link);
     if (bad >= 0) rejectFeature(x, bad);
-    if (this.t < 4294967295) mutable(this).t++;
+    if (this.t < 4294967295) (this as Writable<LinearCore>).t++;
   }
 
   /** The Adam / RMSprop step on validated q (Q16.16): g = y − link(w·q + b), decoupled L2, then the optimizer on weights and bias. */
@@ -116,7 +116,7 @@ export class LinearCore {
     this.gBuf[0] = g;
     this.opt.step(this.sw as Moments, this.w, this.f, 1, this.n, this.gBuf, q, 0);
     this.opt.step(this.sb as Moments, this.wb, this.fb, 1, 1, this.gBuf, ONE_VEC, 0);
-    if (this.t < 4294967295) mutable(this).t++;
+    if (this.t < 4294967295) (this as Writable<LinearCore>).t++;
   }
 
   /** @internal the optimizer moments in stored order */

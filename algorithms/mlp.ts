@@ -14,7 +14,7 @@ import { fail } from '../src/errors.js';
 import { Q_MAX, Q_MIN, Q_ONE, floorDiv, fromQ, isqrtRound, mul, sigmoid, tanh } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
-import { Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
+import { Supervised, checkOptions, mutable, Writable, optChoice, optInt, optReal } from '../src/learner.js';
 import { Random } from '../src/random.js';
 import { softmaxQ } from '../src/fixed.js';
 import { Int8Layer, Int8MLP, quantizeDense } from './int8.js';
@@ -297,7 +297,7 @@ export class MLP extends Supervised {
     const lr = this.rate();
     this.opt.begin(lr);
     for (let i = L.length - 1; i >= 0; i--) L[i].update(i === 0 ? x : L[i - 1].a, lr, this.momentum, this.stepBuf, this.opt);
-    if (this.t < 4294967295) mutable(this).t++;
+    if (this.t < 4294967295) (this as Writable<MLP>).t++;
   }
 
   protected predictQ(x: Int32Array): number {

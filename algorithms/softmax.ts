@@ -11,7 +11,7 @@
 import { Q_ONE, floorDiv, fromQ, softmaxQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
-import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
+import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, Writable, optInt, optReal } from '../src/learner.js';
 import { HEAD_SOFTMAX, Int8Linear, quantizeDense } from './int8.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, peekOptimizer } from './optim.js';
 
@@ -120,7 +120,7 @@ export class SoftmaxRegression extends Supervised {
       K.gerWide(this.w, this.wf, c, this.nFeatures, this.g, x, 0, lr);
       K.gerWide(this.b, this.bf, c, 1, this.g, ONE_VEC, 0, lr);
     }
-    if (this.t < 4294967295) mutable(this).t++;
+    if (this.t < 4294967295) (this as Writable<SoftmaxRegression>).t++;
   }
 
   /** The class with the largest logit (the first one on ties). */

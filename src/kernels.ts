@@ -259,20 +259,18 @@ function bigSteps(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: 
  */
 export function step(lr: number, g: number, out: Int32Array): void {
   const e = lr * g; // η·2^32, exact below 2^53 (larger ones saturate below)
-  const ae = e < 0 ? -e : e;
-  if (ae < 1) {
-    // e is an integer: 0
+  if (e === 0) {
     out[0] = 0;
     out[1] = 0;
     return;
   }
-  // bit length of |e|: |e| ∈ [2^(b−1), 2^b)
-  let b = 0;
-  if (ae < 2147483648) {
-    let t = ae;
+  if (e < 2147483648 && e > -2147483648) {
+    // |e| < 2^31, an int32: bit length by halving, then the mantissa by shifts
+    let t = e < 0 ? -e : e;
+    let b = 1;
     if (t >= 65536) {
       t >>= 16;
-      b = 16;
+      b = 17;
     }
     if (t >= 256) {
       t >>= 8;
@@ -286,14 +284,22 @@ export function step(lr: number, g: number, out: Int32Array): void {
       t >>= 2;
       b += 2;
     }
-    b += t >= 2 ? 2 : 1;
-  } else {
-    b = 31;
-    while (b < 62 && ae >= POW2[b]) b++;
+    if (t >= 2) b += 1;
+    let s = 31 - b; // 0..30: |e|·2^(s−16) ∈ [2^14, 2^15)
+    let a = s >= 16 ? e << (s - 16) : ((e >> (15 - s)) + 1) >> 1;
+    if (a > STEP_MAX || a < -STEP_MAX) {
+      s--; // rounding reached 2^15 (s may become −1: a step of half a unit and more)
+      a = ((e >> (15 - s)) + 1) >> 1;
+    }
+    out[0] = a;
+    out[1] = s;
+    return;
   }
-  // |e|·2^(s−16) < 2^15 for s = 31 − b; rounding can reach 2^15, then one less
+  // |e| ≥ 2^31: s ≤ 0, the mantissa from exact double arithmetic
+  const ae = e < 0 ? -e : e;
+  let b = 31;
+  while (b < 62 && ae >= POW2[b]) b++;
   let s = 31 - b;
-  if (s > 46) s = 46;
   if (s < -15) {
     out[0] = e > 0 ? STEP_MAX : -STEP_MAX;
     out[1] = -15;

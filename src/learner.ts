@@ -138,12 +138,14 @@ export function checkLabel(y: number, nClasses: number): void {
     fail('E_LABEL', 'label must be an integer 0..' + (nClasses - 1) + ', got ' + y);
 }
 
-/** A real regression target as Q16.16; throws E_LABEL if it is not a finite number, E_RANGE beyond ±32768. */
+/** A real regression target as Q16.16 (the toQ rule); throws E_LABEL if it is not a finite number, E_RANGE beyond ±32768. */
 export function readTarget(y: number): number {
-  if (typeof y !== 'number' || y !== y || y === Infinity || y === -Infinity) fail('E_LABEL', 'target must be a finite number, got ' + y);
-  const t = y * 65536 + 2147483648.5; // as toQ
-  if (!(t >= 0 && t < 4294967296)) fail('E_RANGE', 'target ' + y + ' is outside the Q16.16 range ±32768');
-  return toQ(y);
+  const t = typeof y === 'number' ? y * 65536 + 2147483648.5 : NaN;
+  if (!(t >= 0 && t < 4294967296)) {
+    if (typeof y !== 'number' || y !== y || y === Infinity || y === -Infinity) fail('E_LABEL', 'target must be a finite number, got ' + y);
+    fail('E_RANGE', 'target ' + y + ' is outside the Q16.16 range ±32768');
+  }
+  return (t | 0) ^ (1 << 31);
 }
 
 /** Throws E_LABEL unless y is an int32 (a Q16.16 target). */
@@ -187,9 +189,13 @@ export const MAX_FEATURES = 65535;
 /** Largest nClasses of any classifier. */
 export const MAX_CLASSES = 1024;
 
+/** T with its readonly fields writable: `(this as Writable<LinearCore>).t++` in hot paths (a cast costs nothing at run time). @internal */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * Assigns a field that is `readonly` to users (counters, internal state) from
- * inside the model; a type-level escape hatch with no run-time cost.
+ * inside the model; a type-level escape hatch. It is a function call, so hot
+ * paths use a {@link Writable} cast instead.
  * @internal
  */
 export function mutable<T>(o: T): { -readonly [K in keyof T]: T[K] } {
