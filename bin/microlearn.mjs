@@ -5,6 +5,7 @@
 //   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
 //   microlearn upload --port PORT [--algorithm NAME] [--file F] [--name microlearn] [--baud N]
 //   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
+//   microlearn evaluate-anomaly …          (bin/evaluate-anomaly.mjs)
 //
 // PORT is a serial device (/dev/ttyACM0, COM3) or tcp://host:port (an
 // Espruino reachable over the network, e.g. through a WiFi board or telnet).
@@ -42,7 +43,10 @@ const USAGE = `usage:
   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
       Runs the conformance suite on the board (optionally only the cases whose
       names start with PREFIX) and compares every hash with this computer's.
-  PORT: a serial device (/dev/ttyACM0, COM3) or tcp://host:port.`;
+  PORT: a serial device (/dev/ttyACM0, COM3) or tcp://host:port.
+  microlearn evaluate-anomaly [--signal] … FILES…
+      Scores an anomaly-monitoring recipe on your labelled CSVs or raw
+      recordings (microlearn evaluate-anomaly --help).`;
 
 class CliError extends Error {}
 
@@ -336,6 +340,16 @@ async function testDevice(opts) {
 }
 
 async function main(argv) {
+  if (argv[0] === 'evaluate-anomaly') {
+    // its own options (lists of files after --normal / --faulty)
+    const { run, EvalError } = await import('./evaluate-anomaly.mjs');
+    try {
+      return await run(argv.slice(1));
+    } catch (e) {
+      if (e instanceof EvalError) throw new CliError(e.message);
+      throw e;
+    }
+  }
   const opts = parseArgs(argv);
   const cmd = opts._[0];
   if (opts.help || !cmd) {

@@ -3,7 +3,7 @@
  * features, from running (Welford, fixed point) means and variances of the
  * learned samples.
  */
-import { Q_MAX, floorDiv } from '../../src/fixed.js';
+import { POW2, Q_MAX, floorDiv, mul } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../../src/format.js';
 import { K } from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
@@ -44,10 +44,12 @@ export class GaussianScorer extends Detector<Float64Array> {
   private readonly std: Int32Array;
   private stdValid: boolean;
   private readonly z: Int32Array;
+  /** adaptQ's one-value buffer (no allocation per sample) */
+  private readonly one = new Int32Array(1);
 
   constructor(opts: GaussianScorerOptions) {
     const o = checkOptions(opts);
-    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), o);
+    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), o, { adaptBelow: 2 });
     const n = this.nFeatures;
     this.minStd = optReal(o, 'minStd', 1 / 65536, 1 / 65536, 32767);
     this.count = 0;
@@ -89,6 +91,29 @@ export class GaussianScorer extends Detector<Float64Array> {
     const r = new Float64Array(this.nFeatures);
     for (let i = 0; i < this.nFeatures; i++) r[i] = this.scale.real(this.scale.real(this.m.varOf(i, this.count) * 65536, i) * 65536, i);
     return r;
+  }
+
+  /**
+   * Drift, feature by feature: each feature whose z² (from the scoreQ just
+   * done) is below the gate takes one Welford step with the count held at
+   * `adapt`, an exponential memory of that many samples. A value outside the
+   * learned range (±2^headroom internal units) would need a rescale; it is far
+   * from normal anyway and teaches nothing.
+   */
+  protected adaptQ(x: Float64Array, s: number): void {
+    if (this.count === 0 || s >= Q_MAX) return; // no z-scores were computed
+    const gate = this.cal.adaptGate();
+    const z = this.z;
+    const one = this.one;
+    const lim = POW2[this.scale.headroom];
+    for (let i = 0; i < this.nFeatures; i++) {
+      const v = x[i];
+      if (mul(z[i], z[i]) < gate && v < lim && v > -lim) {
+        one[0] = v;
+        this.m.add(i, one, 1, this.cal.adapt);
+      }
+    }
+    this.stdValid = false;
   }
 
   protected scoreQ(x: ArrayLike<number>): number {

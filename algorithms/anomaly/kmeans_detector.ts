@@ -78,6 +78,16 @@ export class KMeansDetector extends Detector<Float64Array> {
     return this.scale.exps[0];
   }
 
+  /** Drift: below the gate, the nearest centroid learns x (it follows drift only with the k-means `decay` option). */
+  protected adaptQ(x: Float64Array, s: number): void {
+    if (s >= this.cal.adaptGate()) return;
+    // scoreQ left x in the scale's integer buffer; a value beyond the learned range would need a rescale (and is not normal)
+    const xi = this.scale.ints();
+    const lim = POW2[this.scale.headroom];
+    for (let i = 0; i < this.nFeatures; i++) if (xi[i] >= lim || xi[i] <= -lim) return;
+    this.km.learnQ(xi);
+  }
+
   protected scoreQ(x: ArrayLike<number>): number {
     const rows = this.km.filled;
     if (rows === 0) return 0;
