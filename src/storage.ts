@@ -111,13 +111,14 @@ function undecodable(e: unknown): boolean {
 
 /**
  * Why `data` holds no model `dec` loads: the decoder's message, or '' when it
- * loads. Without a decoder only the blob's envelope (magic, version, length,
- * CRC) is checked.
+ * loads. The decoder alone judges (an app's decoder may read its own format,
+ * such as a header before a model blob); without one only the blob's
+ * envelope (magic, version, length, CRC) is checked.
  */
 function loadFailure(data: Uint8Array, dec: ((bytes: Uint8Array) => unknown) | null): string {
   try {
-    openBlob(data, 0, data.length);
     if (dec !== null) dec(data);
+    else openBlob(data, 0, data.length);
   } catch (e) {
     if (undecodable(e)) return (e as Error).message;
     throw e;

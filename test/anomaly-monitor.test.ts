@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
 import { MicrolearnError } from '../src/errors.js';
+import { crc32 } from '../src/crc32.js';
 import { WindowFeatures } from '../src/window.js';
 import { SIGNAL_KERNEL_NAMES, signalBackend, signalKernelsTS } from '../src/kernels.js';
 import { Calibrator } from '../algorithms/anomaly/calibrator.js';
@@ -120,6 +121,43 @@ describe('anomaly detection that generalises', function () {
     bad[12 + 8 + 12] = 1;
     bad[12 + 8 + 13] = bad[12 + 8 + 14] = bad[12 + 8 + 15] = 0;
     expectCode(() => load(bad), 'E_CORRUPT'); // the CRC no longer matches, or adapt = 1
+  });
+
+  it('adaptation leaves remainders within max(count, adapt), which loading accepts and nothing beyond', function () {
+    // Learning steps use the counts 1..count, adaptation steps `adapt`; K.welford's remainder ranges
+    // (−⌊c/2⌋ ≤ R < c − ⌊c/2⌋) nest, so max(count, adapt) bounds them all.
+    const rng = seedrandom('remainder');
+    const n = 3;
+    const g = new GaussianScorer({ nFeatures: n, adapt: 20000, warmup: 20 });
+    for (let i = 0; i < 40; i++) g.learnOne([normal(rng), 100 + normal(rng), normal(rng) / 1000]);
+    const beyondCount = () => Array.from(g.m.varR).some((r) => r < -20 || r >= 20);
+    assert.ok(!beyondCount(), 'learning keeps remainders within the count');
+    for (let i = 0; i < 400; i++) g.monitorOne([normal(rng), 100 + normal(rng), normal(rng) / 1000]);
+    assert.ok(beyondCount(), 'adaptation steps leave remainders beyond the 40 learned samples: ' + Array.from(g.m.varR));
+    for (const r of Array.from(g.m.varR)) assert.ok(r >= -10000 && r < 10000, 'within adapt: ' + r);
+    const back = load(g.toBytes()) as GaussianScorer;
+    assert.deepEqual(Array.from(back.toBytes()), Array.from(g.toBytes()));
+    assert.deepEqual(Array.from(back.variances()), Array.from(g.variances()));
+    // the loaded scorer monitors on bit-exactly
+    for (let i = 0; i < 100; i++) {
+      const x = [normal(rng), 100 + normal(rng), normal(rng) / 1000];
+      assert.equal(back.monitorOne(x), g.monitorOne(x));
+    }
+    assert.deepEqual(Array.from(back.toBytes()), Array.from(g.toBytes()));
+    // the remainder of the last feature (the last i32 before the CRC) at the bound, then one beyond it
+    const b = g.toBytes();
+    const at = b.length - 4 - 4;
+    const withR = (r: number) => {
+      const x = b.slice();
+      new DataView(x.buffer).setInt32(at, r, true);
+      const c = crc32(x, 0, x.length - 4);
+      new DataView(x.buffer).setUint32(x.length - 4, c, true);
+      return x;
+    };
+    assert.equal((load(withR(9999)) as GaussianScorer).m.varR[n - 1], 9999);
+    assert.equal((load(withR(-10000)) as GaussianScorer).m.varR[n - 1], -10000);
+    expectCode(() => load(withR(10000)), 'E_CORRUPT');
+    expectCode(() => load(withR(-10001)), 'E_CORRUPT');
   });
 
   it('debounces alarms k of n', function () {

@@ -340,6 +340,35 @@ describe('ModelStore', function () {
     assert.ok(same((plain.load('pipe', load) as Pipeline).toBytes(), p.toBytes()));
   });
 
+  it('saves an app\'s own format (not a microlearn blob) with its decoder, and refuses it without one', function () {
+    // What an app may store: a header of its own before a model blob, read back by its own decoder.
+    const wrap = (m: Uint8Array) => {
+      const out = new Uint8Array(2 + m.length);
+      out[0] = 0x41;
+      out[1] = 0x50;
+      out.set(m, 2);
+      return out;
+    };
+    const decodeApp = (x: Uint8Array) => {
+      if (x.length < 2 || x[0] !== 0x41 || x[1] !== 0x50) throw new MicrolearnError('E_CORRUPT', 'not an app record');
+      return load(x.subarray(2));
+    };
+    const app = { toBytes: () => wrap(a) };
+    const s = new MemoryStorage();
+    const plain = new ModelStore(s);
+    assert.throws(() => plain.save('app', app), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_CORRUPT' && /bad magic/.test(e.message), 'no decoder: only the envelope is checked');
+    assert.equal(plain.read('app'), null, 'nothing written');
+    assert.equal(plain.save('app', app, decodeApp), 1);
+    assert.ok(same((plain.load('app', decodeApp) as LinearRegression).toBytes(), a));
+    // the app's decoder still refuses what it cannot read, whatever the envelope
+    const bad = b.slice();
+    bad[12] = 0;
+    bad[13] = 0;
+    assert.throws(() => plain.save('app', { toBytes: () => wrap(rewrapCrc(bad)) }, decodeApp), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_CORRUPT');
+    assert.throws(() => plain.save('app', a, decodeApp), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_CORRUPT', 'a bare model blob is not an app record');
+    assert.ok(same((plain.load('app', decodeApp) as LinearRegression).toBytes(), a), 'the saved record stays');
+  });
+
   it('throws E_CORRUPT (and never loads) when no slot is valid', function () {
     const s = new CuttingStorage('truncate');
     const store = new ModelStore(s, { decode: load });

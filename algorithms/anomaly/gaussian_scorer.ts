@@ -89,8 +89,21 @@ export class GaussianScorer extends Detector<Float64Array> {
   /** Running population variances of the learned samples, as real numbers. */
   variances(): Float64Array {
     const r = new Float64Array(this.nFeatures);
-    for (let i = 0; i < this.nFeatures; i++) r[i] = this.scale.real(this.scale.real(this.m.varOf(i, this.count) * 65536, i) * 65536, i);
+    const c = this.welfordCount();
+    for (let i = 0; i < this.nFeatures; i++) r[i] = this.scale.real(this.scale.real(this.m.varOf(i, c) * 65536, i) * 65536, i);
     return r;
+  }
+
+  /**
+   * The largest count a Welford step of this scorer uses: learning steps use
+   * 1..count, adaptation steps `adapt`. K.welford leaves a remainder in
+   * −⌊c/2⌋ ≤ R < c − ⌊c/2⌋ for the c of its step, and these ranges nest, so
+   * this count bounds every stored remainder (the load check). Reported
+   * variances divide the remainder by it too: exact for the steps that used
+   * it, within one 2^-32 unit of the stored variance for the others.
+   */
+  private welfordCount(): number {
+    return this.count > this.cal.adapt ? this.count : this.cal.adapt;
   }
 
   /**
@@ -161,11 +174,12 @@ export class GaussianScorer extends Detector<Float64Array> {
     r.need(Calibrator.BYTES + 4 + n * (Moments.BYTES + 1));
     const m = new GaussianScorer(o as unknown as GaussianScorerOptions);
     m.cal.readState(r);
-    const count = (mutable(m).count = r.u32());
+    mutable(m).count = r.u32();
     r.u8s(m.scale.exps);
     m.scale.checkExps();
+    const c = m.welfordCount();
     m.m.read(r, m.scale.headroom, function () {
-      return count;
+      return c;
     });
     return m;
   }

@@ -131,6 +131,8 @@ export class Thermostat {
   private lastPress = NONE;
   private lastSave = NONE;
   private dirty = false;
+  /** How each saved model is read back: the store checks a save with it before writing, and restores with it. */
+  private readonly decoders: { [name: string]: ModelClass | ((b: Uint8Array) => unknown) };
 
   constructor(opts?: ThermostatOptions) {
     const o = opts || {};
@@ -139,23 +141,25 @@ export class Thermostat {
     this.vacation = o.vacation === undefined ? 10 : o.vacation;
     this.saveEvery = o.saveEvery === undefined ? 60 : o.saveEvery;
     this.onError = o.onError || null;
-    this.schedule = this.restore('schedule', Schedule.fromBytes) || new Schedule();
-    this.presence = this.restore('presence', Presence.fromBytes) || new Presence();
-    this.thermal = new Thermal(this.restore('thermal', LinearRegression) || undefined);
     const classes = o.lightClasses || LIGHT_CLASSES;
     const decodeLighting = function (b: Uint8Array): LightModel {
       const m = loadModel(b, classes) as LightModel;
       if (typeof m.predictProbaOne !== 'function') throw new MicrolearnError('E_TYPE', 'the saved lighting model is not a classifier');
       return m;
     };
-    this.lighting = new Lighting(this.restore('lighting', decodeLighting) || o.lightModel);
+    // schedule and presence are the app's own tables (not microlearn blobs): their own readers check them
+    this.decoders = { schedule: Schedule.fromBytes, presence: Presence.fromBytes, thermal: LinearRegression, lighting: decodeLighting };
+    this.schedule = (this.restore('schedule') as Schedule | null) || new Schedule();
+    this.presence = (this.restore('presence') as Presence | null) || new Presence();
+    this.thermal = new Thermal((this.restore('thermal') as LinearRegression | null) || undefined);
+    this.lighting = new Lighting((this.restore('lighting') as LightModel | null) || o.lightModel);
   }
 
-  /** The model saved under `name`, read by a model class (typed: another type is E_TYPE) or a decode function. */
-  private restore<T>(name: string, decode: ModelClass<T> | ((b: Uint8Array) => T)): T | null {
+  /** The model saved under `name`, read by its decoder (a model class: another type is E_TYPE). */
+  private restore(name: string): unknown {
     if (this.store === null) return null;
     try {
-      return this.store.load(name, decode);
+      return this.store.load(name, this.decoders[name]);
     } catch (e) {
       // both slots unreadable (or a model of the wrong kind): start that model afresh
       if (this.onError) this.onError('restoring ' + name, e);
@@ -296,7 +300,7 @@ export class Thermostat {
       const n = list[i];
       try {
         const m = n === 'schedule' ? this.schedule : n === 'presence' ? this.presence : n === 'thermal' ? this.thermal.model : this.lighting.model;
-        this.store.save(n, m);
+        this.store.save(n, m, this.decoders[n]);
         this.saves++;
       } catch (e) {
         if (this.onError) this.onError('saving ' + n, e);

@@ -9,6 +9,7 @@
  * It reports only state, through {@link MonitorEvents}: OK / anomaly when it
  * changes, the similarity (0–100) at a slow interval, a heartbeat.
  */
+import { MicrolearnError } from '../../src/errors.js';
 import { ModelStore } from '../../src/storage.js';
 import { WindowFeatures } from '../../src/window.js';
 import { AnomalyMonitor } from '../../algorithms/anomaly/monitor.js';
@@ -213,23 +214,28 @@ export class VibrationMonitor {
   save(): void {
     this.nextSave = this.samples + this.every.save;
     if (this.store === null) return;
-    this.store.save(this.settings.modelName, this.monitor);
+    // the store decodes the blob before writing it, so only a monitor this recipe can load back is saved
+    this.store.save(this.settings.modelName, this.monitor, this.decoder());
     this.saves++;
   }
 
   /** The saved monitor, or null when there is none or it does not fit this recipe (another window, rate or detector). */
   private load(): AnomalyMonitor | null {
     if (this.store === null) return null;
-    const template = this.fresh();
-    const s = this.settings;
     try {
-      return this.store.load(s.modelName, function (b: Uint8Array) {
-        const m = AnomalyMonitor.fromBytes(b, classesOf(template), { window: template.window as WindowFeatures, hop: template.hop, alarm: { k: template.alarmFilter.k, n: template.alarmFilter.n } });
-        if (m.detector.constructor !== template.detector.constructor) throw new Error('another detector');
-        return m;
-      });
+      return this.store.load(this.settings.modelName, this.decoder());
     } catch (e) {
       return null; // another recipe's model (E_TYPE, E_CORRUPT, E_OPTION): learn again
     }
+  }
+
+  /** Reads a saved monitor of this recipe; E_TYPE for another window or detector, E_CORRUPT for bytes that are no monitor. */
+  private decoder(): (b: Uint8Array) => AnomalyMonitor {
+    const template = this.fresh();
+    return function (b: Uint8Array): AnomalyMonitor {
+      const m = AnomalyMonitor.fromBytes(b, classesOf(template), { window: template.window as WindowFeatures, hop: template.hop, alarm: { k: template.alarmFilter.k, n: template.alarmFilter.n } });
+      if (m.detector.constructor !== template.detector.constructor) throw new MicrolearnError('E_TYPE', 'the saved monitor holds another detector');
+      return m;
+    };
   }
 }
