@@ -38,6 +38,8 @@ export { Learner, Supervised, TransformerBase } from './src/learner.js';
 export type { Model, ModelClass, Regressor, Classifier, AnomalyDetector, Transformer } from './src/learner.js';
 export { ModelType, FORMAT_VERSION } from './src/format.js';
 export { loadModel } from './src/load.js';
+export { merge, MAX_MERGE } from './src/merge.js';
+export type { Mergeable } from './src/merge.js';
 export { ModelStore, MemoryStorage, RECORD_OVERHEAD } from './src/storage.js';
 export type { StorageAdapter, SlotInfo, ModelStoreOptions } from './src/storage.js';
 export { NodeFileStorage } from './targets/node/storage.js';

@@ -94,6 +94,18 @@ function normalizeQ(d: Float64Array, o: number, n: number, out: Int32Array): boo
 }
 
 /**
+ * @internal Why a Hoeffding tree does not merge (E_TYPE): each device grows
+ * its own splits (feature and threshold chosen by the Hoeffding bound on its
+ * own stream), and a leaf's statistics mean something only under its own
+ * path. Two trees agree on their structure only until the first split either
+ * makes, so summing leaves would work only for trees that never split, and
+ * averaging or grafting grown trees carries none of the bound's guarantees.
+ */
+export function refuseTreeMerge(name: string): never {
+  return fail('E_TYPE', name + ' cannot be merged: every tree grows its own splits from its own stream, so leaf statistics of two trees do not describe the same regions; keep trees local, or merge a model that averages (LogisticRegression, SoftmaxRegression, MLP)');
+}
+
+/**
  * Hoeffding tree (VFDT) classifier with bounded memory.
  *
  * @example
@@ -506,6 +518,11 @@ export class HoeffdingTreeClassifier extends Supervised {
     w.u16s(this.gMeanF);
     w.i32s(this.gVarI);
     w.u32s(this.gVarF);
+  }
+
+  /** Always throws E_TYPE: Hoeffding trees do not merge (each grows its own splits); see docs/fleet.md. */
+  static merge(models: ReadonlyArray<HoeffdingTreeClassifier>, weights?: ArrayLike<number>): HoeffdingTreeClassifier {
+    return refuseTreeMerge('HoeffdingTreeClassifier');
   }
 
   /** @internal */

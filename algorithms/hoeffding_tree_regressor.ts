@@ -28,7 +28,7 @@ import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import { K, step } from '../src/kernels.js';
 import { MAX_FEATURES, Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
 import { checkVariances, zScore } from './naive_bayes.js';
-import { checkTree, leafOf, leafOfDepth, readDelta, treeDepth } from './hoeffding_tree.js';
+import { checkTree, leafOf, leafOfDepth, readDelta, refuseTreeMerge, treeDepth } from './hoeffding_tree.js';
 
 /** Options of {@link HoeffdingTreeRegressor}. */
 export interface HoeffdingTreeRegressorOptions {
@@ -464,6 +464,11 @@ export class HoeffdingTreeRegressor extends Supervised {
     w.u16s(this.gMeanF);
     w.i32s(this.gVarI);
     w.u32s(this.gVarF);
+  }
+
+  /** Always throws E_TYPE: Hoeffding trees do not merge (each grows its own splits); see docs/fleet.md. */
+  static merge(models: ReadonlyArray<HoeffdingTreeRegressor>, weights?: ArrayLike<number>): HoeffdingTreeRegressor {
+    return refuseTreeMerge('HoeffdingTreeRegressor');
   }
 
   /** @internal */
