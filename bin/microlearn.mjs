@@ -5,6 +5,8 @@
 //   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
 //   microlearn upload --port PORT [--algorithm NAME] [--file F] [--name microlearn] [--baud N]
 //   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
+//   microlearn fleet --mqtt URL --fleet NAME --members A,B,C [--user U] [--ca FILE]
+//                    [--initial FILE] [--quorum N] [--deadline SECONDS] [--save FILE] [--rounds N]
 //
 // PORT is a serial device (/dev/ttyACM0, COM3) or tcp://host:port (an
 // Espruino reachable over the network, e.g. through a WiFi board or telnet).
@@ -19,7 +21,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const say = console.log.bind(console);
 const sayErr = console.error.bind(console);
@@ -42,6 +44,18 @@ const USAGE = `usage:
   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
       Runs the conformance suite on the board (optionally only the cases whose
       names start with PREFIX) and compares every hash with this computer's.
+  microlearn fleet --mqtt URL --fleet NAME --members A,B,C [--user U] [--ca FILE]
+                   [--initial FILE] [--quorum N] [--deadline SECONDS] [--save FILE] [--rounds N]
+      Coordinates a fleet (docs/fleet.md): merges the members' models published
+      on microlearn/NAME/<device>/model and publishes microlearn/NAME/global.
+      URL is mqtt://host[:port] or mqtts://host[:port]; the broker account is
+      --user (default "coordinator") with the password in $MICROLEARN_MQTT_PASSWORD;
+      --ca FILE is the PEM of the CA that signed the broker's certificate.
+      --initial FILE: the model blob the fleet starts from (round 0); --quorum:
+      merge once N members reported (default all); --deadline: merge whoever
+      reported this many seconds after a round's first report; --save FILE:
+      write the global model after each merge; --rounds N: exit after N merges.
+      Needs MQTT.js (npm i mqtt).
   PORT: a serial device (/dev/ttyACM0, COM3) or tcp://host:port.`;
 
 class CliError extends Error {}
@@ -335,6 +349,98 @@ async function testDevice(opts) {
   say('microlearn: the board matches the host on every hash');
 }
 
+// ---- fleet coordinator ----
+
+/** MQTT.js from the project in the current directory, or next to microlearn. */
+async function loadMqttJs() {
+  for (const base of [path.join(process.cwd(), 'noop.js'), path.join(PKG, 'noop.js')]) {
+    try {
+      const file = createRequire(base).resolve('mqtt');
+      const m = await import(pathToFileURL(file).href);
+      return m.default && m.default.connect ? m.default : m;
+    } catch (e) {
+      // try the next place
+    }
+  }
+  throw new CliError('the fleet command needs MQTT.js: npm i mqtt');
+}
+
+function positive(opts, name, def) {
+  if (opts[name] === undefined) return def;
+  const v = Number(opts[name]);
+  if (!(v > 0) || Math.floor(v) !== v) throw new CliError('--' + name + ' must be a positive integer, got ' + opts[name]);
+  return v;
+}
+
+async function fleet(opts) {
+  for (const need of ['mqtt', 'fleet', 'members']) if (!opts[need]) throw new CliError('fleet needs --' + need + '\n' + USAGE);
+  const esm = (f) => import(pathToFileURL(path.join(PKG, 'dist', 'esm', f)).href);
+  if (!fs.existsSync(path.join(PKG, 'dist', 'esm', 'integrations', 'fleet.js'))) throw new CliError('dist/esm is missing: run `npm run build` in the microlearn checkout');
+  const ml = await esm('index.js');
+  const { FleetCoordinator } = await esm('integrations/fleet.js');
+  const { MqttLink } = await esm('integrations/mqtt.js');
+  const { nodeConnector } = await esm('integrations/mqtt-node.js');
+  const mqtt = await loadMqttJs();
+  const members = String(opts.members).split(',').map((m) => m.trim()).filter((m) => m.length > 0);
+  let initial;
+  if (opts.initial) {
+    try {
+      initial = ml.load(new Uint8Array(fs.readFileSync(opts.initial)));
+    } catch (e) {
+      throw new CliError('--initial ' + opts.initial + ': ' + (e && e.message ? e.message : e));
+    }
+  }
+  const rounds = positive(opts, 'rounds', 0);
+  const deadline = positive(opts, 'deadline', 0);
+  let link = null;
+  let coord;
+  try {
+    coord = new FleetCoordinator(
+      { fleet: opts.fleet, members, classes: ml.MODEL_CLASSES, initial, quorum: positive(opts, 'quorum', undefined), deadlineMs: deadline * 1000 },
+      (m) => {
+        if (!link.publish(m)) say('offline: not published ' + m.topic + ' (sent again on reconnection when it is the global model)');
+      },
+      { setTimeout, clearTimeout },
+    );
+  } catch (e) {
+    throw new CliError(e && e.message ? e.message : String(e));
+  }
+  const password = process.env.MICROLEARN_MQTT_PASSWORD;
+  const mo = { url: opts.mqtt, clientId: opts['client-id'] || 'microlearn-fleet-' + opts.fleet, username: opts.user || 'coordinator' };
+  if (password !== undefined) mo.password = password;
+  if (opts.ca) mo.ca = fs.readFileSync(opts.ca, 'utf8');
+  try {
+    link = new MqttLink(nodeConnector(mqtt), mo, { setTimeout, clearTimeout });
+  } catch (e) {
+    throw new CliError(e && e.message ? e.message : String(e));
+  }
+  say('microlearn fleet: coordinating fleet ' + opts.fleet + ' (members: ' + members.join(', ') + ') on ' + opts.mqtt + ' as ' + mo.username);
+  return new Promise((resolve) => {
+    const finish = (code) => {
+      link.stop();
+      // let MQTT.js flush the last publications before the process ends
+      setTimeout(() => resolve(code), 300);
+    };
+    coord.onReport = (device, outcome, why) => say(outcome + ' ' + device + (why ? ': ' + why : ''));
+    coord.onMerge = (round, devices, samples) => {
+      const bytes = coord.global.toBytes();
+      say('round ' + round + ': merged ' + devices.join(', ') + ' (' + samples + ' samples), global model ' + bytes.length + ' bytes');
+      if (opts.save) fs.writeFileSync(opts.save, bytes);
+      if (rounds && round >= rounds) finish(0);
+    };
+    link.onStatus = (status, detail) => say('mqtt ' + status + (detail ? ': ' + detail : ''));
+    link.onMessage = (topic, payload) => coord.receive(topic, payload);
+    link.onOnline = () => {
+      for (const t of coord.subscriptions()) link.subscribe(t);
+      coord.announce();
+      say('subscribed ' + coord.subscriptions().join(', '));
+    };
+    process.once('SIGINT', () => finish(0));
+    process.once('SIGTERM', () => finish(0));
+    link.start();
+  });
+}
+
 async function main(argv) {
   const opts = parseArgs(argv);
   const cmd = opts._[0];
@@ -348,6 +454,7 @@ async function main(argv) {
     else throw new CliError('build needs --target espruino or --target moddable');
   } else if (cmd === 'upload') await upload(opts);
   else if (cmd === 'test-device') await testDevice(opts);
+  else if (cmd === 'fleet') return await fleet(opts);
   else throw new CliError('unknown command "' + cmd + '"\n' + USAGE);
   return 0;
 }

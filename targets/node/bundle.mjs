@@ -28,7 +28,7 @@ function warn(w) {
 async function main() {
   // Only our own outputs: dist/espruino belongs to targets/espruino/build.mjs.
   for (const d of ['esm', 'cjs']) rmSync(join(dist, d), { recursive: true, force: true });
-  for (const d of ['src', 'algorithms']) cpSync(join(build, d), join(dist, 'esm', d), { recursive: true });
+  for (const d of ['src', 'algorithms', 'integrations']) cpSync(join(build, d), join(dist, 'esm', d), { recursive: true });
   for (const f of ['index.js', 'index.d.ts']) cpSync(join(build, f), join(dist, 'esm', f));
   // the storage adapters of each runtime (the rest of targets/ is build tooling)
   for (const t of ['node', 'espruino', 'moddable'])
