@@ -40,6 +40,12 @@ function nameOf(m: unknown): string {
   return c && typeof c.name === 'string' ? c.name : typeof m;
 }
 
+/** ' (type N)' for a model of a class with a ModelType id: names alone may be minified away. */
+function typeOf(m: unknown): string {
+  const c = m !== null && typeof m === 'object' ? (m as { constructor?: { modelType?: unknown } }).constructor : undefined;
+  return c && typeof c.modelType === 'number' ? ' (type ' + c.modelType + ')' : '';
+}
+
 /**
  * A new model merging `models` (all of one class and the same options),
  * weighted by `weights` (integers 0..2^32 − 1, one per model) or, without
@@ -73,7 +79,7 @@ export function checkModels<T>(models: ReadonlyArray<T>, cls: Function, weights?
   for (let i = 0; i < models.length; i++) {
     const m = models[i] as unknown as { constructor?: unknown };
     if (m === null || typeof m !== 'object' || m.constructor !== cls)
-      fail('E_TYPE', 'model ' + i + ' is a ' + nameOf(m) + ', not a ' + (cls as { name?: string }).name);
+      fail('E_TYPE', 'model ' + i + ' is a ' + nameOf(m) + typeOf(m) + ', not a ' + (cls as { name?: string }).name + ' (type ' + (cls as { modelType?: number }).modelType + ')');
   }
   if (weights !== undefined && (weights === null || typeof weights !== 'object' || weights.length !== models.length))
     fail('E_INPUT', 'expected ' + models.length + ' weights');
