@@ -6,8 +6,8 @@
  * in plain double arithmetic with Math.tanh / Math.exp / Math.sqrt. Not
  * library code.
  */
-import { MLP } from '../algorithms/mlp.js';
-import { ADAM, SGD } from '../algorithms/optim.js';
+import type { MLP } from '../algorithms/mlp.js';
+import { FOptimizer } from './float-optim.js';
 
 interface Layer {
   nIn: number;
@@ -32,11 +32,8 @@ export class FloatMLP {
   readonly momentum: number;
   readonly classification: boolean;
   readonly nOut: number;
-  /** 0 sgd, 1 adam, 2 rmsprop; β and ε as the fixed-point model holds them */
-  readonly kind: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
+  /** Adam / RMSprop with β and ε as the fixed-point model holds them; null for SGD */
+  readonly opt: FOptimizer | null;
   t = 0;
   private readonly p: Float64Array;
 
@@ -62,10 +59,7 @@ export class FloatMLP {
     this.classification = m.task === 1;
     this.nOut = m.nOutputs;
     this.p = new Float64Array(m.nOutputs);
-    this.kind = m.opt.kind;
-    this.beta1 = m.opt.beta1 / 65536;
-    this.beta2 = m.opt.beta2 / 65536;
-    this.eps = m.opt.epsilon / 16777216;
+    this.opt = FOptimizer.of(m.opt.options());
   }
 
   private static f(act: number, z: number): number {
@@ -125,26 +119,15 @@ export class FloatMLP {
     }
     const lr = this.decay === 0 ? this.lr : this.lr / (1 + this.decay * this.t);
     const mu = this.momentum;
-    if (this.kind !== SGD) {
-      // Adam: θ += lr·m̂/(√v̂ + ε) in the form lr·√(1 − β2^t)/(1 − β1^t) · m / (√v + ε·√(1 − β2^t)); RMSprop: m = g, no correction
-      const t = this.t + 1;
-      const adam = this.kind === ADAM;
-      const c2 = adam ? Math.sqrt(1 - Math.pow(this.beta2, t)) : 1;
-      const lrT = adam ? (lr * c2) / (1 - Math.pow(this.beta1, t)) : lr;
-      const epsT = this.eps * c2;
-      const b1 = adam ? this.beta1 : 0;
-      const b2 = this.beta2;
-      const upd = (w: Float64Array, m: Float64Array, v: Float64Array, k: number, g: number): void => {
-        m[k] = b1 * m[k] + (1 - b1) * g;
-        v[k] = b2 * v[k] + (1 - b2) * g * g;
-        w[k] += (lrT * m[k]) / (Math.sqrt(v[k]) + epsT);
-      };
+    const opt = this.opt;
+    if (opt !== null) {
+      opt.begin(lr);
       for (let i = L.length - 1; i >= 0; i--) {
         const l = L[i];
         const input: ArrayLike<number> = i === 0 ? x : L[i - 1].a;
         for (let r = 0; r < l.nOut; r++) {
-          for (let c = 0; c < l.nIn; c++) upd(l.w, l.vw, l.sw, r * l.nIn + c, l.g[r] * input[c]);
-          upd(l.b, l.vb, l.sb, r, l.g[r]);
+          for (let c = 0; c < l.nIn; c++) l.w[r * l.nIn + c] += opt.delta(l.vw, l.sw, r * l.nIn + c, l.g[r] * input[c]);
+          l.b[r] += opt.delta(l.vb, l.sb, r, l.g[r]);
         }
       }
       this.t++;

@@ -6,6 +6,8 @@
  * benchmark reports how far the fixed-point learners are from these.
  */
 
+import { FOptimizer } from './float-optim.js';
+
 export interface FloatLearner {
   learnOne(x: ArrayLike<number>, y: number): void;
   predictOne(x: ArrayLike<number>): number;
@@ -61,17 +63,27 @@ function argmaxF(a: ArrayLike<number>, n: number): number {
 
 // ---- softmax regression -------------------------------------------------------
 
+/** SGD, or Adam / RMSprop (`opt`, from the model's `opt.options()`) after the same decoupled L2 step. */
 export class FSoftmax implements FloatLearner {
   w: Float64Array;
   b: Float64Array;
   z: Float64Array;
   p: Float64Array;
   t = 0;
-  constructor(public n: number, public C: number, public lr: number, public l2 = 0, public decay = 0) {
+  /** Adam / RMSprop moments of the weights (mw, vw) and biases (mb, vb); empty for SGD. */
+  private readonly mw: Float64Array;
+  private readonly vw: Float64Array;
+  private readonly mb: Float64Array;
+  private readonly vb: Float64Array;
+  constructor(public n: number, public C: number, public lr: number, public l2 = 0, public decay = 0, readonly opt: FOptimizer | null = null) {
     this.w = new Float64Array(n * C);
     this.b = new Float64Array(C);
     this.z = new Float64Array(C);
     this.p = new Float64Array(C);
+    this.mw = new Float64Array(opt ? n * C : 0);
+    this.vw = new Float64Array(opt ? n * C : 0);
+    this.mb = new Float64Array(opt ? C : 0);
+    this.vb = new Float64Array(opt ? C : 0);
   }
   private forward(x: ArrayLike<number>): void {
     for (let c = 0; c < this.C; c++) {
@@ -88,10 +100,17 @@ export class FSoftmax implements FloatLearner {
     this.forward(x);
     const lr = this.lr / (1 + this.decay * this.t);
     if (this.l2 !== 0) for (let j = 0; j < this.w.length; j++) this.w[j] -= lr * this.l2 * this.w[j];
+    const opt = this.opt;
+    if (opt !== null) opt.begin(lr);
     for (let c = 0; c < this.C; c++) {
       const g = (c === y ? 1 : 0) - this.p[c];
-      for (let i = 0; i < this.n; i++) this.w[c * this.n + i] += lr * g * x[i];
-      this.b[c] += lr * g;
+      if (opt !== null) {
+        for (let i = 0; i < this.n; i++) this.w[c * this.n + i] += opt.delta(this.mw, this.vw, c * this.n + i, g * x[i]);
+        this.b[c] += opt.delta(this.mb, this.vb, c, g);
+      } else {
+        for (let i = 0; i < this.n; i++) this.w[c * this.n + i] += lr * g * x[i];
+        this.b[c] += lr * g;
+      }
     }
     this.t++;
   }
@@ -460,8 +479,17 @@ export class FHoeffdingTree implements FloatLearner {
       if (!(hi > lo)) continue;
       let fBest = -Infinity;
       let fT = 0;
-      for (let j = 1; j <= this.o.nSplitPoints; j++) {
-        const t = lo + ((hi - lo) * j) / (this.o.nSplitPoints + 1);
+      // nSplitPoints evenly spaced thresholds, then every class's own min (less the model's one LSB, 2^-16) and max
+      const sp = this.o.nSplitPoints;
+      for (let j = 1; j <= sp + 2 * C; j++) {
+        let t: number;
+        if (j <= sp) t = lo + ((hi - lo) * j) / (sp + 1);
+        else {
+          const c = (j - sp - 1) >> 1;
+          if (l.obs[c].count === 0) continue;
+          t = (j - sp - 1) & 1 ? l.max[c * this.n + i] : l.min[c * this.n + i] - 1 / 65536;
+          if (t < lo || t >= hi) continue;
+        }
         let L = 0;
         for (let c = 0; c < C; c++) {
           const s = l.obs[c];

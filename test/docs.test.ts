@@ -45,6 +45,8 @@ describe('docs: every code block compiles, the runnable ones run', function () {
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(ROOT, join(dir, 'node_modules', 'microlearn'), 'dir');
     symlinkSync(join(ROOT, 'node_modules', '@types'), join(dir, 'node_modules', '@types'), 'dir');
+    // the MQTT client the thermostat's Node example imports beside microlearn (a dev dependency here)
+    symlinkSync(join(ROOT, 'node_modules', 'mqtt'), join(dir, 'node_modules', 'mqtt'), 'dir');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'docs', private: true, type: 'module' }));
     programs.forEach((b, i) => writeFileSync(join(dir, 'block' + i + '.ts'), '// ' + where(b) + '\n' + b.code));
     writeFileSync(

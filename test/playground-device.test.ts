@@ -43,9 +43,10 @@ const CASES: [string, string, number[][]][] = [
 /** The code block of docs/playground.md that contains `marker`. */
 function docBlock(marker: string): string {
   const doc = readFileSync(join(ROOT, 'docs', 'playground.md'), 'utf8');
-  const blocks = doc.split('```js\n').slice(1).map((b) => b.slice(0, b.indexOf('```')));
+  // the Espruino lines are the ```js espruino blocks (the docs test compiles each fenced block by its tag)
+  const blocks = doc.split('```js espruino\n').slice(1).map((b) => b.slice(0, b.indexOf('```')));
   const b = blocks.find((x) => x.includes(marker));
-  assert.ok(b, 'docs/playground.md has no js block with ' + marker);
+  assert.ok(b, 'docs/playground.md has no js espruino block with ' + marker);
   return b;
 }
 

@@ -7,7 +7,7 @@
  * (constructed here, independently of the page) on the same seeded samples.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import {
@@ -32,7 +32,8 @@ interface Reference {
 interface Opened {
   page: Page;
   errors: string[];
-  downloads: string;
+  /** The next download Chromium completes after the call. */
+  nextDownload(): Promise<{ name: string; bytes: Buffer }>;
   close(): Promise<void>;
   version: string;
 }
@@ -62,8 +63,16 @@ const n2 = { nFeatures: 2 };
 const CAL = { margin: 1, quantile: 0.95, warmup: 16 };
 const CASES: Case[] = [
   { learner: 'LinearRegression', dataset: 'line', task: 'regress', seed: 3, set: { learningRate: 0.1 }, node: () => new LinearRegression({ nFeatures: 1, learningRate: 0.1, l2: 0, decay: 0 }) },
+  {
+    // Adam with decoupled L2; the learning rate follows the optimizer to Adam's default
+    learner: 'LinearRegression', dataset: 'sine', task: 'regress', seed: 15, set: { optimizer: 'adam', l2: 0.01 },
+    node: () => new LinearRegression({ nFeatures: 1, optimizer: 'adam', learningRate: 0.01, l2: 0.01, decay: 0 }),
+  },
   { learner: 'LogisticRegression', dataset: 'moons', task: 'classify', seed: 4, set: { learningRate: 0.2, l2: 0.001 }, node: () => new LogisticRegression({ ...n2, learningRate: 0.2, l2: 0.001, decay: 0 }) },
-  { learner: 'SoftmaxRegression', dataset: 'blobs', task: 'classify', seed: 5, set: {}, node: () => new SoftmaxRegression({ ...n2, nClasses: 3, learningRate: 0.1, l2: 0, decay: 0 }) },
+  {
+    learner: 'SoftmaxRegression', dataset: 'blobs', task: 'classify', seed: 5, set: { optimizer: 'rmsprop' },
+    node: () => new SoftmaxRegression({ ...n2, nClasses: 3, optimizer: 'rmsprop', learningRate: 0.01, l2: 0, decay: 0 }),
+  },
   {
     learner: 'KNNClassifier', dataset: 'circles', task: 'classify', seed: 6, set: { k: 3, windowSize: 50, policy: 'reservoir' },
     node: (seed) => new KNNClassifier({ ...n2, nClasses: 2, k: 3, windowSize: 50, policy: 'reservoir', seed }),
@@ -79,12 +88,14 @@ const CASES: Case[] = [
     shows: /node 0: [xy] ≤/,
   },
   {
+    // the page's defaults: relu, Adam at 0.01, no momentum option passed
     learner: 'MLP', dataset: 'sine', task: 'regress', seed: 9, set: { hidden: '8, 8' },
-    node: (seed) => new MLP({ nFeatures: 1, hidden: [8, 8], activation: 'tanh', task: 'regression', nOutputs: 1, learningRate: 0.05, momentum: 0, decay: 0, seed }) as unknown as NodeModel,
+    node: (seed) => new MLP({ nFeatures: 1, hidden: [8, 8], activation: 'relu', task: 'regression', nOutputs: 1, optimizer: 'adam', learningRate: 0.01, decay: 0, seed }) as unknown as NodeModel,
   },
   {
-    learner: 'MLP', dataset: 'xor', task: 'classify', seed: 10, set: { activation: 'relu', momentum: 0.9 },
-    node: (seed) => new MLP({ ...n2, hidden: [16], activation: 'relu', task: 'classification', nOutputs: 2, learningRate: 0.05, momentum: 0.9, decay: 0, seed }) as unknown as NodeModel,
+    // momentum's control appears with SGD; the learning rate follows the optimizer to SGD's 0.05
+    learner: 'MLP', dataset: 'xor', task: 'classify', seed: 10, set: { activation: 'relu', optimizer: 'sgd', momentum: 0.9 },
+    node: (seed) => new MLP({ ...n2, hidden: [16], activation: 'relu', task: 'classification', nOutputs: 2, optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, decay: 0, seed }) as unknown as NodeModel,
   },
   { learner: 'KMeans', dataset: 'blobs', task: 'cluster', seed: 11, set: { k: 4 }, node: () => new KMeans({ ...n2, k: 4, decay: 0 }) as unknown as NodeModel },
   {
@@ -146,23 +157,16 @@ async function setSeed(page: Page, seed: number): Promise<void> {
   await page.keyboard.press('Tab'); // change fires when the field loses focus
 }
 
-/** Waits for Chromium to finish writing a download, returns its bytes. */
-async function download(dir: string, name: string): Promise<Buffer> {
-  const file = join(dir, name);
-  for (let i = 0; i < 200; i++) {
-    if (existsSync(file) && !readdirSync(dir).some((f) => f.endsWith('.crdownload')) && statSync(file).size > 0) return readFileSync(file);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('no download ' + name + ' in ' + dir + ' (found: ' + readdirSync(dir).join(', ') + ')');
-}
-
-/** Clicks Export and returns the downloaded bytes. */
-async function exportBlob(page: Page, downloads: string): Promise<Buffer> {
-  await page.click('#export');
-  const status = await text(page, '#status');
+/** Clicks Export and returns the downloaded bytes (of this download: an earlier file of the same name proves nothing). */
+async function exportBlob(o: Opened): Promise<Buffer> {
+  const next = o.nextDownload();
+  await o.page.click('#export');
+  const status = await text(o.page, '#status');
   const m = /as (\S+\.mlrn)\./.exec(status);
   assert.ok(m, 'export status: ' + status);
-  return download(downloads, m[1]);
+  const got = await next;
+  assert.equal(got.name, m[1], 'the downloaded file name');
+  return got.bytes;
 }
 
 /** The read-out as a number: "80.3 % (last 100: …)" → 0.803, "0.0412 (…)" → 0.0412. */
@@ -261,7 +265,7 @@ describe('playground in headless Chromium', function () {
       if (c.task === 'classify') assert.ok(Math.abs(score - right / STEPS) < 0.0006, 'accuracy ' + scoreText + ' vs Node ' + right / STEPS);
       if (c.task === 'regress') assert.ok(Math.abs(score - absErr / STEPS) < 0.00006, 'MAE ' + scoreText + ' vs Node ' + absErr / STEPS);
 
-      const bytes = await exportBlob(page, o.downloads);
+      const bytes = await exportBlob(o);
       assert.deepEqual(new Uint8Array(bytes), m.toBytes(), 'the exported .mlrn differs from the model trained in Node');
       assert.equal(await text(page, '#blob-bytes'), bytes.length + ' bytes');
       assert.equal(await text(page, '#state-bytes'), m.stateBytes + ' bytes');
@@ -278,7 +282,7 @@ describe('playground in headless Chromium', function () {
     await page.select('#learner', 'LogisticRegression');
     await page.click('#step');
     await frames(page);
-    const b0 = await exportBlob(page, o.downloads);
+    const b0 = await exportBlob(o);
     const px0 = await planePixels(page);
     const box = await (await page.$('#plane'))!.boundingBox();
     await page.mouse.click(box!.x + 60, box!.y + 60);
@@ -288,7 +292,7 @@ describe('playground in headless Chromium', function () {
     await frames(page);
     assert.equal(await text(page, '#samples'), '1 + 2 taught');
     assert.match(await text(page, '#status'), /as class 1: learned at once/);
-    const b1 = await exportBlob(page, o.downloads);
+    const b1 = await exportBlob(o);
     assert.notDeepEqual(b1, b0, 'the taught points did not change the model');
     // the keyboard way: focus the plane, move the cursor, Enter
     await page.focus('#plane');
@@ -301,6 +305,8 @@ describe('playground in headless Chromium', function () {
     // the room teaches with its latest reading
     await page.select('#dataset', 'room');
     await page.click('#step');
+    // a student scrolls the buttons out from under the fixed status bar; puppeteer scrolls only what is off screen
+    await page.$eval('#teach-room', (e) => e.scrollIntoView({ block: 'center' }));
     await page.click('#teach-occupied');
     await frames(page);
     assert.equal(await text(page, '#samples'), '1 + 1 taught');
@@ -325,7 +331,7 @@ describe('playground in headless Chromium', function () {
     await page.waitForFunction(() => /imported/.test(document.getElementById('status')!.textContent || ''));
     assert.equal(await text(page, '#blob-bytes'), m.toBytes().length + ' bytes');
     assert.match(await text(page, '#score-twin'), /none for an imported model/);
-    assert.deepEqual(new Uint8Array(await exportBlob(page, o.downloads)), m.toBytes(), 'import then export changed the bytes');
+    assert.deepEqual(new Uint8Array(await exportBlob(o)), m.toBytes(), 'import then export changed the bytes');
 
     const bad = Buffer.from(m.toBytes());
     bad[20] ^= 0x10;
@@ -333,13 +339,13 @@ describe('playground in headless Chromium', function () {
     await input.uploadFile(join(dir, 'corrupt.mlrn'));
     await page.waitForFunction(() => /could not import/.test(document.getElementById('status')!.textContent || ''));
     assert.match(await text(page, '#status'), /E_CORRUPT/);
-    assert.deepEqual(new Uint8Array(await exportBlob(page, o.downloads)), m.toBytes(), 'a refused import changed the model');
+    assert.deepEqual(new Uint8Array(await exportBlob(o)), m.toBytes(), 'a refused import changed the model');
 
     const room = new Pipeline([new StandardScaler({ nFeatures: 3 }), new LogisticRegression({ nFeatures: 3 })]);
     writeFileSync(join(dir, 'room.mlrn'), room.toBytes());
     await input.uploadFile(join(dir, 'room.mlrn'));
     await page.waitForFunction(() => /could not import.*3 features/.test(document.getElementById('status')!.textContent || ''));
-    assert.deepEqual(new Uint8Array(await exportBlob(page, o.downloads)), m.toBytes());
+    assert.deepEqual(new Uint8Array(await exportBlob(o)), m.toBytes());
   });
 
   it('plays every lesson preset with its text, by keyboard: Space plays and pauses, R resets', async function () {
@@ -364,6 +370,33 @@ describe('playground in headless Chromium', function () {
       await frames(page);
       assert.equal(await text(page, '#samples'), '0');
     }
+  });
+
+  it('shows momentum only with sgd; changing the optimizer sets its learning rate', async function () {
+    const page = o.page;
+    await page.select('#lesson', '');
+    await page.select('#dataset', 'xor');
+    await page.select('#learner', 'MLP');
+    const rates = ref.learnerSpec('MLP').options.find((s) => s.key === 'learningRate')!.values!;
+    const hidden = (): Promise<boolean> => page.$eval('#opt-momentum-row', (e) => (e as unknown as { hidden: boolean }).hidden);
+    const rate = async (): Promise<number> => rates[Number(await page.$eval('#opt-learningRate', (e) => (e as unknown as Valued).value))];
+    assert.equal(await page.$eval('#opt-optimizer', (e) => (e as unknown as Valued).value), 'adam', 'the default optimizer');
+    assert.equal(await hidden(), true, 'momentum shown with adam');
+    assert.equal(await rate(), 0.01);
+    await page.select('#opt-optimizer', 'sgd');
+    await frames(page);
+    assert.equal(await hidden(), false, 'momentum hidden with sgd');
+    assert.equal(await rate(), 0.05);
+    assert.match(await text(page, '#status'), /learning rate set to 0\.05, the default for optimizer sgd/);
+    await setOption(page, ref, 'MLP', 'momentum', 0.9);
+    await page.select('#opt-optimizer', 'rmsprop');
+    await frames(page);
+    assert.equal(await hidden(), true, 'momentum shown with rmsprop');
+    assert.equal(await rate(), 0.01);
+    // the hidden momentum is not passed: the model builds and learns
+    await page.click('#step');
+    await frames(page);
+    assert.equal(await text(page, '#samples'), '1');
   });
 
   it('refuses bad options with a message and keeps the page alive', async function () {

@@ -1,7 +1,7 @@
 // Opens the playground in Debian's headless Chromium with puppeteer-core, for
 // the test (test/playground.test.ts) and the benchmark (bench/playground.ts).
 import puppeteer from 'puppeteer-core';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUT, buildPlayground } from './build.mjs';
@@ -11,7 +11,8 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 /**
  * Builds the playground, serves it on a free 127.0.0.1 port and opens it.
- * Every console error, page error and failed request is collected in `errors`.
+ * Every console error, page error and failed request is collected in `errors`;
+ * `nextDownload()` resolves with the next download Chromium completes.
  * Throws (never skips) when Chromium is missing.
  */
 export async function openPlayground({ width = 1400, height = 1100 } = {}) {
@@ -44,6 +45,23 @@ export async function openPlayground({ width = 1400, height = 1100 } = {}) {
     if (r.status() >= 400) errors.push('HTTP ' + r.status() + ': ' + r.url());
   });
   const cdp = await page.createCDPSession();
+  // Downloads are waited for by Chromium's own events, not by looking for a file: an earlier
+  // download of the same name is already there (Chromium overwrites it), so its presence proves nothing.
+  const names = new Map();
+  const waiting = [];
+  cdp.on('Browser.downloadWillBegin', (e) => names.set(e.guid, e.suggestedFilename));
+  cdp.on('Browser.downloadProgress', (e) => {
+    if (e.state !== 'completed' && e.state !== 'canceled') return;
+    const w = waiting.shift();
+    if (!w) return;
+    const name = names.get(e.guid);
+    if (e.state === 'canceled') w.reject(new Error('download ' + name + ' was canceled'));
+    else w.resolve({ name, bytes: readFileSync(join(downloads, name)) });
+  });
+  /** The next download to complete after this call: its file name and bytes. */
+  function nextDownload() {
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  }
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, eventsEnabled: true });
   await page.goto(url, { waitUntil: 'load' });
   async function close() {
@@ -52,5 +70,5 @@ export async function openPlayground({ width = 1400, height = 1100 } = {}) {
     rmSync(profile, { recursive: true, force: true });
     rmSync(downloads, { recursive: true, force: true });
   }
-  return { browser, page, url, errors, downloads, close, version: await browser.version() };
+  return { browser, page, url, errors, downloads, nextDownload, close, version: await browser.version() };
 }

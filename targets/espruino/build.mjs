@@ -111,7 +111,7 @@ async function minifyES5(code, module) {
 }
 
 /** rollup → ES5 → terser. `format` 'cjs' for library modules, 'iife' for the conformance script. */
-async function bundle(input, format, plugins, name) {
+export async function bundle(input, format, plugins, name) {
   const b = await rollup({ input, onwarn: warn, plugins });
   const { output } = await b.generate({ format, name, exports: 'named', esModule: false, strict: false, generatedCode: 'es5', freeze: false });
   await b.close();

@@ -6,7 +6,7 @@
 import { MicrolearnError, Pipeline, load } from 'microlearn';
 import { DATASETS, DatasetInfo, datasetInfo } from './datasets.js';
 import { Inspection, inspect, inspectTwin, kindOf } from './inspect.js';
-import { LEARNERS, LearnerSpec, Options, OptionSpec, Saveable, defaults, learnerSpec, parseHidden, taskOf, wrapLoaded } from './learners.js';
+import { LEARNERS, LearnerSpec, Options, OptionSpec, Saveable, applies, complete, defaults, followChange, learnerSpec, parseHidden, taskOf, wrapLoaded } from './learners.js';
 import { LESSONS } from './lessons.js';
 import { deviceSnippet } from './device.js';
 import { Score, Session } from './session.js';
@@ -88,11 +88,15 @@ function status(msg: string, error = false): void {
   el.status.className = error ? 'error' : '';
 }
 
-/** Options as the controls say. */
+function optionInput(s: OptionSpec): HTMLInputElement | HTMLSelectElement {
+  return document.getElementById('opt-' + s.key) as HTMLInputElement | HTMLSelectElement;
+}
+
+/** Options as the controls say, hidden ones included (the Session drops what does not apply). */
 function readOptions(spec: LearnerSpec): Options {
   const o: Options = {};
   for (const s of spec.options) {
-    const input = document.getElementById('opt-' + s.key) as HTMLInputElement | HTMLSelectElement;
+    const input = optionInput(s);
     if (s.values) o[s.key] = s.values[Number(input.value)];
     else o[s.key] = input.value;
   }
@@ -103,14 +107,42 @@ function formatOption(v: number): string {
   return v !== 0 && Math.abs(v) < 0.001 ? v.toExponential(0) : String(v);
 }
 
-/** Builds the labelled controls of a learner's options, set to `values`. */
+/** Builds the labelled controls of a learner's options, set to `values` (defaults where it has none). */
 function buildOptionControls(spec: LearnerSpec, values: Options): void {
   el.options.textContent = '';
-  for (const s of spec.options) el.options.appendChild(optionControl(s, values[s.key]));
+  for (const s of spec.options) el.options.appendChild(optionControl(spec, s, values[s.key] !== undefined ? values[s.key] : s.def));
+  showApplicable(spec, readOptions(spec));
 }
 
-function optionControl(s: OptionSpec, value: number | string): HTMLElement {
+/** Shows only the controls that apply (momentum only with optimizer 'sgd'); a hidden control keeps its value. */
+function showApplicable(spec: LearnerSpec, o: Options): void {
+  for (const s of spec.options) (document.getElementById('opt-' + s.key + '-row') as HTMLElement).hidden = !applies(s, o);
+}
+
+/** Sets a control to a value, as if the student had (the slider's read-out follows). */
+function setControl(s: OptionSpec, v: number | string): void {
+  const input = optionInput(s);
+  input.value = s.values ? String(s.values.indexOf(v as number)) : String(v);
+  input.dispatchEvent(new Event('input'));
+}
+
+/** A control changed: options that follow it take their new default, then the model starts over. */
+function optionChanged(spec: LearnerSpec, key: string): void {
+  const o = readOptions(spec);
+  const next = followChange(spec, o, key);
+  const moved: string[] = [];
+  for (const s of spec.options) {
+    if (next[s.key] === o[s.key]) continue;
+    setControl(s, next[s.key]);
+    moved.push(s.label.toLowerCase() + ' set to ' + next[s.key] + ', the default for ' + key + ' ' + next[key]);
+  }
+  showApplicable(spec, next);
+  restart('options changed' + (moved.length ? ' (' + moved.join('; ') + ')' : '') + ': the model starts over (a model’s options are fixed when it is built)');
+}
+
+function optionControl(spec: LearnerSpec, s: OptionSpec, value: number | string): HTMLElement {
   const wrap = document.createElement('div');
+  wrap.id = 'opt-' + s.key + '-row';
   const label = document.createElement('label');
   const id = 'opt-' + s.key;
   label.htmlFor = id;
@@ -154,7 +186,7 @@ function optionControl(s: OptionSpec, value: number | string): HTMLElement {
   input.id = id;
   input.dataset.option = s.key;
   input.setAttribute('aria-describedby', help.id);
-  input.addEventListener('change', () => restart('options changed: the model starts over (a model’s options are fixed when it is built)'));
+  input.addEventListener('change', () => optionChanged(spec, s.key));
   wrap.append(label, input, help);
   return wrap;
 }
@@ -446,8 +478,10 @@ el.teachEmpty.addEventListener('click', () => teachRoom(false));
 
 // ---- export / import -------------------------------------------------------------
 
+/** Names the model by what it learned: two different models never share a name (taught points count too). */
 function fileName(): string {
-  return session.learner.name + '-' + session.dataset.name + '-seed' + session.seed + '-' + session.seen + '.mlrn';
+  const taught = session.taught.length ? '+' + session.taught.length + 'taught' : '';
+  return session.learner.name + '-' + session.dataset.name + '-seed' + session.seed + '-' + session.seen + taught + (session.imported ? '-imported' : '') + '.mlrn';
 }
 
 el.exportBtn.addEventListener('click', () => {
@@ -541,7 +575,8 @@ function applyLesson(id: string): void {
   el.speed.value = String(l.speed);
   showSpeed();
   refreshLearnerList(datasetInfo(l.dataset));
-  buildOptionControls(learnerSpec(l.learner), { ...defaults(learnerSpec(l.learner)), ...l.options });
+  // completed as a build would be: the learning rate a lesson leaves out is its optimizer's default
+  buildOptionControls(learnerSpec(l.learner), complete(learnerSpec(l.learner), l.options));
   el.lessonText.textContent = l.text;
   restart('lesson: ' + l.title + '. Press Play.');
 }

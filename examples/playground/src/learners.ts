@@ -12,6 +12,7 @@ import {
 } from 'microlearn';
 import { FLinear } from '../../../bench/float-linear.js';
 import { FloatMLP } from '../../../bench/float-mlp.js';
+import { FOptimizer } from '../../../bench/float-optim.js';
 import { FGaussianNB, FHoeffdingTree, FKMeans, FKNN, FSoftmax, FStandardScaler } from '../../../bench/float-suite1.js';
 import { FDetector, FGaussianScorer, FHalfSpaceTrees, FKMeansDetector, FMinMaxScaler } from '../../../bench/float-anomaly.js';
 import { DatasetInfo } from './datasets.js';
@@ -32,6 +33,10 @@ export interface OptionSpec {
   /** ...or free text (layer widths). */
   text?: boolean;
   def: number | string;
+  /** The option applies only while another one has this choice (momentum: optimizer 'sgd'): hidden and not passed otherwise. */
+  appliesWhen?: { key: string; is: string };
+  /** Defaults by another option's choice (the learning rate by optimizer); `def` is the one for that option's default. */
+  defaultBy?: { key: string; defs: { [choice: string]: number } };
 }
 
 export type Options = { [key: string]: number | string };
@@ -79,8 +84,27 @@ const SMALL = [0, 0.0001, 0.001, 0.01, 0.1];
 const MARGIN = [0.5, 0.75, 1, 1.25, 1.5, 2, 3, 5];
 const QUANTILE = [0.5, 0.9, 0.95, 0.99, 1];
 
-function lrOpt(def: number): OptionSpec {
-  return { key: 'learningRate', label: 'Learning rate', help: 'Step size of each SGD update.', values: LR, def };
+type OptimizerName = NonNullable<ConstructorParameters<typeof MLP>[0]['optimizer']>;
+
+/** The optimizer control of the SGD-trained models (the library's option and names). */
+function optimizerOpt(def: OptimizerName): OptionSpec {
+  return {
+    key: 'optimizer', label: 'Optimizer', choices: ['sgd', 'adam', 'rmsprop'], def,
+    help: 'sgd: each step is the rate × the gradient; adam: each weight’s step is scaled by its own running gradient size, with momentum; rmsprop: scaled, without momentum.',
+  };
+}
+
+/** The learning rate, whose default follows the optimizer (Adam and RMSprop take much smaller rates). */
+function lrOpt(defs: { sgd: number; adam: number; rmsprop: number }, optimizer: OptimizerName): OptionSpec {
+  return {
+    key: 'learningRate', label: 'Learning rate', values: LR, def: defs[optimizer], defaultBy: { key: 'optimizer', defs },
+    help: 'Step size: with sgd it multiplies the gradient; with adam or rmsprop a weight moves about this much per step. Each optimizer sets its own default.',
+  };
+}
+
+/** The playground's learning rates of the linear models: the library's 0.01 (sgd) is slow to watch; Adam and RMSprop as measured in test/playground-lessons.test.ts. */
+function linearLr(sgd: number): OptionSpec {
+  return lrOpt({ sgd, adam: 0.01, rmsprop: 0.01 }, 'sgd');
 }
 const L2: OptionSpec = { key: 'l2', label: 'L2 penalty', help: 'Pulls the weights toward 0 at every step.', values: SMALL, def: 0 };
 const DECAY: OptionSpec = { key: 'decay', label: 'Rate decay', help: 'The rate at step t is learningRate / (1 + decay·t).', values: SMALL, def: 0 };
@@ -94,6 +118,43 @@ const CAL: OptionSpec[] = [
 
 function num(o: Options, k: string): number {
   return o[k] as number;
+}
+
+/** Whether an option applies given the others (momentum only with optimizer 'sgd'). */
+export function applies(s: OptionSpec, o: Options): boolean {
+  return !s.appliesWhen || o[s.appliesWhen.key] === s.appliesWhen.is;
+}
+
+/** The default of an option given the others' values (the learning rate of the chosen optimizer). */
+export function defaultOf(s: OptionSpec, o: Options): number | string {
+  const by = s.defaultBy;
+  if (by && typeof o[by.key] === 'string' && by.defs[o[by.key] as string] !== undefined) return by.defs[o[by.key] as string];
+  return s.def;
+}
+
+/**
+ * The options after the student changed `key` (its new value in `o`) on the
+ * page: the options whose default follows it (the learning rate follows the
+ * optimizer) take their new default. Nothing is dropped (a hidden control
+ * keeps its value).
+ */
+export function followChange(l: LearnerSpec, o: Options, key: string): Options {
+  const next: Options = { ...o };
+  for (const s of l.options) if (s.defaultBy && s.defaultBy.key === key) next[s.key] = defaultOf(s, next);
+  return next;
+}
+
+/**
+ * `chosen` completed with the defaults of the options it leaves out, minus
+ * the options that do not apply: exactly what a learner's build receives.
+ */
+export function complete(l: LearnerSpec, chosen: Options): Options {
+  const all: Options = {};
+  for (const s of l.options) if (!s.defaultBy) all[s.key] = chosen[s.key] !== undefined ? chosen[s.key] : s.def;
+  for (const s of l.options) if (s.defaultBy) all[s.key] = chosen[s.key] !== undefined ? chosen[s.key] : defaultOf(s, all);
+  const o: Options = {};
+  for (const s of l.options) if (applies(s, all)) o[s.key] = all[s.key];
+  return o;
 }
 
 /** A fixed-point classifier/regressor (or a Pipeline ending in one) as a Predictor. */
@@ -255,34 +316,36 @@ export const LEARNERS: LearnerSpec[] = [
   {
     name: 'LinearRegression',
     task: 'regress',
-    options: [lrOpt(0.05), L2, DECAY],
+    options: [optimizerOpt('sgd'), linearLr(0.05), L2, DECAY],
     misfit: (d) => (d.nClasses === 0 ? null : 'fits a curve (sine or line)'),
     build(d, o) {
-      const opts = { nFeatures: d.nFeatures, learningRate: num(o, 'learningRate'), l2: num(o, 'l2'), decay: num(o, 'decay') };
+      const opts = { nFeatures: d.nFeatures, optimizer: o.optimizer as OptimizerName, learningRate: num(o, 'learningRate'), l2: num(o, 'l2'), decay: num(o, 'decay') };
       const m = new LinearRegression(opts);
-      return supervisedBuilt(d, m, new FLinear(d.nFeatures, opts.learningRate, opts.l2, opts.decay, false));
+      return supervisedBuilt(d, m, new FLinear(d.nFeatures, opts.learningRate, opts.l2, opts.decay, false, FOptimizer.of(m.core.opt.options())));
     },
   },
   {
     name: 'LogisticRegression',
     task: 'classify',
-    options: [lrOpt(0.1), L2, DECAY],
+    options: [optimizerOpt('sgd'), linearLr(0.1), L2, DECAY],
     misfit: (d) => (d.nClasses === 2 ? null : 'is binary: needs exactly two classes (SoftmaxRegression takes more)'),
     build(d, o) {
-      const opts = { nFeatures: d.nFeatures, learningRate: num(o, 'learningRate'), l2: num(o, 'l2'), decay: num(o, 'decay') };
+      const opts = { nFeatures: d.nFeatures, optimizer: o.optimizer as OptimizerName, learningRate: num(o, 'learningRate'), l2: num(o, 'l2'), decay: num(o, 'decay') };
       const m = new LogisticRegression(opts);
-      return supervisedBuilt(d, m, new FLinear(d.nFeatures, opts.learningRate, opts.l2, opts.decay, true));
+      return supervisedBuilt(d, m, new FLinear(d.nFeatures, opts.learningRate, opts.l2, opts.decay, true, FOptimizer.of(m.core.opt.options())));
     },
   },
   {
     name: 'SoftmaxRegression',
     task: 'classify',
-    options: [lrOpt(0.1), L2, DECAY],
+    options: [optimizerOpt('sgd'), linearLr(0.1), L2, DECAY],
     misfit: onlyClasses,
     build(d, o) {
-      const opts = { nFeatures: d.nFeatures, nClasses: d.nClasses, learningRate: num(o, 'learningRate'), l2: num(o, 'l2'), decay: num(o, 'decay') };
+      const opts = {
+        nFeatures: d.nFeatures, nClasses: d.nClasses, optimizer: o.optimizer as OptimizerName, learningRate: num(o, 'learningRate'), l2: num(o, 'l2'), decay: num(o, 'decay'),
+      };
       const m = new SoftmaxRegression(opts);
-      return supervisedBuilt(d, m, new FSoftmax(d.nFeatures, d.nClasses, opts.learningRate, opts.l2, opts.decay));
+      return supervisedBuilt(d, m, new FSoftmax(d.nFeatures, d.nClasses, opts.learningRate, opts.l2, opts.decay, FOptimizer.of(m.opt.options())));
     },
   },
   {
@@ -343,9 +406,13 @@ export const LEARNERS: LearnerSpec[] = [
     task: 'auto',
     options: [
       { key: 'hidden', label: 'Hidden layers (widths)', help: 'Comma-separated widths, e.g. 16 or 8, 8; empty for none.', text: true, def: '16' },
-      { key: 'activation', label: 'Activation', help: 'The hidden layers’ non-linearity.', choices: ['tanh', 'relu', 'sigmoid', 'linear'], def: 'tanh' },
-      lrOpt(0.05),
-      { key: 'momentum', label: 'Momentum', help: 'Keeps a running velocity of the updates (0: plain SGD).', values: [0, 0.5, 0.9], def: 0 },
+      { key: 'activation', label: 'Activation', help: 'The hidden layers’ non-linearity.', choices: ['relu', 'tanh', 'sigmoid', 'linear'], def: 'relu' },
+      optimizerOpt('adam'),
+      lrOpt({ sgd: 0.05, adam: 0.01, rmsprop: 0.01 }, 'adam'),
+      {
+        key: 'momentum', label: 'Momentum', help: 'SGD only: keeps a running velocity of the updates (0: plain SGD; Adam has its own).', values: [0, 0.5, 0.9], def: 0,
+        appliesWhen: { key: 'optimizer', is: 'sgd' },
+      },
       DECAY,
     ],
     misfit: () => null,
@@ -353,7 +420,9 @@ export const LEARNERS: LearnerSpec[] = [
       const classify = d.nClasses > 0;
       const m = new MLP({
         nFeatures: d.nFeatures, hidden: parseHidden(String(o.hidden)), activation: o.activation as MLPActivation, task: (classify ? 'classification' : 'regression') as MLPTask,
-        nOutputs: classify ? d.nClasses : 1, learningRate: num(o, 'learningRate'), momentum: num(o, 'momentum'), decay: num(o, 'decay'), seed,
+        nOutputs: classify ? d.nClasses : 1, optimizer: o.optimizer as OptimizerName, learningRate: num(o, 'learningRate'), decay: num(o, 'decay'), seed,
+        // momentum is SGD's (the library refuses it with Adam or RMSprop)
+        ...(o.momentum !== undefined ? { momentum: num(o, 'momentum') } : {}),
       });
       return supervisedBuilt(d, m, mlpTwin(m));
     },
@@ -439,9 +508,7 @@ export function taskOf(l: LearnerSpec, d: DatasetInfo): Task {
   return l.task === 'auto' ? (d.nClasses > 0 ? 'classify' : 'regress') : l.task;
 }
 
-/** The defaults of a learner's options. */
+/** The defaults of a learner's options (those that apply with the defaults). */
 export function defaults(l: LearnerSpec): Options {
-  const o: Options = {};
-  for (const s of l.options) o[s.key] = s.def;
-  return o;
+  return complete(l, {});
 }

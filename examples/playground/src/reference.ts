@@ -4,7 +4,7 @@
  * build/playground/reference.mjs).
  */
 export { DATASETS, Stream, datasetInfo } from './datasets.js';
-export { LEARNERS, defaults, learnerSpec, parseHidden, taskOf } from './learners.js';
+export { LEARNERS, complete, defaults, followChange, learnerSpec, parseHidden, taskOf } from './learners.js';
 export { Session, Score } from './session.js';
 export { LESSONS } from './lessons.js';
 export { deviceSnippet, sampleInput } from './device.js';

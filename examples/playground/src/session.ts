@@ -4,7 +4,7 @@
  * scores of both, and how often they disagree.
  */
 import { Stream, Sample, DatasetInfo, datasetInfo } from './datasets.js';
-import { Built, LearnerSpec, Options, Predictor, Task, learnerSpec, taskOf } from './learners.js';
+import { Built, LearnerSpec, Options, Predictor, Task, complete, learnerSpec, taskOf } from './learners.js';
 
 /** Samples in the moving window of the score curve. */
 export const WINDOW = 100;
@@ -111,11 +111,12 @@ export class Session {
     const why = this.learner.misfit(this.dataset);
     if (why) throw new Error(learner + ' ' + why);
     this.task = taskOf(this.learner, this.dataset);
-    this.options = options;
+    // what applies, with defaults for what is left out: momentum goes only with optimizer 'sgd'
+    this.options = complete(this.learner, options);
     this.seed = seed;
     this.noise = noise;
     this.stream = new Stream(dataset, { seed, noise, anomalies: this.task === 'detect' });
-    this.built = this.learner.build(this.dataset, options, seed);
+    this.built = this.learner.build(this.dataset, this.options, seed);
     this.fixedScore = new Score(this.task);
     this.twinScore = new Score(this.task);
   }

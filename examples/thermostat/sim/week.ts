@@ -1,0 +1,51 @@
+/**
+ * One simulated week of a household with our thermostat, printing the hash
+ * (CRC-32 and length) of every model it learned and the week's figures, so
+ * that engines can be compared line by line: Node, XS (targets/xs), the
+ * Espruino bundle under the Espruino gate, a Moddable x-cli-lin build.
+ */
+import { ModelStore, MemoryStorage } from '../../../src/storage.js';
+import { crc32 } from '../../../src/crc32.js';
+import { HOUSEHOLDS } from './household.js';
+import { Ours } from './bench.js';
+import { simulate } from './world.js';
+import { MODEL_NAMES } from '../thermostat.js';
+
+function hex8(v: number): string {
+  let s = (v >>> 0).toString(16);
+  while (s.length < 8) s = '0' + s;
+  return s;
+}
+
+/** CRC-32 of all but the last 4 bytes, and those 4 bytes (a microlearn blob ends with its own CRC, whose CRC with the data is a constant). */
+function hash(b: Uint8Array): string {
+  const n = b.length;
+  const tail = n >= 4 ? ((b[n - 4] | (b[n - 3] << 8) | (b[n - 2] << 16) | (b[n - 1] << 24)) >>> 0) : 0;
+  return hex8(crc32(b, 0, n >= 4 ? n - 4 : n)) + '.' + hex8(tail) + '/' + n;
+}
+
+/** Runs `weeks` week(s) of household `index` (seed 1) and prints one line per model and one of figures. */
+export function runWeek(print: (s: string) => void, index: number, weeks: number): void {
+  const h = HOUSEHOLDS[index];
+  const store = new ModelStore(new MemoryStorage());
+  const ours = new Ours({ store: store });
+  const r = simulate(h, ours, { weeks: weeks, seed: 1 });
+  ours.t.save();
+  for (let i = 0; i < MODEL_NAMES.length; i++) {
+    const b = store.read(MODEL_NAMES[i]);
+    print('thermostat ' + MODEL_NAMES[i] + ' ' + (b ? hash(b) : 'none'));
+  }
+  let changes = 0;
+  let comfort = 0;
+  let occupied = 0;
+  let wh = 0;
+  let light = 0;
+  for (let i = 0; i < r.weeks.length; i++) {
+    changes += r.weeks[i].manualChanges;
+    comfort += r.weeks[i].comfortMinutes;
+    occupied += r.weeks[i].occupiedMinutes;
+    wh += r.weeks[i].energyKWh;
+    light += r.weeks[i].lightCorrections;
+  }
+  print('thermostat week ' + h.name + ': changes ' + changes + ', comfort ' + comfort + '/' + occupied + ' min, heating ' + Math.floor(wh * 1000) + ' Wh, light corrections ' + light);
+}
