@@ -24,6 +24,7 @@ import { RoomSimulator, Room } from '../examples/occupancy.js';
 import { MemoryBus, attach } from '../test/conformance/cases-fleet.js';
 import { machine, table, writeSection, ROOT } from './report.js';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 
 const DOC = join(ROOT, 'docs', 'fleet.md');
 const PER_DAY = 144; // a reading every 10 minutes
@@ -270,7 +271,7 @@ function throughputSection(): string {
     'sharded = 100 shards merged, then the 100 shard models merged (weights = the shards\' sample sums), compared with the flat merge over every weight, bias and Adam first moment. ' +
     'Memory = heap growth per loaded device model held by the coordinator (' + memNote + ').\n\n' +
     table(['models', 'blobs', 'blob bytes', 'load /s', 'merge /s', 'load + merge /s', 'sharded merge /s', 'sharded vs flat (largest difference)', 'coordinator bytes per device'], rows) +
-    '\n\n' + machine()
+    '\n\n' + machine() + '; load average ' + loadavg().map((v) => v.toFixed(1)).join(' / ') + ' (1 / 5 / 15 min) at the end of the run'
   );
 }
 
