@@ -52,7 +52,7 @@ export { StandardScaler, MinMaxScaler } from './src/preprocessing.js';
 export { Pipeline } from './src/pipeline.js';
 export type { Stage, Final } from './src/pipeline.js';
 export { WindowFeatures } from './src/window.js';
-export type { WindowFeatureName, WindowFeaturesOptions } from './src/window.js';
+export type { Band, WindowFeatureName, WindowFeaturesOptions } from './src/window.js';
 export { Accuracy, MAE, RMSE, ConfusionMatrix, prequential } from './src/metrics.js';
 export type { Metric, Predictive, PrequentialOptions } from './src/metrics.js';
 export { LinearRegression, LogisticRegression } from './algorithms/linear.js';
@@ -82,6 +82,16 @@ export { KMeansDetector } from './algorithms/anomaly/kmeans_detector.js';
 export type { KMeansDetectorOptions } from './algorithms/anomaly/kmeans_detector.js';
 export { HalfSpaceTrees } from './algorithms/anomaly/half_space_trees.js';
 export type { HalfSpaceTreesOptions } from './algorithms/anomaly/half_space_trees.js';
+export { AlarmFilter } from './algorithms/anomaly/alarm.js';
+export type { AlarmFilterOptions } from './algorithms/anomaly/alarm.js';
+export { AnomalyMonitor } from './algorithms/anomaly/monitor.js';
+export type { AnomalyMonitorOptions } from './algorithms/anomaly/monitor.js';
+export { MONITOR_RECIPE, RECIPES, completeRecipe, rowMonitor, signalMonitor } from './algorithms/anomaly/recipe.js';
+export type { Recipe, RowFrontEnd, SignalFrontEnd } from './algorithms/anomaly/recipe.js';
+export { evaluateRows, evaluateSignals, parseTable, rates } from './algorithms/anomaly/evaluate.js';
+export type { Counts, LabelledRows, Recording, RowResult, SignalResult, TableOptions } from './algorithms/anomaly/evaluate.js';
+export { signalBackend, useSignalKernels, signalKernelsTS } from './src/kernels.js';
+export type { SignalKernels } from './src/kernels.js';
 
 /** Every model class, for {@link load}. */
 export const MODEL_CLASSES: ReadonlyArray<ModelClass> = [

@@ -1,5 +1,5 @@
 /**
- * The default sine network (Adam, relu) for the XS host: trains 2,000 noisy
+ * The default sine network (Adam, tanh) for the XS host: trains 2,000 noisy
  * samples and prints the time, the clean-grid MAE and the hash of the model,
  * which must equal Node's (bench/learners.ts runs it with TS and native kernels).
  */

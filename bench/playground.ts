@@ -18,7 +18,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { ROOT, machine, table, writeSection } from './report.js';
+import { ROOT, machine, replaceSection, table } from './report.js';
 
 interface Page {
   evaluate<T>(f: string | ((...a: never[]) => T), ...args: unknown[]): Promise<T>;
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
         ['learner', 'data set', 'step + redraw', 'playing', 'step only', 'learnOne fixed', 'learnOne float64', 'fixed / float64', 'learnOne fixed, Node', 'Chromium / Node'],
         rows,
       );
-    writeSection('playground-speed', md, join(ROOT, 'docs', 'playground.md'));
+    replaceSection(join(ROOT, 'docs', 'playground.md'), 'playground-speed', md, true);
     console.log('wrote docs/playground.md (section playground-speed)');
     if (shots) await screenshots(page, o);
   } finally {

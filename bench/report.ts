@@ -1,6 +1,7 @@
 /**
- * Writes one named section of docs/benchmarks.md, leaving the others alone,
- * so every benchmark can refresh its own table:
+ * Writes one named section of docs/benchmarks.md (or of another doc that
+ * shows the same table, such as docs/vibration-monitor.md), leaving the
+ * others alone, so every benchmark can refresh its own table:
  *   <!-- BEGIN name --> … <!-- END name -->
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,8 +12,13 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 
-/** Rewrites section `name` of `file` (docs/benchmarks.md unless given). */
-export function writeSection(name: string, markdown: string, file: string = DOC): void {
+/** Writes the section `name` of docs/benchmarks.md and of each of `alsoIn` (file names in docs/; the section must exist there). */
+export function writeSection(name: string, markdown: string, alsoIn: string[] = []): void {
+  for (const f of alsoIn) replaceSection(join(ROOT, 'docs', f), name, markdown, false);
+  replaceSection(DOC, name, markdown, true);
+}
+
+export function replaceSection(file: string, name: string, markdown: string, create: boolean): void {
   let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nEvery table below is written by a script in `bench/` from a run on the machine named in it. Re-run with `npm run bench`.\n';
   const begin = '<!-- BEGIN ' + name + ' -->';
   const end = '<!-- END ' + name + ' -->';
@@ -20,6 +26,7 @@ export function writeSection(name: string, markdown: string, file: string = DOC)
   const i = doc.indexOf(begin);
   const j = doc.indexOf(end);
   if (i >= 0 && j > i) doc = doc.slice(0, i) + block + doc.slice(j + end.length);
+  else if (!create) throw new Error(file + ' has no section ' + name + ' to replace');
   else doc = doc.trimEnd() + '\n\n' + block + '\n';
   writeFileSync(file, doc);
 }

@@ -7,6 +7,7 @@
 //   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
 //   microlearn fleet --mqtt URL --fleet NAME --members A,B,C [--user U] [--ca FILE]
 //                    [--initial FILE] [--quorum N] [--deadline SECONDS] [--save FILE] [--rounds N]
+//   microlearn evaluate-anomaly …          (bin/evaluate-anomaly.mjs)
 //
 // PORT is a serial device (/dev/ttyACM0, COM3) or tcp://host:port (an
 // Espruino reachable over the network, e.g. through a WiFi board or telnet).
@@ -56,7 +57,10 @@ const USAGE = `usage:
       reported this many seconds after a round's first report; --save FILE:
       write the global model after each merge; --rounds N: exit after N merges.
       Needs MQTT.js (npm i mqtt).
-  PORT: a serial device (/dev/ttyACM0, COM3) or tcp://host:port.`;
+  PORT: a serial device (/dev/ttyACM0, COM3) or tcp://host:port.
+  microlearn evaluate-anomaly [--signal] … FILES…
+      Scores an anomaly-monitoring recipe on your labelled CSVs or raw
+      recordings (microlearn evaluate-anomaly --help).`;
 
 class CliError extends Error {}
 
@@ -442,6 +446,16 @@ async function fleet(opts) {
 }
 
 async function main(argv) {
+  if (argv[0] === 'evaluate-anomaly') {
+    // its own options (lists of files after --normal / --faulty)
+    const { run, EvalError } = await import('./evaluate-anomaly.mjs');
+    try {
+      return await run(argv.slice(1));
+    } catch (e) {
+      if (e instanceof EvalError) throw new CliError(e.message);
+      throw e;
+    }
+  }
   const opts = parseArgs(argv);
   const cmd = opts._[0];
   if (opts.help || !cmd) {

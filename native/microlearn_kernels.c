@@ -557,6 +557,227 @@ void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t
 	}
 }
 
+/* ---- signal kernels (see the header and src/kernels.ts) ---- */
+
+uint32_t ml_ringWrite(int32_t *ring, uint32_t n, uint32_t pos, const int32_t *src, uint32_t stride, uint32_t count)
+{
+	uint32_t p = pos, i;
+	size_t si = 0;
+	for (i = 0; i < count; i++) {
+		ring[p] = src[si];
+		si += stride;
+		if (++p == n)
+			p = 0;
+	}
+	return p;
+}
+
+/* round half up of v / 2^k, k ≥ 1 */
+static int64_t shr_round(int64_t v, unsigned k)
+{
+	return fshr(v + ((int64_t)1 << (k - 1)), k);
+}
+
+/* v as int32 the way a TypedArray store converts it (modulo 2^32) */
+static int32_t wrap32(int64_t v)
+{
+	return (int32_t)(uint32_t)(uint64_t)v;
+}
+
+void ml_winStats(const int32_t *ring, uint32_t n, uint32_t pos, int32_t bits, int32_t *re, int32_t *im, int32_t out[7])
+{
+	int64_t sum = 0, mean, dmax, s1 = 0, s2 = 0;
+	uint64_t sq = 0;
+	int32_t mn = ring[0], mx = ring[0];
+	int b = 0, prev = 0;
+	uint32_t i, zc = 0;
+	for (i = 0; i < n; i++) {
+		int32_t v = ring[i];
+		sum += v;
+		if (v < mn)
+			mn = v;
+		if (v > mx)
+			mx = v;
+	}
+	mean = floor_div(2 * sum + n, 2 * (int64_t)n);
+	dmax = (int64_t)mx - mean > mean - mn ? (int64_t)mx - mean : mean - mn;
+	if (dmax > 0) {
+		while (dmax >= 8388608) {
+			dmax >>= 1;
+			b++;
+		}
+		while (dmax < 4194304) {
+			dmax *= 2;
+			b--;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t k = pos + i < n ? pos + i : pos + i - n; /* time order */
+		int64_t d = (int64_t)ring[k] - mean, r, q;
+		int p = d >= 0;
+		r = b > 0 ? shr_round(d, (unsigned)b) : b < 0 ? d * ((int64_t)1 << -b) : d;
+		re[k] = (int32_t)r;
+		im[k] = 0;
+		if (i > 0 && p != prev)
+			zc++;
+		prev = p;
+		sq += (uint64_t)(r * r);
+		q = shr_round(r, 13);
+		s1 += q * q;
+		s2 += q * q * q * q;
+	}
+	out[0] = (int32_t)mean;
+	out[1] = mn;
+	out[2] = mx;
+	out[3] = b;
+	out[4] = (int32_t)zc;
+	out[5] = sat32((int64_t)((sq + ((uint64_t)1 << (15 + bits))) >> (16 + bits)));
+	if (s1 == 0)
+		out[6] = 0;
+	else {
+		int64_t q1 = s2 / s1; /* both ≥ 0 */
+		out[6] = sat32(floor_div(2 * (int64_t)n * q1 * 65536 + s1, 2 * s1));
+	}
+}
+
+/* round(a·b / 2^16), saturated: a twiddle (|a| ≤ 2^16) times an int32 */
+static int64_t mul_q(int32_t a, int32_t b)
+{
+	return sat32(fshr((int64_t)a * b + 32768, 16));
+}
+
+void ml_fft(int32_t *re, int32_t *im, uint32_t n, uint32_t bits, const int32_t *cos, const int32_t *sin)
+{
+	uint32_t i, size;
+	for (i = 0; i < n; i++) {
+		uint32_t r = 0, v = i, bb;
+		for (bb = 0; bb < bits; bb++) {
+			r = r * 2 + (v & 1);
+			v >>= 1;
+		}
+		if (r > i) {
+			int32_t t = re[i];
+			re[i] = re[r];
+			re[r] = t;
+			t = im[i];
+			im[i] = im[r];
+			im[r] = t;
+		}
+	}
+	for (size = 2; size <= n; size *= 2) {
+		uint32_t half = size / 2, stride = n / size, start, k;
+		for (start = 0; start < n; start += size) {
+			for (k = 0; k < half; k++) {
+				int32_t wr = cos[k * stride], wi = -sin[k * stride];
+				uint32_t a = start + k, b = a + half;
+				int64_t tr = mul_q(wr, re[b]) - mul_q(wi, im[b]);
+				int64_t ti = mul_q(wr, im[b]) + mul_q(wi, re[b]);
+				int64_t ar = re[a], ai = im[a];
+				re[a] = wrap32(fshr(ar + tr + 1, 1));
+				im[a] = wrap32(fshr(ai + ti + 1, 1));
+				re[b] = wrap32(fshr(ar - tr + 1, 1));
+				im[b] = wrap32(fshr(ai - ti + 1, 1));
+			}
+		}
+	}
+}
+
+int32_t ml_centroid(const int32_t *re, const int32_t *im, uint32_t lo, uint32_t hi)
+{
+	int64_t w = 0, s = 0, q, r;
+	uint32_t k;
+	for (k = lo; k < hi; k++) {
+		int64_t a = re[k], b = im[k];
+		uint64_t p = ((uint64_t)(a * a) + (uint64_t)(b * b) + 32768) >> 16;
+		if (p > ((uint64_t)1 << 30))
+			p = (uint64_t)1 << 30;
+		s += (int64_t)p;
+		w += (int64_t)k * (int64_t)p;
+	}
+	if (s == 0)
+		return 0;
+	while (s >= ((int64_t)1 << 31)) {
+		w >>= 1;
+		s >>= 1;
+	}
+	q = w / s;
+	r = w - q * s;
+	return sat32(q * 65536 + floor_div(2 * r * 65536 + s, 2 * s));
+}
+
+int32_t ml_analytic(int32_t *re, int32_t *im, uint32_t n, uint32_t lo, uint32_t hi)
+{
+	int64_t m = 0;
+	int s = 0;
+	uint32_t k;
+	for (k = 0; k < n; k++) {
+		if (k < lo || k >= hi) {
+			re[k] = 0;
+			im[k] = 0;
+		}
+		else {
+			int64_t a = re[k] < 0 ? -(int64_t)re[k] : re[k];
+			int64_t b = im[k] < 0 ? -(int64_t)im[k] : im[k];
+			if (a > m)
+				m = a;
+			if (b > m)
+				m = b;
+		}
+	}
+	if (m == 0)
+		return 0;
+	while (m >= 8388608) {
+		m >>= 1;
+		s++;
+	}
+	while (m < 4194304) {
+		m *= 2;
+		s--;
+	}
+	for (k = lo; k < hi; k++) {
+		int64_t a = re[k], b = -(int64_t)im[k];
+		re[k] = wrap32(s > 0 ? shr_round(a, (unsigned)s) : a * ((int64_t)1 << -s));
+		im[k] = wrap32(s > 0 ? shr_round(b, (unsigned)s) : b * ((int64_t)1 << -s));
+	}
+	return s;
+}
+
+/* round(√v) for v < 2^53 */
+static uint64_t isqrt_round(uint64_t v)
+{
+	uint64_t r = 0, bit = (uint64_t)1 << 52;
+	uint64_t x = v;
+	while (bit > x)
+		bit >>= 2;
+	while (bit != 0) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		}
+		else
+			r >>= 1;
+		bit >>= 2;
+	}
+	/* r = floor(√v), x = v − r² */
+	return x > r ? r + 1 : r;
+}
+
+void ml_magnitude(const int32_t *re, const int32_t *im, uint32_t n, int32_t *out)
+{
+	uint32_t i;
+	for (i = 0; i < n; i++) {
+		int64_t a = re[i] < 0 ? -(int64_t)re[i] : re[i];
+		int64_t b = im[i] < 0 ? -(int64_t)im[i] : im[i];
+		unsigned c = 0;
+		while (a >= 67108864 || b >= 67108864) {
+			a >>= 1;
+			b >>= 1;
+			c++;
+		}
+		out[i] = sat32((int64_t)(isqrt_round((uint64_t)(a * a + b * b)) << c));
+	}
+}
+
 void ml_adam1(int32_t *w, uint16_t *f, int32_t *m, uint16_t *mf, int32_t *vI, uint32_t *vF, int32_t g, int32_t a, int32_t k, int32_t e, int32_t b1, int32_t b2)
 {
 	adam1(w, f, m, mf, vI, vF, g, a, k, e, m ? b1 : 0, b2);

@@ -192,6 +192,38 @@ void ml_adam1(int32_t *w, uint16_t *f, int32_t *m, uint16_t *mf, int32_t *vI, ui
 /** round(a·b / 2^16) saturated (the gradient element of ml_gerAdam). */
 int32_t ml_mul(int32_t a, int32_t b);
 
+/*
+ * Signal kernels: the per-sample and per-window loops of WindowFeatures
+ * (src/window.ts), twins of the TypeScript SignalKernels in src/kernels.ts.
+ * Inputs beyond the stated ranges are the caller's error (the bindings check
+ * lengths and the power-of-two size; the values come from the kernels
+ * themselves).
+ */
+
+/** Writes count samples src[i·stride] into ring[0 .. n) from position pos, wrapping; returns the new position. */
+uint32_t ml_ringWrite(int32_t *ring, uint32_t n, uint32_t pos, const int32_t *src, uint32_t stride, uint32_t count);
+
+/**
+ * Window statistics of ring[0 .. n) (oldest sample at pos, n = 2^bits ≤ 4096):
+ * re[k] = (ring[k] − mean)·2^-b rounded (b chosen so the largest deviation is
+ * in [2^22, 2^23)), im[k] = 0, and out[0..6] = mean, min, max, b, zero
+ * crossings, Σre²/2^(16+bits) rounded, kurtosis (Q16.16). re may be ring.
+ * Exact definition: winStats in src/kernels.ts.
+ */
+void ml_winStats(const int32_t *ring, uint32_t n, uint32_t pos, int32_t bits, int32_t *re, int32_t *im, int32_t out[7]);
+
+/** In-place radix-2 FFT of (re, im), n = 2^bits, halving every stage (X/n); twiddles cos/sin[k] (Q16.16), k < n/2; |inputs| < 2^30. */
+void ml_fft(int32_t *re, int32_t *im, uint32_t n, uint32_t bits, const int32_t *cos, const int32_t *sin);
+
+/** Spectral centroid of bins lo .. hi−1 in bins (Q16.16); see centroid in src/kernels.ts. */
+int32_t ml_centroid(const int32_t *re, const int32_t *im, uint32_t lo, uint32_t hi);
+
+/** Keeps bins lo .. hi−1 of (re, im) conjugated and rescaled by 2^-s (largest in [2^22, 2^23)), zeroes the rest of 0 .. n; returns s. */
+int32_t ml_analytic(int32_t *re, int32_t *im, uint32_t n, uint32_t lo, uint32_t hi);
+
+/** out[i] = round(√(re[i]² + im[i]²)) (operands halved below 2^26 first, the result scaled back), saturated; out may be re or im. */
+void ml_magnitude(const int32_t *re, const int32_t *im, uint32_t n, int32_t *out);
+
 #ifdef __cplusplus
 }
 #endif

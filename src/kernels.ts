@@ -729,6 +729,8 @@ export const K: Kernels = {
 };
 
 const source: { [name: string]: string } = {};
+/** Installs the signal kernels; set once they exist (below detectNative, which runs first). */
+let signalHook: ((impl: { [name: string]: unknown } | null, label?: string) => void) | null = null;
 
 /**
  * Installs the functions of `impl` that exist (a partial set is fine: an older
@@ -747,6 +749,7 @@ export function useKernels(impl: { [name: string]: unknown } | null, label?: str
       source[name] = 'ts';
     }
   }
+  if (signalHook !== null) signalHook(impl, label); // the signal kernels (end of file) come from the same native object
 }
 
 /**
@@ -779,3 +782,319 @@ function detectNative(): void {
   useKernels(impl ? (impl as { [name: string]: unknown }) : null);
 }
 detectNative();
+
+// ---- signal kernels (raw-signal path of WindowFeatures) --------------------
+// The per-sample and per-window loops of condition monitoring: ring buffer,
+// window statistics, FFT, spectral centroid, envelope. Kept apart from the
+// learning kernels above (their own names list and table) so that a
+// firmware may have either set; native twins in native/microlearn_kernels.c.
+
+/** The signal kernels; see {@link KS}. */
+export interface SignalKernels {
+  /**
+   * Writes `count` samples src[so + i·stride] into the ring ring[ro .. ro+n)
+   * starting at position pos (wrapping at n); returns the new position.
+   */
+  ringWrite(ring: Int32Array, ro: number, n: number, pos: number, src: Int32Array, so: number, stride: number, count: number): number;
+  /**
+   * Statistics of the window ring[ro .. ro+n) whose oldest sample is at pos
+   * (1 ≤ n ≤ 4096): writes the deviations from the mean, scaled by 2^-b so
+   * that the largest lies in [2^22, 2^23), into re[0 .. n) in ring order,
+   * zeroes im[0 .. n), and stores into out:
+   *   out[0] mean = round(Σx / n), out[1] min, out[2] max, out[3] b,
+   *   out[4] zero crossings of x − mean in time order (a sign change between
+   *   neighbours, "≥ 0" counting as positive),
+   *   out[5] Σ re² / 2^(16+bits) rounded (n = 2^bits; the scaled variance, Q16.16),
+   *   out[6] kurtosis n·Σs²/(Σs)² (Q16.16, 0 for a constant window) with
+   *   s = round(re / 2^13)², as floor(Σs²/Σs), then ·n·2^16 / Σs rounded.
+   * re (and im) may be the ring itself only when ro = 0 and pos = 0.
+   */
+  winStats(ring: Int32Array, ro: number, n: number, pos: number, bits: number, re: Int32Array, im: Int32Array, out: Int32Array): void;
+  /**
+   * In-place radix-2 decimation-in-time FFT of (re, im), n = 2^bits ≥ 2,
+   * halving after every stage (the result is X/n); inputs must be below 2^30
+   * in magnitude (winStats and analytic give at most 2^23),
+   * with twiddles cos[k], sin[k] = cos, sin(2πk/n) (Q16.16, k < n/2).
+   */
+  fft(re: Int32Array, im: Int32Array, n: number, bits: number, cos: Int32Array, sin: Int32Array): void;
+  /**
+   * Spectral centroid of bins lo .. hi−1 (0 ≤ lo < hi ≤ 4096): with
+   * p_k = min(round((re[k]² + im[k]²) / 2^16), 2^30), W = Σ k·p_k and
+   * S = Σ p_k (both halved, floor, while S ≥ 2^31), returns W / S in bins
+   * as Q16.16: floor(W/S)·2^16 + round((W mod S)·2^16 / S); 0 when S = 0.
+   */
+  centroid(re: Int32Array, im: Int32Array, lo: number, hi: number): number;
+  /**
+   * Prepares the inverse transform of the band lo .. hi−1 of a spectrum
+   * (for the envelope): bins outside the band become 0, bins inside are
+   * conjugated and scaled by 2^-s, rounded half up, s chosen so that the
+   * largest |component| lies in [2^22, 2^23) (s may be negative). Returns s
+   * (0 when the band is all zero). 0 ≤ lo < hi ≤ n; |components| < 2^31.
+   */
+  analytic(re: Int32Array, im: Int32Array, n: number, lo: number, hi: number): number;
+  /**
+   * out[i] = round(√(a² + b²))·2^c, saturated, for i < n, where a, b are
+   * |re[i]|, |im[i]| halved (floor) c times until both are below 2^26.
+   * out may be re or im.
+   */
+  magnitude(re: Int32Array, im: Int32Array, n: number, out: Int32Array): void;
+}
+
+/** Names of the signal kernels, in a fixed order. */
+export const SIGNAL_KERNEL_NAMES = ['ringWrite', 'winStats', 'fft', 'centroid', 'analytic', 'magnitude'];
+
+function ringWrite(ring: Int32Array, ro: number, n: number, pos: number, src: Int32Array, so: number, stride: number, count: number): number {
+  let p = pos;
+  let s = so;
+  for (let i = 0; i < count; i++) {
+    ring[ro + p] = src[s];
+    s += stride;
+    p++;
+    if (p === n) p = 0;
+  }
+  return p;
+}
+
+/** floor(v / 2^k) rounded half up for an integer-valued v, k ≥ 1: floor((v + 2^(k−1)) / 2^k). */
+function shr(v: number, k: number): number {
+  return Math.floor((v + POW2[k - 1]) / POW2[k]);
+}
+
+function winStats(ring: Int32Array, ro: number, n: number, pos: number, bits: number, re: Int32Array, im: Int32Array, out: Int32Array): void {
+  let sum = 0;
+  let mn = ring[ro];
+  let mx = ring[ro];
+  for (let i = 0; i < n; i++) {
+    const v = ring[ro + i];
+    sum += v;
+    if (v < mn) mn = v;
+    if (v > mx) mx = v;
+  }
+  const mean = floorDiv(2 * sum + n, 2 * n);
+  let dmax = mx - mean > mean - mn ? mx - mean : mean - mn;
+  let b = 0;
+  if (dmax > 0) {
+    while (dmax >= 8388608) {
+      dmax = Math.floor(dmax / 2);
+      b++;
+    }
+    while (dmax < 4194304) {
+      dmax *= 2;
+      b--;
+    }
+  }
+  let zc = 0;
+  let prev = false;
+  let s1 = 0; // Σ s, s = round(re / 2^13)²  (< 2^32)
+  let s2 = 0; // Σ s²  (< 2^52)
+  let hi = 0; // Σ re² as hi·2^32 + lo
+  let lo = 0;
+  for (let i = 0; i < n; i++) {
+    const k = pos + i < n ? pos + i : pos + i - n; // time order
+    const d = ring[ro + k] - mean;
+    const r = b > 0 ? shr(d, b) : b < 0 ? d * POW2[-b] : d;
+    re[k] = r;
+    im[k] = 0;
+    const p = d >= 0;
+    if (i > 0 && p !== prev) zc++;
+    prev = p;
+    lo += r * r; // < 2^46 each
+    if (lo >= TWO52) {
+      const c = Math.floor(lo / TWO32);
+      hi += c;
+      lo -= c * TWO32;
+    }
+    const q = shr(r, 13);
+    const sq = q * q;
+    s1 += sq;
+    s2 += sq * sq;
+  }
+  out[0] = mean;
+  out[1] = mn;
+  out[2] = mx;
+  out[3] = b;
+  out[4] = zc;
+  const carry = Math.floor(lo / TWO32); // roundSum takes lo below 2^32
+  out[5] = roundSum(hi + carry, lo - carry * TWO32, 16 + bits);
+  if (s1 === 0) out[6] = 0;
+  else {
+    const q1 = floorDiv(s2, s1); // ≤ 2^20
+    const k = floorDiv(2 * n * q1 * 65536 + s1, 2 * s1);
+    out[6] = k > Q_MAX ? Q_MAX : k;
+  }
+}
+
+function fft(re: Int32Array, im: Int32Array, n: number, bits: number, cos: Int32Array, sin: Int32Array): void {
+  for (let i = 0; i < n; i++) {
+    let r = 0;
+    let v = i;
+    for (let b = 0; b < bits; b++) {
+      r = r * 2 + (v & 1);
+      v >>= 1;
+    }
+    if (r > i) {
+      let t = re[i];
+      re[i] = re[r];
+      re[r] = t;
+      t = im[i];
+      im[i] = im[r];
+      im[r] = t;
+    }
+  }
+  for (let size = 2; size <= n; size *= 2) {
+    const half = size / 2;
+    const stride = n / size;
+    for (let start = 0; start < n; start += size) {
+      for (let k = 0; k < half; k++) {
+        const wr = cos[k * stride];
+        const wi = -sin[k * stride]; // e^{-2πik/size}
+        const a = start + k;
+        const b = a + half;
+        const tr = mulQ(wr, re[b]) - mulQ(wi, im[b]);
+        const ti = mulQ(wr, im[b]) + mulQ(wi, re[b]);
+        const ar = re[a];
+        const ai = im[a];
+        re[a] = Math.floor((ar + tr + 1) / 2);
+        im[a] = Math.floor((ai + ti + 1) / 2);
+        re[b] = Math.floor((ar - tr + 1) / 2);
+        im[b] = Math.floor((ai - ti + 1) / 2);
+      }
+    }
+  }
+}
+
+/** round(a·b / 2^16) for |a| ≤ 2^16 (a twiddle) and an int32 b: the product is exact. Saturating as fixed.mul. */
+function mulQ(a: number, b: number): number {
+  const r = Math.floor((a * b + 32768) / 65536);
+  return r > Q_MAX ? Q_MAX : r < Q_MIN ? Q_MIN : r;
+}
+
+function centroid(re: Int32Array, im: Int32Array, lo: number, hi: number): number {
+  let w = 0;
+  let s = 0;
+  for (let k = lo; k < hi; k++) {
+    const a = re[k];
+    const b = im[k];
+    let p = powerRound(a, b);
+    if (p > 1073741824) p = 1073741824; // 2^30: keeps W below 2^53
+    s += p;
+    w += k * p;
+  }
+  if (s === 0) return 0;
+  while (s >= 2147483648) {
+    // keeps 2·r·2^16 below 2^53 (never for FFT outputs: Σp ≤ 2^30 by Parseval)
+    w = Math.floor(w / 2);
+    s = Math.floor(s / 2);
+  }
+  const q = floorDiv(w, s);
+  const r = w - q * s;
+  const f = floorDiv(2 * r * 65536 + s, 2 * s);
+  const v = q * 65536 + f;
+  return v > Q_MAX ? Q_MAX : v;
+}
+
+/** round((a² + b²) / 2^16) exactly for int32 a, b. */
+function powerRound(a: number, b: number): number {
+  const p = a * a + b * b;
+  if (p < TWO52) return Math.floor((p + 32768) / 65536);
+  // the high parts: a = ah·2^16 + al
+  const ah = a >> 16;
+  const al = a & 0xffff;
+  const bh = b >> 16;
+  const bl = b & 0xffff;
+  const top = ah * ah + bh * bh; // units of 2^32
+  const mid = 2 * (ah * al + bh * bl); // units of 2^16
+  const low = al * al + bl * bl; // units of 1
+  return top * 65536 + mid + Math.floor((low + 32768) / 65536);
+}
+
+function analytic(re: Int32Array, im: Int32Array, n: number, lo: number, hi: number): number {
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    if (k < lo || k >= hi) {
+      re[k] = 0;
+      im[k] = 0;
+    } else {
+      const a = re[k] < 0 ? -re[k] : re[k];
+      const b = im[k] < 0 ? -im[k] : im[k];
+      if (a > m) m = a;
+      if (b > m) m = b;
+    }
+  }
+  if (m === 0) return 0;
+  let s = 0;
+  while (m >= 8388608) {
+    m = Math.floor(m / 2);
+    s++;
+  }
+  while (m < 4194304) {
+    m *= 2;
+    s--;
+  }
+  for (let k = lo; k < hi; k++) {
+    const a = re[k];
+    const b = -im[k];
+    re[k] = s > 0 ? shr(a, s) : a * POW2[-s];
+    im[k] = s > 0 ? shr(b, s) : b * POW2[-s];
+  }
+  return s;
+}
+
+function magnitude(re: Int32Array, im: Int32Array, n: number, out: Int32Array): void {
+  for (let i = 0; i < n; i++) {
+    let a = re[i] < 0 ? -re[i] : re[i];
+    let b = im[i] < 0 ? -im[i] : im[i];
+    // halve both until below 2^26 so that a² + b² is exact (never for FFT outputs, which stay below 2^24)
+    let c = 0;
+    while (a >= 67108864 || b >= 67108864) {
+      a = Math.floor(a / 2);
+      b = Math.floor(b / 2);
+      c++;
+    }
+    const v = isqrtRound(a * a + b * b) * POW2[c];
+    out[i] = v > Q_MAX ? Q_MAX : v;
+  }
+}
+
+/** The TypeScript reference signal kernels. */
+export const signalKernelsTS: SignalKernels = { ringWrite, winStats, fft, centroid, analytic, magnitude };
+
+/** The signal kernels in use (native twins when the runtime has them). */
+export const KS: SignalKernels = { ringWrite, winStats, fft, centroid, analytic, magnitude };
+
+const signalSource: { [name: string]: string } = {};
+
+/**
+ * Installs the signal kernels of `impl` that exist (null: the TypeScript
+ * reference for all); {@link useKernels} calls this too.
+ */
+export function useSignalKernels(impl: { [name: string]: unknown } | null, label?: string): void {
+  for (let i = 0; i < SIGNAL_KERNEL_NAMES.length; i++) {
+    const name = SIGNAL_KERNEL_NAMES[i];
+    const fn = impl === null ? undefined : impl[name];
+    const ks = KS as unknown as { [n: string]: unknown };
+    if (typeof fn === 'function') {
+      ks[name] = fn;
+      signalSource[name] = label === undefined ? 'native' : label;
+    } else {
+      ks[name] = (signalKernelsTS as unknown as { [n: string]: unknown })[name];
+      signalSource[name] = 'ts';
+    }
+  }
+}
+
+/** Which signal kernels are active: 'native', 'ts' or 'partial'. */
+export function signalBackend(): 'native' | 'ts' | 'partial' {
+  let nNative = 0;
+  for (let i = 0; i < SIGNAL_KERNEL_NAMES.length; i++) if (signalSource[SIGNAL_KERNEL_NAMES[i]] !== 'ts') nNative++;
+  return nNative === 0 ? 'ts' : nNative === SIGNAL_KERNEL_NAMES.length ? 'native' : 'partial';
+}
+
+signalHook = useSignalKernels;
+(function () {
+  const g: { [k: string]: unknown } | undefined =
+    typeof globalThis !== 'undefined' ? (globalThis as unknown as { [k: string]: unknown }) : undefined;
+  let impl: unknown = g ? g.__microlearnNative : undefined;
+  if (impl === undefined && g && typeof g.Microlearn !== 'undefined') impl = g.Microlearn;
+  useSignalKernels(impl ? (impl as { [name: string]: unknown }) : null);
+})();

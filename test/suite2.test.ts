@@ -502,7 +502,10 @@ describe('suite II: anomaly detection', function () {
     for (let i = 1; i <= 10; i++) c.add(i * 65536);
     assert.equal(c.total, 7);
     assert.equal(c.max, 10 * 65536);
-    assert.equal(c.threshold(), 15 * 65536); // default: the max × 1.5
+    // default: median + 1.5 × (max − median)
+    const med = c.quantileOf(32768);
+    assert.ok(med >= 6 * 65536 && med <= 8 * 65536, 'median ' + med);
+    assert.equal(c.threshold(), med + Math.floor((10 * 65536 - med) * 1.5 + 0.5));
   });
 
   it('half-space trees recompute the same splits after load', function () {

@@ -1,7 +1,9 @@
 /**
  * The automatic anomaly threshold every detector shares: a bounded
  * logarithmic histogram of the scores of learned (normal) samples, read at a
- * high quantile and multiplied by a margin. See docs/anomaly.md.
+ * high quantile; the margin scales the spread of that quantile above the
+ * median. It also holds the monitoring policy (slow adaptation to drift).
+ * See docs/anomaly.md.
  */
 import { fail } from '../../src/errors.js';
 import { POW2, Q_MAX, Q_ONE, div, floorDiv, mul } from '../../src/fixed.js';
@@ -12,18 +14,37 @@ import { optInt, optReal } from '../../src/learner.js';
 export interface CalibrationOptions {
   /**
    * Which quantile of the learned scores is the reference, 0.5..1 (default 1:
-   * the largest score seen on learned data). Below 1 it is read from a
-   * 93-bin logarithmic histogram (4 bins per octave, linear within a bin).
+   * the largest score seen on learned data; 0.99 for HalfSpaceTrees). Below 1
+   * it is read from a 93-bin logarithmic histogram (4 bins per octave, linear
+   * within a bin).
    */
   quantile?: number;
   /**
-   * Sensitivity knob: threshold = margin × reference quantile, 0.01..1000
-   * (default 1.5). Smaller flags more (fewer missed anomalies, more false
-   * alarms); larger flags less.
+   * Sensitivity knob, 0.01..1000 (default 1.5): threshold = median +
+   * margin × (reference quantile − median) of the learned scores, so that it
+   * does not depend on an offset of the score (half-space trees score normal
+   * data well above 0). Smaller flags more (fewer missed anomalies, more
+   * false alarms); larger flags less; 1 is the reference quantile itself.
    */
   margin?: number;
   /** Learned samples whose score is not recorded while the model is still immature (default 16). */
   warmup?: number;
+  /**
+   * Slow adaptation to drift while monitoring (`monitorOne`), as the length
+   * in samples of an exponential memory, 0 or 2..524288 (default 0: off).
+   * What looks normal moves the model toward it by about 1/adapt; what looks
+   * anomalous teaches nothing, so a fault is not learned (see `adaptBelow`).
+   */
+  adapt?: number;
+  /**
+   * The gate of the adaptation, as a multiple of the threshold, 0..64.
+   * GaussianScorer adapts each feature on its own, when that feature's z²
+   * is below adaptBelow × threshold (default 2): a drifting temperature
+   * keeps being followed while the flow is anomalous, and vice versa. The
+   * other detectors adapt to a whole sample scoring below adaptBelow ×
+   * threshold (default 0.75).
+   */
+  adaptBelow?: number;
 }
 
 /** Bins of the score histogram: [0, 2^-8), then 4 per octave up to 2^15. */
@@ -55,6 +76,10 @@ export class Calibrator {
   /** Q16.16 */
   readonly margin: number;
   readonly warmup: number;
+  /** Exponential memory (samples) of the adaptation while monitoring; 0 = off. */
+  readonly adapt: number;
+  /** Q16.16 multiple of the threshold below which monitored samples (or features) adapt the model. */
+  readonly adaptBelow: number;
   /** @internal */ readonly hist: Uint16Array;
   /** Scores recorded (after halvings: the histogram's total). */
   total: number;
@@ -65,10 +90,16 @@ export class Calibrator {
   /** Bytes of state: histogram, max, seen. */
   static readonly BYTES = CAL_BINS * 2 + 8;
 
-  constructor(o: { [k: string]: unknown }) {
-    this.quantile = optReal(o, 'quantile', 1, 0.5, 1);
+  /** @param defaults the detector's own defaults of `quantile` (else 1) and `adaptBelow` (else 0.75). */
+  constructor(o: { [k: string]: unknown }, defaults?: { quantile?: number; adaptBelow?: number }) {
+    const d = defaults === undefined ? {} : defaults;
+    this.quantile = optReal(o, 'quantile', d.quantile === undefined ? 1 : d.quantile, 0.5, 1);
     this.margin = optReal(o, 'margin', 1.5, 0.01, 1000);
     this.warmup = optInt(o, 'warmup', 16, 0, 1000000);
+    const a = optInt(o, 'adapt', 0, 0, 524288);
+    if (a === 1) fail('E_OPTION', 'option adapt must be 0 (off) or 2..524288, got 1');
+    this.adapt = a;
+    this.adaptBelow = optReal(o, 'adaptBelow', d.adaptBelow === undefined ? 0.75 : d.adaptBelow, 0, 64);
     this.hist = new Uint16Array(CAL_BINS);
     this.total = 0;
     this.max = 0;
@@ -96,6 +127,18 @@ export class Calibrator {
     if (s > this.max) this.max = s;
   }
 
+  /**
+   * Forgets the recorded scores (not the warm-up count): the threshold will
+   * come from the scores recorded from now on. A learning phase calls it
+   * part-way, so that the threshold reflects a model that has seen every
+   * operating regime rather than the surprises of its first minutes.
+   */
+  restart(): void {
+    for (let i = 0; i < CAL_BINS; i++) this.hist[i] = 0;
+    this.total = 0;
+    this.max = 0;
+  }
+
   /** The q-quantile (Q16.16) of the recorded scores, q in Q16.16; 0 if none. */
   quantileOf(q: number): number {
     if (this.total === 0) return 0;
@@ -116,10 +159,20 @@ export class Calibrator {
     return this.max;
   }
 
-  /** The anomaly threshold (Q16.16); throws E_STATE before any score was recorded. */
+  /**
+   * The anomaly threshold (Q16.16): median + margin × (reference − median),
+   * saturated, never below 0; throws E_STATE before any score was recorded.
+   */
   threshold(): number {
     if (this.total === 0) fail('E_STATE', 'no learned data yet: learn normal samples before asking for anomalies');
-    return mul(this.quantileOf(this.quantile), this.margin);
+    const m = this.quantileOf(32768);
+    const t = m + mul(this.quantileOf(this.quantile) - m, this.margin);
+    return t > Q_MAX ? Q_MAX : t < 0 ? 0 : t;
+  }
+
+  /** The adaptation gate adaptBelow × threshold (Q16.16, saturated); E_STATE before any score was recorded. */
+  adaptGate(): number {
+    return mul(this.threshold(), this.adaptBelow);
   }
 
   /**
@@ -135,11 +188,13 @@ export class Calibrator {
     return floorDiv(2 * 100 * 65536 + (65536 + d), 2 * (65536 + d));
   }
 
-  /** `i32 quantile`, `i32 margin` (Q16.16), `u32 warmup`, `u32 seen`, `i32 max`, `u16[93] histogram`. */
+  /** `i32 quantile`, `i32 margin` (Q16.16), `u32 warmup`, `u32 adapt`, `i32 adaptBelow` (Q16.16), `u32 seen`, `i32 max`, `u16[93] histogram`. */
   write(w: ByteWriter): void {
     w.i32(this.quantile);
     w.i32(this.margin);
     w.u32(this.warmup);
+    w.u32(this.adapt);
+    w.i32(this.adaptBelow);
     w.u32(this.seen);
     w.i32(this.max);
     w.u16s(this.hist);
@@ -150,6 +205,10 @@ export class Calibrator {
     o.quantile = r.int(32768, 65536) / 65536;
     o.margin = r.int(655, 1000 * 65536) / 65536;
     o.warmup = r.int(0, 1000000);
+    const a = r.int(0, 524288);
+    if (a === 1) fail('E_CORRUPT', 'adaptation length 1');
+    o.adapt = a;
+    o.adaptBelow = r.int(0, 64 * 65536) / 65536;
   }
 
   readState(r: ByteReader): void {

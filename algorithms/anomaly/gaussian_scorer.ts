@@ -3,7 +3,7 @@
  * features, from running (Welford, fixed point) means and variances of the
  * learned samples.
  */
-import { Q_MAX, div, floorDiv } from '../../src/fixed.js';
+import { Q_MAX, div, floorDiv, mul } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../../src/format.js';
 import { K } from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
@@ -46,7 +46,7 @@ export class GaussianScorer extends Detector {
 
   constructor(opts: GaussianScorerOptions) {
     const o = checkOptions(opts);
-    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), o);
+    super(optInt(o, 'nFeatures', undefined, 1, MAX_FEATURES), o, { adaptBelow: 2 });
     const n = this.nFeatures;
     this.minStd = optReal(o, 'minStd', 1 / 65536, 1 / 65536, 32767);
     this.count = 0;
@@ -64,6 +64,20 @@ export class GaussianScorer extends Detector {
     this.cal.add(this.scoreQ(x));
     if (this.count < 4294967295) mutable(this).count++;
     K.welford(this.mean, this.meanF, this.varI, this.varF, 0, x, 0, this.nFeatures, this.count);
+    this.stdValid = false;
+  }
+
+  /**
+   * Drift, feature by feature: each feature whose z² (from the scoreQ just
+   * done) is below the gate takes one Welford step with the count held at
+   * `adapt`, an exponential memory of that many samples.
+   */
+  protected adaptQ(x: Int32Array, s: number): void {
+    const gate = this.cal.adaptGate();
+    const z = this.z;
+    for (let i = 0; i < this.nFeatures; i++) {
+      if (mul(z[i], z[i]) < gate) K.welford(this.mean, this.meanF, this.varI, this.varF, i, x, i, 1, this.cal.adapt);
+    }
     this.stdValid = false;
   }
 

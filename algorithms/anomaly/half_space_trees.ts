@@ -28,9 +28,11 @@ export interface HalfSpaceTreesOptions extends CalibrationOptions {
  * [0, 1] in half along random features; each node counts the learned samples
  * that reach it in the current window, and the counts of the last full window
  * are the reference. With mass = Σ_trees Σ_path mass·2^depth as in River,
- * the score is (max − mass) / mass: River's 1 − mass/max re-expressed as odds,
- * so that the threshold margin is a ratio as for the other detectors
- * (higher = fewer reference samples nearby = more anomalous).
+ * the score is (max − mass) / mass: River's 1 − mass/max re-expressed as odds
+ * (higher = fewer reference samples nearby = more anomalous), which spreads
+ * the far tail out. Normal data score well above 0 here, which is why the
+ * threshold's margin scales the spread above the median (see Calibrator),
+ * and the default reference quantile is 0.99.
  *
  * Splits are a pure function of the seed, so they are recomputed when a model
  * is loaded and only the masses are state: nTrees · (2^(height+1) − 1) · 4 bytes.
@@ -67,7 +69,8 @@ export class HalfSpaceTrees extends Detector {
 
   constructor(opts: HalfSpaceTreesOptions) {
     const o = checkOptions(opts);
-    super(optInt(o, 'nFeatures', undefined, 1, 1024), o);
+    // default quantile 0.99: the largest learned score can come from a change of the reference window
+    super(optInt(o, 'nFeatures', undefined, 1, 1024), o, { quantile: 0.99 });
     const n = this.nFeatures;
     const t = (this.nTrees = optInt(o, 'nTrees', 8, 1, 64));
     const h = (this.height = optInt(o, 'height', 6, 1, 12));
@@ -136,6 +139,16 @@ export class HalfSpaceTrees extends Detector {
 
   protected learnQ(x: Int32Array): void {
     if (this.windows > 0) this.cal.add(this.scoreQ(x));
+    this.addQ(x);
+  }
+
+  /** Drift: below the gate, x joins the current window (streaming trees follow drift through their windows). */
+  protected adaptQ(x: Int32Array, s: number): void {
+    if (s < this.cal.adaptGate()) this.addQ(x);
+  }
+
+  /** Adds x to the current window; a full window becomes the reference. */
+  private addQ(x: Int32Array): void {
     for (let t = 0; t < this.nTrees; t++) this.walk(t, x, true);
     const self = mutable(this);
     self.inWindow++;

@@ -53,6 +53,11 @@ export class KMeansDetector extends Detector {
     this.km.learnOneQ(x);
   }
 
+  /** Drift: below the gate, the nearest centroid learns x (it follows drift only with the k-means `decay` option). */
+  protected adaptQ(x: Int32Array, s: number): void {
+    if (s < this.cal.adaptGate()) this.km.learnOneQ(x);
+  }
+
   protected scoreQ(x: Int32Array): number {
     const rows = this.km.filled;
     if (rows === 0) return 0;

@@ -1111,3 +1111,280 @@ int jswrap_microlearn_sgdLinear(JsVar *args) {
   mljArgsFree(&A);
   return r;
 }
+
+/* ---- signal kernels (WindowFeatures) ----
+   They work on window-sized buffers, which Espruino allocates as one flat
+   block whenever the heap allows. Small arrays (a short window, the 7-word
+   statistics) live in chained blocks: those are copied to a stack buffer
+   and, when the kernel writes them, copied back afterwards, in the same
+   order, so the bits are the same. A large array that is not flat (a
+   fragmented heap), or a small one sharing storage with another argument,
+   raises an Error rather than take an element-by-element path. */
+
+#define MLJ_SIG_WORDS 64
+
+typedef struct {
+  uint32_t words[MLJ_SIG_WORDS];
+  size_t used;
+  MljArray *staged[6];
+  int n;
+} MljSig;
+
+/* Makes a flat (staging a small non-flat one, whole); false with an Error if it cannot. */
+static bool mljSigFlat(MljSig *st, MljArray *a, const char *kernel) {
+  size_t words, i;
+  JsvArrayBufferIterator it;
+  if (mljFlat(a)) return true;
+  words = (a->length * a->size + 3) / 4;
+  if (words > MLJ_SIG_WORDS - st->used || st->n == 6) {
+    jsExceptionHere(JSET_ERROR, "Microlearn.%s: a typed array is not one flat block (fragmented heap): allocate the window earlier", kernel);
+    return false;
+  }
+  for (i = 0; i < (size_t)st->n; i++)
+    if (st->staged[i]->backing == a->backing) {
+      jsExceptionHere(JSET_ERROR, "Microlearn.%s: small typed arrays sharing storage", kernel);
+      return false;
+    }
+  jsvArrayBufferIteratorNew(&it, a->v, 0);
+  for (i = 0; i < a->length; i++) {
+    ((int32_t *)(void *)(st->words + st->used))[i] = (int32_t)jsvArrayBufferIteratorGetIntegerValue(&it);
+    jsvArrayBufferIteratorNext(&it);
+  }
+  jsvArrayBufferIteratorFree(&it);
+  a->base = (unsigned char *)(st->words + st->used);
+  a->origin = 0;
+  st->used += words;
+  st->staged[st->n++] = a;
+  return true;
+}
+
+/* Copies staged arrays that the kernel wrote back into their typed arrays. */
+static void mljSigBack(MljSig *st, MljArray *w1, MljArray *w2, MljArray *w3) {
+  int k;
+  for (k = 0; k < st->n; k++) {
+    MljArray *a = st->staged[k];
+    JsvArrayBufferIterator it;
+    size_t i;
+    if (a != w1 && a != w2 && a != w3) continue;
+    jsvArrayBufferIteratorNew(&it, a->v, 0);
+    for (i = 0; i < a->length; i++) {
+      jsvArrayBufferIteratorSetIntegerValue(&it, (JsVarInt)((int32_t *)(void *)a->base)[i]);
+      jsvArrayBufferIteratorNext(&it);
+    }
+    jsvArrayBufferIteratorFree(&it);
+  }
+}
+
+static bool mljPow2(uint32_t n, uint32_t bits, const char *kernel) {
+  if (bits <= 12 && n == ((uint32_t)1 << bits)) return true;
+  jsExceptionHere(JSET_ERROR, "Microlearn.%s: n must be 2^bits <= 4096", kernel);
+  return false;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "ringWrite",
+  "generate" : "jswrap_microlearn_ringWrite",
+  "params" : [
+    ["args","JsVarArray","ring: Int32Array, ro, n, pos, src: Int32Array, so, stride, count"]
+  ],
+  "return" : ["int32","the new ring position"]
+}
+Microlearn signal kernel `ringWrite` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_ringWrite(JsVar *args) {
+  MljArgs A;
+  MljArray ring, src;
+  uint32_t ro = 0, n = 0, pos = 0, so = 0, stride = 0, count = 0;
+  int r = 0;
+  mljInit(&ring);
+  mljInit(&src);
+  if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &ring) && mljU32(A.a[1], &ro) && mljU32(A.a[2], &n) && mljU32(A.a[3], &pos) &&
+      mljArray(A.a[4], MLJ_I32, &src) && mljU32(A.a[5], &so) && mljU32(A.a[6], &stride) && mljU32(A.a[7], &count)) {
+    if (n == 0 || pos >= n || (stride == 0 && count > 0)) jsExceptionHere(JSET_ERROR, "Microlearn.ringWrite: need pos < n and stride >= 1");
+    else if (mljUse(&ring, ro, n) && mljUse(&src, so, count == 0 ? 0 : (uint64_t)(count - 1) * stride + 1)) {
+      MljSig st;
+      st.used = 0;
+      st.n = 0;
+      if (mljSigFlat(&st, &ring, "ringWrite") && mljSigFlat(&st, &src, "ringWrite")) {
+        r = (int)ml_ringWrite(MLJ_P32(&ring, ro), n, pos, MLJ_P32(&src, so), stride, count);
+        mljSigBack(&st, &ring, NULL, NULL);
+      }
+    }
+  }
+  mljArgsFree(&A);
+  return r;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "winStats",
+  "generate" : "jswrap_microlearn_winStats",
+  "params" : [
+    ["args","JsVarArray","ring: Int32Array, ro, n, pos, bits, re: Int32Array, im: Int32Array, out: Int32Array"]
+  ]
+}
+Microlearn signal kernel `winStats` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_winStats(JsVar *args) {
+  MljArgs A;
+  MljArray ring, re, im, out;
+  uint32_t ro = 0, n = 0, pos = 0, bits = 0;
+  mljInit(&ring);
+  mljInit(&re);
+  mljInit(&im);
+  mljInit(&out);
+  if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &ring) && mljU32(A.a[1], &ro) && mljU32(A.a[2], &n) && mljU32(A.a[3], &pos) &&
+      mljU32(A.a[4], &bits) && mljArray(A.a[5], MLJ_I32, &re) && mljArray(A.a[6], MLJ_I32, &im) && mljArray(A.a[7], MLJ_I32, &out) &&
+      mljPow2(n, bits, "winStats")) {
+    if (pos >= n) jsExceptionHere(JSET_ERROR, "Microlearn.winStats: pos must be below n");
+    else if (mljUse(&ring, ro, n) && mljUse(&re, 0, n) && mljUse(&im, 0, n) && mljUse(&out, 0, 7)) {
+      MljSig st;
+      st.used = 0;
+      st.n = 0;
+      /* in place (re is the ring) only for flat arrays: staging would split them */
+      if (mljSigFlat(&st, &ring, "winStats") && mljSigFlat(&st, &re, "winStats") && mljSigFlat(&st, &im, "winStats") && mljSigFlat(&st, &out, "winStats")) {
+        ml_winStats(MLJ_P32(&ring, ro), n, pos, (int32_t)bits, MLJ_P32(&re, 0), MLJ_P32(&im, 0), MLJ_P32(&out, 0));
+        mljSigBack(&st, &re, &im, &out);
+      }
+    }
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "fft",
+  "generate" : "jswrap_microlearn_fft",
+  "params" : [
+    ["args","JsVarArray","re: Int32Array, im: Int32Array, n, bits, cos: Int32Array, sin: Int32Array"]
+  ]
+}
+Microlearn signal kernel `fft` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_fft(JsVar *args) {
+  MljArgs A;
+  MljArray re, im, c, s;
+  uint32_t n = 0, bits = 0;
+  mljInit(&re);
+  mljInit(&im);
+  mljInit(&c);
+  mljInit(&s);
+  if (mljArgs(args, &A, 6) && mljArray(A.a[0], MLJ_I32, &re) && mljArray(A.a[1], MLJ_I32, &im) && mljU32(A.a[2], &n) && mljU32(A.a[3], &bits) &&
+      mljArray(A.a[4], MLJ_I32, &c) && mljArray(A.a[5], MLJ_I32, &s) && mljPow2(n, bits, "fft") && mljUse(&re, 0, n) && mljUse(&im, 0, n) &&
+      mljUse(&c, 0, n / 2) && mljUse(&s, 0, n / 2)) {
+    MljSig st;
+    st.used = 0;
+    st.n = 0;
+    if (mljSigFlat(&st, &re, "fft") && mljSigFlat(&st, &im, "fft") && mljSigFlat(&st, &c, "fft") && mljSigFlat(&st, &s, "fft")) {
+      ml_fft(MLJ_P32(&re, 0), MLJ_P32(&im, 0), n, bits, MLJ_P32(&c, 0), MLJ_P32(&s, 0));
+      mljSigBack(&st, &re, &im, NULL);
+    }
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "centroid",
+  "generate" : "jswrap_microlearn_centroid",
+  "params" : [
+    ["re","JsVar","Int32Array"],
+    ["im","JsVar","Int32Array"],
+    ["lo","JsVar","first bin"],
+    ["hi","JsVar","end bin"]
+  ],
+  "return" : ["int32","the spectral centroid in bins, Q16.16"]
+}
+Microlearn signal kernel `centroid` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_centroid(JsVar *rev, JsVar *imv, JsVar *lov, JsVar *hiv) {
+  MljArray re, im;
+  uint32_t lo = 0, hi = 0;
+  int r = 0;
+  mljInit(&re);
+  mljInit(&im);
+  if (mljArray(rev, MLJ_I32, &re) && mljArray(imv, MLJ_I32, &im) && mljU32(lov, &lo) && mljU32(hiv, &hi)) {
+    if (lo >= hi || hi > 4096) jsExceptionHere(JSET_ERROR, "Microlearn.centroid: need lo < hi <= 4096");
+    else if (mljUse(&re, 0, hi) && mljUse(&im, 0, hi)) {
+      MljSig st;
+      st.used = 0;
+      st.n = 0;
+      if (mljSigFlat(&st, &re, "centroid") && mljSigFlat(&st, &im, "centroid")) r = ml_centroid(MLJ_P32(&re, 0), MLJ_P32(&im, 0), lo, hi);
+    }
+  }
+  return r;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "analytic",
+  "generate" : "jswrap_microlearn_analytic",
+  "params" : [
+    ["args","JsVarArray","re: Int32Array, im: Int32Array, n, lo, hi"]
+  ],
+  "return" : ["int32","the scale exponent s"]
+}
+Microlearn signal kernel `analytic` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_analytic(JsVar *args) {
+  MljArgs A;
+  MljArray re, im;
+  uint32_t n = 0, lo = 0, hi = 0;
+  int r = 0;
+  mljInit(&re);
+  mljInit(&im);
+  if (mljArgs(args, &A, 5) && mljArray(A.a[0], MLJ_I32, &re) && mljArray(A.a[1], MLJ_I32, &im) && mljU32(A.a[2], &n) && mljU32(A.a[3], &lo) &&
+      mljU32(A.a[4], &hi)) {
+    if (lo >= hi || hi > n) jsExceptionHere(JSET_ERROR, "Microlearn.analytic: need lo < hi <= n");
+    else if (mljUse(&re, 0, n) && mljUse(&im, 0, n)) {
+      MljSig st;
+      st.used = 0;
+      st.n = 0;
+      if (mljSigFlat(&st, &re, "analytic") && mljSigFlat(&st, &im, "analytic")) {
+        r = ml_analytic(MLJ_P32(&re, 0), MLJ_P32(&im, 0), n, lo, hi);
+        mljSigBack(&st, &re, &im, NULL);
+      }
+    }
+  }
+  mljArgsFree(&A);
+  return r;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "magnitude",
+  "generate" : "jswrap_microlearn_magnitude",
+  "params" : [
+    ["re","JsVar","Int32Array"],
+    ["im","JsVar","Int32Array"],
+    ["n","JsVar","count"],
+    ["out","JsVar","Int32Array"]
+  ]
+}
+Microlearn signal kernel `magnitude` (see microlearn src/kernels.ts).
+*/
+void jswrap_microlearn_magnitude(JsVar *rev, JsVar *imv, JsVar *nv, JsVar *outv) {
+  MljArray re, im, out;
+  uint32_t n = 0;
+  mljInit(&re);
+  mljInit(&im);
+  mljInit(&out);
+  if (mljArray(rev, MLJ_I32, &re) && mljArray(imv, MLJ_I32, &im) && mljU32(nv, &n) && mljArray(outv, MLJ_I32, &out) && mljUse(&re, 0, n) &&
+      mljUse(&im, 0, n) && mljUse(&out, 0, n)) {
+    MljSig st;
+    st.used = 0;
+    st.n = 0;
+    /* out may be re or im: flat arrays only then (staging would split them) */
+    if (mljSigFlat(&st, &re, "magnitude") && mljSigFlat(&st, &im, "magnitude") && mljSigFlat(&st, &out, "magnitude")) {
+      ml_magnitude(MLJ_P32(&re, 0), MLJ_P32(&im, 0), n, MLJ_P32(&out, 0));
+      mljSigBack(&st, &out, NULL, NULL);
+    }
+  }
+}

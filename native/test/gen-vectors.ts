@@ -9,7 +9,7 @@
  *
  * File layout (little-endian):
  *   "MLKV" u32 version(1) u32 caseCount, then per case:
- *   u8 kernel (index in KERNEL_NAMES, then the scalar helpers of EXTRA_IDS), u8 nScalars, u8 nArrays,
+ *   u8 kernel (index in KERNEL_NAMES, then the scalar helpers of EXTRA_IDS, then the signal kernels: SIG), u8 nScalars, u8 nArrays,
  *   nScalars × i64 (u32 low, i32 high),
  *   nArrays × { u8 kind: 0 Int32Array | 1 Uint16Array | 2 null | 3 alias | 4 Uint32Array | 5 Float64Array;
  *               kind 0/1/4/5: u32 length, before[length], after[length];
@@ -20,7 +20,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import seedrandom from 'seedrandom';
-import { KERNEL_NAMES, kernelsTS, step } from '../../src/kernels.js';
+import { KERNEL_NAMES, kernelsTS, step, signalKernelsTS } from '../../src/kernels.js';
+import { twiddles } from '../../src/window.js';
 import { sigmoid, tanh } from '../../src/fixed.js';
 
 const Q_MAX = 2147483647;
@@ -469,6 +470,75 @@ function edgeCases(w: Writer, g: Gen): void {
   record(w, ID.sqdist, [0, 0, 0, 3], [e0, e0], (x) => K.sqdist(x[0] as Int32Array, 0, x[1] as Int32Array, 0, 0, 3));
 }
 
+/** Ids of the signal kernels in the vector file (after the scalar helpers). */
+const SIG = { ringWrite: TANH_ID + 1, winStats: TANH_ID + 2, fft: TANH_ID + 3, centroid: TANH_ID + 4, analytic: TANH_ID + 5, magnitude: TANH_ID + 6 };
+const KS = signalKernelsTS;
+
+/** The signal kernels of WindowFeatures: random windows in every regime, real twiddles, aliased buffers. */
+function signalCases(w: Writer, g: Gen, count: number): void {
+  for (let c = 0; c < count; c++) {
+    const bits = c % 13;
+    const n = 1 << bits;
+    // ringWrite: any position, stride, wrap-around
+    {
+      const ro = g.off(), pos = g.int(n), stride = 1 + g.int(4), cnt = g.int(3 * n + 2), so = g.off();
+      const ring = g.i32(ro + n + g.extra(), 4), src = g.i32(so + (cnt > 0 ? (cnt - 1) * stride + 1 : 0) + g.extra(), g.regime());
+      record(w, SIG.ringWrite, [ro, n, pos, so, stride, cnt], [ring, src], (a) => KS.ringWrite(a[0] as Int32Array, ro, n, pos, a[1] as Int32Array, so, stride, cnt));
+    }
+    // winStats: full-range and small windows, constant windows, in place on the ring
+    {
+      const inPlace = g.int(6) === 0;
+      const ro = inPlace ? 0 : g.off(), pos = inPlace ? 0 : g.int(n), r = g.regime();
+      const ring = g.i32(ro + n + g.extra(), r);
+      if (g.int(10) === 0) for (let i = 0; i < ring.length; i++) ring[i] = ring[0];
+      const re = inPlace ? ring : g.i32(n + g.extra(), 4), im = g.i32(n + g.extra(), 4), out = g.i32(7 + g.extra(), 4);
+      record(w, SIG.winStats, [ro, n, pos, bits], [ring, re, im, out], (a) =>
+        KS.winStats(a[0] as Int32Array, ro, n, pos, bits, a[1] as Int32Array, a[2] as Int32Array, a[3] as Int32Array),
+      );
+    }
+    // fft: inputs below 2^30, real twiddles (or random ones within ±1)
+    if (n >= 2) {
+      const cs = new Int32Array(n / 2), sn = new Int32Array(n / 2);
+      if (g.int(4) === 0) for (let i = 0; i < n / 2; i++) (cs[i] = g.range(-65536, 65536)), (sn[i] = g.range(-65536, 65536));
+      else if (n >= 8) twiddles(n, cs, sn);
+      else {
+        const c8 = new Int32Array(4), s8 = new Int32Array(4);
+        twiddles(8, c8, s8);
+        for (let k = 0; k < n / 2; k++) (cs[k] = c8[(2 * k * 4) / n]), (sn[k] = s8[(2 * k * 4) / n]);
+      }
+      const lim = g.int(3) === 0 ? 1073741823 : 8388607;
+      const re = new Int32Array(n + g.extra()), im = new Int32Array(n + g.extra());
+      const cplx = g.int(2) === 0;
+      for (let i = 0; i < n; i++) {
+        re[i] = g.range(-lim, lim);
+        im[i] = cplx ? g.range(-lim, lim) : 0;
+      }
+      record(w, SIG.fft, [n, bits], [re, im, cs, sn], (a) => KS.fft(a[0] as Int32Array, a[1] as Int32Array, n, bits, a[2] as Int32Array, a[3] as Int32Array));
+    }
+    // centroid: any values (saturating powers, the halving of big sums)
+    {
+      const hi = 1 + g.int(g.int(4) === 0 ? 4096 : 300), lo = g.int(hi), r = g.regime();
+      const re = g.i32(hi + g.extra(), r), im = g.i32(hi + g.extra(), g.int(2) ? r : 0);
+      if (g.int(8) === 0) im.fill(0), re.fill(0);
+      record(w, SIG.centroid, [lo, hi], [re, im], (a) => KS.centroid(a[0] as Int32Array, a[1] as Int32Array, lo, hi));
+    }
+    // analytic: bands anywhere, zero bands, full-range values
+    {
+      const hi = 1 + g.int(n), lo = g.int(hi), r = g.regime();
+      const re = g.i32(n + g.extra(), r), im = g.i32(n + g.extra(), r);
+      if (g.int(8) === 0) for (let k = lo; k < hi; k++) (re[k] = 0), (im[k] = 0);
+      record(w, SIG.analytic, [n, lo, hi], [re, im], (a) => KS.analytic(a[0] as Int32Array, a[1] as Int32Array, n, lo, hi));
+    }
+    // magnitude: full range, sometimes into re itself
+    {
+      const len = g.len(), r = g.regime();
+      const re = g.i32(len + g.extra(), r), im = g.i32(len + g.extra(), r);
+      const out = g.int(4) === 0 ? re : g.i32(len + g.extra(), 4);
+      record(w, SIG.magnitude, [len], [re, im, out], (a) => KS.magnitude(a[0] as Int32Array, a[1] as Int32Array, len, a[2] as Int32Array));
+    }
+  }
+}
+
 /** Generates the vectors; returns the number of cases. */
 export function writeVectors(file: string, seed: string, perKernel: number): number {
   const w = new Writer();
@@ -476,6 +546,7 @@ export function writeVectors(file: string, seed: string, perKernel: number): num
   edgeCases(w, g);
   activationCases(w);
   randomCases(w, g, perKernel);
+  signalCases(w, g, Math.ceil(perKernel / 10));
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, w.bytes());
   return w.count;

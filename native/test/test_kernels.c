@@ -18,9 +18,9 @@
 
 /* KERNEL_NAMES of src/kernels.ts, then the scalar helpers gen-vectors.ts records after them. */
 enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM,
-	K_STEP, K_SIGMOID, K_TANH, K_COUNT };
+	K_STEP, K_SIGMOID, K_TANH, K_RINGWRITE, K_WINSTATS, K_FFT, K_CENTROID, K_ANALYTIC, K_MAGNITUDE, K_COUNT };
 static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax",
-	"toQ", "sgdLinear", "gerAdam", "step", "sigmoid", "tanh" };
+	"toQ", "sgdLinear", "gerAdam", "step", "sigmoid", "tanh", "ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
 
 #define MAX_SCALARS 8
 #define MAX_ARRAYS 8
@@ -269,6 +269,25 @@ int main(int argc, char **argv)
 				I(&a[0])[j] = kernel == K_SIGMOID ? ml_sigmoid(I(&a[0])[j]) : ml_tanh(I(&a[0])[j]);
 			break;
 		}
+		/* signal kernels */
+		case K_RINGWRITE:
+			got = ml_ringWrite(I(&a[0]) + s[0], (uint32_t)s[1], (uint32_t)s[2], I(&a[1]) + s[3], (uint32_t)s[4], (uint32_t)s[5]);
+			break;
+		case K_WINSTATS:
+			ml_winStats(I(&a[0]) + s[0], (uint32_t)s[1], (uint32_t)s[2], (int32_t)s[3], I(&a[1]), I(&a[2]), I(&a[3]));
+			break;
+		case K_FFT:
+			ml_fft(I(&a[0]), I(&a[1]), (uint32_t)s[0], (uint32_t)s[1], I(&a[2]), I(&a[3]));
+			break;
+		case K_CENTROID:
+			got = ml_centroid(I(&a[0]), I(&a[1]), (uint32_t)s[0], (uint32_t)s[1]);
+			break;
+		case K_ANALYTIC:
+			got = ml_analytic(I(&a[0]), I(&a[1]), (uint32_t)s[0], (uint32_t)s[1], (uint32_t)s[2]);
+			break;
+		case K_MAGNITUDE:
+			ml_magnitude(I(&a[0]), I(&a[1]), (uint32_t)s[0], I(&a[2]));
+			break;
 		}
 
 		if (got != want)

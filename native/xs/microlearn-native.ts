@@ -66,7 +66,29 @@ export function gerAdam(
   return native('xs_microlearn_gerAdam').call(this, w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2);
 }
 
+export function ringWrite(this: unknown, ring: Int32Array, ro: number, n: number, pos: number, src: Int32Array, so: number, stride: number, count: number): number {
+  return native('xs_microlearn_ringWrite').call(this, ring, ro, n, pos, src, so, stride, count);
+}
+export function winStats(this: unknown, ring: Int32Array, ro: number, n: number, pos: number, bits: number, re: Int32Array, im: Int32Array, out: Int32Array): void {
+  return native('xs_microlearn_winStats').call(this, ring, ro, n, pos, bits, re, im, out);
+}
+export function fft(this: unknown, re: Int32Array, im: Int32Array, n: number, bits: number, cos: Int32Array, sin: Int32Array): void {
+  return native('xs_microlearn_fft').call(this, re, im, n, bits, cos, sin);
+}
+export function centroid(this: unknown, re: Int32Array, im: Int32Array, lo: number, hi: number): number {
+  return native('xs_microlearn_centroid').call(this, re, im, lo, hi);
+}
+export function analytic(this: unknown, re: Int32Array, im: Int32Array, n: number, lo: number, hi: number): number {
+  return native('xs_microlearn_analytic').call(this, re, im, n, lo, hi);
+}
+export function magnitude(this: unknown, re: Int32Array, im: Int32Array, n: number, out: Int32Array): void {
+  return native('xs_microlearn_magnitude').call(this, re, im, n, out);
+}
+
 /** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
-export const kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam };
+export const kernels = {
+  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam,
+  ringWrite, winStats, fft, centroid, analytic, magnitude,
+};
 
 (globalThis as unknown as { __microlearnNative: typeof kernels }).__microlearnNative = kernels;

@@ -598,6 +598,139 @@ void xs_microlearn_sgdLinear(txMachine* the)
 	xsmcSetInteger(xsResult, -1);
 }
 
+/* ---- signal kernels ---- */
+
+/* n = 2^bits, 1 ≤ n ≤ 4096 */
+static void mlPow2(txMachine* the, uint32_t n, uint32_t bits, const char* kernel)
+{
+	if (bits > 12 || n != ((uint32_t)1 << bits))
+		mxRangeError("%s: n must be 2^bits ≤ 4096", kernel);
+}
+
+/* ringWrite(ring, ro, n, pos, src, so, stride, count) → new pos */
+void xs_microlearn_ringWrite(txMachine* the)
+{
+	static const char K[] = "ringWrite";
+	mlArray ring, src;
+	uint32_t ro, n, pos, so, stride, count;
+	mlArgs(the, K, 8);
+	mlTyped(the, 0, ML_I32, 1, &ring, K, "ring");
+	ro = mlIndex(1, K, "ro");
+	n = mlIndex(2, K, "n");
+	pos = mlIndex(3, K, "pos");
+	mlTyped(the, 4, ML_I32, 0, &src, K, "src");
+	so = mlIndex(5, K, "so");
+	stride = mlIndex(6, K, "stride");
+	count = mlIndex(7, K, "count");
+	if (n == 0 || pos >= n)
+		mxRangeError("%s: pos must be below n", K);
+	if (stride == 0 && count > 0)
+		mxRangeError("%s: stride must be at least 1", K);
+	mlUse(the, &ring, ro, n, K, "ring");
+	mlUse(the, &src, so, count == 0 ? 0 : (uint64_t)(count - 1) * stride + 1, K, "src");
+	xsmcSetInteger(xsResult, (txInteger)ml_ringWrite(mlI32(&ring), n, pos, mlI32(&src), stride, count));
+}
+
+/* winStats(ring, ro, n, pos, bits, re, im, out) */
+void xs_microlearn_winStats(txMachine* the)
+{
+	static const char K[] = "winStats";
+	mlArray ring, re, im, out;
+	uint32_t ro, n, pos, bits;
+	mlArgs(the, K, 8);
+	mlTyped(the, 0, ML_I32, 0, &ring, K, "ring");
+	ro = mlIndex(1, K, "ro");
+	n = mlIndex(2, K, "n");
+	pos = mlIndex(3, K, "pos");
+	bits = mlIndex(4, K, "bits");
+	mlTyped(the, 5, ML_I32, 1, &re, K, "re");
+	mlTyped(the, 6, ML_I32, 1, &im, K, "im");
+	mlTyped(the, 7, ML_I32, 1, &out, K, "out");
+	mlPow2(the, n, bits, K);
+	if (pos >= n)
+		mxRangeError("%s: pos must be below n", K);
+	mlUse(the, &ring, ro, n, K, "ring");
+	mlUse(the, &re, 0, n, K, "re");
+	mlUse(the, &im, 0, n, K, "im");
+	mlUse(the, &out, 0, 7, K, "out");
+	ml_winStats(mlI32(&ring), n, pos, (int32_t)bits, mlI32(&re), mlI32(&im), mlI32(&out));
+}
+
+/* fft(re, im, n, bits, cos, sin) */
+void xs_microlearn_fft(txMachine* the)
+{
+	static const char K[] = "fft";
+	mlArray re, im, c, s;
+	uint32_t n, bits;
+	mlArgs(the, K, 6);
+	mlTyped(the, 0, ML_I32, 1, &re, K, "re");
+	mlTyped(the, 1, ML_I32, 1, &im, K, "im");
+	n = mlIndex(2, K, "n");
+	bits = mlIndex(3, K, "bits");
+	mlTyped(the, 4, ML_I32, 0, &c, K, "cos");
+	mlTyped(the, 5, ML_I32, 0, &s, K, "sin");
+	mlPow2(the, n, bits, K);
+	mlUse(the, &re, 0, n, K, "re");
+	mlUse(the, &im, 0, n, K, "im");
+	mlUse(the, &c, 0, n / 2, K, "cos");
+	mlUse(the, &s, 0, n / 2, K, "sin");
+	ml_fft(mlI32(&re), mlI32(&im), n, bits, mlI32(&c), mlI32(&s));
+}
+
+/* centroid(re, im, lo, hi) */
+void xs_microlearn_centroid(txMachine* the)
+{
+	static const char K[] = "centroid";
+	mlArray re, im;
+	uint32_t lo, hi;
+	mlArgs(the, K, 4);
+	mlTyped(the, 0, ML_I32, 0, &re, K, "re");
+	mlTyped(the, 1, ML_I32, 0, &im, K, "im");
+	lo = mlIndex(2, K, "lo");
+	hi = mlIndex(3, K, "hi");
+	if (lo >= hi || hi > 4096)
+		mxRangeError("%s: need lo < hi ≤ 4096", K);
+	mlUse(the, &re, 0, hi, K, "re");
+	mlUse(the, &im, 0, hi, K, "im");
+	xsmcSetInteger(xsResult, ml_centroid(mlI32(&re), mlI32(&im), lo, hi));
+}
+
+/* analytic(re, im, n, lo, hi) → s */
+void xs_microlearn_analytic(txMachine* the)
+{
+	static const char K[] = "analytic";
+	mlArray re, im;
+	uint32_t n, lo, hi;
+	mlArgs(the, K, 5);
+	mlTyped(the, 0, ML_I32, 1, &re, K, "re");
+	mlTyped(the, 1, ML_I32, 1, &im, K, "im");
+	n = mlIndex(2, K, "n");
+	lo = mlIndex(3, K, "lo");
+	hi = mlIndex(4, K, "hi");
+	if (lo >= hi || hi > n)
+		mxRangeError("%s: need lo < hi ≤ n", K);
+	mlUse(the, &re, 0, n, K, "re");
+	mlUse(the, &im, 0, n, K, "im");
+	xsmcSetInteger(xsResult, ml_analytic(mlI32(&re), mlI32(&im), n, lo, hi));
+}
+
+/* magnitude(re, im, n, out) */
+void xs_microlearn_magnitude(txMachine* the)
+{
+	static const char K[] = "magnitude";
+	mlArray re, im, out;
+	uint32_t n;
+	mlArgs(the, K, 4);
+	mlTyped(the, 0, ML_I32, 0, &re, K, "re");
+	mlTyped(the, 1, ML_I32, 0, &im, K, "im");
+	n = mlIndex(2, K, "n");
+	mlTyped(the, 3, ML_I32, 1, &out, K, "out");
+	mlUse(the, &re, 0, n, K, "re");
+	mlUse(the, &im, 0, n, K, "im");
+	mlUse(the, &out, 0, n, K, "out");
+	ml_magnitude(mlI32(&re), mlI32(&im), n, mlI32(&out));
+}
+
 /* The kernels by their names in src/kernels.ts (KERNEL_NAMES), with their lengths. */
 static const struct {
 	const char* name;
@@ -619,6 +752,13 @@ static const struct {
 	{ "toQ", xs_microlearn_toQ, 3 },
 	{ "sgdLinear", xs_microlearn_sgdLinear, 9 },
 	{ "gerAdam", xs_microlearn_gerAdam, 16 },
+	/* signal kernels (SIGNAL_KERNEL_NAMES) */
+	{ "ringWrite", xs_microlearn_ringWrite, 8 },
+	{ "winStats", xs_microlearn_winStats, 8 },
+	{ "fft", xs_microlearn_fft, 6 },
+	{ "centroid", xs_microlearn_centroid, 4 },
+	{ "analytic", xs_microlearn_analytic, 5 },
+	{ "magnitude", xs_microlearn_magnitude, 4 },
 };
 
 /*

@@ -110,7 +110,7 @@ async function minifyES5(code, module) {
   return r.code;
 }
 
-/** rollup → ES5 → terser. `format` 'cjs' for library modules, 'iife' for the conformance script. */
+/** rollup → ES5 → terser. `format` 'cjs' for library modules, 'iife' for the conformance script. (Also used by bench/espruino.mjs for its own entries.) */
 export async function bundle(input, format, plugins, name) {
   const b = await rollup({ input, onwarn: warn, plugins });
   const { output } = await b.generate({ format, name, exports: 'named', esModule: false, strict: false, generatedCode: 'es5', freeze: false });

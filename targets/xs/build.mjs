@@ -7,6 +7,11 @@
 //   node targets/xs/build.mjs --native   -> build/xs/mlxs-native, which also links
 //        native/microlearn_kernels.c and native/xs/xs_microlearn.c (override with
 //        --source FILE ... and add include dirs with --include DIR ...)
+//   node targets/xs/build.mjs --instrument -> build/xs/mlxs-instrument (with --native:
+//        mlxs-native-instrument): the engine built with XS's -DmxInstrument, whose
+//        floating-point counter scripts read with the floatOps() global. For the
+//        double-op counts of bench/peers only: the counter costs time, so tests and
+//        timings use the default binaries.
 //
 //   import { buildXS } from './build.mjs'; await buildXS({ native: true });
 //
@@ -81,8 +86,8 @@ export function findXSDir() {
   throw new Error('cannot find the Moddable XS sources: is the @agoric/xsnap dev dependency installed (npm install)?');
 }
 
-export function binaryPath({ native = false } = {}) {
-  return path.join(BUILD_DIR, native ? 'mlxs-native' : 'mlxs');
+export function binaryPath({ native = false, instrument = false } = {}) {
+  return path.join(BUILD_DIR, (native ? 'mlxs-native' : 'mlxs') + (instrument ? '-instrument' : ''));
 }
 
 const sha = (...parts) => {
@@ -153,7 +158,7 @@ const tmpName = (file) => `${file}.tmp-${process.pid}-${Math.random().toString(3
  * where built says whether anything had to be compiled or linked; rejects with
  * gcc's messages when a compilation fails.
  */
-export async function buildXS({ native = false, sources, includes, quiet = false } = {}) {
+export async function buildXS({ native = false, instrument = false, sources, includes, quiet = false } = {}) {
   const started = Date.now();
   const xsDir = findXSDir();
   const xsIncludes = ['includes', 'platforms', 'sources'].map((d) => path.join(xsDir, d));
@@ -168,12 +173,15 @@ export async function buildXS({ native = false, sources, includes, quiet = false
     .sort()
     .map((n) => path.join(xsDir, 'sources', n));
   const xsIncludeDirs = [...xsIncludes, HOST_DIR];
-  groups.push({ dir: 'xs', files: xsSources, includeDirs: xsIncludeDirs, flags: [] });
+  // -DmxInstrument changes struct layouts (txMachine), so every unit of an
+  // instrumented binary gets it, and its engine objects live apart.
+  const variantDefines = instrument ? ['-DmxInstrument=1'] : [];
+  groups.push({ dir: instrument ? 'xs-instrument' : 'xs', files: xsSources, includeDirs: xsIncludeDirs, flags: variantDefines });
 
-  const variant = native ? 'mlxs-native' : 'mlxs';
+  const variant = path.basename(binaryPath({ native, instrument }));
   const hostFiles = [path.join(HOST_DIR, 'mlxs.c')];
   let hostIncludeDirs = xsIncludeDirs;
-  let hostFlags = [...WARN_FLAGS];
+  let hostFlags = [...WARN_FLAGS, ...variantDefines];
   if (native) {
     const extra = (sources || DEFAULT_NATIVE_SOURCES).map((f) => path.resolve(REPO_ROOT, f));
     const missing = extra.filter((f) => !fs.existsSync(f));
@@ -211,7 +219,7 @@ export async function buildXS({ native = false, sources, includes, quiet = false
     }
   }
 
-  const binary = binaryPath({ native });
+  const binary = binaryPath({ native, instrument });
   const stampFile = `${binary}.stamp`;
   const linkArgs = [...objects, ...LIBS];
   const stamp = sha(compiler, linkArgs.join(' '));
@@ -256,11 +264,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--native') options.native = true;
+    else if (arg === '--instrument') options.instrument = true;
     // Paths on the command line are relative to the current directory.
     else if (arg === '--source' && i + 1 < argv.length) (options.sources ||= []).push(path.resolve(argv[++i]));
     else if (arg === '--include' && i + 1 < argv.length) (options.includes ||= []).push(path.resolve(argv[++i]));
     else {
-      console.error('usage: node targets/xs/build.mjs [--native [--source FILE.c]... [--include DIR]...]');
+      console.error('usage: node targets/xs/build.mjs [--instrument] [--native [--source FILE.c]... [--include DIR]...]');
       process.exit(2);
     }
   }

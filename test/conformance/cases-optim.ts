@@ -13,7 +13,7 @@ import { Case, Hasher } from './harness.js';
 import { classStream, hashModel, regStream, supervisedCase } from './cases-learners.js';
 import { sineGrid, sineStream } from './cases-suite2.js';
 
-/** The sine network with its defaults (Adam, relu), trained on 800 samples; hashes grid predictions and the model. */
+/** The sine network with its defaults (Adam, tanh, decaying rate), trained on 800 samples; hashes grid predictions and the model. */
 const sineAdam: Case = {
   name: 'Optim.MLP.sine.adam.defaults',
   run(mh: Hasher, ph: Hasher) {

@@ -6,7 +6,7 @@
  * them. Sources: https://www.home-assistant.io/integrations/mqtt/ (discovery,
  * abbreviations, device and origin blocks) and the platform pages
  * climate.mqtt, sensor.mqtt, binary_sensor.mqtt, light.mqtt (default
- * schema), switch.mqtt; abbreviations as in Home Assistant's
+ * schema), switch.mqtt, button.mqtt; abbreviations as in Home Assistant's
  * homeassistant/components/mqtt/abbreviations.py.
  *
  *   const problems = checkDiscovery('climate', JSON.parse(payload));   // [] when fine
@@ -67,6 +67,10 @@ const PLATFORM: { [component: string]: { fields: { [k: string]: Kind }; required
       retain: 'boolean', schema: 'string', state_topic: 'topic', state_value_template: 'template', supported_color_modes: 'list',
     },
   },
+  button: {
+    required: ['command_topic'],
+    fields: { command_template: 'template', command_topic: 'command_topic', device_class: 'string', payload_press: 'string', retain: 'boolean' },
+  },
   switch: {
     required: [],
     fields: {
@@ -102,6 +106,7 @@ const ENUMS: { [k: string]: string[] } = {
     'vibration', 'window',
   ],
   'switch.device_class': ['outlet', 'switch'],
+  'button.device_class': ['identify', 'restart', 'update'],
   'light.schema': ['basic', 'default', 'json', 'template'],
   '*.entity_category': ['config', 'diagnostic'],
   '*.availability_mode': ['all', 'any', 'latest'],

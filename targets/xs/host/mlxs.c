@@ -11,6 +11,11 @@
  *   print(...args)  String() of each argument, joined by " ", plus "\n", on stdout
  *   meter()         the XS metering count so far (opcodes plus fixed costs of
  *                   built-ins), a deterministic measure of work done
+ *   floatOps()      only when built with -DmxInstrument (build.mjs --instrument):
+ *                   XS's count of floating-point operations so far (arithmetic,
+ *                   comparisons and conversions the interpreter did on doubles
+ *                   because an operand or result was not an integer), modulo 2^32
+ *   gcCount()       likewise: garbage collections so far, modulo 2^16
  *
  * Exit status: 0 on success; 1 when a script throws, a promise rejection is
  * left unhandled, or the engine aborts (stack overflow, memory full); 2 for
@@ -191,6 +196,19 @@ static void mlxs_meter(xsMachine* the)
 #endif
 }
 
+#ifdef mxInstrument
+static void mlxs_floatOps(xsMachine* the)
+{
+	/* A 32-bit counter that wraps: callers take differences modulo 2^32. */
+	xsResult = xsNumber((double)(txU4)the->floatingPointOps);
+}
+
+static void mlxs_gcCount(xsMachine* the)
+{
+	xsResult = xsInteger(the->garbageCollectionCount);
+}
+#endif
+
 /* ---- running scripts ---- */
 
 /* The SyntaxError that the parsed script throws carries only the message:
@@ -301,6 +319,12 @@ int main(int argc, char* argv[])
 			xsDefine(xsGlobal, xsID("print"), xsResult, xsDontEnum);
 			xsResult = xsNewHostFunction(mlxs_meter, 0);
 			xsDefine(xsGlobal, xsID("meter"), xsResult, xsDontEnum);
+#ifdef mxInstrument
+			xsResult = xsNewHostFunction(mlxs_floatOps, 0);
+			xsDefine(xsGlobal, xsID("floatOps"), xsResult, xsDontEnum);
+			xsResult = xsNewHostFunction(mlxs_gcCount, 0);
+			xsDefine(xsGlobal, xsID("gcCount"), xsResult, xsDontEnum);
+#endif
 		}
 		xsEndHost(machine);
 #ifdef MLXS_NATIVE
