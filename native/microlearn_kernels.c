@@ -324,7 +324,7 @@ uint32_t ml_argmax(const int32_t *a, uint32_t n)
 	return best;
 }
 
-/* round(√n) for n < 2^52, digit by digit (no floating point). */
+/* round(√n) for n < 2^54, digit by digit (no floating point). */
 static uint64_t isqrt_round(uint64_t n)
 {
 	uint64_t rem = n, root = 0, bit = (uint64_t)1 << 52;
@@ -740,26 +740,6 @@ int32_t ml_analytic(int32_t *re, int32_t *im, uint32_t n, uint32_t lo, uint32_t 
 		im[k] = wrap32(s > 0 ? shr_round(b, (unsigned)s) : b * ((int64_t)1 << -s));
 	}
 	return s;
-}
-
-/* round(√v) for v < 2^53 */
-static uint64_t isqrt_round(uint64_t v)
-{
-	uint64_t r = 0, bit = (uint64_t)1 << 52;
-	uint64_t x = v;
-	while (bit > x)
-		bit >>= 2;
-	while (bit != 0) {
-		if (x >= r + bit) {
-			x -= r + bit;
-			r = (r >> 1) + bit;
-		}
-		else
-			r >>= 1;
-		bit >>= 2;
-	}
-	/* r = floor(√v), x = v − r² */
-	return x > r ? r + 1 : r;
 }
 
 void ml_magnitude(const int32_t *re, const int32_t *im, uint32_t n, int32_t *out)
