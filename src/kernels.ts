@@ -46,9 +46,6 @@ export interface Kernels {
    * `count` is the number of samples including this one; counts above 2^19
    * act as 2^19 (the statistics then become an exponential moving average).
    * Exact definition in docs/fixed-point.md ("welford").
-   * NOTE for helpers working in parallel (lead, 04:30): this replaced the
-   * earlier Q32.16 variance with a Uint16Array fraction, which lost variances
-   * below 1.5e-5 (breast-cancer features). Adapt to it; do not revert.
    */
   welford(mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, o: number, x: Int32Array, xo: number, n: number, count: number): void;
   /** Index (0..n-1) of the first smallest a[ao+i]. n ≥ 1. */
