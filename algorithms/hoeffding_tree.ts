@@ -27,7 +27,7 @@
 import { fail } from '../src/errors.js';
 import { POW2, floorDiv, isqrtRound, log, mul, sigmoid, softmaxQ, toQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
 import { checkVariances, gaussLogLik, lnUnits, smoothingFromVar, zScore } from './naive_bayes.js';
 

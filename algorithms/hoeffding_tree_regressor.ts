@@ -25,7 +25,8 @@
 import { fail } from '../src/errors.js';
 import { Q_MAX, Q_MIN, floorDiv, isqrtRound, mul } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { step } from '../src/kernels.js';
 import { MAX_FEATURES, Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
 import { checkVariances, zScore } from './naive_bayes.js';
 import { checkTree, leafOf, leafOfDepth, readDelta, refuseTreeMerge, treeDepth } from './hoeffding_tree.js';

@@ -9,7 +9,8 @@
  */
 import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { step } from '../src/kernels.js';
 import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
 import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, Writable, optInt, optReal, readTarget, readVector, rejectFeature } from '../src/learner.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';

@@ -13,7 +13,8 @@
 import { fail } from '../src/errors.js';
 import { Q_MAX, Q_MIN, Q_ONE, floorDiv, fromQ, isqrtRound, mul, sigmoid, tanh } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { step } from '../src/kernels.js';
 import { Supervised, checkOptions, mutable, Writable, optChoice, optInt, optReal } from '../src/learner.js';
 import { Random } from '../src/random.js';
 import { softmaxQ } from '../src/fixed.js';

@@ -13,7 +13,7 @@
 import { fail } from '../src/errors.js';
 import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, log, softmaxQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 
 /** Options of {@link GaussianNB}. */

@@ -14,7 +14,7 @@
 import { fail } from '../src/errors.js';
 import { POW2, floorDiv, isqrtRound } from '../src/fixed.js';
 import { ByteReader, ByteWriter } from '../src/format.js';
-import { K } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
 import { optChoice, optReal } from '../src/learner.js';
 import { WeightedMean, same } from '../src/merge.js';
 

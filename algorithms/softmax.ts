@@ -10,7 +10,8 @@
  */
 import { Q_ONE, floorDiv, fromQ, softmaxQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { step } from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, Writable, optInt, optReal } from '../src/learner.js';
 import { HEAD_SOFTMAX, Int8Linear, quantizeDense } from './int8.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // microlearn — build for a device, upload to an Espruino board, test a board.
 //
-//   microlearn build --target espruino [--algorithm NAME] [--out DIR] [--prebuilt]
+//   microlearn build --target espruino [--algorithm NAME | --include A,B,...] [--out DIR] [--prebuilt]
 //   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
 //   microlearn upload --port PORT [--algorithm NAME] [--file F] [--name microlearn] [--baud N]
 //   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
@@ -30,11 +30,14 @@ const PKG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(PKG, 'dist', 'espruino');
 
 const USAGE = `usage:
-  microlearn build --target espruino [--algorithm NAME] [--out DIR] [--prebuilt]
+  microlearn build --target espruino [--algorithm NAME | --include A,B,...] [--out DIR] [--prebuilt]
       Writes DIR/microlearn.js (default DIR: ./modules, where the Espruino CLI
       looks for modules) so that require("microlearn") finds it. --algorithm
-      picks a one-algorithm bundle (smaller), e.g. --algorithm linear. In a source
-      checkout the bundles are rebuilt first unless --prebuilt is given.
+      picks a one-algorithm bundle (smaller), e.g. --algorithm linear. --include
+      bundles exactly the exports named, plus a load() for the models among them,
+      e.g. --include LogisticRegression,StandardScaler,Pipeline,ModelStore,EspruinoStorage
+      (needs a source checkout: it runs tsc and rollup). In a source checkout the
+      bundles are rebuilt first unless --prebuilt is given.
   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
       Runs mcconfig ($MODDABLE must be set) for the app in DIR (in a checkout
       of the repository, default: the headless test app) on platform P
@@ -99,6 +102,7 @@ function isCheckout() {
 }
 
 async function buildEspruinoBundles(opts) {
+  if (opts.include !== undefined) return buildIncluded(opts);
   if (!opts.prebuilt && isCheckout()) {
     say('microlearn: compiling (tsc) and bundling for Espruino');
     const r = spawnSync(process.execPath, [path.join(PKG, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(PKG, 'tsconfig.json')], { stdio: 'inherit' });
@@ -114,6 +118,34 @@ async function buildEspruinoBundles(opts) {
   fs.copyFileSync(src, dest);
   say('microlearn: wrote ' + dest + ' (' + fs.statSync(dest).size + ' bytes, from ' + path.basename(src) + ')');
   say('  On the board: var ml = require("microlearn");  (or `microlearn upload --port ...` to keep it in Storage)');
+}
+
+function compile() {
+  say('microlearn: compiling (tsc)');
+  const r = spawnSync(process.execPath, [path.join(PKG, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(PKG, 'tsconfig.json')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new CliError('tsc failed');
+}
+
+/** --include A,B: a bundle of exactly those exports (and a load() for their models). */
+async function buildIncluded(opts) {
+  if (opts.algorithm) throw new CliError('give --algorithm or --include, not both');
+  if (!isCheckout()) throw new CliError('--include needs a source checkout of microlearn with its dev dependencies (tsc and rollup); an installed package has the prebuilt bundles (--algorithm)');
+  const names = String(opts.include).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length === 0) throw new CliError('--include needs export names, e.g. --include LogisticRegression,ModelStore');
+  if (!opts.prebuilt) compile();
+  const { bundleExports } = await import(path.join(PKG, 'targets', 'espruino', 'blocks.mjs'));
+  let code;
+  try {
+    code = await bundleExports(names, { withLoad: true });
+  } catch (e) {
+    throw new CliError(e.message);
+  }
+  const out = path.resolve(opts.out || 'modules');
+  fs.mkdirSync(out, { recursive: true });
+  const dest = path.join(out, 'microlearn.js');
+  fs.writeFileSync(dest, code);
+  say('microlearn: wrote ' + dest + ' (' + Buffer.byteLength(code) + ' bytes: ' + names.join(', ') + ', load)');
+  say('  On the board: var ml = require("microlearn");  (or `microlearn upload --port ... --file ' + path.relative(process.cwd(), dest) + '`)');
 }
 
 function buildModdable(opts) {

@@ -4,7 +4,7 @@
  */
 import { Q_MAX, Q_MIN, div, fromQ, isqrtRound, sat } from './fixed.js';
 import { ByteReader, ByteWriter, ModelType } from './format.js';
-import { K } from './kernels.js';
+import * as K from './kernels.js';
 import { MAX_FEATURES, TransformerBase, checkOptions, mutable, optInt } from './learner.js';
 
 /**

@@ -61,7 +61,8 @@ describe('anomaly detection that generalises', function () {
     for (let i = 0; i < 1000; i++) if (h.isAnomaly(sample(i % 2, false))) fa++;
     let far = 0;
     for (let i = 0; i < 100; i++) if (h.isAnomaly([1.5, -0.5, 2, 1.2, -1, 3])) far++;
-    assert.ok(absurd >= 95, absurd + ' of 100 mixed samples flagged');
+    // 85 since the split features come from a real hash (d63ac78); 100 with the earlier, nearly identical trees
+    assert.ok(absurd >= 80, absurd + ' of 100 mixed samples flagged');
     assert.ok(fa <= 20, fa + ' of 1000 normal samples flagged');
     assert.equal(far, 100);
     assert.equal(h.cal.quantile, Math.round(0.99 * 65536), 'default reference quantile 0.99');

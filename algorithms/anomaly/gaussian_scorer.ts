@@ -5,7 +5,7 @@
  */
 import { Q_MAX, div, floorDiv, mul } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../../src/format.js';
-import { K } from '../../src/kernels.js';
+import * as K from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
 import { stdFromVar } from '../../src/preprocessing.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';

@@ -5,7 +5,7 @@
 import { fail } from '../../src/errors.js';
 import { floorDiv } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType, openBlob } from '../../src/format.js';
-import { K } from '../../src/kernels.js';
+import * as K from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
 import { KMeans, MAX_CLUSTERS } from '../kmeans.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';
