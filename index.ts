@@ -32,12 +32,14 @@ export * as fixed from './src/fixed.js';
 export { Q_ONE, Q_MAX, Q_MIN, toQ, fromQ } from './src/fixed.js';
 export { Random } from './src/random.js';
 export { crc32 } from './src/crc32.js';
-export { K as kernels, backend, backendDetail, useKernels, kernelsTS } from './src/kernels.js';
+export { activeKernels, backend, backendDetail, useKernels, kernelsTS } from './src/kernels.js';
 export type { Kernels } from './src/kernels.js';
 export { Learner, Supervised, TransformerBase } from './src/learner.js';
 export type { Model, ModelClass, Regressor, Classifier, AnomalyDetector, Transformer } from './src/learner.js';
 export { ModelType, FORMAT_VERSION } from './src/format.js';
 export { loadModel } from './src/load.js';
+export { merge, MAX_MERGE } from './src/merge.js';
+export type { Mergeable } from './src/merge.js';
 export { ModelStore, MemoryStorage, RECORD_OVERHEAD } from './src/storage.js';
 export type { StorageAdapter, SlotInfo, ModelStoreOptions } from './src/storage.js';
 export { NodeFileStorage } from './targets/node/storage.js';
@@ -88,7 +90,7 @@ export { MONITOR_RECIPE, RECIPES, completeRecipe, rowMonitor, signalMonitor } fr
 export type { Recipe, RowFrontEnd, SignalFrontEnd } from './algorithms/anomaly/recipe.js';
 export { evaluateRows, evaluateSignals, parseTable, rates } from './algorithms/anomaly/evaluate.js';
 export type { Counts, LabelledRows, Recording, RowResult, SignalResult, TableOptions } from './algorithms/anomaly/evaluate.js';
-export { signalBackend, useSignalKernels, signalKernelsTS } from './src/kernels.js';
+export { activeSignalKernels, signalBackend, signalKernelsTS } from './src/kernels.js';
 export type { SignalKernels } from './src/kernels.js';
 
 /** Every model class, for {@link load}. */

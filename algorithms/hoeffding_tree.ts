@@ -27,7 +27,7 @@
 import { fail } from '../src/errors.js';
 import { POW2, floorDiv, isqrtRound, log, mul, sigmoid, softmaxQ, toQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
 import { checkVariances, gaussLogLik, lnUnits, smoothingFromVar, zScore } from '../src/gaussian.js';
 
@@ -91,6 +91,18 @@ function normalizeQ(d: Float64Array, o: number, n: number, out: Int32Array): boo
     out[c] = floorDiv(2 * v * 65536 + ws, 2 * ws);
   }
   return true;
+}
+
+/**
+ * @internal Why a Hoeffding tree does not merge (E_TYPE): each device grows
+ * its own splits (feature and threshold chosen by the Hoeffding bound on its
+ * own stream), and a leaf's statistics mean something only under its own
+ * path. Two trees agree on their structure only until the first split either
+ * makes, so summing leaves would work only for trees that never split, and
+ * averaging or grafting grown trees carries none of the bound's guarantees.
+ */
+export function refuseTreeMerge(name: string): never {
+  return fail('E_TYPE', name + ' cannot be merged: every tree grows its own splits from its own stream, so leaf statistics of two trees do not describe the same regions; keep trees local, or merge a model that averages (LogisticRegression, SoftmaxRegression, MLP)');
 }
 
 /**
@@ -513,6 +525,11 @@ export class HoeffdingTreeClassifier extends Supervised {
     w.i32s(this.gVarI);
     w.u32s(this.gVarF);
     w.i32s(this.gVarR);
+  }
+
+  /** Always throws E_TYPE: Hoeffding trees do not merge (each grows its own splits); see docs/fleet.md. */
+  static merge(models: ReadonlyArray<HoeffdingTreeClassifier>, weights?: ArrayLike<number>): HoeffdingTreeClassifier {
+    return refuseTreeMerge('HoeffdingTreeClassifier');
   }
 
   /** @internal */

@@ -25,10 +25,11 @@
 import { fail } from '../src/errors.js';
 import { Q_MAX, Q_MIN, floorDiv, isqrtRound, mul } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { step } from '../src/kernels.js';
 import { MAX_FEATURES, Supervised, checkOptions, mutable, optChoice, optInt, optReal } from '../src/learner.js';
 import { checkVariances, zScore } from '../src/gaussian.js';
-import { checkTree, leafOf, leafOfDepth, readDelta, treeDepth } from './hoeffding_tree.js';
+import { checkTree, leafOf, leafOfDepth, readDelta, refuseTreeMerge, treeDepth } from './hoeffding_tree.js';
 
 /** Options of {@link HoeffdingTreeRegressor}. */
 export interface HoeffdingTreeRegressorOptions {
@@ -471,6 +472,11 @@ export class HoeffdingTreeRegressor extends Supervised {
     w.i32s(this.gVarI);
     w.u32s(this.gVarF);
     w.i32s(this.gVarR);
+  }
+
+  /** Always throws E_TYPE: Hoeffding trees do not merge (each grows its own splits); see docs/fleet.md. */
+  static merge(models: ReadonlyArray<HoeffdingTreeRegressor>, weights?: ArrayLike<number>): HoeffdingTreeRegressor {
+    return refuseTreeMerge('HoeffdingTreeRegressor');
   }
 
   /** @internal */

@@ -14,7 +14,7 @@
 import { fail } from '../src/errors.js';
 import { POW2, Q_MAX, Q_MIN, floorDiv, sigmoid, softmaxQ, tanh } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
 import { Supervised } from '../src/learner.js';
 
 /** Output heads. */

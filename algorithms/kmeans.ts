@@ -8,7 +8,8 @@
 import { fail } from '../src/errors.js';
 import { Q_MAX, Q_MIN } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step, stepRecip } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { step, stepRecip } from '../src/kernels.js';
 import { Learner, MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 import { InputScale, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
 

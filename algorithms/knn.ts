@@ -23,7 +23,7 @@
 import { fail } from '../src/errors.js';
 import { Q_MAX, floorDiv, fromQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, optChoice, optInt } from '../src/learner.js';
 import { InputScale, distanceHeadroom, shiftRound, toDistanceInput } from '../src/range.js';
 import { Random } from '../src/random.js';

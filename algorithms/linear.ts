@@ -9,10 +9,12 @@
  */
 import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { step } from '../src/kernels.js';
 import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
 import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, Writable, optInt, optReal, readTarget, readVector, rejectFeature } from '../src/learner.js';
-import { Moments, Optimizer, OptimizerOptions, SGD, peekOptimizer } from './optim.js';
+import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';
+import { WeightedMean, checkModels, same } from '../src/merge.js';
 
 /** Options shared by the SGD linear models (the optimizer defaults to 'sgd'). */
 export interface LinearOptions extends OptimizerOptions {
@@ -156,6 +158,48 @@ export class LinearCore {
 }
 
 /**
+ * FedAvg of linear models (shared by both classes): checks the options,
+ * clones model 0 (same options, fresh arrays), then every weight, bias and
+ * optimizer moment is the weighted mean of the models'; the step counter is
+ * {@link WeightedMean.counter}. The default weight of a model is its step
+ * counter (samples seen).
+ */
+function mergeLinear<T extends { core: LinearCore; toBytes(): Uint8Array }>(
+  cls: { fromBytes(b: Uint8Array): T }, models: ReadonlyArray<T>, weights: ArrayLike<number> | undefined,
+): T {
+  checkModels(models, cls as unknown as Function, weights);
+  const k = models.length;
+  const a = models[0].core;
+  const w: Int32Array[] = [];
+  const f: Uint16Array[] = [];
+  const t: number[] = [];
+  const opts: Optimizer[] = [];
+  const states: Moments[][] = [];
+  for (let i = 0; i < k; i++) {
+    const c = models[i].core;
+    same('nFeatures', i, a.n, c.n);
+    same('learning rate (Q16.16)', i, a.lr, c.lr);
+    same('l2 (Q16.16)', i, a.l2, c.l2);
+    same('decay (Q16.16)', i, a.decay, c.decay);
+    sameOptimizer(i, a.opt, c.opt);
+    w.push(c.w);
+    f.push(c.f);
+    t.push(c.t);
+    opts.push(c.opt);
+    states.push(c.moments());
+  }
+  const mean = new WeightedMean(k, weights, function (i) {
+    return t[i];
+  });
+  const out = cls.fromBytes(models[0].toBytes());
+  const o = out.core;
+  mean.wide(o.w, o.f, w, f);
+  mergeOptimizer(o.opt, o.moments(), opts, states, mean);
+  mutable(o).t = mean.counter(t);
+  return out;
+}
+
+/**
  * Linear regression by SGD on squared loss.
  *
  * @example
@@ -209,6 +253,15 @@ export class LinearRegression extends Supervised {
   /** @internal */
   write(w: ByteWriter): void {
     this.core.write(w);
+  }
+
+  /**
+   * FedAvg: a new model whose weights, bias and optimizer moments are the
+   * means of the models' weighted by `weights` (default: samples each saw).
+   * Same options required (E_SHAPE); see `merge` (src/merge.ts).
+   */
+  static merge(models: ReadonlyArray<LinearRegression>, weights?: ArrayLike<number>): LinearRegression {
+    return mergeLinear<LinearRegression>(LinearRegression, models, weights);
   }
 
   /** @internal Rebuilds from a payload reader (see `load`). */
@@ -271,6 +324,11 @@ export class LogisticRegression extends Supervised {
   /** @internal */
   write(w: ByteWriter): void {
     this.core.write(w);
+  }
+
+  /** FedAvg, as {@link LinearRegression.merge}. */
+  static merge(models: ReadonlyArray<LogisticRegression>, weights?: ArrayLike<number>): LogisticRegression {
+    return mergeLinear<LogisticRegression>(LogisticRegression, models, weights);
   }
 
   /** @internal */

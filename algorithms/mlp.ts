@@ -13,12 +13,14 @@
 import { fail } from '../src/errors.js';
 import { Q_MAX, Q_MIN, Q_ONE, floorDiv, fromQ, isqrtRound, mul, sigmoid, tanh } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { step } from '../src/kernels.js';
 import { Supervised, checkOptions, mutable, Writable, optChoice, optInt, optReal } from '../src/learner.js';
 import { Random } from '../src/random.js';
 import { softmaxQ } from '../src/fixed.js';
 import { Int8Layer, Int8MLP, quantizeDense } from './int8.js';
-import { Moments, Optimizer, OptimizerOptions, SGD, peekOptimizer } from './optim.js';
+import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';
+import { WeightedMean, checkModels, same } from '../src/merge.js';
 
 /** Activation names, in their stored order. */
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'];
@@ -358,6 +360,67 @@ export class MLP extends Supervised {
       }
     }
     m.opt.write(w, m.moments());
+  }
+
+  /**
+   * FedAvg: a new network whose weights, biases, momentum velocities and
+   * optimizer moments are the means of the models' weighted by `weights`
+   * (default: samples each saw). The networks must have the same
+   * architecture, options and seed (E_SHAPE): averaging only makes sense for
+   * networks grown from one initialisation, as a fleet's are once every
+   * device has adopted a global model.
+   */
+  static merge(models: ReadonlyArray<MLP>, weights?: ArrayLike<number>): MLP {
+    checkModels(models, MLP, weights);
+    const a = models[0];
+    const t: number[] = [];
+    const opts: Optimizer[] = [];
+    const states: Moments[][] = [];
+    for (let i = 0; i < models.length; i++) {
+      const m = models[i];
+      same('nFeatures', i, a.nFeatures, m.nFeatures);
+      same('task', i, a.task, m.task);
+      same('nOutputs', i, a.nOutputs, m.nOutputs);
+      same('activation', i, a.activation, m.activation);
+      same('number of hidden layers', i, a.hidden.length, m.hidden.length);
+      for (let j = 0; j < a.hidden.length; j++) same('width of hidden layer ' + j, i, a.hidden[j], m.hidden[j]);
+      same('learning rate (Q16.16)', i, a.lr, m.lr);
+      same('decay (Q16.16)', i, a.decay, m.decay);
+      same('momentum (Q16.16)', i, a.momentum, m.momentum);
+      same('seed', i, a.seed, m.seed);
+      sameOptimizer(i, a.opt, m.opt);
+      t.push(m.t);
+      opts.push(m.opt);
+      states.push(m.moments());
+    }
+    const mean = new WeightedMean(models.length, weights, function (i) {
+      return t[i];
+    });
+    const out = MLP.fromBytes(a.toBytes());
+    for (let l = 0; l < out.layers.length; l++) {
+      const d = out.layers[l];
+      const w: Int32Array[] = [], wf: Uint16Array[] = [], b: Int32Array[] = [], bf: Uint16Array[] = [], vw: Int32Array[] = [], vb: Int32Array[] = [];
+      for (let i = 0; i < models.length; i++) {
+        const s = models[i].layers[l];
+        w.push(s.w);
+        wf.push(s.wf);
+        b.push(s.b);
+        bf.push(s.bf);
+        if (s.vw !== null && s.vb !== null) {
+          vw.push(s.vw);
+          vb.push(s.vb);
+        }
+      }
+      mean.wide(d.w, d.wf, w, wf);
+      mean.wide(d.b, d.bf, b, bf);
+      if (d.vw !== null && d.vb !== null) {
+        mean.ints(d.vw, vw);
+        mean.ints(d.vb, vb);
+      }
+    }
+    mergeOptimizer(out.opt, out.moments(), opts, states, mean);
+    mutable(out).t = mean.counter(t);
+    return out;
   }
 
   /** @internal */

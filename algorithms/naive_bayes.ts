@@ -14,6 +14,7 @@
 import { fail } from '../src/errors.js';
 import { softmaxQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
+import * as K from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 import { Moments } from '../src/moments.js';
 import { HEADROOM, InputScale } from '../src/range.js';

@@ -14,8 +14,9 @@
 import { fail } from '../src/errors.js';
 import { POW2, floorDiv, isqrtRound } from '../src/fixed.js';
 import { ByteReader, ByteWriter } from '../src/format.js';
-import { K } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
 import { optChoice, optReal } from '../src/learner.js';
+import { WeightedMean, same } from '../src/merge.js';
 
 /** Optimizer names, in their stored order. */
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'];
@@ -264,4 +265,51 @@ export function peekOptimizer(r: ByteReader, skip: number): OptimizerOptions {
   const o: OptimizerOptions = { optimizer: OPTIMIZERS[kind] as OptimizerName, beta2: b2 / 65536, epsilon: eps / 16777216 };
   if (kind === ADAM) o.beta1 = b1 / 65536;
   return o;
+}
+
+/** @internal Throws E_SHAPE unless optimizer `b` (of model i) has the kind and hyper-parameters of `a`. */
+export function sameOptimizer(i: number, a: Optimizer, b: Optimizer): void {
+  same('optimizer', i, a.kind, b.kind);
+  same('beta1 (Q16.16)', i, a.beta1, b.beta1);
+  same('beta2 (Q16.16)', i, a.beta2, b.beta2);
+  same('epsilon (2^-24 units)', i, a.epsilon, b.epsilon);
+}
+
+/**
+ * @internal Merges optimizer state into `into` (a fresh copy of model 0's
+ * optimizer, `moments` its parameter arrays' moments): every moment and the
+ * β^t products are the weighted means of the models' (`opts`, `states[k]`),
+ * the same weights as the parameters. Adam's m and v are running averages of
+ * gradients, so their mean is the running average a model trained on the
+ * union would approximately hold.
+ */
+export function mergeOptimizer(into: Optimizer, moments: ReadonlyArray<Moments>, opts: ReadonlyArray<Optimizer>, states: ReadonlyArray<ReadonlyArray<Moments>>, mean: WeightedMean): void {
+  if (into.kind === SGD) return;
+  const p1: number[] = [];
+  const p2: number[] = [];
+  for (let k = 0; k < opts.length; k++) {
+    p1.push(opts[k].p1);
+    p2.push(opts[k].p2);
+  }
+  const self = mutableOpt(into);
+  self.p1 = mean.u32(p1);
+  self.p2 = mean.u32(p2);
+  for (let j = 0; j < moments.length; j++) {
+    const s = moments[j];
+    const vi: Int32Array[] = [];
+    const vf: Uint32Array[] = [];
+    const m: Int32Array[] = [];
+    const mf: Uint16Array[] = [];
+    for (let k = 0; k < states.length; k++) {
+      const t = states[k][j];
+      vi.push(t.vI);
+      vf.push(t.vF);
+      if (t.m !== null && t.mf !== null) {
+        m.push(t.m);
+        mf.push(t.mf);
+      }
+    }
+    if (s.m !== null && s.mf !== null) mean.wide(s.m, s.mf, m, mf);
+    mean.wide32(s.vI, s.vF, vi, vf);
+  }
 }

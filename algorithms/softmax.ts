@@ -10,10 +10,12 @@
  */
 import { Q_ONE, floorDiv, fromQ, softmaxQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
-import { K, step } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { step } from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, Writable, optInt, optReal } from '../src/learner.js';
 import { HEAD_SOFTMAX, Int8Linear, quantizeDense } from './int8.js';
-import { Moments, Optimizer, OptimizerOptions, SGD, peekOptimizer } from './optim.js';
+import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';
+import { WeightedMean, checkModels, same } from '../src/merge.js';
 
 /** Options of {@link SoftmaxRegression}. */
 export interface SoftmaxOptions extends OptimizerOptions {
@@ -158,7 +160,51 @@ export class SoftmaxRegression extends Supervised {
     w.u16s(this.wf);
     w.i32s(this.b);
     w.u16s(this.bf);
-    this.opt.write(w, this.sw !== null && this.sb !== null ? [this.sw, this.sb] : []);
+    this.opt.write(w, this.moments());
+  }
+
+  /** @internal the optimizer moments in stored order */
+  moments(): Moments[] {
+    return this.sw !== null && this.sb !== null ? [this.sw, this.sb] : [];
+  }
+
+  /**
+   * FedAvg: a new model whose weights, biases and optimizer moments are the
+   * means of the models' weighted by `weights` (default: samples each saw).
+   * Same options required (E_SHAPE); see `merge` (src/merge.ts).
+   */
+  static merge(models: ReadonlyArray<SoftmaxRegression>, weights?: ArrayLike<number>): SoftmaxRegression {
+    checkModels(models, SoftmaxRegression, weights);
+    const a = models[0];
+    const w: Int32Array[] = [], wf: Uint16Array[] = [], b: Int32Array[] = [], bf: Uint16Array[] = [];
+    const t: number[] = [];
+    const opts: Optimizer[] = [];
+    const states: Moments[][] = [];
+    for (let i = 0; i < models.length; i++) {
+      const m = models[i];
+      same('nFeatures', i, a.nFeatures, m.nFeatures);
+      same('nClasses', i, a.nClasses, m.nClasses);
+      same('learning rate (Q16.16)', i, a.lr, m.lr);
+      same('l2 (Q16.16)', i, a.l2, m.l2);
+      same('decay (Q16.16)', i, a.decay, m.decay);
+      sameOptimizer(i, a.opt, m.opt);
+      w.push(m.w);
+      wf.push(m.wf);
+      b.push(m.b);
+      bf.push(m.bf);
+      t.push(m.t);
+      opts.push(m.opt);
+      states.push(m.moments());
+    }
+    const mean = new WeightedMean(models.length, weights, function (i) {
+      return t[i];
+    });
+    const out = SoftmaxRegression.fromBytes(a.toBytes());
+    mean.wide(out.w, out.wf, w, wf);
+    mean.wide(out.b, out.bf, b, bf);
+    mergeOptimizer(out.opt, out.moments(), opts, states, mean);
+    mutable(out).t = mean.counter(t);
+    return out;
   }
 
   /** @internal */
@@ -178,7 +224,7 @@ export class SoftmaxRegression extends Supervised {
     r.u16s(m.wf);
     r.i32s(m.b);
     r.u16s(m.bf);
-    m.opt.read(r, m.sw !== null && m.sb !== null ? [m.sw, m.sb] : []);
+    m.opt.read(r, m.moments());
     return m;
   }
 }

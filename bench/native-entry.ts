@@ -9,7 +9,8 @@
  * defines meter() as 0 and may hide the native `Microlearn` object).
  */
 import { LogisticRegression } from '../algorithms/linear.js';
-import { K, backend } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { backend } from '../src/kernels.js';
 import { Random } from '../src/random.js';
 
 declare const print: (s: string) => void;

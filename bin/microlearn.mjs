@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // microlearn — build for a device, upload to an Espruino board, test a board.
 //
-//   microlearn build --target espruino [--algorithm NAME] [--out DIR] [--prebuilt]
+//   microlearn build --target espruino [--algorithm NAME | --include A,B,...] [--out DIR] [--prebuilt]
 //   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
 //   microlearn upload --port PORT [--algorithm NAME] [--file F] [--name microlearn] [--baud N]
 //   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
+//   microlearn fleet --mqtt URL --fleet NAME --members A,B,C [--user U] [--ca FILE]
+//                    [--initial FILE] [--quorum N] [--deadline SECONDS] [--save FILE] [--rounds N]
 //   microlearn evaluate-anomaly …          (bin/evaluate-anomaly.mjs)
 //
 // PORT is a serial device (/dev/ttyACM0, COM3) or tcp://host:port (an
@@ -20,7 +22,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const say = console.log.bind(console);
 const sayErr = console.error.bind(console);
@@ -28,11 +30,14 @@ const PKG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(PKG, 'dist', 'espruino');
 
 const USAGE = `usage:
-  microlearn build --target espruino [--algorithm NAME] [--out DIR] [--prebuilt]
+  microlearn build --target espruino [--algorithm NAME | --include A,B,...] [--out DIR] [--prebuilt]
       Writes DIR/microlearn.js (default DIR: ./modules, where the Espruino CLI
       looks for modules) so that require("microlearn") finds it. --algorithm
-      picks a one-algorithm bundle (smaller), e.g. --algorithm linear. In a source
-      checkout the bundles are rebuilt first unless --prebuilt is given.
+      picks a one-algorithm bundle (smaller), e.g. --algorithm linear. --include
+      bundles exactly the exports named, plus a load() for the models among them,
+      e.g. --include LogisticRegression,StandardScaler,Pipeline,ModelStore,EspruinoStorage
+      (needs a source checkout: it runs tsc and rollup). In a source checkout the
+      bundles are rebuilt first unless --prebuilt is given.
   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
       Runs mcconfig ($MODDABLE must be set) for the app in DIR (in a checkout
       of the repository, default: the headless test app) on platform P
@@ -43,6 +48,18 @@ const USAGE = `usage:
   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
       Runs the conformance suite on the board (optionally only the cases whose
       names start with PREFIX) and compares every hash with this computer's.
+  microlearn fleet --mqtt URL --fleet NAME --members A,B,C [--user U] [--ca FILE]
+                   [--initial FILE] [--quorum N] [--deadline SECONDS] [--save FILE] [--rounds N]
+      Coordinates a fleet (docs/fleet.md): merges the members' models published
+      on microlearn/NAME/<device>/model and publishes microlearn/NAME/global.
+      URL is mqtt://host[:port] or mqtts://host[:port]; the broker account is
+      --user (default "coordinator") with the password in $MICROLEARN_MQTT_PASSWORD;
+      --ca FILE is the PEM of the CA that signed the broker's certificate.
+      --initial FILE: the model blob the fleet starts from (round 0); --quorum:
+      merge once N members reported (default all); --deadline: merge whoever
+      reported this many seconds after a round's first report; --save FILE:
+      write the global model after each merge; --rounds N: exit after N merges.
+      Needs MQTT.js (npm i mqtt).
   PORT: a serial device (/dev/ttyACM0, COM3) or tcp://host:port.
   microlearn evaluate-anomaly [--signal] … FILES…
       Scores an anomaly-monitoring recipe on your labelled CSVs or raw
@@ -85,6 +102,7 @@ function isCheckout() {
 }
 
 async function buildEspruinoBundles(opts) {
+  if (opts.include !== undefined) return buildIncluded(opts);
   if (!opts.prebuilt && isCheckout()) {
     say('microlearn: compiling (tsc) and bundling for Espruino');
     const r = spawnSync(process.execPath, [path.join(PKG, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(PKG, 'tsconfig.json')], { stdio: 'inherit' });
@@ -100,6 +118,34 @@ async function buildEspruinoBundles(opts) {
   fs.copyFileSync(src, dest);
   say('microlearn: wrote ' + dest + ' (' + fs.statSync(dest).size + ' bytes, from ' + path.basename(src) + ')');
   say('  On the board: var ml = require("microlearn");  (or `microlearn upload --port ...` to keep it in Storage)');
+}
+
+function compile() {
+  say('microlearn: compiling (tsc)');
+  const r = spawnSync(process.execPath, [path.join(PKG, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(PKG, 'tsconfig.json')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new CliError('tsc failed');
+}
+
+/** --include A,B: a bundle of exactly those exports (and a load() for their models). */
+async function buildIncluded(opts) {
+  if (opts.algorithm) throw new CliError('give --algorithm or --include, not both');
+  if (!isCheckout()) throw new CliError('--include needs a source checkout of microlearn with its dev dependencies (tsc and rollup); an installed package has the prebuilt bundles (--algorithm)');
+  const names = String(opts.include).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (names.length === 0) throw new CliError('--include needs export names, e.g. --include LogisticRegression,ModelStore');
+  if (!opts.prebuilt) compile();
+  const { bundleExports } = await import(path.join(PKG, 'targets', 'espruino', 'blocks.mjs'));
+  let code;
+  try {
+    code = await bundleExports(names, { withLoad: true });
+  } catch (e) {
+    throw new CliError(e.message);
+  }
+  const out = path.resolve(opts.out || 'modules');
+  fs.mkdirSync(out, { recursive: true });
+  const dest = path.join(out, 'microlearn.js');
+  fs.writeFileSync(dest, code);
+  say('microlearn: wrote ' + dest + ' (' + Buffer.byteLength(code) + ' bytes: ' + names.join(', ') + ', load)');
+  say('  On the board: var ml = require("microlearn");  (or `microlearn upload --port ... --file ' + path.relative(process.cwd(), dest) + '`)');
 }
 
 function buildModdable(opts) {
@@ -339,6 +385,98 @@ async function testDevice(opts) {
   say('microlearn: the board matches the host on every hash');
 }
 
+// ---- fleet coordinator ----
+
+/** MQTT.js from the project in the current directory, or next to microlearn. */
+async function loadMqttJs() {
+  for (const base of [path.join(process.cwd(), 'noop.js'), path.join(PKG, 'noop.js')]) {
+    try {
+      const file = createRequire(base).resolve('mqtt');
+      const m = await import(pathToFileURL(file).href);
+      return m.default && m.default.connect ? m.default : m;
+    } catch (e) {
+      // try the next place
+    }
+  }
+  throw new CliError('the fleet command needs MQTT.js: npm i mqtt');
+}
+
+function positive(opts, name, def) {
+  if (opts[name] === undefined) return def;
+  const v = Number(opts[name]);
+  if (!(v > 0) || Math.floor(v) !== v) throw new CliError('--' + name + ' must be a positive integer, got ' + opts[name]);
+  return v;
+}
+
+async function fleet(opts) {
+  for (const need of ['mqtt', 'fleet', 'members']) if (!opts[need]) throw new CliError('fleet needs --' + need + '\n' + USAGE);
+  const esm = (f) => import(pathToFileURL(path.join(PKG, 'dist', 'esm', f)).href);
+  if (!fs.existsSync(path.join(PKG, 'dist', 'esm', 'integrations', 'fleet.js'))) throw new CliError('dist/esm is missing: run `npm run build` in the microlearn checkout');
+  const ml = await esm('index.js');
+  const { FleetCoordinator } = await esm('integrations/fleet.js');
+  const { MqttLink } = await esm('integrations/mqtt.js');
+  const { nodeConnector } = await esm('integrations/mqtt-node.js');
+  const mqtt = await loadMqttJs();
+  const members = String(opts.members).split(',').map((m) => m.trim()).filter((m) => m.length > 0);
+  let initial;
+  if (opts.initial) {
+    try {
+      initial = ml.load(new Uint8Array(fs.readFileSync(opts.initial)));
+    } catch (e) {
+      throw new CliError('--initial ' + opts.initial + ': ' + (e && e.message ? e.message : e));
+    }
+  }
+  const rounds = positive(opts, 'rounds', 0);
+  const deadline = positive(opts, 'deadline', 0);
+  let link = null;
+  let coord;
+  try {
+    coord = new FleetCoordinator(
+      { fleet: opts.fleet, members, classes: ml.MODEL_CLASSES, initial, quorum: positive(opts, 'quorum', undefined), deadlineMs: deadline * 1000 },
+      (m) => {
+        if (!link.publish(m)) say('offline: not published ' + m.topic + ' (sent again on reconnection when it is the global model)');
+      },
+      { setTimeout, clearTimeout },
+    );
+  } catch (e) {
+    throw new CliError(e && e.message ? e.message : String(e));
+  }
+  const password = process.env.MICROLEARN_MQTT_PASSWORD;
+  const mo = { url: opts.mqtt, clientId: opts['client-id'] || 'microlearn-fleet-' + opts.fleet, username: opts.user || 'coordinator' };
+  if (password !== undefined) mo.password = password;
+  if (opts.ca) mo.ca = fs.readFileSync(opts.ca, 'utf8');
+  try {
+    link = new MqttLink(nodeConnector(mqtt), mo, { setTimeout, clearTimeout });
+  } catch (e) {
+    throw new CliError(e && e.message ? e.message : String(e));
+  }
+  say('microlearn fleet: coordinating fleet ' + opts.fleet + ' (members: ' + members.join(', ') + ') on ' + opts.mqtt + ' as ' + mo.username);
+  return new Promise((resolve) => {
+    const finish = (code) => {
+      link.stop();
+      // let MQTT.js flush the last publications before the process ends
+      setTimeout(() => resolve(code), 300);
+    };
+    coord.onReport = (device, outcome, why) => say(outcome + ' ' + device + (why ? ': ' + why : ''));
+    coord.onMerge = (round, devices, samples) => {
+      const bytes = coord.global.toBytes();
+      say('round ' + round + ': merged ' + devices.join(', ') + ' (' + samples + ' samples), global model ' + bytes.length + ' bytes');
+      if (opts.save) fs.writeFileSync(opts.save, bytes);
+      if (rounds && round >= rounds) finish(0);
+    };
+    link.onStatus = (status, detail) => say('mqtt ' + status + (detail ? ': ' + detail : ''));
+    link.onMessage = (topic, payload) => coord.receive(topic, payload);
+    link.onOnline = () => {
+      for (const t of coord.subscriptions()) link.subscribe(t);
+      coord.announce();
+      say('subscribed ' + coord.subscriptions().join(', '));
+    };
+    process.once('SIGINT', () => finish(0));
+    process.once('SIGTERM', () => finish(0));
+    link.start();
+  });
+}
+
 async function main(argv) {
   if (argv[0] === 'evaluate-anomaly') {
     // its own options (lists of files after --normal / --faulty)
@@ -362,6 +500,7 @@ async function main(argv) {
     else throw new CliError('build needs --target espruino or --target moddable');
   } else if (cmd === 'upload') await upload(opts);
   else if (cmd === 'test-device') await testDevice(opts);
+  else if (cmd === 'fleet') return await fleet(opts);
   else throw new CliError('unknown command "' + cmd + '"\n' + USAGE);
   return 0;
 }

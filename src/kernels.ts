@@ -1,8 +1,8 @@
 /**
  * The kernel interface: every loop over a vector or matrix in microlearn goes
  * through one of these functions. `kernelsTS` is the reference (this file);
- * native/ holds C twins that must give the same bits. Algorithms call
- * `K.name(...)`, so swapping implementations needs no change anywhere else.
+ * native/ holds C twins that must give the same bits. Algorithms
+ * `import * as K` and call `K.name(...)`, so swapping implementations needs no change anywhere else.
  *
  * Arrays are Int32Array of Q16.16 values; offsets are passed explicitly so
  * that callers never allocate a subarray in a hot path.
@@ -140,22 +140,22 @@ function dotS(a: Int32Array, ao: number, as: number, b: Int32Array, bo: number, 
   return sumQ(s32, s16, s8, s0);
 }
 
-function dot(a: Int32Array, ao: number, b: Int32Array, bo: number, n: number): number {
+function dotTS(a: Int32Array, ao: number, b: Int32Array, bo: number, n: number): number {
   return dotS(a, ao, 1, b, bo, 1, n);
 }
 
-function matvec(w: Int32Array, x: Int32Array, xo: number, bias: Int32Array | null, out: Int32Array, rows: number, cols: number): void {
+function matvecTS(w: Int32Array, x: Int32Array, xo: number, bias: Int32Array | null, out: Int32Array, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {
     const v = dotS(w, r * cols, 1, x, xo, 1, cols) + (bias === null ? 0 : bias[r]);
     out[r] = v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
   }
 }
 
-function matTvec(w: Int32Array, d: Int32Array, out: Int32Array, rows: number, cols: number): void {
+function matTvecTS(w: Int32Array, d: Int32Array, out: Int32Array, rows: number, cols: number): void {
   for (let c = 0; c < cols; c++) out[c] = dotS(w, c, cols, d, 0, 1, rows);
 }
 
-function axpy(y: Int32Array, yo: number, x: Int32Array, xo: number, n: number, alpha: number): void {
+function axpyTS(y: Int32Array, yo: number, x: Int32Array, xo: number, n: number, alpha: number): void {
   const ah = alpha >> 16;
   const al = alpha & 65535;
   for (let i = 0; i < n; i++) {
@@ -177,7 +177,7 @@ const STEP_MAX = 32767;
  * uint16). The step a·2^-(16+s) comes from {@link step} or {@link stepRecip}:
  * |a| ≤ 32767, −15 ≤ s ≤ 46. Saturates at (Q_MAX, 65535) and (Q_MIN, 0).
  */
-function axpyWide(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: number, n: number, a: number, s: number): void {
+function axpyWideTS(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: number, n: number, a: number, s: number): void {
   if (a === 0) return;
   if (s < 0) {
     bigSteps(w, f, wo, x, xo, n, a, s);
@@ -360,15 +360,15 @@ function stepScratch(): Int32Array {
   return stepBuf === null ? (stepBuf = new Int32Array(2)) : stepBuf;
 }
 
-function gerWide(w: Int32Array, f: Uint16Array, rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, lr: number): void {
+function gerWideTS(w: Int32Array, f: Uint16Array, rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, lr: number): void {
   for (let r = 0; r < rows; r++) {
     const sb = stepScratch();
     step(lr, d[r], sb);
-    if (sb[0] !== 0) axpyWide(w, f, r * cols, x, xo, cols, sb[0], sb[1]);
+    if (sb[0] !== 0) axpyWideTS(w, f, r * cols, x, xo, cols, sb[0], sb[1]);
   }
 }
 
-function scale(y: Int32Array, yo: number, n: number, alpha: number): void {
+function scaleTS(y: Int32Array, yo: number, n: number, alpha: number): void {
   const ah = alpha >> 16;
   const al = alpha & 65535;
   for (let i = 0; i < n; i++) {
@@ -383,7 +383,7 @@ function scale(y: Int32Array, yo: number, n: number, alpha: number): void {
  * Σ (sat(a[ao+i] − b[bo+i]))² / 2^shift: exact sum, rounded half up to
  * Q16.16, saturated. t² = th²·2^32 + 2·th·tl·2^16 + tl² with t = th·2^16 + tl.
  */
-function sqdist(a: Int32Array, ao: number, b: Int32Array, bo: number, n: number, shift: number): number {
+function sqdistTS(a: Int32Array, ao: number, b: Int32Array, bo: number, n: number, shift: number): number {
   let s32 = 0;
   let s16 = 0;
   let s8 = 0;
@@ -415,8 +415,8 @@ function roundSum(hi: number, lo: number, k: number): number {
   return r > Q_MAX ? Q_MAX : r < Q_MIN ? Q_MIN : r;
 }
 
-function sqdistMany(data: Int32Array, rows: number, cols: number, x: Int32Array, xo: number, shift: number, out: Int32Array): void {
-  for (let r = 0; r < rows; r++) out[r] = sqdist(data, r * cols, x, xo, cols, shift);
+function sqdistManyTS(data: Int32Array, rows: number, cols: number, x: Int32Array, xo: number, shift: number, out: Int32Array): void {
+  for (let r = 0; r < rows; r++) out[r] = sqdistTS(data, r * cols, x, xo, cols, shift);
 }
 
 /**
@@ -427,7 +427,7 @@ function sqdistMany(data: Int32Array, rows: number, cols: number, x: Int32Array,
  * is not a number or not in [−32768, 32768) (NaN and ±Infinity included);
  * elements before it are converted, the rest are not touched.
  */
-function toQ(x: ArrayLike<number>, n: number, out: Int32Array): number {
+function toQTS(x: ArrayLike<number>, n: number, out: Int32Array): number {
   for (let i = 0; i < n; i++) {
     const v = x[i];
     if (typeof v !== 'number') return i;
@@ -450,7 +450,7 @@ function toQ(x: ArrayLike<number>, n: number, out: Int32Array): number {
  * the index of the first element of a real x that {@link toQ} rejects (then
  * nothing has changed).
  */
-function sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number {
+function sgdLinearTS(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number {
   let s32 = 0;
   let s16 = 0;
   let s8 = 0;
@@ -487,13 +487,13 @@ function sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int3
   const sb = stepScratch();
   if (l2 !== 0) {
     step(lr, -l2, sb);
-    if (sb[0] !== 0) axpyWide(w, f, 0, w, 0, n, sb[0], sb[1]);
+    if (sb[0] !== 0) axpyWideTS(w, f, 0, w, 0, n, sb[0], sb[1]);
   }
   step(lr, g, sb);
   const a = sb[0];
   if (a !== 0) {
     const s = sb[1];
-    axpyWide(w, f, 0, q, 0, n, a, s);
+    axpyWideTS(w, f, 0, q, 0, n, a, s);
     // the bias: the same step with x = 1, δ = round(a·2^(16−s)) (units of 2^-32) split into whole and fraction
     let dw: number;
     let df: number;
@@ -543,7 +543,7 @@ function mulWide(a: number, b: number): number {
 /** Counts above this act as this in welford: keeps every intermediate below 2^53. */
 const WELFORD_MAX_COUNT = 524288;
 
-function welford(
+function welfordTS(
   mean: Int32Array, meanF: Uint16Array, varI: Int32Array, varF: Uint32Array, varR: Int32Array,
   o: number, x: Int32Array, xo: number, n: number, count: number,
 ): void {
@@ -605,7 +605,7 @@ function satInt(v: number): number {
   return v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
 }
 
-function argmin(a: Int32Array, ao: number, n: number): number {
+function argminTS(a: Int32Array, ao: number, n: number): number {
   let best = 0;
   let v = a[ao];
   for (let i = 1; i < n; i++) {
@@ -617,7 +617,7 @@ function argmin(a: Int32Array, ao: number, n: number): number {
   return best;
 }
 
-function argmax(a: Int32Array, ao: number, n: number): number {
+function argmaxTS(a: Int32Array, ao: number, n: number): number {
   let best = 0;
   let v = a[ao];
   for (let i = 1; i < n; i++) {
@@ -677,7 +677,7 @@ function momentRatio(M: number, D: number): number {
   return u < Q_MIN ? Q_MIN : u;
 }
 
-function gerAdam(
+function gerAdamTS(
   w: Int32Array, f: Uint16Array, m: Int32Array | null, mf: Uint16Array | null, vI: Int32Array, vF: Uint32Array,
   rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, a: number, k: number, e: number, b1: number, b2: number,
 ): void {
@@ -736,67 +736,7 @@ function gerAdam(
 }
 
 /** The TypeScript reference kernels. Never modified; tests hold native twins to them. */
-export const kernelsTS: Kernels = { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam };
-
-/** The kernels in use. Algorithms call through this object. */
-export const K: Kernels = {
-  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam,
-};
-
-const source: { [name: string]: string } = {};
-/** Installs the signal kernels; set once they exist (below detectNative, which runs first). */
-let signalHook: ((impl: { [name: string]: unknown } | null, label?: string) => void) | null = null;
-
-/**
- * Installs the functions of `impl` that exist (a partial set is fine: an older
- * firmware may lack some kernels, and those keep the TypeScript version).
- * `impl === null` restores the TypeScript reference for every kernel.
- */
-export function useKernels(impl: { [name: string]: unknown } | null, label?: string): void {
-  for (let i = 0; i < KERNEL_NAMES.length; i++) {
-    const name = KERNEL_NAMES[i];
-    const fn = impl === null ? undefined : impl[name];
-    if (typeof fn === 'function') {
-      (K as unknown as { [n: string]: unknown })[name] = fn;
-      source[name] = label === undefined ? 'native' : label;
-    } else {
-      (K as unknown as { [n: string]: unknown })[name] = (kernelsTS as unknown as { [n: string]: unknown })[name];
-      source[name] = 'ts';
-    }
-  }
-  if (signalHook !== null) signalHook(impl, label); // the signal kernels (end of file) come from the same native object
-}
-
-/**
- * Which kernels are active: 'native' when every kernel is native, 'ts' when
- * none is, 'partial' otherwise ({@link backendDetail} says which).
- */
-export function backend(): 'native' | 'ts' | 'partial' {
-  let nNative = 0;
-  for (let i = 0; i < KERNEL_NAMES.length; i++) if (source[KERNEL_NAMES[i]] !== 'ts') nNative++;
-  return nNative === 0 ? 'ts' : nNative === KERNEL_NAMES.length ? 'native' : 'partial';
-}
-
-/** Kernel name → 'ts' or the label of the native implementation in use. */
-export function backendDetail(): { [name: string]: string } {
-  const out: { [name: string]: string } = {};
-  for (let i = 0; i < KERNEL_NAMES.length; i++) out[KERNEL_NAMES[i]] = source[KERNEL_NAMES[i]];
-  return out;
-}
-
-/**
- * Native kernels are found without any change to user code: the XS host and
- * the Moddable target publish them as `globalThis.__microlearnNative`, an
- * Espruino firmware built with jswrap_microlearn.c as the global `Microlearn`.
- */
-function detectNative(): void {
-  const g: { [k: string]: unknown } | undefined =
-    typeof globalThis !== 'undefined' ? (globalThis as unknown as { [k: string]: unknown }) : undefined;
-  let impl: unknown = g ? g.__microlearnNative : undefined;
-  if (impl === undefined && g && typeof g.Microlearn !== 'undefined') impl = g.Microlearn;
-  useKernels(impl ? (impl as { [name: string]: unknown }) : null);
-}
-detectNative();
+export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS };
 
 // ---- signal kernels (raw-signal path of WindowFeatures) --------------------
 // The per-sample and per-window loops of condition monitoring: ring buffer,
@@ -804,7 +744,7 @@ detectNative();
 // learning kernels above (their own names list and table) so that a
 // firmware may have either set; native twins in native/microlearn_kernels.c.
 
-/** The signal kernels; see {@link KS}. */
+/** The signal kernels (the active ones: {@link ringWrite} and the others below). */
 export interface SignalKernels {
   /**
    * Writes `count` samples src[so + i·stride] into the ring ring[ro .. ro+n)
@@ -858,7 +798,7 @@ export interface SignalKernels {
 /** Names of the signal kernels, in a fixed order. */
 export const SIGNAL_KERNEL_NAMES = ['ringWrite', 'winStats', 'fft', 'centroid', 'analytic', 'magnitude'];
 
-function ringWrite(ring: Int32Array, ro: number, n: number, pos: number, src: Int32Array, so: number, stride: number, count: number): number {
+function ringWriteTS(ring: Int32Array, ro: number, n: number, pos: number, src: Int32Array, so: number, stride: number, count: number): number {
   let p = pos;
   let s = so;
   for (let i = 0; i < count; i++) {
@@ -875,7 +815,7 @@ function shr(v: number, k: number): number {
   return Math.floor((v + POW2[k - 1]) / POW2[k]);
 }
 
-function winStats(ring: Int32Array, ro: number, n: number, pos: number, bits: number, re: Int32Array, im: Int32Array, out: Int32Array): void {
+function winStatsTS(ring: Int32Array, ro: number, n: number, pos: number, bits: number, re: Int32Array, im: Int32Array, out: Int32Array): void {
   let sum = 0;
   let mn = ring[ro];
   let mx = ring[ro];
@@ -939,7 +879,7 @@ function winStats(ring: Int32Array, ro: number, n: number, pos: number, bits: nu
   }
 }
 
-function fft(re: Int32Array, im: Int32Array, n: number, bits: number, cos: Int32Array, sin: Int32Array): void {
+function fftTS(re: Int32Array, im: Int32Array, n: number, bits: number, cos: Int32Array, sin: Int32Array): void {
   for (let i = 0; i < n; i++) {
     let r = 0;
     let v = i;
@@ -984,7 +924,7 @@ function mulQ(a: number, b: number): number {
   return r > Q_MAX ? Q_MAX : r < Q_MIN ? Q_MIN : r;
 }
 
-function centroid(re: Int32Array, im: Int32Array, lo: number, hi: number): number {
+function centroidTS(re: Int32Array, im: Int32Array, lo: number, hi: number): number {
   let w = 0;
   let s = 0;
   for (let k = lo; k < hi; k++) {
@@ -1023,7 +963,7 @@ function powerRound(a: number, b: number): number {
   return top * 65536 + mid + Math.floor((low + 32768) / 65536);
 }
 
-function analytic(re: Int32Array, im: Int32Array, n: number, lo: number, hi: number): number {
+function analyticTS(re: Int32Array, im: Int32Array, n: number, lo: number, hi: number): number {
   let m = 0;
   for (let k = 0; k < n; k++) {
     if (k < lo || k >= hi) {
@@ -1055,7 +995,7 @@ function analytic(re: Int32Array, im: Int32Array, n: number, lo: number, hi: num
   return s;
 }
 
-function magnitude(re: Int32Array, im: Int32Array, n: number, out: Int32Array): void {
+function magnitudeTS(re: Int32Array, im: Int32Array, n: number, out: Int32Array): void {
   for (let i = 0; i < n; i++) {
     let a = re[i] < 0 ? -re[i] : re[i];
     let b = im[i] < 0 ? -im[i] : im[i];
@@ -1071,45 +1011,161 @@ function magnitude(re: Int32Array, im: Int32Array, n: number, out: Int32Array): 
   }
 }
 
-/** The TypeScript reference signal kernels. */
-export const signalKernelsTS: SignalKernels = { ringWrite, winStats, fft, centroid, analytic, magnitude };
+/** The TypeScript signal kernels (the reference of their C twins). */
+export const signalKernelsTS: SignalKernels = { ringWrite: ringWriteTS, winStats: winStatsTS, fft: fftTS, centroid: centroidTS, analytic: analyticTS, magnitude: magnitudeTS };
 
-/** The signal kernels in use (native twins when the runtime has them). */
-export const KS: SignalKernels = { ringWrite, winStats, fft, centroid, analytic, magnitude };
-
-const signalSource: { [name: string]: string } = {};
+type Impl = { [name: string]: unknown };
 
 /**
- * Installs the signal kernels of `impl` that exist (null: the TypeScript
- * reference for all); {@link useKernels} calls this too.
+ * Native kernels are found without any change to user code: the XS host and
+ * the Moddable target publish them as `globalThis.__microlearnNative`, an
+ * Espruino firmware built with jswrap_microlearn.c as the global `Microlearn`.
  */
-export function useSignalKernels(impl: { [name: string]: unknown } | null, label?: string): void {
-  for (let i = 0; i < SIGNAL_KERNEL_NAMES.length; i++) {
-    const name = SIGNAL_KERNEL_NAMES[i];
+function findNative(): Impl | null {
+  const g: Impl | undefined = typeof globalThis !== 'undefined' ? (globalThis as unknown as Impl) : undefined;
+  if (!g) return null;
+  const impl = g.__microlearnNative !== undefined ? g.__microlearnNative : g.Microlearn;
+  return impl ? (impl as Impl) : null;
+}
+
+const found = findNative();
+
+/** Kernel name → label, once useKernels has run (before that, what findNative found). */
+let installed: { [name: string]: string } | null = null;
+
+/** The native kernel `name` if the runtime has it (an older firmware may lack some), else the TypeScript one. */
+function pick<F>(name: string, ts: F): F {
+  const fn = found ? found[name] : undefined;
+  return typeof fn === 'function' ? (fn as unknown as F) : ts;
+}
+
+// One binding per kernel, not an object of all of them: a bundle then carries
+// only the kernels its algorithms call (an Espruino block budget counts every
+// function). Algorithms `import * as K` and call K.dot(...); these are live
+// bindings, so useKernels() reaches every caller. PURE lets a bundler drop the
+// unused ones.
+/** The active {@link Kernels.dot}. */
+export let dot: Kernels['dot'] = /*#__PURE__*/ pick('dot', dotTS);
+/** The active {@link Kernels.matvec}. */
+export let matvec: Kernels['matvec'] = /*#__PURE__*/ pick('matvec', matvecTS);
+/** The active {@link Kernels.matTvec}. */
+export let matTvec: Kernels['matTvec'] = /*#__PURE__*/ pick('matTvec', matTvecTS);
+/** The active {@link Kernels.axpy}. */
+export let axpy: Kernels['axpy'] = /*#__PURE__*/ pick('axpy', axpyTS);
+/** The active {@link Kernels.axpyWide}. */
+export let axpyWide: Kernels['axpyWide'] = /*#__PURE__*/ pick('axpyWide', axpyWideTS);
+/** The active {@link Kernels.gerWide}. */
+export let gerWide: Kernels['gerWide'] = /*#__PURE__*/ pick('gerWide', gerWideTS);
+/** The active {@link Kernels.scale}. */
+export let scale: Kernels['scale'] = /*#__PURE__*/ pick('scale', scaleTS);
+/** The active {@link Kernels.sqdist}. */
+export let sqdist: Kernels['sqdist'] = /*#__PURE__*/ pick('sqdist', sqdistTS);
+/** The active {@link Kernels.sqdistMany}. */
+export let sqdistMany: Kernels['sqdistMany'] = /*#__PURE__*/ pick('sqdistMany', sqdistManyTS);
+/** The active {@link Kernels.welford}. */
+export let welford: Kernels['welford'] = /*#__PURE__*/ pick('welford', welfordTS);
+/** The active {@link Kernels.argmin}. */
+export let argmin: Kernels['argmin'] = /*#__PURE__*/ pick('argmin', argminTS);
+/** The active {@link Kernels.argmax}. */
+export let argmax: Kernels['argmax'] = /*#__PURE__*/ pick('argmax', argmaxTS);
+/** The active {@link Kernels.toQ}. */
+export let toQ: Kernels['toQ'] = /*#__PURE__*/ pick('toQ', toQTS);
+/** The active {@link Kernels.sgdLinear}. */
+export let sgdLinear: Kernels['sgdLinear'] = /*#__PURE__*/ pick('sgdLinear', sgdLinearTS);
+/** The active {@link Kernels.gerAdam}. */
+export let gerAdam: Kernels['gerAdam'] = /*#__PURE__*/ pick('gerAdam', gerAdamTS);
+/** The active {@link SignalKernels.ringWrite}. */
+export let ringWrite: SignalKernels['ringWrite'] = /*#__PURE__*/ pick('ringWrite', ringWriteTS);
+/** The active {@link SignalKernels.winStats}. */
+export let winStats: SignalKernels['winStats'] = /*#__PURE__*/ pick('winStats', winStatsTS);
+/** The active {@link SignalKernels.fft}. */
+export let fft: SignalKernels['fft'] = /*#__PURE__*/ pick('fft', fftTS);
+/** The active {@link SignalKernels.centroid}. */
+export let centroid: SignalKernels['centroid'] = /*#__PURE__*/ pick('centroid', centroidTS);
+/** The active {@link SignalKernels.analytic}. */
+export let analytic: SignalKernels['analytic'] = /*#__PURE__*/ pick('analytic', analyticTS);
+/** The active {@link SignalKernels.magnitude}. */
+export let magnitude: SignalKernels['magnitude'] = /*#__PURE__*/ pick('magnitude', magnitudeTS);
+
+/**
+ * Installs the functions of `impl` that exist (a partial set is fine: an older
+ * firmware may lack some kernels, and those keep the TypeScript version).
+ * `impl === null` restores the TypeScript reference for every kernel.
+ * The signal kernels are included.
+ */
+export function useKernels(impl: Impl | null, label?: string): void {
+  const src: { [name: string]: string } = {};
+  function get<F>(name: string, ts: F): F {
     const fn = impl === null ? undefined : impl[name];
-    const ks = KS as unknown as { [n: string]: unknown };
-    if (typeof fn === 'function') {
-      ks[name] = fn;
-      signalSource[name] = label === undefined ? 'native' : label;
-    } else {
-      ks[name] = (signalKernelsTS as unknown as { [n: string]: unknown })[name];
-      signalSource[name] = 'ts';
+    if (typeof fn !== 'function') {
+      src[name] = 'ts';
+      return ts;
     }
+    src[name] = label === undefined ? 'native' : label;
+    return fn as unknown as F;
   }
+  dot = get('dot', dotTS);
+  matvec = get('matvec', matvecTS);
+  matTvec = get('matTvec', matTvecTS);
+  axpy = get('axpy', axpyTS);
+  axpyWide = get('axpyWide', axpyWideTS);
+  gerWide = get('gerWide', gerWideTS);
+  scale = get('scale', scaleTS);
+  sqdist = get('sqdist', sqdistTS);
+  sqdistMany = get('sqdistMany', sqdistManyTS);
+  welford = get('welford', welfordTS);
+  argmin = get('argmin', argminTS);
+  argmax = get('argmax', argmaxTS);
+  toQ = get('toQ', toQTS);
+  sgdLinear = get('sgdLinear', sgdLinearTS);
+  gerAdam = get('gerAdam', gerAdamTS);
+  ringWrite = get('ringWrite', ringWriteTS);
+  winStats = get('winStats', winStatsTS);
+  fft = get('fft', fftTS);
+  centroid = get('centroid', centroidTS);
+  analytic = get('analytic', analyticTS);
+  magnitude = get('magnitude', magnitudeTS);
+  installed = src;
+}
+
+/** The kernels in use, as one object (a snapshot: call again after useKernels). */
+export function activeKernels(): Kernels {
+  return { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam };
+}
+
+/** The signal kernels in use, as one object (a snapshot). */
+export function activeSignalKernels(): SignalKernels {
+  return { ringWrite, winStats, fft, centroid, analytic, magnitude };
+}
+
+function sourceOf(name: string): string {
+  if (installed) return installed[name];
+  return found && typeof found[name] === 'function' ? 'native' : 'ts';
+}
+
+function backendOf(list: string[]): 'native' | 'ts' | 'partial' {
+  let nNative = 0;
+  for (let i = 0; i < list.length; i++) if (sourceOf(list[i]) !== 'ts') nNative++;
+  return nNative === 0 ? 'ts' : nNative === list.length ? 'native' : 'partial';
+}
+
+/**
+ * Which kernels are active: 'native' when every kernel is native, 'ts' when
+ * none is, 'partial' otherwise ({@link backendDetail} says which).
+ */
+export function backend(): 'native' | 'ts' | 'partial' {
+  return backendOf(KERNEL_NAMES);
 }
 
 /** Which signal kernels are active: 'native', 'ts' or 'partial'. */
 export function signalBackend(): 'native' | 'ts' | 'partial' {
-  let nNative = 0;
-  for (let i = 0; i < SIGNAL_KERNEL_NAMES.length; i++) if (signalSource[SIGNAL_KERNEL_NAMES[i]] !== 'ts') nNative++;
-  return nNative === 0 ? 'ts' : nNative === SIGNAL_KERNEL_NAMES.length ? 'native' : 'partial';
+  return backendOf(SIGNAL_KERNEL_NAMES);
 }
 
-signalHook = useSignalKernels;
-(function () {
-  const g: { [k: string]: unknown } | undefined =
-    typeof globalThis !== 'undefined' ? (globalThis as unknown as { [k: string]: unknown }) : undefined;
-  let impl: unknown = g ? g.__microlearnNative : undefined;
-  if (impl === undefined && g && typeof g.Microlearn !== 'undefined') impl = g.Microlearn;
-  useSignalKernels(impl ? (impl as { [name: string]: unknown }) : null);
-})();
+/** Kernel name → 'ts' or the label of the native implementation in use (signal kernels included). */
+export function backendDetail(): { [name: string]: string } {
+  const out: { [name: string]: string } = {};
+  const all = KERNEL_NAMES.concat(SIGNAL_KERNEL_NAMES);
+  for (let i = 0; i < all.length; i++) out[all[i]] = sourceOf(all[i]);
+  return out;
+}

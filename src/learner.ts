@@ -17,7 +17,7 @@ import { fail } from './errors.js';
 import { Q_MAX, Q_MIN, fromQ, toQ } from './fixed.js';
 import { ByteReader, ByteWriter, encode } from './format.js';
 import { loadModel } from './load.js';
-import { K } from './kernels.js';
+import * as K from './kernels.js';
 import type { InputScale } from './range.js';
 
 /** What every model has. */

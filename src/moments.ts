@@ -6,7 +6,7 @@
 import { fail } from './errors.js';
 import { POW2, isqrtRound, sat } from './fixed.js';
 import { ByteReader, ByteWriter } from './format.js';
-import { K } from './kernels.js';
+import * as K from './kernels.js';
 import { shiftVar, shiftWide } from './range.js';
 
 /**

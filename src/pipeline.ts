@@ -9,6 +9,7 @@
  * the Q16.16 output of the step before.
  */
 import { MicrolearnError, fail } from './errors.js';
+import { checkModels, merge, same } from './merge.js';
 import { Q_MAX, fromQ, toQ } from './fixed.js';
 import { ByteReader, ByteWriter, ModelType } from './format.js';
 import { loadModel } from './load.js';
@@ -244,6 +245,30 @@ export class Pipeline extends Learner {
       w.u32(b.length);
       w.u8s(b);
     }
+  }
+
+  /**
+   * Merges pipelines step by step: step i of the result is `merge` of every
+   * pipeline's step i, with the same `weights` (or, without them, each step's
+   * own default). Steps must be of the same classes and options (E_TYPE,
+   * E_SHAPE, naming the step).
+   */
+  static merge(models: ReadonlyArray<Pipeline>, weights?: ArrayLike<number>): Pipeline {
+    checkModels(models, Pipeline, weights);
+    const n = models[0].steps.length;
+    for (let i = 0; i < models.length; i++) same('number of steps', i, n, models[i].steps.length);
+    const steps: Stage[] = [];
+    for (let s = 0; s < n; s++) {
+      const column: Stage[] = [];
+      for (let i = 0; i < models.length; i++) column.push(models[i].steps[s]);
+      try {
+        steps.push(merge(column, weights));
+      } catch (e) {
+        if (e instanceof MicrolearnError) throw new MicrolearnError(e.code, 'step ' + s + ': ' + e.message.slice(e.code.length + 2));
+        throw e;
+      }
+    }
+    return new Pipeline(steps);
   }
 
   /** @internal Rebuilds from a payload; each step is decoded with the classes the loader was given. */

@@ -6,6 +6,7 @@
  */
 import { fail } from './errors.js';
 import { ByteReader, ByteWriter, ModelType } from './format.js';
+import * as K from './kernels.js';
 import { MAX_FEATURES, TransformerBase, checkOptions, mutable, optInt } from './learner.js';
 import { Moments, stdFromVar } from './moments.js';
 import { HEADROOM, InputScale, divQ, shiftRound } from './range.js';

@@ -271,4 +271,32 @@ describe('microlearn command', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('build --target espruino --include bundles just the named exports and a load() for their models, which passes the gates', async function () {
+    const dir = fs.mkdtempSync(join(os.tmpdir(), 'microlearn-cli-'));
+    try {
+      const gate = (await import(join(ESPRUINO_DIR, 'gate.mjs'))) as GateModule;
+      const names = ['LogisticRegression', 'StandardScaler', 'Pipeline', 'ModelStore', 'EspruinoStorage'];
+      const r = await cli(['build', '--target', 'espruino', '--prebuilt', '--include', names.join(',')], dir);
+      assert.equal(r.code, 0, r.err);
+      const code = fs.readFileSync(join(dir, 'modules', 'microlearn.js'), 'utf8');
+      assert.deepEqual(gate.staticGate(code, 'include.js'), []);
+      const full = fs.readFileSync(join(ROOT, 'dist', 'espruino', 'microlearn.min.js'), 'utf8');
+      assert.ok(code.length < full.length / 2, code.length + ' bytes against the full ' + full.length);
+      const ctx = gate.runInEspruinoLikeContext('').context;
+      const ml = requireIn(ctx, code, 'include.js');
+      assert.deepEqual(Object.keys(ml).sort(), names.concat(['load']).sort());
+      const p = new ml.Pipeline([new ml.StandardScaler({ nFeatures: 2 }), new ml.LogisticRegression({ nFeatures: 2 })]);
+      for (let i = 0; i < 100; i++) p.learnOne([i % 7, 100 + (i % 3)], i % 7 > 3 ? 1 : 0);
+      const back = ml.load(p.toBytes());
+      assert.deepEqual(Array.from(back.toBytes() as Uint8Array), Array.from(p.toBytes() as Uint8Array), 'a Pipeline of included classes reloads bit for bit');
+      const lin = requireIn(ctx, fs.readFileSync(join(ROOT, 'dist', 'espruino', 'microlearn-kmeans.min.js'), 'utf8'), 'kmeans.js');
+      assert.throws(() => ml.load(new lin.KMeans({ nFeatures: 2, k: 2 }).toBytes()), (e: any) => e && e.code === 'E_TYPE', 'a class not included is E_TYPE');
+      const bad = await cli(['build', '--target', 'espruino', '--prebuilt', '--include', 'LogisticRegression,Nope'], dir);
+      assert.equal(bad.code, 1);
+      assert.match(bad.err, /no export named Nope \(the public API: .*LogisticRegression/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

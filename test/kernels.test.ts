@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
 import { POW2, Q_MAX, Q_MIN } from '../src/fixed.js';
-import { K, KERNEL_NAMES, Kernels, backend, backendDetail, kernelsTS, step, useKernels } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { KERNEL_NAMES, Kernels, backend, backendDetail, kernelsTS, step, useKernels } from '../src/kernels.js';
 
 type Rng = seedrandom.PRNG;
 

@@ -13,7 +13,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeVectors } from '../native/test/gen-vectors.js';
-import { backend, backendDetail, kernelsTS, useKernels, K, KERNEL_NAMES } from '../src/kernels.js';
+import * as K from '../src/kernels.js';
+import { backend, backendDetail, kernelsTS, useKernels, KERNEL_NAMES } from '../src/kernels.js';
 import { ROOT, lines, nodeConformance, runXS } from './util.js';
 import { runConformance } from './conformance/suite.js';
 import { PARTIAL_CASES } from '../native/test/partial-cases.js';

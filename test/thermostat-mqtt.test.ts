@@ -19,6 +19,7 @@ import { MqttConnector, MqttLink, isAuthFailure, parseMqttUrl } from '../integra
 import { connectPacket, publishPacket } from '../integrations/mqtt-packets.js';
 import { thermostatEntities } from '../examples/thermostat/device.js';
 import { ROOT } from './util.js';
+import { waitFor } from './support/wait.js';
 
 const MAIN = join(ROOT, 'build', 'examples', 'thermostat', 'main.js');
 
@@ -54,15 +55,6 @@ class Observer {
   }
 }
 
-async function waitFor<T>(what: string, f: () => T | undefined | false | null, ms = 20000, detail?: () => string): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting for ' + what + (detail ? '\n' + detail() : ''));
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The host device, as `npm run thermostat -- ARGS` runs it (without the build step). */
 class DeviceProcess {

@@ -5,7 +5,7 @@
  */
 import { POW2, Q_MAX, floorDiv, mul } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../../src/format.js';
-import { K } from '../../src/kernels.js';
+import * as K from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
 import { Moments, stdFromVar } from '../../src/moments.js';
 import { HEADROOM, InputScale, shiftRound, wideDiv } from '../../src/range.js';

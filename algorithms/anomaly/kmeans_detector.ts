@@ -5,7 +5,8 @@
 import { fail } from '../../src/errors.js';
 import { POW2, Q_MAX, floorDiv } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType, openBlob } from '../../src/format.js';
-import { MAX_FEATURES, checkOptions, optInt, optReal } from '../../src/learner.js';
+import * as K from '../../src/kernels.js';
+import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
 import { InputScale, toDistanceInput } from '../../src/range.js';
 import { KMeans, MAX_CLUSTERS, nearestRow, nearestShift } from '../kmeans.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';

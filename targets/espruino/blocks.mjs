@@ -51,8 +51,11 @@ export function asPackage() {
  * An Espruino bundle (CommonJS, built like dist/espruino's) exporting just
  * `names`, each taken from the public API (build/index.js, the tsc output of
  * index.ts) or, for runtime adapters, from a targets/espruino module.
+ * With `withLoad`, it also exports a `load(bytes, expected?)` that knows the
+ * model classes among `names` (others give E_TYPE), so that loading a saved
+ * model does not drag in every algorithm (`microlearn build --include`).
  */
-export async function bundleExports(names) {
+export async function bundleExports(names, { withLoad = false } = {}) {
   const index = path.join(BUILD, 'index.js');
   if (!fs.existsSync(index)) throw new Error('build/index.js is missing: run `npx tsc -p .` first');
   const exported = Object.keys(await import(pathToFileURL(index).href));
@@ -62,12 +65,19 @@ export async function bundleExports(names) {
     for (const f of fs.existsSync(adapters) ? fs.readdirSync(adapters).filter((n) => n.endsWith('.js')) : []) {
       if (new RegExp('export (class|function|const) ' + name + '\\b').test(fs.readFileSync(path.join(adapters, f), 'utf8'))) return path.join(adapters, f);
     }
-    throw new Error('no module of build/ exports ' + name);
+    throw new Error('no export named ' + name + ' (the public API: ' + exported.filter((e) => /^[A-Z]/.test(e)).join(', ') + ')');
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'microlearn-blocks-'));
   try {
     const entry = path.join(dir, 'entry.js');
-    fs.writeFileSync(entry, names.map((n) => 'export { ' + n + ' } from ' + JSON.stringify(moduleOf(n)) + ';\n').join(''));
+    let code = names.map((n) => 'export { ' + n + ' } from ' + JSON.stringify(moduleOf(n)) + ';\n').join('');
+    if (withLoad) {
+      code += names.map((n, i) => 'import { ' + n + ' as C' + i + ' } from ' + JSON.stringify(moduleOf(n)) + ';\n').join('');
+      code += 'import { loadModel } from ' + JSON.stringify(path.join(BUILD, 'src', 'load.js')) + ';\n';
+      code += 'var classes = [' + names.map((_, i) => 'C' + i).join(', ') + '].filter(function (c) { return typeof c === "function" && typeof c.fromReader === "function"; });\n';
+      code += '/** Loads a model of a class in this bundle (E_TYPE for the others). */\nexport function load(bytes, expected) { return loadModel(bytes, classes, expected); }\n';
+    }
+    fs.writeFileSync(entry, code);
     return await bundle(entry, 'cjs', [asPackage()], 'microlearn');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@
  */
 import { Q_MAX, Q_MIN, add, div, exp, log, mul, sigmoid, sqrt, sub, tanh, toQ } from '../../src/fixed.js';
 import { MicrolearnError } from '../../src/errors.js';
-import { K, step } from '../../src/kernels.js';
+import * as K from '../../src/kernels.js';
+import { step } from '../../src/kernels.js';
 import { LogisticRegression } from '../../algorithms/linear.js';
 import { Random } from '../../src/random.js';
 import { Case, Hasher } from './harness.js';

@@ -11,8 +11,10 @@ import { suite2Cases } from './cases-suite2.js';
 import { optimCases } from './cases-optim.js';
 import { treeCases } from './cases-trees.js';
 import { rawCases } from './cases-raw.js';
+import { mergeCases } from './cases-merge.js';
+import { fleetCases } from './cases-fleet.js';
 
-export const allCases: Case[] = ([] as Case[]).concat(coreCases, learnerCases, suite1Cases, suite2Cases, optimCases, treeCases, rawCases);
+export const allCases: Case[] = ([] as Case[]).concat(coreCases, learnerCases, suite1Cases, suite2Cases, optimCases, treeCases, rawCases, mergeCases, fleetCases);
 
 /** Prints `backend …`, one line per case, then `done N cases, F failed`. Returns the failure count. */
 export function runConformance(print: (s: string) => void, only?: string): number {

@@ -1,0 +1,280 @@
+/**
+ * Merging models: `merge(models, weights?)` builds a new model from several
+ * models of one class and the same options, the step a fleet coordinator
+ * runs (docs/fleet.md). Each mergeable class has a static `merge`; this
+ * module dispatches to it and holds the exact integer arithmetic they share.
+ *
+ * The SGD-trained models average (FedAvg): every parameter is the mean of the
+ * models' parameters weighted by the samples each one saw. The weighted sum
+ * is computed exactly in 16-bit limbs and rounded once (half up), so the
+ * result is the same for any order of the inputs and the same bits on every
+ * engine (only integer arithmetic below 2^53). Inputs are never modified.
+ */
+import { fail } from './errors.js';
+import { floorDiv } from './fixed.js';
+import type { Model } from './learner.js';
+
+/** A class whose models can be merged: `Class.merge(models, weights)`. */
+export interface Mergeable<T = unknown> {
+  readonly modelType: number;
+  merge(models: ReadonlyArray<T>, weights?: ArrayLike<number>): T;
+}
+
+/** Most models one merge takes (keeps every exact limb sum below 2^53); merge larger fleets in shards. */
+export const MAX_MERGE = 524288;
+/** The total weight is kept below this (2^35) by scaling every weight down by the same power of two. */
+const WEIGHT_LIMIT = 34359738368;
+const U32_MAX = 4294967295;
+
+/** Propagates carries so that acc[0..n−2] are in [0, 2^16); the top limb keeps the sign. */
+function carry(acc: Float64Array, n: number): void {
+  for (let j = 0; j < n - 1; j++) {
+    const c = Math.floor(acc[j] / 65536);
+    acc[j] -= c * 65536;
+    acc[j + 1] += c;
+  }
+}
+
+function nameOf(m: unknown): string {
+  const c = m !== null && typeof m === 'object' ? (m as { constructor?: { name?: unknown } }).constructor : undefined;
+  return c && typeof c.name === 'string' ? c.name : typeof m;
+}
+
+/** ' (type N)' for a model of a class with a ModelType id: names alone may be minified away. */
+function typeOf(m: unknown): string {
+  const c = m !== null && typeof m === 'object' ? (m as { constructor?: { modelType?: unknown } }).constructor : undefined;
+  return c && typeof c.modelType === 'number' ? ' (type ' + c.modelType + ')' : '';
+}
+
+/**
+ * A new model merging `models` (all of one class and the same options),
+ * weighted by `weights` (integers 0..2^32 − 1, one per model) or, without
+ * them, by what each class counts: samples seen for the SGD models.
+ * Throws E_TYPE when the models are not all of one mergeable class, E_SHAPE
+ * when their options or shapes differ, E_INPUT for bad weights, E_STATE when
+ * every weight is 0. The inputs are left as they were.
+ *
+ * @example
+ * const a = new LogisticRegression({ nFeatures: 3 });
+ * const b = new LogisticRegression({ nFeatures: 3 });
+ * a.learnOne([1, 0, 0], 1);
+ * b.learnOne([0, 1, 0], 0);
+ * const global = merge([a, b]); // a LogisticRegression
+ */
+export function merge<T extends Model>(models: ReadonlyArray<T>, weights?: ArrayLike<number>): T {
+  if (!models || typeof models.length !== 'number' || models.length < 1) fail('E_INPUT', 'merge needs a non-empty array of models');
+  const first = models[0] as unknown as { constructor?: unknown };
+  const cls = (first !== null && typeof first === 'object' ? first.constructor : undefined) as Mergeable<T> | undefined;
+  if (cls === undefined || typeof cls.merge !== 'function') return fail('E_TYPE', nameOf(first) + ' cannot be merged');
+  return cls.merge(models, weights);
+}
+
+/**
+ * @internal Throws unless `models` is a non-empty array of instances of
+ * exactly `cls` (not a subclass) and `weights`, if given, has one entry each.
+ */
+export function checkModels<T>(models: ReadonlyArray<T>, cls: Function, weights?: ArrayLike<number>): void {
+  if (!models || typeof models.length !== 'number' || models.length < 1) fail('E_INPUT', 'merge needs a non-empty array of models');
+  if (models.length > MAX_MERGE) fail('E_INPUT', 'at most ' + MAX_MERGE + ' models in one merge (merge larger fleets in shards)');
+  for (let i = 0; i < models.length; i++) {
+    const m = models[i] as unknown as { constructor?: unknown };
+    if (m === null || typeof m !== 'object' || m.constructor !== cls)
+      fail('E_TYPE', 'model ' + i + ' is a ' + nameOf(m) + typeOf(m) + ', not a ' + (cls as { name?: string }).name + ' (type ' + (cls as { modelType?: number }).modelType + ')');
+  }
+  if (weights !== undefined && (weights === null || typeof weights !== 'object' || weights.length !== models.length))
+    fail('E_INPUT', 'expected ' + models.length + ' weights');
+}
+
+/** @internal Throws E_SHAPE unless a === b (an option or a size of two models to merge). */
+export function same(what: string, i: number, a: number, b: number): void {
+  if (a !== b) fail('E_SHAPE', 'model ' + i + ' has another ' + what + ' (' + b + ', model 0 has ' + a + ')');
+}
+
+/** @internal Throws E_SHAPE unless every array in `arrays` has `n` elements. */
+export function sameLength(what: string, arrays: ReadonlyArray<ArrayLike<number>>, n: number): void {
+  for (let i = 0; i < arrays.length; i++) if (arrays[i].length !== n) fail('E_SHAPE', 'model ' + i + ' has ' + arrays[i].length + ' ' + what + ', expected ' + n);
+}
+
+/**
+ * The weights of one merge, validated, and the exact weighted-mean arithmetic.
+ * Weights are integers 0..2^32 − 1; when their sum reaches 2^35 every weight is
+ * divided by the same power of two (floor) first, the only case where the
+ * mean is not weighted exactly as asked.
+ * @internal
+ */
+export class WeightedMean {
+  /** The weights as given (or the defaults), integers. */
+  readonly given: Float64Array;
+  /** Sum of `given` (exact, < 2^51). */
+  readonly total: number;
+  /** The weights used in the means (given, or scaled down). */
+  private readonly c0: Float64Array;
+  private readonly c1: Float64Array;
+  private readonly d: number;
+  private readonly k: number;
+  /** limbs of every model's value for the current element: lim[k·4 + j] */
+  private readonly lim: Float64Array;
+  private readonly acc: Float64Array;
+  private readonly q: Float64Array;
+
+  /** @param weights one per model, or undefined for `defaults(i)` (each an integer 0..2^32 − 1) */
+  constructor(k: number, weights: ArrayLike<number> | undefined, defaults: (i: number) => number) {
+    const given = new Float64Array(k);
+    let total = 0;
+    for (let i = 0; i < k; i++) {
+      const w = weights === undefined ? defaults(i) : weights[i];
+      if (typeof w !== 'number' || Math.floor(w) !== w || !(w >= 0 && w <= U32_MAX)) fail('E_INPUT', 'weight ' + i + ' must be an integer 0..4294967295, got ' + w);
+      given[i] = w;
+      total += w;
+    }
+    if (total === 0) fail('E_STATE', 'every weight is 0: nothing has been learned to merge');
+    let shift = 1;
+    while (total / shift >= WEIGHT_LIMIT) shift *= 2;
+    this.given = given;
+    this.total = total;
+    this.k = k;
+    this.c0 = new Float64Array(k);
+    this.c1 = new Float64Array(k);
+    let used = 0;
+    for (let i = 0; i < k; i++) {
+      const c = Math.floor(given[i] / shift);
+      this.c1[i] = Math.floor(c / 65536);
+      this.c0[i] = c - this.c1[i] * 65536;
+      used += c;
+    }
+    this.d = 2 * used; // < 2^36
+    this.lim = new Float64Array(k * 4);
+    this.acc = new Float64Array(8);
+    this.q = new Float64Array(8);
+  }
+
+  /**
+   * The step counter of the merged model: the largest count any model had
+   * before the samples its weight stands for, plus all of them
+   * (max(t_k − w_k, 0) + Σ w_k, saturating at 2^32 − 1). With the default
+   * weights (t_k) that is Σ t_k; for devices that started from one global
+   * model of count T and report the samples since, T + Σ w_k.
+   */
+  counter(t: ArrayLike<number>): number {
+    let base = 0;
+    for (let i = 0; i < this.k; i++) {
+      const b = t[i] - this.given[i];
+      if (b > base) base = b;
+    }
+    const s = base + this.total;
+    return s > U32_MAX ? U32_MAX : s;
+  }
+
+  /**
+   * Weighted mean of the values in lim (nL limbs of 16 bits each, the top one
+   * signed), rounded half up; quotient limbs into q (top one signed).
+   */
+  private divide(nL: number): void {
+    const acc = this.acc;
+    const lim = this.lim;
+    const n = nL + 3;
+    for (let j = 0; j < n; j++) acc[j] = 0;
+    for (let i = 0; i < this.k; i++) {
+      const c0 = this.c0[i];
+      const c1 = this.c1[i];
+      if (c0 === 0 && c1 === 0) continue;
+      const o = i * 4;
+      for (let j = 0; j < nL; j++) {
+        const l = lim[o + j];
+        acc[j] += c0 * l; // |c·l| < 2^32: with ≤ 2 products per limb and ≤ 2^19 models, |acc| < 2^53
+        acc[j + 1] += c1 * l;
+      }
+    }
+    // carries (every limb in [0, 2^16) but the top one), then 2·Σ + W for the rounding half up, carries again
+    carry(acc, n);
+    for (let j = 0; j < n; j++) acc[j] *= 2;
+    acc[0] += this.d / 2;
+    carry(acc, n);
+    // long division by d = 2W (< 2^36) from the top: remainders stay below 2^52
+    const d = this.d;
+    const q = this.q;
+    let r = acc[n - 1];
+    q[n - 1] = floorDiv(r, d);
+    r -= q[n - 1] * d;
+    for (let j = n - 2; j >= 0; j--) {
+      r = r * 65536 + acc[j];
+      q[j] = floorDiv(r, d);
+      r -= q[j] * d;
+    }
+    // fold the quotient's high limbs into limb nL − 1 (the mean lies within the inputs' range)
+    let top = 0;
+    for (let j = n - 1; j >= nL - 1; j--) top = top * 65536 + q[j];
+    q[nL - 1] = top;
+  }
+
+  /** out = mean of wide values (hi[i]·2^16 + lo[i]: Q16.32 weights, Adam's first moment). */
+  wide(outHi: Int32Array, outLo: Uint16Array, hi: ReadonlyArray<Int32Array>, lo: ReadonlyArray<Uint16Array>): void {
+    const n = outHi.length;
+    sameLength('parameters', hi, n);
+    sameLength('parameters', lo, n);
+    const lim = this.lim;
+    const q = this.q;
+    for (let e = 0; e < n; e++) {
+      for (let i = 0; i < this.k; i++) {
+        const h = hi[i][e];
+        lim[i * 4] = lo[i][e];
+        lim[i * 4 + 1] = h & 0xffff;
+        lim[i * 4 + 2] = h >> 16;
+      }
+      this.divide(3);
+      outLo[e] = q[0];
+      outHi[e] = q[2] * 65536 + q[1];
+    }
+  }
+
+  /** out = mean of Q32.32 values (hi[i]·2^32 + lo[i]: the second moments). */
+  wide32(outHi: Int32Array, outLo: Uint32Array, hi: ReadonlyArray<Int32Array>, lo: ReadonlyArray<Uint32Array>): void {
+    const n = outHi.length;
+    sameLength('parameters', hi, n);
+    sameLength('parameters', lo, n);
+    const lim = this.lim;
+    const q = this.q;
+    for (let e = 0; e < n; e++) {
+      for (let i = 0; i < this.k; i++) {
+        const h = hi[i][e];
+        const l = lo[i][e];
+        lim[i * 4] = l & 0xffff;
+        lim[i * 4 + 1] = l >>> 16;
+        lim[i * 4 + 2] = h & 0xffff;
+        lim[i * 4 + 3] = h >> 16;
+      }
+      this.divide(4);
+      outLo[e] = q[1] * 65536 + q[0];
+      outHi[e] = q[3] * 65536 + q[2];
+    }
+  }
+
+  /** out = mean of int32 values (momentum velocities). */
+  ints(out: Int32Array, v: ReadonlyArray<Int32Array>): void {
+    const n = out.length;
+    sameLength('parameters', v, n);
+    const lim = this.lim;
+    const q = this.q;
+    for (let e = 0; e < n; e++) {
+      for (let i = 0; i < this.k; i++) {
+        const h = v[i][e];
+        lim[i * 4] = h & 0xffff;
+        lim[i * 4 + 1] = h >> 16;
+      }
+      this.divide(2);
+      out[e] = q[1] * 65536 + q[0];
+    }
+  }
+
+  /** The mean of integers 0..2^32 − 1 (Adam's β^t products). */
+  u32(v: ArrayLike<number>): number {
+    const lim = this.lim;
+    for (let i = 0; i < this.k; i++) {
+      lim[i * 4] = v[i] % 65536;
+      lim[i * 4 + 1] = Math.floor(v[i] / 65536);
+      lim[i * 4 + 2] = 0;
+    }
+    this.divide(3);
+    return this.q[2] * 4294967296 + this.q[1] * 65536 + this.q[0];
+  }
+}
