@@ -19,6 +19,7 @@ import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optInt, o
 import { Moments } from '../src/moments.js';
 import { HEADROOM, InputScale } from '../src/range.js';
 import { gaussLogLik, lnUnits, smoothingFromVar } from '../src/gaussian.js';
+import { countSum, mergeMoments, same, statisticsInputs } from '../src/merge.js';
 
 export { checkVariances, gaussLogLik, lnUnits, smoothingFromVar, zScore } from '../src/gaussian.js';
 
@@ -173,6 +174,39 @@ export class GaussianNB extends Supervised<Float64Array> {
     w.u8s(this.scale.exps);
     this.st.write(w);
     this.g.write(w);
+  }
+
+  /**
+   * Exact merge of the sufficient statistics: class counts added, each
+   * class's per-feature means and variances combined by Chan's parallel
+   * Welford (weighted by that class's counts), the overall moments likewise.
+   * Same nFeatures, nClasses and varSmoothing (E_SHAPE); weights do not apply.
+   */
+  static merge(models: ReadonlyArray<GaussianNB>, weights?: ArrayLike<number>): GaussianNB {
+    const a = statisticsInputs<GaussianNB>(GaussianNB, models, weights);
+    for (let k = 0; k < a.length; k++) {
+      same('nClasses', k, a[0].nClasses, a[k].nClasses);
+      same('varSmoothing (Q16.16)', k, a[0].varSmoothing, a[k].varSmoothing);
+    }
+    const out = GaussianNB.fromBytes(a[0].toBytes());
+    const n = out.nFeatures;
+    const st: Moments[] = [];
+    const g: Moments[] = [];
+    const totals: number[] = [];
+    for (let k = 0; k < a.length; k++) {
+      st.push(a[k].st);
+      g.push(a[k].g);
+      totals.push(a[k].total);
+    }
+    for (let c = 0; c < out.nClasses; c++) {
+      const counts: number[] = [];
+      for (let k = 0; k < a.length; k++) counts.push(a[k].counts[c]);
+      mergeMoments(out.st, st, counts, c * n, (c + 1) * n);
+      out.counts[c] = countSum(counts);
+    }
+    mergeMoments(out.g, g, totals, 0, n);
+    mutable(out).total = countSum(totals);
+    return out;
   }
 
   /** @internal */

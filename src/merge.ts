@@ -143,9 +143,9 @@ export class WeightedMean {
       used += c;
     }
     this.d = 2 * used; // < 2^36
-    this.lim = new Float64Array(k * 4);
-    this.acc = new Float64Array(8);
-    this.q = new Float64Array(8);
+    this.lim = new Float64Array(k * 8);
+    this.acc = new Float64Array(12);
+    this.q = new Float64Array(12);
   }
 
   /**
@@ -167,9 +167,10 @@ export class WeightedMean {
 
   /**
    * Weighted mean of the values in lim (nL limbs of 16 bits each, the top one
-   * signed), rounded half up; quotient limbs into q (top one signed).
+   * signed) divided by 2^(16·shift), rounded half up once; quotient limbs into
+   * q from q[shift] up (the top one signed).
    */
-  private divide(nL: number): void {
+  private divide(nL: number, shift: number): void {
     const acc = this.acc;
     const lim = this.lim;
     const n = nL + 3;
@@ -178,7 +179,7 @@ export class WeightedMean {
       const c0 = this.c0[i];
       const c1 = this.c1[i];
       if (c0 === 0 && c1 === 0) continue;
-      const o = i * 4;
+      const o = i * 8;
       for (let j = 0; j < nL; j++) {
         const l = lim[o + j];
         acc[j] += c0 * l; // |c·l| < 2^32: with ≤ 2 products per limb and ≤ 2^19 models, |acc| < 2^53
@@ -188,7 +189,7 @@ export class WeightedMean {
     // carries (every limb in [0, 2^16) but the top one), then 2·Σ + W for the rounding half up, carries again
     carry(acc, n);
     for (let j = 0; j < n; j++) acc[j] *= 2;
-    acc[0] += this.d / 2;
+    acc[shift] += this.d / 2;
     carry(acc, n);
     // long division by d = 2W (< 2^36) from the top: remainders stay below 2^52
     const d = this.d;
@@ -208,20 +209,20 @@ export class WeightedMean {
   }
 
   /** out = mean of wide values (hi[i]·2^16 + lo[i]: Q16.32 weights, Adam's first moment). */
-  wide(outHi: Int32Array, outLo: Uint16Array, hi: ReadonlyArray<Int32Array>, lo: ReadonlyArray<Uint16Array>): void {
+  wide(outHi: Int32Array, outLo: Uint16Array, hi: ReadonlyArray<Int32Array>, lo: ReadonlyArray<Uint16Array>, from?: number, to?: number): void {
     const n = outHi.length;
     sameLength('parameters', hi, n);
     sameLength('parameters', lo, n);
     const lim = this.lim;
     const q = this.q;
-    for (let e = 0; e < n; e++) {
+    for (let e = from === undefined ? 0 : from; e < (to === undefined ? n : to); e++) {
       for (let i = 0; i < this.k; i++) {
         const h = hi[i][e];
-        lim[i * 4] = lo[i][e];
-        lim[i * 4 + 1] = h & 0xffff;
-        lim[i * 4 + 2] = h >> 16;
+        lim[i * 8] = lo[i][e];
+        lim[i * 8 + 1] = h & 0xffff;
+        lim[i * 8 + 2] = h >> 16;
       }
-      this.divide(3);
+      this.divide(3, 0);
       outLo[e] = q[0];
       outHi[e] = q[2] * 65536 + q[1];
     }
@@ -238,12 +239,12 @@ export class WeightedMean {
       for (let i = 0; i < this.k; i++) {
         const h = hi[i][e];
         const l = lo[i][e];
-        lim[i * 4] = l & 0xffff;
-        lim[i * 4 + 1] = l >>> 16;
-        lim[i * 4 + 2] = h & 0xffff;
-        lim[i * 4 + 3] = h >> 16;
+        lim[i * 8] = l & 0xffff;
+        lim[i * 8 + 1] = l >>> 16;
+        lim[i * 8 + 2] = h & 0xffff;
+        lim[i * 8 + 3] = h >> 16;
       }
-      this.divide(4);
+      this.divide(4, 0);
       outLo[e] = q[1] * 65536 + q[0];
       outHi[e] = q[3] * 65536 + q[2];
     }
@@ -258,23 +259,162 @@ export class WeightedMean {
     for (let e = 0; e < n; e++) {
       for (let i = 0; i < this.k; i++) {
         const h = v[i][e];
-        lim[i * 4] = h & 0xffff;
-        lim[i * 4 + 1] = h >> 16;
+        lim[i * 8] = h & 0xffff;
+        lim[i * 8 + 1] = h >> 16;
       }
-      this.divide(2);
+      this.divide(2, 0);
       out[e] = q[1] * 65536 + q[0];
     }
+  }
+
+  /**
+   * Chan's parallel variance of element e: round(Σ c_k·(var_k + (μ_k − μ)²) / Σ c_k)
+   * with var_k Q32.32 (vI, vF), μ_k Q16.32 (mh, ml) and μ the merged mean
+   * (mergedHi, mergedLo, already rounded: using it instead of the exact mean
+   * adds (μ − μ̂)² < 2^-66 before the one rounding). Every square and sum is
+   * exact (2^-64 units, 16-bit limbs); the result is Q32.32 into outI, outF.
+   */
+  variance(outI: Int32Array, outF: Uint32Array, e: number, mergedHi: number, mergedLo: number,
+    mh: ReadonlyArray<Int32Array>, ml: ReadonlyArray<Uint16Array>, vI: ReadonlyArray<Int32Array>, vF: ReadonlyArray<Uint32Array>): void {
+    const lim = this.lim;
+    const mu = mergedHi * 65536 + mergedLo;
+    for (let i = 0; i < this.k; i++) {
+      let a = mh[i][e] * 65536 + ml[i][e] - mu; // |a| < 2^48, exact
+      if (a < 0) a = -a;
+      const a2 = Math.floor(a / 4294967296);
+      const a1 = Math.floor((a - a2 * 4294967296) / 65536);
+      const a0 = a - a2 * 4294967296 - a1 * 65536;
+      const o = i * 8;
+      const f = vF[i][e];
+      const v = vI[i][e];
+      const f1 = Math.floor(f / 65536);
+      const v1 = Math.floor(v / 65536);
+      lim[o] = a0 * a0;
+      lim[o + 1] = 2 * a0 * a1;
+      lim[o + 2] = a1 * a1 + 2 * a0 * a2 + (f - f1 * 65536);
+      lim[o + 3] = 2 * a1 * a2 + f1;
+      lim[o + 4] = a2 * a2 + (v - v1 * 65536);
+      lim[o + 5] = v1;
+      lim[o + 6] = 0;
+      for (let j = 0; j < 6; j++) {
+        const c = Math.floor(lim[o + j] / 65536);
+        lim[o + j] -= c * 65536;
+        lim[o + j + 1] += c;
+      }
+    }
+    this.divide(7, 2);
+    const q = this.q;
+    outF[e] = q[3] * 65536 + q[2];
+    outI[e] = q[6] * 4294967296 + q[5] * 65536 + q[4];
   }
 
   /** The mean of integers 0..2^32 − 1 (Adam's β^t products). */
   u32(v: ArrayLike<number>): number {
     const lim = this.lim;
     for (let i = 0; i < this.k; i++) {
-      lim[i * 4] = v[i] % 65536;
-      lim[i * 4 + 1] = Math.floor(v[i] / 65536);
-      lim[i * 4 + 2] = 0;
+      lim[i * 8] = v[i] % 65536;
+      lim[i * 8 + 1] = Math.floor(v[i] / 65536);
+      lim[i * 8 + 2] = 0;
     }
-    this.divide(3);
+    this.divide(3, 0);
     return this.q[2] * 4294967296 + this.q[1] * 65536 + this.q[0];
   }
+}
+
+/** A model whose features have input exponents (src/range.ts) it can grow. @internal */
+interface Scaled {
+  inputExponents(): Uint8Array;
+  rescale(i: number, d: number): void;
+  toBytes(): Uint8Array;
+}
+
+/**
+ * @internal The models with their statistics in common input exponents (the
+ * largest each feature has in any model): a model already there as it is,
+ * the others as rescaled copies (`copy(model)`), so the inputs are not touched.
+ */
+export function alignedScales<T extends Scaled>(models: ReadonlyArray<T>, copy: (m: T) => T): T[] {
+  const n = models[0].inputExponents().length;
+  const top = new Uint8Array(n);
+  for (let k = 0; k < models.length; k++) {
+    const e = models[k].inputExponents();
+    sameLength('input exponents', [e], n);
+    for (let j = 0; j < n; j++) if (e[j] > top[j]) top[j] = e[j];
+  }
+  const out: T[] = [];
+  for (let k = 0; k < models.length; k++) {
+    let m = models[k];
+    let e = m.inputExponents();
+    let same = true;
+    for (let j = 0; j < n; j++) if (e[j] !== top[j]) same = false;
+    if (!same) {
+      m = copy(m);
+      e = m.inputExponents();
+      for (let j = 0; j < n; j++)
+        if (top[j] > e[j]) {
+          m.rescale(j, top[j] - e[j]);
+          e[j] = top[j];
+        }
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+/** Welford state as src/moments.ts keeps it (mean Q16.32, variance Q32.32 and its remainder). @internal */
+interface MomentArrays {
+  readonly mean: Int32Array;
+  readonly meanF: Uint16Array;
+  readonly varI: Int32Array;
+  readonly varF: Uint32Array;
+  readonly varR: Int32Array;
+}
+
+/**
+ * @internal Chan's parallel combination of elements from..to−1 of `ins`
+ * into `out`: the mean weighted by each model's count (`counts[k]`) and the
+ * variance of the union, each rounded once; the remainder restarts at 0.
+ * Elements whose counts are all 0 stay as they are in `out`.
+ */
+export function mergeMoments(out: MomentArrays, ins: ReadonlyArray<MomentArrays>, counts: ReadonlyArray<number>, from: number, to: number): void {
+  let any = false;
+  for (let k = 0; k < counts.length; k++) if (counts[k] > 0) any = true;
+  if (!any) return;
+  const mean = new WeightedMean(ins.length, counts, function () {
+    return 0;
+  });
+  const mh: Int32Array[] = [], ml: Uint16Array[] = [], vi: Int32Array[] = [], vf: Uint32Array[] = [];
+  for (let k = 0; k < ins.length; k++) {
+    mh.push(ins[k].mean);
+    ml.push(ins[k].meanF);
+    vi.push(ins[k].varI);
+    vf.push(ins[k].varF);
+  }
+  mean.wide(out.mean, out.meanF, mh, ml, from, to);
+  for (let e = from; e < to; e++) {
+    mean.variance(out.varI, out.varF, e, out.mean[e], out.meanF[e], mh, ml, vi, vf);
+    out.varR[e] = 0;
+  }
+}
+
+/** @internal Σ counts, saturating at 2^32 − 1 (the models' counters). */
+export function countSum(counts: ReadonlyArray<number>): number {
+  let s = 0;
+  for (let k = 0; k < counts.length; k++) s += counts[k];
+  return s > U32_MAX ? U32_MAX : s;
+}
+
+/**
+ * @internal The checked inputs of a statistics merge: models of exactly
+ * `cls` with the same nFeatures, no weights, in common input exponents.
+ */
+export function statisticsInputs<T extends { nFeatures: number; inputExponents(): Uint8Array; rescale(i: number, d: number): void; toBytes(): Uint8Array }>(
+  cls: { fromBytes(b: Uint8Array): T; name?: string }, models: ReadonlyArray<T>, weights: ArrayLike<number> | undefined,
+): T[] {
+  checkModels(models, cls as unknown as Function);
+  if (weights !== undefined) fail('E_INPUT', (cls.name || 'this model') + ' merges by its own sample counts: weights do not apply');
+  for (let k = 0; k < models.length; k++) same('nFeatures', k, models[0].nFeatures, models[k].nFeatures);
+  return alignedScales(models, function (m) {
+    return cls.fromBytes(m.toBytes());
+  });
 }

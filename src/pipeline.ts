@@ -249,9 +249,9 @@ export class Pipeline extends Learner {
 
   /**
    * Merges pipelines step by step: step i of the result is `merge` of every
-   * pipeline's step i, with the same `weights` (or, without them, each step's
-   * own default). Steps must be of the same classes and options (E_TYPE,
-   * E_SHAPE, naming the step).
+   * pipeline's step i. The transformers merge by their own statistics; the
+   * final step takes `weights` (or, without them, its own default). Steps
+   * must be of the same classes and options (E_TYPE, E_SHAPE, naming the step).
    */
   static merge(models: ReadonlyArray<Pipeline>, weights?: ArrayLike<number>): Pipeline {
     checkModels(models, Pipeline, weights);
@@ -262,7 +262,7 @@ export class Pipeline extends Learner {
       const column: Stage[] = [];
       for (let i = 0; i < models.length; i++) column.push(models[i].steps[s]);
       try {
-        steps.push(merge(column, weights));
+        steps.push(merge(column, s === n - 1 ? weights : undefined));
       } catch (e) {
         if (e instanceof MicrolearnError) throw new MicrolearnError(e.code, 'step ' + s + ': ' + e.message.slice(e.code.length + 2));
         throw e;

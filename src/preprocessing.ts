@@ -10,6 +10,7 @@ import * as K from './kernels.js';
 import { MAX_FEATURES, TransformerBase, checkOptions, mutable, optInt } from './learner.js';
 import { Moments, stdFromVar } from './moments.js';
 import { HEADROOM, InputScale, divQ, shiftRound } from './range.js';
+import { countSum, mergeMoments, statisticsInputs } from './merge.js';
 
 /**
  * Online standardisation z = (x − mean) / std with Welford's algorithm in
@@ -84,6 +85,25 @@ export class StandardScaler extends TransformerBase<Float64Array> {
     w.u32(this.count);
     w.u8s(this.scale.exps);
     this.m.write(w);
+  }
+
+  /**
+   * Exact merge of the statistics (Chan's parallel Welford): the union's
+   * count, mean and variance, as one scaler that saw every model's samples
+   * would hold them up to one rounding each. Models with other input
+   * exponents are rescaled copies first (the inputs are untouched). Weights do
+   * not apply: each model counts for its samples (E_INPUT if given).
+   */
+  static merge(models: ReadonlyArray<StandardScaler>, weights?: ArrayLike<number>): StandardScaler {
+    const a = statisticsInputs<StandardScaler>(StandardScaler, models, weights);
+    const out = StandardScaler.fromBytes(a[0].toBytes());
+    const counts: number[] = [];
+    for (let k = 0; k < a.length; k++) counts.push(a[k].count);
+    const ms: Moments[] = [];
+    for (let k = 0; k < a.length; k++) ms.push(a[k].m);
+    mergeMoments(out.m, ms, counts, 0, out.nFeatures);
+    mutable(out).count = countSum(counts);
+    return out;
   }
 
   /** @internal */
@@ -162,6 +182,29 @@ export class MinMaxScaler extends TransformerBase<Float64Array> {
     w.u8s(this.scale.exps);
     w.i32s(this.min);
     w.i32s(this.max);
+  }
+
+  /**
+   * Exact merge: each feature's extremes over the models that saw samples
+   * (in common input exponents), counts added. Order-independent and
+   * associative bit for bit. Weights do not apply (E_INPUT if given).
+   */
+  static merge(models: ReadonlyArray<MinMaxScaler>, weights?: ArrayLike<number>): MinMaxScaler {
+    const a = statisticsInputs<MinMaxScaler>(MinMaxScaler, models, weights);
+    const out = MinMaxScaler.fromBytes(a[0].toBytes());
+    const counts: number[] = [];
+    let first = true;
+    for (let k = 0; k < a.length; k++) {
+      counts.push(a[k].count);
+      if (a[k].count === 0) continue;
+      for (let i = 0; i < out.nFeatures; i++) {
+        if (first || a[k].min[i] < out.min[i]) out.min[i] = a[k].min[i];
+        if (first || a[k].max[i] > out.max[i]) out.max[i] = a[k].max[i];
+      }
+      first = false;
+    }
+    mutable(out).count = countSum(counts);
+    return out;
   }
 
   /** @internal */

@@ -11,6 +11,8 @@ import { Pipeline } from '../../src/pipeline.js';
 import { LinearRegression, LogisticRegression } from '../../algorithms/linear.js';
 import { SoftmaxRegression } from '../../algorithms/softmax.js';
 import { MLP } from '../../algorithms/mlp.js';
+import { GaussianNB } from '../../algorithms/naive_bayes.js';
+import { MinMaxScaler, StandardScaler } from '../../src/preprocessing.js';
 import { Case, Hasher } from './harness.js';
 import { Trainable, classStream, hashModel, regStream } from './cases-learners.js';
 
@@ -67,7 +69,37 @@ function mergeCase(name: string, make: () => Trainable, stream: (seed: number) =
   };
 }
 
+/** Statistics merges (no weights): flat, permuted, merge of merges; raw sensor ranges, so inputs have different exponents. */
+function statsCase(name: string, make: () => Trainable, stream: (seed: number) => Stream, nf: number, scales: number[]): Case {
+  return {
+    name: 'Merge.' + name,
+    run(mh: Hasher, ph: Hasher) {
+      const x = new Float64Array(nf);
+      const devices: Trainable[] = [];
+      for (let d = 0; d < scales.length; d++) {
+        const m = make();
+        const next = stream(400 + d);
+        for (let i = 0; i < 100 + 50 * d; i++) {
+          const y = next(x);
+          for (let j = 0; j < nf; j++) x[j] *= scales[d];
+          m.learnOne(x, y);
+        }
+        devices.push(m);
+      }
+      const flat = merge(devices as never[]) as Trainable;
+      hashModel(flat, mh);
+      hashModel(merge([devices[2], devices[0], devices[1]] as never[]) as Trainable, mh);
+      hashModel(merge([merge([devices[0], devices[1]] as never[]), devices[2]] as never[]) as Trainable, mh);
+      if ((flat as { predictOne?: unknown }).predictOne) predict(flat, stream(499), x, ph);
+    },
+  };
+}
+
 export const mergeCases: Case[] = [
+  statsCase('StandardScaler.raw', () => new StandardScaler({ nFeatures: 4 }) as unknown as Trainable, (s) => regStream(s, 4, 1), 4, [1, 3000, 0.01]),
+  statsCase('MinMaxScaler.raw', () => new MinMaxScaler({ nFeatures: 3 }) as unknown as Trainable, (s) => regStream(s, 3, 1), 3, [1, 50000, 0.001]),
+  statsCase('GaussianNB.raw', () => new GaussianNB({ nFeatures: 4, nClasses: 3 }), (s) => classStream(s, 4, 3, 1), 4, [1, 2000, 0.05]),
+  mergeCase('Pipeline.StandardScaler.LogisticRegression', () => new Pipeline([new StandardScaler({ nFeatures: 4 }), new LogisticRegression({ nFeatures: 4 })]), (s) => classStream(s, 4, 2, 300), 4),
   mergeCase('LinearRegression', () => new LinearRegression({ nFeatures: 6, learningRate: 0.02 }), (s) => regStream(s, 6, 1), 6),
   mergeCase('LinearRegression.adam.raw', () => new LinearRegression({ nFeatures: 3, optimizer: 'adam', learningRate: 0.05, decay: 0.01 }), (s) => regStream(s, 3, 300), 3),
   mergeCase('LogisticRegression', () => new LogisticRegression({ nFeatures: 5, learningRate: 0.05, l2: 0.001 }), (s) => classStream(s, 5, 2, 1), 5),
