@@ -13,6 +13,7 @@ import { Pipeline } from '../src/pipeline.js';
 import { MinMaxScaler, StandardScaler } from '../src/preprocessing.js';
 import { GaussianNB } from '../algorithms/naive_bayes.js';
 import { LogisticRegression } from '../algorithms/linear.js';
+import { GaussianScorer } from '../algorithms/anomaly/gaussian_scorer.js';
 import { Stream } from './conformance/harness.js';
 
 const N0 = BigInt(0);
@@ -151,6 +152,33 @@ describe('merge: exact statistics', function () {
     }
     assert.ok(agree >= 495, agree + ' / 500');
     expectCode(() => merge([make(), new GaussianNB({ nFeatures: 3, nClasses: 4 })]), 'E_SHAPE');
+  });
+
+  it('GaussianScorer: statistics as one scorer of the union, calibration histograms added, order-independent', function () {
+    const ms = parts.map((p) => {
+      const m = new GaussianScorer({ nFeatures: 3 });
+      for (const r of p) m.learnOne(r);
+      return m;
+    });
+    const before = ms.map((m) => m.toBytes());
+    const out = merge(ms);
+    const central = new GaussianScorer({ nFeatures: 3 });
+    for (const r of all) central.learnOne(r);
+    assert.equal(out.count, central.count);
+    for (let j = 0; j < 3; j++) {
+      assert.ok(Math.abs(out.means()[j] - central.means()[j]) <= 1e-6 * Math.abs(central.means()[j]) + 1e-6);
+      assert.ok(Math.abs(out.variances()[j] - central.variances()[j]) <= 1e-5 * central.variances()[j]);
+    }
+    assert.equal(out.cal.total, ms.reduce((a, m) => a + m.cal.total, 0));
+    assert.deepEqual(Array.from(out.cal.hist), Array.from(out.cal.hist).map((_, b) => ms.reduce((a, m) => a + m.cal.hist[b], 0)));
+    assert.equal(out.cal.max, Math.max(...ms.map((m) => m.cal.max)));
+    same(merge([ms[1], ms[2], ms[0]]).toBytes(), out.toBytes());
+    ms.forEach((m, k) => same(m.toBytes(), before[k]));
+    // the merged threshold is within the devices' range of thresholds and flags an outlier
+    const th = ms.map((m) => m.threshold());
+    assert.ok(out.threshold() >= Math.min(...th) && out.threshold() <= Math.max(...th), out.threshold() + ' vs ' + th);
+    assert.ok(out.isAnomaly([40, 0.9, 3000]));
+    expectCode(() => merge([ms[0], new GaussianScorer({ nFeatures: 3, margin: 2 })]), 'E_SHAPE');
   });
 
   it('weights do not apply to statistics; a Pipeline gives its weights to the final step only', function () {

@@ -9,6 +9,7 @@ import { fail } from '../../src/errors.js';
 import { POW2, Q_MAX, Q_ONE, div, floorDiv, mul } from '../../src/fixed.js';
 import { ByteReader, ByteWriter } from '../../src/format.js';
 import { optInt, optReal } from '../../src/learner.js';
+import { same } from '../../src/merge.js';
 
 /** Threshold options shared by every detector. */
 export interface CalibrationOptions {
@@ -212,6 +213,43 @@ export class Calibrator {
     for (let b = 0; b < CAL_BINS; b++) t += h[b];
     this.total = t;
     this.max = Math.floor((this.max + POW2[k - 1]) / POW2[k]);
+  }
+
+  /**
+   * Sets this calibrator (a fresh copy of cals[0]) to the union of `cals`:
+   * histograms added bin by bin (every bin halved, as `add` does, while one
+   * exceeds 65535), the largest maximum, the most warm-up seen. The sums are
+   * exact, so the result does not depend on the order. Same options
+   * required (E_SHAPE).
+   */
+  mergeFrom(cals: ReadonlyArray<Calibrator>): void {
+    const h = this.hist;
+    const sum = new Float64Array(CAL_BINS);
+    let top = 0;
+    this.max = 0;
+    this.seen = 0;
+    for (let k = 0; k < cals.length; k++) {
+      const c = cals[k];
+      same('calibration quantile (Q16.16)', k, this.quantile, c.quantile);
+      same('calibration margin (Q16.16)', k, this.margin, c.margin);
+      same('calibration warmup', k, this.warmup, c.warmup);
+      same('calibration adapt', k, this.adapt, c.adapt);
+      same('calibration adaptBelow (Q16.16)', k, this.adaptBelow, c.adaptBelow);
+      for (let b = 0; b < CAL_BINS; b++) sum[b] += c.hist[b];
+      if (c.max > this.max) this.max = c.max;
+      if (c.seen > this.seen) this.seen = c.seen;
+    }
+    for (let b = 0; b < CAL_BINS; b++) if (sum[b] > top) top = sum[b];
+    while (top > 65535) {
+      for (let b = 0; b < CAL_BINS; b++) sum[b] = Math.floor(sum[b] / 2);
+      top = Math.floor(top / 2);
+    }
+    let t = 0;
+    for (let b = 0; b < CAL_BINS; b++) {
+      h[b] = sum[b];
+      t += sum[b];
+    }
+    this.total = t;
   }
 
   /** `i32 quantile`, `i32 margin` (Q16.16), `u32 warmup`, `u32 adapt`, `i32 adaptBelow` (Q16.16), `u32 seen`, `i32 max`, `u16[93] histogram`. */

@@ -11,6 +11,7 @@ import { Moments, stdFromVar } from '../../src/moments.js';
 import { HEADROOM, InputScale, shiftRound, wideDiv } from '../../src/range.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';
 import { Detector } from './detector.js';
+import { countSum, mergeMoments, same, statisticsInputs } from '../../src/merge.js';
 
 /** Options of {@link GaussianScorer}. */
 export interface GaussianScorerOptions extends CalibrationOptions {
@@ -164,6 +165,33 @@ export class GaussianScorer extends Detector<Float64Array> {
     w.u8s(this.scale.exps);
     this.m.write(w);
   }
+
+  /**
+   * Exact merge of the statistics (Chan's parallel Welford, as
+   * StandardScaler) and of the threshold calibrations (histograms added).
+   * The histograms hold the scores each device saw under its own model: the
+   * merged threshold is their union's quantile, an approximation where the
+   * devices' models differ. Same minStd and calibration options (E_SHAPE);
+   * weights do not apply (E_INPUT).
+   */
+  static merge(models: ReadonlyArray<GaussianScorer>, weights?: ArrayLike<number>): GaussianScorer {
+    const a = statisticsInputs<GaussianScorer>(GaussianScorer, models, weights);
+    const out = GaussianScorer.fromBytes(a[0].toBytes());
+    const counts: number[] = [];
+    const ms: Moments[] = [];
+    const cals: Calibrator[] = [];
+    for (let k = 0; k < a.length; k++) {
+      same('minStd (Q16.16)', k, a[0].minStd, a[k].minStd);
+      counts.push(a[k].count);
+      ms.push(a[k].m);
+      cals.push(a[k].cal);
+    }
+    out.cal.mergeFrom(cals);
+    mergeMoments(out.m, ms, counts, 0, out.nFeatures);
+    mutable(out).count = countSum(counts);
+    return out;
+  }
+
 
   /** @internal */
   static fromReader(r: ByteReader): GaussianScorer {
