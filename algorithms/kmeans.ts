@@ -12,6 +12,7 @@ import * as K from '../src/kernels.js';
 import { step, stepRecip } from '../src/kernels.js';
 import { Learner, MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 import { InputScale, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
+import { WeightedMean, alignedScales, checkModels, same } from '../src/merge.js';
 
 /** Options of {@link KMeans}. */
 export interface KMeansOptions {
@@ -227,6 +228,137 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
     w.u16s(this.cf);
   }
 
+  /**
+   * Weighted centroid matching: every model's seeded centroids are pooled
+   * with their counts and clustered into k, deterministically: the seeds are
+   * the k distinct pooled centroids with the largest counts (ties by their
+   * values), then rounds of assigning each pooled centroid to the nearest
+   * centre (the learning distance kernel) and moving each centre to the
+   * count-weighted mean of its members (exact, rounded once), until nothing
+   * moves (at most 20 rounds). Counts add. The result depends only on the
+   * set of models, not on their order. Same nFeatures, k and decay (E_SHAPE);
+   * weights do not apply (E_INPUT): the counts are the weights.
+   */
+  static merge(models: ReadonlyArray<KMeans>, weights?: ArrayLike<number>): KMeans {
+    checkModels(models, KMeans);
+    if (weights !== undefined) fail('E_INPUT', 'KMeans merges by its clusters\' counts: weights do not apply');
+    const m0 = models[0];
+    const n = m0.nFeatures;
+    const k = m0.k;
+    for (let i = 0; i < models.length; i++) {
+      same('nFeatures', i, n, models[i].nFeatures);
+      same('k', i, k, models[i].k);
+      same('decay (Q16.16)', i, m0.decay, models[i].decay);
+    }
+    const a = alignedScales(models.map(exponentView), function (v) {
+      return exponentView(KMeans.fromBytes(v.model.toBytes()));
+    });
+    // the pool: (model, row) of every seeded centroid, in an order that depends only on the values
+    const pool: { m: KMeans; r: number; c: number }[] = [];
+    for (let i = 0; i < a.length; i++) for (let r = 0; r < a[i].model.filled; r++) pool.push({ m: a[i].model, r: r, c: a[i].model.counts[r] });
+    const cmp = function (x: { m: KMeans; r: number; c: number }, y: { m: KMeans; r: number; c: number }): number {
+      if (x.c !== y.c) return y.c - x.c;
+      for (let j = 0; j < n; j++) {
+        const u = x.m.c[x.r * n + j] * 65536 + x.m.cf[x.r * n + j];
+        const v = y.m.c[y.r * n + j] * 65536 + y.m.cf[y.r * n + j];
+        if (u !== v) return u - v;
+      }
+      return 0;
+    };
+    pool.sort(cmp);
+    const out = KMeans.fromBytes(a[0].model.toBytes());
+    out.c.fill(0);
+    out.cf.fill(0);
+    out.counts.fill(0);
+    // seeds, greedily: the largest count first, then each time the pooled centroid with the largest
+    // count × squared distance to its nearest seed (IEEE double arithmetic: the same on every engine)
+    const val = function (p: number, i: number): number {
+      return pool[p].m.c[pool[p].r * n + i] + pool[p].m.cf[pool[p].r * n + i] / 65536;
+    };
+    const near = new Float64Array(pool.length).fill(Infinity);
+    let filled = 0;
+    let pick = pool.length > 0 ? 0 : -1;
+    while (pick >= 0 && filled < k) {
+      for (let i = 0; i < n; i++) {
+        out.c[filled * n + i] = pool[pick].m.c[pool[pick].r * n + i];
+        out.cf[filled * n + i] = pool[pick].m.cf[pool[pick].r * n + i];
+      }
+      filled++;
+      pick = -1;
+      let best = 0;
+      for (let p = 0; p < pool.length; p++) {
+        let d = 0;
+        for (let i = 0; i < n; i++) {
+          const e = val(p, i) - (out.c[(filled - 1) * n + i] + out.cf[(filled - 1) * n + i] / 65536);
+          d += e * e;
+        }
+        if (d < near[p]) near[p] = d;
+        const score = near[p] * pool[p].c;
+        if (score > best) {
+          best = score;
+          pick = p; // the first of equal scores: the pool's order is by value
+        }
+      }
+    }
+    mutable(out).filled = filled;
+    if (filled === 0) return out;
+    const assign = new Int32Array(pool.length);
+    const x = new Int32Array(n);
+    const dist = new Int32Array(k);
+    const his: Int32Array[] = [], los: Uint16Array[] = [];
+    for (let p = 0; p < pool.length; p++) {
+      his.push(pool[p].m.c.subarray(pool[p].r * n, (pool[p].r + 1) * n));
+      los.push(pool[p].m.cf.subarray(pool[p].r * n, (pool[p].r + 1) * n));
+    }
+    for (let round = 0; round < 20; round++) {
+      let moved = round === 0;
+      for (let p = 0; p < pool.length; p++) {
+        // the pooled centroid rounded to Q16.16, as learning rounds a sample's difference
+        for (let i = 0; i < n; i++) x[i] = his[p][i] + (los[p][i] > 32768 ? 1 : 0);
+        const j = nearestRow(out.c, filled, n, x, dist);
+        if (j !== assign[p]) moved = true;
+        assign[p] = j < 0 ? 0 : j;
+      }
+      if (!moved) break;
+      for (let j = 0; j < filled; j++) {
+        const w: number[] = [];
+        let any = false;
+        for (let p = 0; p < pool.length; p++) {
+          w.push(assign[p] === j ? pool[p].c : 0);
+          if (assign[p] === j && pool[p].c > 0) any = true;
+        }
+        if (!any) continue;
+        const mean = new WeightedMean(pool.length, w, function () {
+          return 0;
+        });
+        mean.wide(out.c.subarray(j * n, (j + 1) * n), out.cf.subarray(j * n, (j + 1) * n), his, los);
+      }
+    }
+    for (let p = 0; p < pool.length; p++) {
+      const j = assign[p];
+      const s = out.counts[j] + pool[p].c;
+      out.counts[j] = s > 4294967295 ? 4294967295 : s;
+    }
+    // a centre left without members is dropped (a seeded cluster has won samples)
+    let kept = 0;
+    for (let j = 0; j < filled; j++) {
+      if (out.counts[j] === 0) continue;
+      if (kept !== j) {
+        out.c.copyWithin(kept * n, j * n, (j + 1) * n);
+        out.cf.copyWithin(kept * n, j * n, (j + 1) * n);
+        out.counts[kept] = out.counts[j];
+      }
+      kept++;
+    }
+    for (let j = kept; j < filled; j++) {
+      out.counts[j] = 0;
+      out.c.fill(0, j * n, (j + 1) * n);
+      out.cf.fill(0, j * n, (j + 1) * n);
+    }
+    mutable(out).filled = kept;
+    return out;
+  }
+
   /** @internal `headroom` as in the constructor. */
   static fromReader(r: ByteReader, classes?: unknown, headroom?: number): KMeans {
     const n = r.int(1, MAX_FEATURES);
@@ -248,4 +380,20 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
     m.scale.checkValues(m.c, 0, m.c.length);
     return m;
   }
+}
+
+/** A KMeans seen through the per-feature exponent interface of alignedScales (its one shared exponent). */
+function exponentView(m: KMeans): { model: KMeans; inputExponents(): Uint8Array; rescale(i: number, d: number): void; toBytes(): Uint8Array } {
+  return {
+    model: m,
+    inputExponents: function () {
+      return m.scale.exps;
+    },
+    rescale: function (i: number, d: number) {
+      m.rescale(i, d);
+    },
+    toBytes: function () {
+      return m.toBytes();
+    },
+  };
 }

@@ -14,6 +14,8 @@ import { MinMaxScaler, StandardScaler } from '../src/preprocessing.js';
 import { GaussianNB } from '../algorithms/naive_bayes.js';
 import { LogisticRegression } from '../algorithms/linear.js';
 import { GaussianScorer } from '../algorithms/anomaly/gaussian_scorer.js';
+import { KMeans } from '../algorithms/kmeans.js';
+import { load } from '../index.js';
 import { Stream } from './conformance/harness.js';
 
 const N0 = BigInt(0);
@@ -179,6 +181,46 @@ describe('merge: exact statistics', function () {
     assert.ok(out.threshold() >= Math.min(...th) && out.threshold() <= Math.max(...th), out.threshold() + ' vs ' + th);
     assert.ok(out.isAnomaly([40, 0.9, 3000]));
     expectCode(() => merge([ms[0], new GaussianScorer({ nFeatures: 3, margin: 2 })]), 'E_SHAPE');
+  });
+
+  it('KMeans: pooled centroids matched into k clusters, counts added, independent of the order, loadable', function () {
+    const s = new Stream(21);
+    const centres = [[0, 0], [10, 10], [-8, 12]];
+    // three devices, each seeing two of the three true clusters (non-IID), one in raw units 1000× larger
+    const devices = [[0, 1], [1, 2], [0, 2]].map((pair, d) => {
+      const m = new KMeans({ nFeatures: 2, k: 3 });
+      for (let i = 0; i < 300; i++) {
+        const c = centres[pair[i % 2]];
+        const sc = d === 2 ? 1000 : 1;
+        m.learnOne([(c[0] + s.normal() * 0.5) * sc, (c[1] + s.normal() * 0.5) * sc]);
+      }
+      return m;
+    });
+    // device 2 learned in other units: bring it to the same scale for this test by training another in units
+    const same2 = new KMeans({ nFeatures: 2, k: 3 });
+    for (let i = 0; i < 300; i++) {
+      const c = centres[[0, 2][i % 2]];
+      same2.learnOne([c[0] + s.normal() * 0.5, c[1] + s.normal() * 0.5]);
+    }
+    const ms = [devices[0], devices[1], same2];
+    const before = ms.map((m) => m.toBytes());
+    const out = merge(ms);
+    assert.equal(out.filled, 3);
+    assert.equal(Array.from(out.counts).reduce((a, b) => a + b, 0), 900);
+    const got = out.centroids();
+    for (const c of centres) {
+      let best = Infinity;
+      for (let j = 0; j < 3; j++) best = Math.min(best, Math.hypot(got[2 * j] - c[0], got[2 * j + 1] - c[1]));
+      assert.ok(best < 0.5, 'no merged centroid near ' + c + ': ' + Array.from(got));
+    }
+    same(merge([ms[2], ms[0], ms[1]]).toBytes(), out.toBytes());
+    same((load(out.toBytes()) as KMeans).toBytes(), out.toBytes());
+    ms.forEach((m, k) => same(m.toBytes(), before[k]));
+    // a model in other units is aligned (its exponent is larger), not refused
+    const mixed = merge([devices[0], devices[2]]);
+    assert.equal(mixed.inputExponent(), devices[2].inputExponent());
+    expectCode(() => merge([devices[0], new KMeans({ nFeatures: 2, k: 4 })]), 'E_SHAPE');
+    expectCode(() => merge([devices[0], devices[1]], [1, 1]), 'E_INPUT');
   });
 
   it('weights do not apply to statistics; a Pipeline gives its weights to the final step only', function () {

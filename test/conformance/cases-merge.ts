@@ -14,6 +14,7 @@ import { MLP } from '../../algorithms/mlp.js';
 import { GaussianNB } from '../../algorithms/naive_bayes.js';
 import { MinMaxScaler, StandardScaler } from '../../src/preprocessing.js';
 import { GaussianScorer } from '../../algorithms/anomaly/gaussian_scorer.js';
+import { KMeans } from '../../algorithms/kmeans.js';
 import { Case, Hasher } from './harness.js';
 import { Trainable, classStream, hashModel, regStream } from './cases-learners.js';
 
@@ -100,6 +101,7 @@ export const mergeCases: Case[] = [
   statsCase('StandardScaler.raw', () => new StandardScaler({ nFeatures: 4 }) as unknown as Trainable, (s) => regStream(s, 4, 1), 4, [1, 3000, 0.01]),
   statsCase('MinMaxScaler.raw', () => new MinMaxScaler({ nFeatures: 3 }) as unknown as Trainable, (s) => regStream(s, 3, 1), 3, [1, 50000, 0.001]),
   statsCase('GaussianScorer.raw', () => new GaussianScorer({ nFeatures: 3, quantile: 0.99 }) as unknown as Trainable, (s) => regStream(s, 3, 1), 3, [1, 800, 0.02]),
+  statsCase('KMeans.raw', () => new KMeans({ nFeatures: 3, k: 4 }) as unknown as Trainable, (s) => classStream(s, 3, 4, 1), 3, [1, 1, 300]),
   statsCase('GaussianNB.raw', () => new GaussianNB({ nFeatures: 4, nClasses: 3 }), (s) => classStream(s, 4, 3, 1), 4, [1, 2000, 0.05]),
   mergeCase('Pipeline.StandardScaler.LogisticRegression', () => new Pipeline([new StandardScaler({ nFeatures: 4 }), new LogisticRegression({ nFeatures: 4 })]), (s) => classStream(s, 4, 2, 300), 4),
   mergeCase('LinearRegression', () => new LinearRegression({ nFeatures: 6, learningRate: 0.02 }), (s) => regStream(s, 6, 1), 6),
