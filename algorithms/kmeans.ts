@@ -97,7 +97,7 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
   readonly counts: Uint32Array;
   /** Clusters seeded so far (k once k distinct samples were seen). */
   readonly filled: number;
-  /** @internal */ override readonly scale: InputScale;
+  /** @internal */ declare readonly scale: InputScale;
   private readonly d: Int32Array;
   private readonly dist: Int32Array;
   private readonly stepBuf: Int32Array;

@@ -204,7 +204,7 @@ function tooFar(): never {
 /** What both k-NN learners share: the window, its input scale, and the growth of the scale. */
 abstract class KNNBase extends Supervised<Float64Array> {
   /** @internal */ readonly win: KNNWindow;
-  /** @internal */ protected override readonly scale: InputScale;
+  /** @internal */ protected declare readonly scale: InputScale;
   readonly stateBytes: number;
 
   constructor(win: KNNWindow, nClasses: number) {

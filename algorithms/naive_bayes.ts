@@ -66,7 +66,7 @@ export class GaussianNB extends Supervised<Float64Array> {
   readonly total: number;
   /** @internal statistics over all classes (for varSmoothing) */
   readonly g: Moments;
-  /** @internal */ protected override readonly scale: InputScale;
+  /** @internal */ protected declare readonly scale: InputScale;
   private readonly epsI: Float64Array;
   private readonly epsF: Float64Array;
   private readonly scores: Float64Array;

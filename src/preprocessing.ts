@@ -30,7 +30,7 @@ export class StandardScaler extends TransformerBase<Float64Array> {
   /** Samples seen. */
   readonly count: number;
   /** @internal */ readonly m: Moments;
-  /** @internal */ protected override readonly scale: InputScale;
+  /** @internal */ protected declare readonly scale: InputScale;
 
   constructor(opts: { nFeatures: number }) {
     const o = checkOptions(opts);
@@ -134,7 +134,7 @@ export class MinMaxScaler extends TransformerBase<Float64Array> {
   readonly count: number;
   /** @internal */ readonly min: Int32Array;
   /** @internal */ readonly max: Int32Array;
-  /** @internal */ protected override readonly scale: InputScale;
+  /** @internal */ protected declare readonly scale: InputScale;
 
   constructor(opts: { nFeatures: number }) {
     const o = checkOptions(opts);

@@ -23,3 +23,17 @@ describe('scripts: every tracked .js/.mjs/.cjs parses', function () {
     console.log('      ' + files.length + ' files parse');
   });
 });
+
+describe('sources: the library type-checks with the Moddable manifest compiler options', function () {
+  // mcconfig compiles our TypeScript itself with targets/moddable/manifest.json's options
+  // (target es2024: class fields get define semantics, so a redeclared base field must be
+  // `declare`d). Our own tsconfig targets ES2017 and would not see such errors.
+  it('tsc --noEmit --target es2024 passes on index.ts and the Moddable target', function () {
+    this.timeout(300000);
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const files = [join(ROOT, 'index.ts'), join(ROOT, 'targets', 'moddable', 'storage.ts')];
+    // the options of targets/moddable/manifest.json and of mcconfig's generated tsconfig-base.json
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '--target', 'es2024', '--lib', 'es2024', '--module', 'preserve', '--skipLibCheck', '--types', 'node'].concat(files), { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+});

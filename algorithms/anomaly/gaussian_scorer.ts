@@ -41,7 +41,7 @@ export class GaussianScorer extends Detector<Float64Array> {
   /** Samples learned (saturates at 2^32 − 1). */
   readonly count: number;
   /** @internal */ readonly m: Moments;
-  /** @internal */ protected override readonly scale: InputScale;
+  /** @internal */ protected declare readonly scale: InputScale;
   private readonly std: Int32Array;
   private stdValid: boolean;
   private readonly z: Int32Array;

@@ -47,7 +47,7 @@ export class KMeansDetector extends Detector<Float64Array> {
   readonly k: number;
   readonly stateBytes: number;
   /** @internal */ readonly km: KMeans;
-  /** @internal the k-means' input scale */ protected override readonly scale: InputScale;
+  /** @internal the k-means' input scale */ protected declare readonly scale: InputScale;
   private readonly dist: Int32Array;
 
   /** @param km @internal a decoded k-means with these options, adopted instead of a new one (load) */
