@@ -1030,62 +1030,129 @@ function findNative(): Impl | null {
 
 const found = findNative();
 
-/** Kernel name → label, once useKernels has run (before that, what findNative found). */
-let installed: { [name: string]: string } | null = null;
+/** Kernel name → label, once useKernels has run (before that, what findNative found); an object, as the holders (see below). */
+const state: { installed: { [name: string]: string } | null } = { installed: null };
 
-/** The native kernel `name` if the runtime has it (an older firmware may lack some), else the TypeScript one. */
-function pick<F>(name: string, ts: F): F {
+/**
+ * A holder of kernel `name`: the native one if the runtime has it (an older
+ * firmware may lack some), else the TypeScript one. useKernels swaps `f`.
+ */
+function box<F>(name: string, ts: F): { f: F } {
   const fn = found ? found[name] : undefined;
-  return typeof fn === 'function' ? (fn as unknown as F) : ts;
+  return { f: typeof fn === 'function' ? (fn as unknown as F) : ts };
 }
 
-// One binding per kernel, not an object of all of them: a bundle then carries
+// One export per kernel, not an object of all of them: a bundle then carries
 // only the kernels its algorithms call (an Espruino block budget counts every
-// function). Algorithms `import * as K` and call K.dot(...); these are live
-// bindings, so useKernels() reaches every caller. PURE lets a bundler drop the
-// unused ones.
+// function); PURE lets a bundler drop the unused ones. Each calls through its
+// own holder object, which useKernels() swaps: a Moddable app that preloads
+// the library has its module bindings frozen (reassigning an exported `let`
+// throws "set dot: const"), while objects stay writable.
+const dotBox = /*#__PURE__*/ box('dot', dotTS);
 /** The active {@link Kernels.dot}. */
-export let dot: Kernels['dot'] = /*#__PURE__*/ pick('dot', dotTS);
+export const dot: Kernels['dot'] = function (a, ao, b, bo, n) {
+  return dotBox.f(a, ao, b, bo, n);
+};
+const matvecBox = /*#__PURE__*/ box('matvec', matvecTS);
 /** The active {@link Kernels.matvec}. */
-export let matvec: Kernels['matvec'] = /*#__PURE__*/ pick('matvec', matvecTS);
+export const matvec: Kernels['matvec'] = function (w, x, xo, bias, out, rows, cols) {
+  return matvecBox.f(w, x, xo, bias, out, rows, cols);
+};
+const matTvecBox = /*#__PURE__*/ box('matTvec', matTvecTS);
 /** The active {@link Kernels.matTvec}. */
-export let matTvec: Kernels['matTvec'] = /*#__PURE__*/ pick('matTvec', matTvecTS);
+export const matTvec: Kernels['matTvec'] = function (w, d, out, rows, cols) {
+  return matTvecBox.f(w, d, out, rows, cols);
+};
+const axpyBox = /*#__PURE__*/ box('axpy', axpyTS);
 /** The active {@link Kernels.axpy}. */
-export let axpy: Kernels['axpy'] = /*#__PURE__*/ pick('axpy', axpyTS);
+export const axpy: Kernels['axpy'] = function (y, yo, x, xo, n, alpha) {
+  return axpyBox.f(y, yo, x, xo, n, alpha);
+};
+const axpyWideBox = /*#__PURE__*/ box('axpyWide', axpyWideTS);
 /** The active {@link Kernels.axpyWide}. */
-export let axpyWide: Kernels['axpyWide'] = /*#__PURE__*/ pick('axpyWide', axpyWideTS);
+export const axpyWide: Kernels['axpyWide'] = function (w, f, wo, x, xo, n, a, s) {
+  return axpyWideBox.f(w, f, wo, x, xo, n, a, s);
+};
+const gerWideBox = /*#__PURE__*/ box('gerWide', gerWideTS);
 /** The active {@link Kernels.gerWide}. */
-export let gerWide: Kernels['gerWide'] = /*#__PURE__*/ pick('gerWide', gerWideTS);
+export const gerWide: Kernels['gerWide'] = function (w, f, rows, cols, d, x, xo, lr) {
+  return gerWideBox.f(w, f, rows, cols, d, x, xo, lr);
+};
+const scaleBox = /*#__PURE__*/ box('scale', scaleTS);
 /** The active {@link Kernels.scale}. */
-export let scale: Kernels['scale'] = /*#__PURE__*/ pick('scale', scaleTS);
+export const scale: Kernels['scale'] = function (y, yo, n, alpha) {
+  return scaleBox.f(y, yo, n, alpha);
+};
+const sqdistBox = /*#__PURE__*/ box('sqdist', sqdistTS);
 /** The active {@link Kernels.sqdist}. */
-export let sqdist: Kernels['sqdist'] = /*#__PURE__*/ pick('sqdist', sqdistTS);
+export const sqdist: Kernels['sqdist'] = function (a, ao, b, bo, n, shift) {
+  return sqdistBox.f(a, ao, b, bo, n, shift);
+};
+const sqdistManyBox = /*#__PURE__*/ box('sqdistMany', sqdistManyTS);
 /** The active {@link Kernels.sqdistMany}. */
-export let sqdistMany: Kernels['sqdistMany'] = /*#__PURE__*/ pick('sqdistMany', sqdistManyTS);
+export const sqdistMany: Kernels['sqdistMany'] = function (data, rows, cols, x, xo, shift, out) {
+  return sqdistManyBox.f(data, rows, cols, x, xo, shift, out);
+};
+const welfordBox = /*#__PURE__*/ box('welford', welfordTS);
 /** The active {@link Kernels.welford}. */
-export let welford: Kernels['welford'] = /*#__PURE__*/ pick('welford', welfordTS);
+export const welford: Kernels['welford'] = function (mean, meanF, varI, varF, varR, o, x, xo, n, count) {
+  return welfordBox.f(mean, meanF, varI, varF, varR, o, x, xo, n, count);
+};
+const argminBox = /*#__PURE__*/ box('argmin', argminTS);
 /** The active {@link Kernels.argmin}. */
-export let argmin: Kernels['argmin'] = /*#__PURE__*/ pick('argmin', argminTS);
+export const argmin: Kernels['argmin'] = function (a, ao, n) {
+  return argminBox.f(a, ao, n);
+};
+const argmaxBox = /*#__PURE__*/ box('argmax', argmaxTS);
 /** The active {@link Kernels.argmax}. */
-export let argmax: Kernels['argmax'] = /*#__PURE__*/ pick('argmax', argmaxTS);
+export const argmax: Kernels['argmax'] = function (a, ao, n) {
+  return argmaxBox.f(a, ao, n);
+};
+const toQBox = /*#__PURE__*/ box('toQ', toQTS);
 /** The active {@link Kernels.toQ}. */
-export let toQ: Kernels['toQ'] = /*#__PURE__*/ pick('toQ', toQTS);
+export const toQ: Kernels['toQ'] = function (x, n, out) {
+  return toQBox.f(x, n, out);
+};
+const sgdLinearBox = /*#__PURE__*/ box('sgdLinear', sgdLinearTS);
 /** The active {@link Kernels.sgdLinear}. */
-export let sgdLinear: Kernels['sgdLinear'] = /*#__PURE__*/ pick('sgdLinear', sgdLinearTS);
+export const sgdLinear: Kernels['sgdLinear'] = function (w, f, x, xq, n, y, lr, l2, link) {
+  return sgdLinearBox.f(w, f, x, xq, n, y, lr, l2, link);
+};
+const gerAdamBox = /*#__PURE__*/ box('gerAdam', gerAdamTS);
 /** The active {@link Kernels.gerAdam}. */
-export let gerAdam: Kernels['gerAdam'] = /*#__PURE__*/ pick('gerAdam', gerAdamTS);
+export const gerAdam: Kernels['gerAdam'] = function (w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2) {
+  return gerAdamBox.f(w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2);
+};
+const ringWriteBox = /*#__PURE__*/ box('ringWrite', ringWriteTS);
 /** The active {@link SignalKernels.ringWrite}. */
-export let ringWrite: SignalKernels['ringWrite'] = /*#__PURE__*/ pick('ringWrite', ringWriteTS);
+export const ringWrite: SignalKernels['ringWrite'] = function (ring, ro, n, pos, src, so, stride, count) {
+  return ringWriteBox.f(ring, ro, n, pos, src, so, stride, count);
+};
+const winStatsBox = /*#__PURE__*/ box('winStats', winStatsTS);
 /** The active {@link SignalKernels.winStats}. */
-export let winStats: SignalKernels['winStats'] = /*#__PURE__*/ pick('winStats', winStatsTS);
+export const winStats: SignalKernels['winStats'] = function (ring, ro, n, pos, bits, re, im, out) {
+  return winStatsBox.f(ring, ro, n, pos, bits, re, im, out);
+};
+const fftBox = /*#__PURE__*/ box('fft', fftTS);
 /** The active {@link SignalKernels.fft}. */
-export let fft: SignalKernels['fft'] = /*#__PURE__*/ pick('fft', fftTS);
+export const fft: SignalKernels['fft'] = function (re, im, n, bits, cos, sin) {
+  return fftBox.f(re, im, n, bits, cos, sin);
+};
+const centroidBox = /*#__PURE__*/ box('centroid', centroidTS);
 /** The active {@link SignalKernels.centroid}. */
-export let centroid: SignalKernels['centroid'] = /*#__PURE__*/ pick('centroid', centroidTS);
+export const centroid: SignalKernels['centroid'] = function (re, im, lo, hi) {
+  return centroidBox.f(re, im, lo, hi);
+};
+const analyticBox = /*#__PURE__*/ box('analytic', analyticTS);
 /** The active {@link SignalKernels.analytic}. */
-export let analytic: SignalKernels['analytic'] = /*#__PURE__*/ pick('analytic', analyticTS);
+export const analytic: SignalKernels['analytic'] = function (re, im, n, lo, hi) {
+  return analyticBox.f(re, im, n, lo, hi);
+};
+const magnitudeBox = /*#__PURE__*/ box('magnitude', magnitudeTS);
 /** The active {@link SignalKernels.magnitude}. */
-export let magnitude: SignalKernels['magnitude'] = /*#__PURE__*/ pick('magnitude', magnitudeTS);
+export const magnitude: SignalKernels['magnitude'] = function (re, im, n, out) {
+  return magnitudeBox.f(re, im, n, out);
+};
 
 /**
  * Installs the functions of `impl` that exist (a partial set is fine: an older
@@ -1104,41 +1171,42 @@ export function useKernels(impl: Impl | null, label?: string): void {
     src[name] = label === undefined ? 'native' : label;
     return fn as unknown as F;
   }
-  dot = get('dot', dotTS);
-  matvec = get('matvec', matvecTS);
-  matTvec = get('matTvec', matTvecTS);
-  axpy = get('axpy', axpyTS);
-  axpyWide = get('axpyWide', axpyWideTS);
-  gerWide = get('gerWide', gerWideTS);
-  scale = get('scale', scaleTS);
-  sqdist = get('sqdist', sqdistTS);
-  sqdistMany = get('sqdistMany', sqdistManyTS);
-  welford = get('welford', welfordTS);
-  argmin = get('argmin', argminTS);
-  argmax = get('argmax', argmaxTS);
-  toQ = get('toQ', toQTS);
-  sgdLinear = get('sgdLinear', sgdLinearTS);
-  gerAdam = get('gerAdam', gerAdamTS);
-  ringWrite = get('ringWrite', ringWriteTS);
-  winStats = get('winStats', winStatsTS);
-  fft = get('fft', fftTS);
-  centroid = get('centroid', centroidTS);
-  analytic = get('analytic', analyticTS);
-  magnitude = get('magnitude', magnitudeTS);
-  installed = src;
+  dotBox.f = get('dot', dotTS);
+  matvecBox.f = get('matvec', matvecTS);
+  matTvecBox.f = get('matTvec', matTvecTS);
+  axpyBox.f = get('axpy', axpyTS);
+  axpyWideBox.f = get('axpyWide', axpyWideTS);
+  gerWideBox.f = get('gerWide', gerWideTS);
+  scaleBox.f = get('scale', scaleTS);
+  sqdistBox.f = get('sqdist', sqdistTS);
+  sqdistManyBox.f = get('sqdistMany', sqdistManyTS);
+  welfordBox.f = get('welford', welfordTS);
+  argminBox.f = get('argmin', argminTS);
+  argmaxBox.f = get('argmax', argmaxTS);
+  toQBox.f = get('toQ', toQTS);
+  sgdLinearBox.f = get('sgdLinear', sgdLinearTS);
+  gerAdamBox.f = get('gerAdam', gerAdamTS);
+  ringWriteBox.f = get('ringWrite', ringWriteTS);
+  winStatsBox.f = get('winStats', winStatsTS);
+  fftBox.f = get('fft', fftTS);
+  centroidBox.f = get('centroid', centroidTS);
+  analyticBox.f = get('analytic', analyticTS);
+  magnitudeBox.f = get('magnitude', magnitudeTS);
+  state.installed = src;
 }
 
 /** The kernels in use, as one object (a snapshot: call again after useKernels). */
 export function activeKernels(): Kernels {
-  return { dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam };
+  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f };
 }
 
 /** The signal kernels in use, as one object (a snapshot). */
 export function activeSignalKernels(): SignalKernels {
-  return { ringWrite, winStats, fft, centroid, analytic, magnitude };
+  return { ringWrite: ringWriteBox.f, winStats: winStatsBox.f, fft: fftBox.f, centroid: centroidBox.f, analytic: analyticBox.f, magnitude: magnitudeBox.f };
 }
 
 function sourceOf(name: string): string {
+  const installed = state.installed;
   if (installed) return installed[name];
   return found && typeof found[name] === 'function' ? 'native' : 'ts';
 }
