@@ -70,7 +70,9 @@ class Int8Net {
   readonly layers: Int8Layer[];
   readonly nOutputs: number;
   readonly stateBytes: number;
-  private readonly row: Int32Array;
+  /** the dequantized weight row, made on first use (load allocates no more than the blob justifies) */
+  private row: Int32Array | null = null;
+  private readonly maxIn: number;
   private readonly acts: Int32Array[];
   readonly pq: Int32Array;
 
@@ -95,7 +97,7 @@ class Int8Net {
     if (head === HEAD_REGRESSION && width !== 1) fail('E_SHAPE', 'a regression head needs one output');
     if (head === HEAD_LOGISTIC && width !== 1) fail('E_SHAPE', 'a logistic head needs one output');
     if (head === HEAD_SOFTMAX && width < 2) fail('E_SHAPE', 'a softmax head needs two outputs or more');
-    this.row = new Int32Array(maxIn);
+    this.maxIn = maxIn;
     this.pq = new Int32Array(head === HEAD_REGRESSION ? 1 : head === HEAD_LOGISTIC ? 2 : width);
     this.stateBytes = bytes;
   }
@@ -106,7 +108,7 @@ class Int8Net {
     for (let l = 0; l < this.layers.length; l++) {
       const L = this.layers[l];
       const out = this.acts[l];
-      const row = this.row;
+      const row = this.row === null ? (this.row = new Int32Array(this.maxIn)) : this.row;
       const half = L.shift > 0 ? POW2[L.shift - 1] : 0;
       const p = POW2[L.shift];
       for (let r = 0; r < L.nOut; r++) {
