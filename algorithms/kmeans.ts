@@ -86,6 +86,8 @@ export function nearestRow(c: Int32Array, rows: number, n: number, x: Int32Array
  */
 export class KMeans extends Learner<Float64Array> implements Clusterer {
   static readonly modelType = ModelType.KMeans;
+  /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
+  static readonly mergeKind = 'statistics';
   readonly k: number;
   /** Q16.16 */
   readonly decay: number;

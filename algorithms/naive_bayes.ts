@@ -55,6 +55,8 @@ const FAR = 68719476736;
  */
 export class GaussianNB extends Supervised<Float64Array> {
   static readonly modelType = ModelType.GaussianNB;
+  /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
+  static readonly mergeKind = 'statistics';
   readonly stateBytes: number;
   /** Q16.16 */
   readonly varSmoothing: number;

@@ -17,7 +17,8 @@
 import { MicrolearnError, fail } from '../src/errors.js';
 import type { Model, ModelClass } from '../src/learner.js';
 import { loadModel } from '../src/load.js';
-import { merge } from '../src/merge.js';
+import { ModelType } from '../src/format.js';
+import { merge, mergesStatistics } from '../src/merge.js';
 
 /** One MQTT message to publish (the shape `MqttLink.publish` takes). */
 export interface FleetMessage {
@@ -181,6 +182,63 @@ function messageOf(e: unknown): string {
   return e instanceof MicrolearnError ? e.message : 'E_CORRUPT: ' + String(e && (e as Error).message ? (e as Error).message : e);
 }
 
+// ---- models in parts: what averages, what pools statistics ----------------------
+
+/** The steps of a Pipeline, or null for any other model (no import of Pipeline: a bundle without one carries none). */
+function stepsOf(m: Model): ReadonlyArray<Model> | null {
+  const c = (m as unknown as { constructor?: { modelType?: unknown } }).constructor;
+  return c !== undefined && c.modelType === ModelType.Pipeline ? (m as unknown as { steps: ReadonlyArray<Model> }).steps : null;
+}
+
+/** True when the model, or one of a Pipeline's steps, pools statistics. */
+function hasStatistics(m: Model): boolean {
+  const steps = stepsOf(m);
+  if (steps === null) return mergesStatistics(m);
+  for (let i = 0; i < steps.length; i++) if (mergesStatistics(steps[i])) return true;
+  return false;
+}
+
+/**
+ * A model built part by part like `template`: a Pipeline step by step (a new
+ * Pipeline of the steps `pick` returns), any other model as its one part.
+ * `pick(part, statistics)` gets `part`, which takes a model to its part being
+ * built, and whether that part pools statistics. `models` (all the models
+ * `pick` will take parts of) must be pipelines of as many steps as `template`.
+ */
+function byParts(template: Model, models: ReadonlyArray<Model>, pick: (part: (m: Model) => Model, statistics: boolean) => Model): Model {
+  const steps = stepsOf(template);
+  if (steps === null) return pick(function (m) { return m; }, mergesStatistics(template));
+  for (let k = 0; k < models.length; k++) {
+    const o = stepsOf(models[k]);
+    if (o === null) fail('E_TYPE', 'model ' + k + ' is not a Pipeline, the fleet\'s model is');
+    if (o.length !== steps.length) fail('E_SHAPE', 'model ' + k + ' has another number of steps (' + o.length + ', the fleet\'s has ' + steps.length + ')');
+  }
+  const out: Model[] = [];
+  for (let s = 0; s < steps.length; s++) {
+    try {
+      out.push(pick(function (m) { return (stepsOf(m) as ReadonlyArray<Model>)[s]; }, mergesStatistics(steps[s])));
+    } catch (e) {
+      if (e instanceof MicrolearnError) throw new MicrolearnError(e.code, 'step ' + s + ': ' + e.message.slice(e.code.length + 2));
+      throw e;
+    }
+  }
+  return new (template.constructor as new (steps: Model[]) => Model)(out);
+}
+
+/**
+ * The fleet's merge. The parts that average (the SGD models) are the FedAvg
+ * of this round's `reports`, weighted by their `samples`; the parts that pool
+ * statistics (scalers, GaussianNB, GaussianScorer, KMeans, …: `mergeKind`
+ * 'statistics') merge `owns`, every member's latest report, which holds
+ * statistics of that device's own data only: each reading is counted once,
+ * however many rounds its device took part in. A Pipeline goes step by step.
+ */
+export function fleetMerge(reports: ReadonlyArray<Model>, samples: ReadonlyArray<number>, owns: ReadonlyArray<Model>): Model {
+  return byParts(reports[0], reports.concat(owns), function (part, statistics) {
+    return statistics ? merge(owns.map(part)) : merge(reports.map(part), samples);
+  });
+}
+
 // ---- coordinator ------------------------------------------------------------------
 
 export interface CoordinatorOptions {
@@ -203,7 +261,9 @@ interface Pending {
 }
 
 /**
- * Merges the members' models round by round. A report is refused, with the
+ * Merges the members' models round by round (fleetMerge: this round's
+ * reports for what averages, every member's latest report for what pools
+ * statistics). A report is refused, with the
  * reason on the device's status topic, when its sequence number is not above
  * the last one, it starts from another round than the current global model,
  * its blob is corrupt, or its model is of another type or shape than the
@@ -232,6 +292,8 @@ export class FleetCoordinator {
   private readonly lastPayload: { [device: string]: string } = {};
   private pending: { [device: string]: Pending } = {};
   private nPending = 0;
+  /** Every member's latest accepted report, of any round: their own statistics. */
+  private readonly latest: { [device: string]: Model } = {};
 
   constructor(options: CoordinatorOptions, send: FleetSend, timers?: FleetTimers) {
     const o = options;
@@ -296,10 +358,11 @@ export class FleetCoordinator {
       if (r.round !== this.round) fail('E_STATE', 'the report starts from round ' + r.round + ', the global model is round ' + this.round + ': adopt it first');
       const m = loadModel(r.model, this.classes) as Model;
       // the same class and options as the fleet's model, or merge says why not
-      if (this.global !== null) merge([this.global, m], [1, 1]);
+      if (this.global !== null) fleetMerge([this.global, m], [1, 1], [this.global, m]);
       else this.global = m;
       if (this.pending[device] === undefined) this.nPending++;
       this.pending[device] = { model: m, samples: r.samples };
+      this.latest[device] = m;
     } catch (e) {
       this.lastPayload[device] = payload;
       this.counts.refused++;
@@ -334,9 +397,10 @@ export class FleetCoordinator {
   }
 
   /**
-   * Merges the reports of the current round (weighted by their samples),
-   * publishes the global model as the next round, and returns true; false
-   * when nothing with samples was reported.
+   * Merges the reports of the current round (weighted by their samples; the
+   * statistics from every member's latest report), publishes the global
+   * model as the next round, and returns true; false when nothing with
+   * samples was reported.
    */
   mergeNow(): boolean {
     if (this.timer !== null && this.timers !== null) this.timers.clearTimeout(this.timer);
@@ -352,7 +416,9 @@ export class FleetCoordinator {
       samples += p.samples;
     }
     if (samples === 0) return false;
-    this.global = merge(models, weights);
+    const owns: Model[] = [];
+    for (let i = 0; i < this.members.length; i++) if (this.latest[this.members[i]] !== undefined) owns.push(this.latest[this.members[i]]);
+    this.global = fleetMerge(models, weights, owns);
     this.round++;
     this.pending = {};
     this.nPending = 0;
@@ -381,14 +447,19 @@ export interface DeviceOptions<M extends FleetModel> {
   /**
    * Personalisation, 0..1 (default 0): adopting a global model, keep this
    * share of the local one (the adopted model is merge([global, local]) with
-   * weights 1 − mix and mix, in 1/65536 steps). 0 adopts the global model as is.
+   * weights 1 − mix and mix, in 1/65536 steps). 0 adopts the global model as
+   * is. Only the parts that average mix; statistics are the fleet's.
    */
   mix?: number;
 }
 
 /**
  * One member of a fleet: counts what it learns since adopting a global
- * model, reports its model, adopts each new global model. Its sequence
+ * model, reports its model, adopts each new global model. A model that pools
+ * statistics (a scaler, GaussianScorer, … or a Pipeline with one) is also
+ * learned into `own`, a copy that holds this device's data only: its report
+ * carries those statistics, so the coordinator counts each reading once
+ * (the adopted model would carry the fleet's). Its sequence
  * number survives a restart through its retained status (the coordinator's
  * last answer), which it reads back on subscribing.
  */
@@ -408,6 +479,13 @@ export class FleetDevice<M extends FleetModel> {
   lastStatus: FleetStatus | null = null;
   /** Why the last global model was not adopted ('' if it was). */
   lastError = '';
+  /**
+   * The statistics of this device's own data (a copy of the model given,
+   * learning every sample), or null when the model has none. Save it with
+   * the model: after a restart without it, the fleet loses this device's
+   * earlier readings from its statistics at the next report.
+   */
+  own: M | null;
   onAdopt: ((round: number) => void) | null = null;
   private readonly topics: ReturnType<typeof fleetTopics>;
   private readonly send: FleetSend;
@@ -421,6 +499,7 @@ export class FleetDevice<M extends FleetModel> {
     this.device = options.device;
     this.classes = options.classes;
     this.model = options.model;
+    this.own = hasStatistics(this.model) ? (loadModel(this.model.toBytes(), this.classes) as unknown as M) : null;
     const mix = options.mix === undefined ? 0 : options.mix;
     if (typeof mix !== 'number' || !(mix >= 0 && mix <= 1)) fail('E_OPTION', 'mix must be a number in 0..1');
     this.mixW = Math.floor(mix * 65536 + 0.5);
@@ -434,13 +513,24 @@ export class FleetDevice<M extends FleetModel> {
   /** Learns one sample and counts it. */
   learnOne(x: ArrayLike<number>, y?: number): void {
     this.model.learnOne(x, y);
+    if (this.own !== null) this.own.learnOne(x, y);
     this.samples++;
+  }
+
+  /** What a report holds: the model, with the statistics of `own` in place of the adopted ones. */
+  reportModel(): Model {
+    const own = this.own;
+    const model = this.model;
+    if (own === null) return model;
+    return byParts(model, [own], function (part, statistics) {
+      return statistics ? part(own) : part(model);
+    });
   }
 
   /** Publishes the model with the samples learned since the last adopted round. */
   report(): void {
     this.seq++;
-    this.send({ topic: this.topics.model(this.device), payload: encodeReport({ seq: this.seq, round: this.round, samples: this.samples, model: this.model.toBytes() }), retain: true });
+    this.send({ topic: this.topics.model(this.device), payload: encodeReport({ seq: this.seq, round: this.round, samples: this.samples, model: this.reportModel().toBytes() }), retain: true });
   }
 
   /** Handles one message of the subscriptions. */
@@ -460,9 +550,12 @@ export class FleetDevice<M extends FleetModel> {
       const g = parseGlobal(payload);
       if (this.adopted && g.round <= this.round) return; // nothing new (a retained copy)
       const m = loadModel(g.model, this.classes) as unknown as M;
-      const next = this.mixW === 0 ? m : (merge([m, this.model], [65536 - this.mixW, this.mixW]) as M);
-      if (this.mixW === 0) merge([m, this.model], [1, 1]); // same class and options as ours, or say why not
-      this.model = next;
+      const local = this.model;
+      const w = this.mixW;
+      fleetMerge([m, local], [1, 1], [m, local]); // same class and options as ours, or say why not
+      this.model = w === 0 ? m : (byParts(m, [local], function (part, statistics) {
+        return statistics ? part(m) : merge([part(m), part(local)], [65536 - w, w]);
+      }) as M);
       this.round = g.round;
       this.adopted = true;
       this.samples = 0;

@@ -17,7 +17,21 @@ import type { Model } from './learner.js';
 /** A class whose models can be merged: `Class.merge(models, weights)`. */
 export interface Mergeable<T = unknown> {
   readonly modelType: number;
+  /**
+   * 'statistics' for a class whose merge pools sufficient statistics or
+   * samples and takes no weights (the scalers, GaussianNB, GaussianScorer,
+   * KMeans, …): merging a model with one of new data gives the model of all
+   * the data, so a fleet merges each device's own-data model. Absent for the
+   * models that average (FedAvg).
+   */
+  readonly mergeKind?: 'statistics';
   merge(models: ReadonlyArray<T>, weights?: ArrayLike<number>): T;
+}
+
+/** True when `model`'s class merges statistics (`mergeKind` 'statistics') rather than averaging. */
+export function mergesStatistics(model: unknown): boolean {
+  const c = model !== null && typeof model === 'object' ? (model as { constructor?: { mergeKind?: unknown } }).constructor : undefined;
+  return c !== undefined && c.mergeKind === 'statistics';
 }
 
 /** Most models one merge takes (keeps every exact limb sum below 2^53); merge larger fleets in shards. */

@@ -26,6 +26,8 @@ import { countSum, mergeMoments, statisticsInputs } from './merge.js';
  */
 export class StandardScaler extends TransformerBase<Float64Array> {
   static readonly modelType = ModelType.StandardScaler;
+  /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
+  static readonly mergeKind = 'statistics';
   readonly stateBytes: number;
   /** Samples seen. */
   readonly count: number;
@@ -129,6 +131,8 @@ export class StandardScaler extends TransformerBase<Float64Array> {
  */
 export class MinMaxScaler extends TransformerBase<Float64Array> {
   static readonly modelType = ModelType.MinMaxScaler;
+  /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
+  static readonly mergeKind = 'statistics';
   readonly stateBytes: number;
   /** Samples seen. */
   readonly count: number;

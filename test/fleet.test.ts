@@ -3,7 +3,8 @@
  * the global model equal to merge of exactly the accepted reports, refusals
  * with reasons on the status topic (corrupt, stale, other shape, other round),
  * foreign senders ignored, a silent device not stalling the round, sequence
- * numbers surviving a restart, personalisation by mix, base64 and names.
+ * numbers surviving a restart, personalisation by mix, base64 and names;
+ * statistics models counting every reading once over many rounds.
  * The same protocol against a real Mosquitto is in fleet-mqtt.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -12,6 +13,9 @@ import { MODEL_CLASSES } from '../index.js';
 import { merge } from '../src/merge.js';
 import { LogisticRegression } from '../algorithms/linear.js';
 import { SoftmaxRegression } from '../algorithms/softmax.js';
+import { GaussianScorer } from '../algorithms/anomaly/gaussian_scorer.js';
+import { StandardScaler } from '../src/preprocessing.js';
+import { Pipeline } from '../src/pipeline.js';
 import {
   FleetCoordinator, FleetDevice, FleetMessage, checkName, encodeReport, fromBase64, parseGlobal, parseStatus, toBase64,
 } from '../integrations/fleet.js';
@@ -163,5 +167,98 @@ describe('fleet protocol (in memory)', function () {
     checkName('device', 'pump-17_b');
     assert.ok(topicMatches('microlearn/f/+/model', 'microlearn/f/x/model'));
     assert.ok(!topicMatches('microlearn/f/+/model', 'microlearn/f/x/y/model'));
+  });
+});
+
+describe('fleet of models that pool statistics (in memory)', function () {
+  const bytes = (m: { toBytes(): Uint8Array }) => Buffer.from(m.toBytes());
+
+  it('a Pipeline with a scaler: over rounds the global scaler is the merge of every device\'s own-data scaler (each reading once), the final step the FedAvg of the round; mix leaves the statistics the fleet\'s', function () {
+    const bus = new MemoryBus();
+    const timers = new ManualTimers();
+    const send = (m: FleetMessage) => bus.publish(m);
+    const names = ['p0', 'p1', 'p2'];
+    const make = () => new Pipeline([new StandardScaler({ nFeatures: 3 }), new LogisticRegression({ nFeatures: 3, learningRate: 0.05 })]);
+    const coord = new FleetCoordinator({ fleet: 's', members: names, classes: MODEL_CLASSES, initial: make(), deadlineMs: 1000 }, send, timers);
+    attach(bus, coord);
+    coord.announce();
+    const devices = names.map((d, i) => {
+      const dev = new FleetDevice({ fleet: 's', device: d, classes: MODEL_CLASSES, model: make(), mix: i === 2 ? 0.5 : 0 }, send);
+      attach(bus, dev);
+      return dev;
+    });
+    // what each device's own readings make, learned apart from the fleet
+    const owns = names.map(() => new StandardScaler({ nFeatures: 3 }));
+    const x = new Float64Array(3);
+    let total = 0;
+    for (let r = 0; r < 3; r++) {
+      const finals: LogisticRegression[] = [];
+      const weights: number[] = [];
+      let mixLocal: LogisticRegression | null = null;
+      devices.forEach((d, i) => {
+        if (r === 2 && i === 1) return; // p1 is silent in the last round: its earlier readings still count
+        const next = classStream(700 + 10 * r + i, 3, 2, 1);
+        const n = 40 + 30 * i;
+        for (let j = 0; j < n; j++) {
+          const y = next(x);
+          for (let k = 0; k < 3; k++) x[k] = x[k] * (1 + i) + 10 * i; // devices differ in range and offset
+          d.learnOne(x, y);
+          owns[i].learnOne(x);
+        }
+        total += n;
+        const final = LogisticRegression.fromBytes((d.model as Pipeline).steps[1].toBytes());
+        finals.push(final);
+        weights.push(n);
+        if (i === 2) mixLocal = final;
+        d.report();
+      });
+      timers.fire();
+      assert.equal(coord.round, r + 1);
+      const g = coord.global as Pipeline;
+      const scaler = g.steps[0] as StandardScaler;
+      assert.equal(scaler.count, total, 'every reading counted once');
+      assert.deepEqual(bytes(scaler), bytes(StandardScaler.merge(owns)));
+      assert.deepEqual(bytes(g.steps[1]), bytes(merge(finals, weights)));
+      // devices: p0 adopts the global model as it is; p2 mixes its final step but takes the fleet's scaler
+      assert.deepEqual(bytes(devices[0].model), bytes(g));
+      const p2 = devices[2].model as Pipeline;
+      assert.deepEqual(bytes(p2.steps[0]), bytes(scaler));
+      assert.deepEqual(bytes(p2.steps[1]), bytes(merge([g.steps[1] as LogisticRegression, mixLocal!], [32768, 32768])));
+      // `own` holds the device's readings only
+      assert.deepEqual(bytes((devices[1].own as Pipeline).steps[0]), bytes(owns[1]));
+    }
+  });
+
+  it('a GaussianScorer fleet: the global detector is the merge of the members\' own detectors, equal to one merged by hand', function () {
+    const bus = new MemoryBus();
+    const send = (m: FleetMessage) => bus.publish(m);
+    const make = () => new GaussianScorer({ nFeatures: 2 });
+    const coord = new FleetCoordinator({ fleet: 'g', members: ['a', 'b'], classes: MODEL_CLASSES, initial: make() }, send);
+    attach(bus, coord);
+    coord.announce();
+    const devs = ['a', 'b'].map((d) => {
+      const dev = new FleetDevice({ fleet: 'g', device: d, classes: MODEL_CLASSES, model: make() }, send);
+      attach(bus, dev);
+      return dev;
+    });
+    const owns = [make(), make()];
+    for (let r = 0; r < 2; r++) {
+      devs.forEach((d, i) => {
+        for (let j = 0; j < 300; j++) {
+          const v = [20 + 5 * i + Math.sin(j * 0.37 + r), 3 * i + Math.cos(j * 0.11)];
+          d.learnOne(v);
+          owns[i].learnOne(v);
+        }
+        d.report();
+      });
+      assert.equal(coord.round, r + 1);
+      assert.deepEqual(bytes(coord.global!), bytes(GaussianScorer.merge(owns)));
+      assert.deepEqual(bytes(devs[0].model), bytes(coord.global!));
+    }
+    // a report of another shape is still refused, with the reason
+    send({ topic: 'microlearn/g/a/model', payload: encodeReport({ seq: 99, round: 2, samples: 5, model: new GaussianScorer({ nFeatures: 3 }).toBytes() }), retain: true });
+    const st = parseStatus(bus.log.filter((m) => m.topic === 'microlearn/g/a/status').pop()!.payload);
+    assert.equal(st.ok, false);
+    assert.match(st.error, /^E_SHAPE/);
   });
 });

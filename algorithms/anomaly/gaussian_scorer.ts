@@ -35,6 +35,8 @@ export interface GaussianScorerOptions extends CalibrationOptions {
  */
 export class GaussianScorer extends Detector<Float64Array> {
   static readonly modelType = ModelType.GaussianScorer;
+  /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
+  static readonly mergeKind = 'statistics';
   readonly stateBytes: number;
   /** Q16.16 */
   readonly minStd: number;

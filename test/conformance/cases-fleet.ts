@@ -9,6 +9,9 @@
 import { load, MODEL_CLASSES } from '../../index.js';
 import { LogisticRegression } from '../../algorithms/linear.js';
 import { MLP } from '../../algorithms/mlp.js';
+import { GaussianScorer } from '../../algorithms/anomaly/gaussian_scorer.js';
+import { StandardScaler } from '../../src/preprocessing.js';
+import { Pipeline } from '../../src/pipeline.js';
 import { FleetCoordinator, FleetDevice, FleetMessage, FleetModel, FleetTimers, encodeReport } from '../../integrations/fleet.js';
 import { Case, Hasher } from './harness.js';
 import { classStream } from './cases-learners.js';
@@ -155,4 +158,7 @@ function fleetCase(name: string, make: () => FleetModel, nf: number, nc: number)
 export const fleetCases: Case[] = [
   fleetCase('LogisticRegression', () => new LogisticRegression({ nFeatures: 4, learningRate: 0.05 }), 4, 2),
   fleetCase('MLP.classification', () => new MLP({ nFeatures: 4, hidden: [6], task: 'classification', nOutputs: 3, seed: 8 }), 4, 3),
+  // statistics: the scaler and the scorer from every member's own readings, the final step averaged
+  fleetCase('Pipeline.scaler', () => new Pipeline([new StandardScaler({ nFeatures: 4 }), new LogisticRegression({ nFeatures: 4, learningRate: 0.05 })]), 4, 2),
+  fleetCase('GaussianScorer', () => new GaussianScorer({ nFeatures: 4 }), 4, 2),
 ];
