@@ -414,8 +414,7 @@ async function fleet(opts) {
   if (!fs.existsSync(path.join(PKG, 'dist', 'esm', 'integrations', 'fleet.js'))) throw new CliError('dist/esm is missing: run `npm run build` in the microlearn checkout');
   const ml = await esm('index.js');
   const { FleetCoordinator } = await esm('integrations/fleet.js');
-  const { MqttLink } = await esm('integrations/mqtt.js');
-  const { nodeConnector } = await esm('integrations/mqtt-node.js');
+  const { hostLink } = await esm('integrations/mqtt-node.js');
   const mqtt = await loadMqttJs();
   const members = String(opts.members).split(',').map((m) => m.trim()).filter((m) => m.length > 0);
   let initial;
@@ -441,12 +440,9 @@ async function fleet(opts) {
   } catch (e) {
     throw new CliError(e && e.message ? e.message : String(e));
   }
-  const password = process.env.MICROLEARN_MQTT_PASSWORD;
-  const mo = { url: opts.mqtt, clientId: opts['client-id'] || 'microlearn-fleet-' + opts.fleet, username: opts.user || 'coordinator' };
-  if (password !== undefined) mo.password = password;
-  if (opts.ca) mo.ca = fs.readFileSync(opts.ca, 'utf8');
+  const mo = { url: opts.mqtt, clientId: opts['client-id'] || 'microlearn-fleet-' + opts.fleet, username: opts.user || 'coordinator', password: process.env.MICROLEARN_MQTT_PASSWORD, caFile: opts.ca || undefined };
   try {
-    link = new MqttLink(nodeConnector(mqtt), mo, { setTimeout, clearTimeout });
+    link = hostLink(mqtt, mo, fs);
   } catch (e) {
     throw new CliError(e && e.message ? e.message : String(e));
   }

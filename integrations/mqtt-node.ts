@@ -10,7 +10,7 @@
  *
  * MQTT.js's own reconnection is turned off: MqttLink reconnects, with backoff.
  */
-import { MqttConnector, MqttEndpoint, MqttEvents, MqttOptions, MqttSession, refusal } from './mqtt.js';
+import { MqttConnector, MqttEndpoint, MqttEvents, MqttLink, MqttOptions, MqttSession, MqttWill, refusal } from './mqtt.js';
 
 /** The part of MQTT.js used here (`import mqtt from 'mqtt'`). */
 export interface MqttJs {
@@ -73,4 +73,39 @@ export function nodeConnector(mqtt: MqttJs): MqttConnector {
       };
     },
   };
+}
+
+/** The MQTT settings a host program takes on its command line. */
+export interface HostMqttSettings {
+  /** `--mqtt URL`. */
+  url: string;
+  clientId: string;
+  /** `--user`. */
+  username?: string;
+  /** `--password`, or the environment's (the caller picks which variable). */
+  password?: string;
+  /** `--ca FILE`: the path of the PEM file of the broker's certificate authority. */
+  caFile?: string;
+  will?: MqttWill;
+}
+
+/**
+ * The MqttLink of a host program (the apps' `main.ts`, `microlearn fleet`):
+ * MQTT.js with Node's timers, the CA read from its file. Throws an Error
+ * whose message a user can act on (an unreadable CA file, a bad URL); the
+ * link is not started.
+ */
+export function hostLink(mqtt: MqttJs, s: HostMqttSettings, fs: { readFileSync(path: string, encoding: 'utf8'): string }): MqttLink {
+  const mo: MqttOptions = { url: s.url, clientId: s.clientId };
+  if (s.will !== undefined) mo.will = s.will;
+  if (s.username !== undefined) mo.username = s.username;
+  if (s.password !== undefined) mo.password = s.password;
+  if (s.caFile !== undefined) {
+    try {
+      mo.ca = fs.readFileSync(s.caFile, 'utf8');
+    } catch (e) {
+      throw new Error('cannot read the CA file ' + s.caFile + ': ' + (e as Error).message);
+    }
+  }
+  return new MqttLink(nodeConnector(mqtt), mo, { setTimeout: setTimeout, clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) });
 }

@@ -8,10 +8,8 @@
  * adapter writes itself, sent raw to the broker.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { Mosquitto, mosquittoMissing, startMosquitto } from './support/mosquitto.js';
 import { HA_CLIMATE_ACTIONS, checkDiscovery } from './support/homeassistant-fields.js';
 import { HomeAssistant } from '../integrations/homeassistant.js';
@@ -20,63 +18,14 @@ import { connectPacket, publishPacket } from '../integrations/mqtt-packets.js';
 import { thermostatEntities } from '../examples/thermostat/device.js';
 import { ROOT } from './util.js';
 import { waitFor } from './support/wait.js';
+import { AppProcess, Observer } from './support/mqtt-apps.js';
 
 const MAIN = join(ROOT, 'build', 'examples', 'thermostat', 'main.js');
 
-interface Msg {
-  topic: string;
-  payload: string;
-  retain: boolean;
-}
-
-/** An MQTT.js client that records everything it receives. */
-class Observer {
-  readonly client: mqtt.MqttClient;
-  readonly messages: Msg[] = [];
-  constructor(url: string, opts: mqtt.IClientOptions = {}) {
-    this.client = mqtt.connect(url, Object.assign({ reconnectPeriod: 0, clientId: 'observer-' + Math.floor(Math.random() * 1e9) }, opts));
-    this.client.on('message', (topic, payload, packet) => this.messages.push({ topic, payload: payload.toString(), retain: packet.retain }));
-  }
-  ready(topics: string[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.client.once('error', reject);
-      this.client.once('connect', () => this.client.subscribe(topics, { qos: 0 }, (e) => (e ? reject(e) : resolve())));
-    });
-  }
-  last(topic: string): Msg | undefined {
-    for (let i = this.messages.length - 1; i >= 0; i--) if (this.messages[i].topic === topic) return this.messages[i];
-    return undefined;
-  }
-  publish(topic: string, payload: string): void {
-    this.client.publish(topic, payload);
-  }
-  end(): Promise<void> {
-    return new Promise((resolve) => this.client.end(true, {}, () => resolve()));
-  }
-}
-
-
 /** The host device, as `npm run thermostat -- ARGS` runs it (without the build step). */
-class DeviceProcess {
-  readonly child: ChildProcess;
-  out = '';
-  err = '';
-  exited = false;
+class DeviceProcess extends AppProcess {
   constructor(args: string[]) {
-    this.child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d) => (this.out += d));
-    this.child.stderr!.on('data', (d) => (this.err += d));
-    this.child.on('exit', () => (this.exited = true));
-  }
-  kill(signal: NodeJS.Signals): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.child.once('exit', () => resolve());
-      this.child.kill(signal);
-    });
-  }
-  text(): string {
-    return 'stdout:\n' + this.out.slice(-3000) + '\nstderr:\n' + this.err.slice(-3000);
+    super(MAIN, args);
   }
 }
 

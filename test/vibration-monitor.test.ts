@@ -7,11 +7,9 @@
  * field, state changes, the relearn command, the last will.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { Mosquitto, mosquittoMissing, startMosquitto } from './support/mosquitto.js';
 import { checkDiscovery } from './support/homeassistant-fields.js';
 import { MemoryStorage, ModelStore } from '../src/storage.js';
@@ -24,6 +22,8 @@ import { runMonitor } from '../examples/vibration-monitor/run.js';
 import { Adxl345 } from '../examples/vibration-monitor/adxl345.js';
 import { SimulatedAdxl345 } from './support/adxl345-chip.js';
 import { ROOT, lines, runXS } from './util.js';
+import { waitFor } from './support/wait.js';
+import { AppProcess, Observer } from './support/mqtt-apps.js';
 
 const MAIN = join(ROOT, 'build', 'examples', 'vibration-monitor', 'main.js');
 const RATE = 3200;
@@ -253,69 +253,10 @@ describe('vibration monitor: the same run on every engine', function () {
   });
 });
 
-interface Msg {
-  topic: string;
-  payload: string;
-  retain: boolean;
-}
-
-class Observer {
-  readonly client: mqtt.MqttClient;
-  readonly messages: Msg[] = [];
-  constructor(url: string) {
-    this.client = mqtt.connect(url, { reconnectPeriod: 0, clientId: 'observer-' + Math.floor(Math.random() * 1e9) });
-    this.client.on('message', (topic, payload, packet) => this.messages.push({ topic, payload: payload.toString(), retain: packet.retain }));
-  }
-  ready(topics: string[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.client.once('error', reject);
-      this.client.once('connect', () => this.client.subscribe(topics, { qos: 0 }, (e) => (e ? reject(e) : resolve())));
-    });
-  }
-  last(topic: string): Msg | undefined {
-    for (let i = this.messages.length - 1; i >= 0; i--) if (this.messages[i].topic === topic) return this.messages[i];
-    return undefined;
-  }
-  end(): Promise<void> {
-    return new Promise((resolve) => this.client.end(true, {}, () => resolve()));
-  }
-}
-
-async function waitFor<T>(what: string, f: () => T | undefined | false | null, ms: number, detail?: () => string): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out waiting for ' + what + (detail ? '\n' + detail() : ''));
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** The host device, as `npm run vibration-monitor -- ARGS` runs it (without the build step). */
-class DeviceProcess {
-  readonly child: ChildProcess;
-  out = '';
-  err = '';
-  exited = false;
-  code: number | null = null;
+class DeviceProcess extends AppProcess {
   constructor(args: string[]) {
-    this.child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d) => (this.out += d));
-    this.child.stderr!.on('data', (d) => (this.err += d));
-    this.child.on('exit', (c) => {
-      this.exited = true;
-      this.code = c;
-    });
-  }
-  kill(signal: NodeJS.Signals): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.child.once('exit', () => resolve());
-      this.child.kill(signal);
-    });
-  }
-  text(): string {
-    return 'stdout:\n' + this.out.slice(-3000) + '\nstderr:\n' + this.err.slice(-3000);
+    super(MAIN, args);
   }
 }
 

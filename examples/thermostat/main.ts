@@ -24,8 +24,8 @@ import mqtt from 'mqtt';
 import { ModelStore, MemoryStorage } from '../../src/storage.js';
 import { NodeFileStorage } from '../../targets/node/storage.js';
 import { HomeAssistant } from '../../integrations/homeassistant.js';
-import { MqttLink, MqttOptions } from '../../integrations/mqtt.js';
-import { nodeConnector } from '../../integrations/mqtt-node.js';
+import type { MqttLink } from '../../integrations/mqtt.js';
+import { hostLink } from '../../integrations/mqtt-node.js';
 import { Thermostat } from './thermostat.js';
 import { ThermostatDevice, thermostatEntities } from './device.js';
 import { SimulatedBoard } from './sim/board.js';
@@ -67,19 +67,8 @@ function main(): void {
   const ha = thermostatEntities(new HomeAssistant({ id: id, name: 'Thermostat (' + household.name + ')', model: 'microlearn learning thermostat', swVersion: '0.1.0' }));
   let link: MqttLink | undefined;
   if (o.mqtt) {
-    const mo: MqttOptions = { url: o.mqtt, clientId: id, will: ha.will() };
-    if (o.user !== undefined) mo.username = o.user;
-    const password = o.password !== undefined ? o.password : process.env.MQTT_PASSWORD;
-    if (password !== undefined) mo.password = password;
-    if (o.ca !== undefined) {
-      try {
-        mo.ca = fs.readFileSync(o.ca, 'utf8');
-      } catch (e) {
-        fail('cannot read the CA file ' + o.ca + ': ' + (e as Error).message);
-      }
-    }
     try {
-      link = new MqttLink(nodeConnector(mqtt), mo, { setTimeout: setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) });
+      link = hostLink(mqtt, { url: o.mqtt, clientId: id, will: ha.will(), username: o.user, password: o.password !== undefined ? o.password : process.env.MQTT_PASSWORD, caFile: o.ca }, fs);
     } catch (e) {
       fail((e as Error).message);
     }
