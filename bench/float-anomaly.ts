@@ -5,6 +5,7 @@
  * half-space-tree splits, in double arithmetic.
  */
 import { FKMeans, FStandardScaler } from './float-suite1.js';
+import { hstCentre, hstFeature, hstMix } from '../algorithms/anomaly/half_space_trees.js';
 
 const BINS = 93;
 
@@ -139,13 +140,6 @@ export class FKMeansDetector implements FDetector {
   }
 }
 
-function xorshift(x: number): number {
-  x ^= x << 13;
-  x ^= x >>> 17;
-  x ^= x << 5;
-  return x | 0;
-}
-
 /** Streaming half-space trees with the library's splits (the same seed hash), masses and (max − mass) / mass score. */
 export class FHalfSpaceTrees implements FDetector {
   readonly cal: FCalibrator;
@@ -174,20 +168,14 @@ export class FHalfSpaceTrees implements FDetector {
     this.lMass = new Float64Array(t * this.nodes);
     this.rMass = new Float64Array(t * this.nodes);
     this.centre = new Float64Array(t * n);
-    let s = ((o.seed === undefined ? 1 : o.seed) ^ 0x5bd1e995) | 0;
-    if (s === 0) s = 0x6d2b79f5;
-    for (let i = 0; i < 8; i++) s = xorshift(s);
-    this.mix = s;
-    for (let i = 0; i < t * n; i++) {
-      s = xorshift(s);
-      this.centre[i] = (s >>> 16) / 65536;
-    }
+    // the library's splits and workspace centres (the same hashes), in doubles
+    this.mix = hstMix(o.seed === undefined ? 1 : o.seed);
+    for (let i = 0; i < t; i++) for (let f = 0; f < n; f++) this.centre[i * n + f] = hstCentre(this.mix, i, f) / 65536;
     this.lo = new Float64Array(n);
     this.hi = new Float64Array(n);
   }
   private feature(t: number, node: number): number {
-    const s = xorshift(xorshift(xorshift(xorshift((this.mix ^ (t << 20) ^ (node << 1)) | 1))));
-    return (s >>> 0) % this.n;
+    return hstFeature(this.mix, t, node, this.n);
   }
   private walk(t: number, x: ArrayLike<number>, learn: boolean): number {
     for (let i = 0; i < this.n; i++) {

@@ -5,7 +5,7 @@
  *  - suite2-digits: a 64-32-10 MLP on digits, prequential, vs the twin;
  *  - suite2-int8: size and accuracy / MAE of toInt8() exports vs Q16.16;
  *  - suite2-anomaly: SKAB valve1 (F1, FAR, MAR) and NAB machine temperature.
- * Run: npx tsc -p . && node targets/node/bundle.mjs && node build/bench/suite2.js
+ * Run: npx tsc -p . && node targets/node/bundle.mjs && node build/bench/suite2.js [sine|digits|int8|anomaly ...]
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -350,14 +350,21 @@ function anomalySection(dir: string): string {
 }
 
 async function main(): Promise<void> {
-  writeSection('suite2-sine', await sineSection());
+  // `node build/bench/suite2.js [sine] [digits] [int8] [anomaly]`: only those sections (default all)
+  const only = process.argv.slice(2);
+  const want = (s: string) => only.length === 0 || only.indexOf(s) >= 0;
+  if (want('sine')) writeSection('suite2-sine', await sineSection());
   const dir = sharedData();
-  const digits = dir ? loadDataset('digits') : null;
-  if (digits) writeSection('suite2-digits', digitsSection(digits));
-  else console.log('suite2-digits: ../shared/data not found, skipped');
-  writeSection('suite2-int8', int8Section(digits));
-  if (dir) writeSection('suite2-anomaly', anomalySection(dir));
-  else console.log('suite2-anomaly: ../shared/data not found, skipped');
+  const digits = dir && (want('digits') || want('int8')) ? loadDataset('digits') : null;
+  if (want('digits')) {
+    if (digits) writeSection('suite2-digits', digitsSection(digits));
+    else console.log('suite2-digits: ../shared/data not found, skipped');
+  }
+  if (want('int8')) writeSection('suite2-int8', int8Section(digits));
+  if (want('anomaly')) {
+    if (dir) writeSection('suite2-anomaly', anomalySection(dir));
+    else console.log('suite2-anomaly: ../shared/data not found, skipped');
+  }
 }
 
 main().catch((e) => {

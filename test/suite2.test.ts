@@ -23,6 +23,7 @@ import { GaussianScorer } from '../algorithms/anomaly/gaussian_scorer.js';
 import { HalfSpaceTrees } from '../algorithms/anomaly/half_space_trees.js';
 import { KMeansDetector } from '../algorithms/anomaly/kmeans_detector.js';
 import { FloatMLP } from '../bench/float-mlp.js';
+import { FHalfSpaceTrees } from '../bench/float-anomaly.js';
 import { Hasher } from './conformance/harness.js';
 import { detSin, sineGrid, sineModel, sineRun, sineStream } from './conformance/cases-suite2.js';
 import { ROOT, lines, runXS } from './util.js';
@@ -448,6 +449,27 @@ describe('suite II: int8', function () {
 });
 
 describe('suite II: anomaly detection', function () {
+  it('the half-space trees\' float64 twin grows the library\'s trees: equal masses on the same inputs (so the playground compares like with like)', function () {
+    const rng = seedrandom('hst-twin');
+    for (const o of [{ nTrees: 4, height: 5, windowSize: 64, seed: 3 }, { nTrees: 16, height: 4, windowSize: 200, seed: 1 }]) {
+      const q = new HalfSpaceTrees({ nFeatures: 8, ...o });
+      const f = new FHalfSpaceTrees(8, o);
+      const x = new Float64Array(8);
+      for (let i = 0; i < 3 * o.windowSize + 17; i++) {
+        // Q16.16 values in and around [0, 1], as a MinMaxScaler in front gives
+        for (let k = 0; k < 8; k++) x[k] = Math.round((rng() * 1.4 - 0.2) * 65536) / 65536;
+        q.learnOne(x);
+        f.learnOne(x);
+      }
+      assert.deepEqual(Array.from(q.rMass), Array.from(f.rMass));
+      assert.deepEqual(Array.from(q.lMass), Array.from(f.lMass));
+      // and the features vary along a path (the bug the split hash fixed: one feature per tree)
+      const used = new Set<number>();
+      for (let node = 0; node < 15; node++) used.add((f as unknown as { feature(t: number, n: number): number }).feature(0, node));
+      assert.ok(used.size >= 4, 'tree 0 splits on ' + used.size + ' features');
+    }
+  });
+
   it('flags shifted data, not normal data, with every detector', function () {
     const rng = seedrandom('s2-anom');
     const sample = (shift: number) => [0.5 + 0.05 * normal(rng) + shift, 0.3 + 0.05 * normal(rng), 0.6 + 0.05 * normal(rng)];

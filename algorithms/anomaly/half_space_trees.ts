@@ -88,13 +88,10 @@ export class HalfSpaceTrees extends Detector<Int32Array> {
     this.windows = 0;
     this.lMass = new Uint16Array(t * this.nodes);
     this.rMass = new Uint16Array(t * this.nodes);
-    let s = (this.seed ^ 0x5bd1e995) | 0;
-    if (s === 0) s = 0x6d2b79f5;
-    for (let i = 0; i < 8; i++) s = xorshift(s);
-    this.mix = s;
+    const s = (this.mix = hstMix(this.seed));
     const inner = POW2[h] - 1;
     this.feat = new Uint16Array(t * inner);
-    for (let i = 0; i < t; i++) for (let node = 0; node < inner; node++) this.feat[i * inner + node] = pick(fmix(s ^ fmix((i << 16) ^ node)), n);
+    for (let i = 0; i < t; i++) for (let node = 0; node < inner; node++) this.feat[i * inner + node] = hstFeature(s, i, node, n);
     this.wf = new Int32Array(h + 1);
     this.lo = new Int32Array(h + 1);
     this.hi = new Int32Array(h + 1);
@@ -108,7 +105,7 @@ export class HalfSpaceTrees extends Detector<Int32Array> {
    */
   private slot(t: number, f: number, used: number): number {
     for (let k = 0; k < used; k++) if (this.wf[k] === f) return k;
-    const c = fmix(this.mix ^ 0x2545f491 ^ fmix((t << 16) ^ f)) >>> 16;
+    const c = hstCentre(this.mix, t, f);
     const r = 2 * (c > Q_ONE - c ? c : Q_ONE - c);
     this.wf[used] = f;
     this.lo[used] = c - r;
@@ -257,7 +254,20 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** A uniform index in 0..n−1 from the high bits of h (n ≤ 1024). */
-function pick(h: number, n: number): number {
-  return ((h >>> 16) * n) >>> 16;
+/** @internal The seed's mixed state, from which every split feature and workspace centre is hashed. */
+export function hstMix(seed: number): number {
+  let s = (seed ^ 0x5bd1e995) | 0;
+  if (s === 0) s = 0x6d2b79f5;
+  for (let i = 0; i < 8; i++) s = xorshift(s);
+  return s;
+}
+
+/** @internal The split feature of inner node `node` of tree t: uniform in 0..n−1 (n ≤ 1024) from the high bits of a hash. */
+export function hstFeature(mix: number, t: number, node: number, n: number): number {
+  return ((fmix(mix ^ fmix((t << 16) ^ node)) >>> 16) * n) >>> 16;
+}
+
+/** @internal Tree t's workspace centre of feature f, Q16.16 in [0, 1). */
+export function hstCentre(mix: number, t: number, f: number): number {
+  return fmix(mix ^ 0x2545f491 ^ fmix((t << 16) ^ f)) >>> 16;
 }
