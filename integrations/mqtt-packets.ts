@@ -1,9 +1,11 @@
 /**
- * The two MQTT 3.1.1 packets a small client library may lack: CONNECT with
- * a last will, and PUBLISH with the retain flag (Espruino's `MQTT` module
- * sends neither). Built as binary strings (one char per byte), which is what
- * Espruino's sockets write; text is encoded as UTF-8 (so "°C" arrives as
- * Home Assistant expects it).
+ * MQTT 3.1.1 packets as binary strings (one char per byte), which is what
+ * Espruino's sockets write and deliver. The packets a small client library
+ * may lack: CONNECT with a last will, and PUBLISH with the retain flag
+ * (Espruino's `MQTT` module sends neither); text is encoded as UTF-8 (so
+ * "°C" arrives as Home Assistant expects it). And the reading side,
+ * {@link MqttReader}, for a client that speaks MQTT over a bare socket
+ * (mqtt-socket.ts).
  */
 import { MqttWill } from './mqtt.js';
 
@@ -95,4 +97,102 @@ export function bytesOf(s: string): Uint8Array {
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
   return b;
+}
+
+/** PINGREQ (keep-alive). */
+export function pingPacket(): string {
+  return String.fromCharCode(0xc0, 0);
+}
+
+/** DISCONNECT (a goodbye: the broker does not publish the will). */
+export function disconnectPacket(): string {
+  return String.fromCharCode(0xe0, 0);
+}
+
+/** UTF-8 bytes (a binary string, one char per byte) as text; a malformed sequence gives U+FFFD. */
+export function fromUtf8(b: string): string {
+  let out = '';
+  let i = 0;
+  while (i < b.length) {
+    const c = b.charCodeAt(i);
+    // n continuation bytes follow; -1: not a valid first byte
+    const n = c < 0x80 ? 0 : c < 0xc2 ? -1 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : c < 0xf5 ? 3 : -1;
+    let v = n === 1 ? c & 0x1f : n === 2 ? c & 0x0f : n === 3 ? c & 0x07 : c;
+    let ok = n >= 0 && i + n < b.length;
+    for (let k = 1; ok && k <= n; k++) {
+      const d = b.charCodeAt(i + k);
+      if ((d & 0xc0) !== 0x80) ok = false;
+      else v = (v << 6) | (d & 0x3f);
+    }
+    // overlong forms and surrogates are malformed too
+    if (ok && ((n === 2 && (v < 0x800 || (v >= 0xd800 && v < 0xe000))) || (n === 3 && (v < 0x10000 || v > 0x10ffff)))) ok = false;
+    if (!ok) {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    if (v >= 0x10000) out += String.fromCharCode(0xd800 + ((v - 0x10000) >> 10), 0xdc00 + ((v - 0x10000) & 0x3ff));
+    else out += String.fromCharCode(v);
+    i += n + 1;
+  }
+  return out;
+}
+
+/** One packet read off the wire: its type (1..14), the flags of its first byte, its body (a binary string). */
+export interface MqttPacket {
+  type: number;
+  flags: number;
+  body: string;
+}
+
+/** The largest packet {@link MqttReader} accepts by default (bytes of body). */
+export const MAX_PACKET = 65536;
+
+/**
+ * Cuts the bytes a socket delivers (binary strings, in pieces of any size)
+ * into whole MQTT packets. Throws an Error on a malformed length or a packet
+ * longer than `maxBody` (the connection is then beyond repair: close it).
+ */
+export class MqttReader {
+  private buf = '';
+  private readonly maxBody: number;
+  constructor(maxBody?: number) {
+    this.maxBody = maxBody || MAX_PACKET;
+  }
+  /** Adds bytes received. */
+  push(data: string): void {
+    this.buf += data;
+  }
+  /** The next whole packet, or null until more bytes arrive. */
+  next(): MqttPacket | null {
+    const b = this.buf;
+    if (b.length < 2) return null;
+    let length = 0;
+    let scale = 1;
+    let i = 1;
+    for (;;) {
+      if (i >= b.length) return null;
+      const d = b.charCodeAt(i++);
+      length += (d & 0x7f) * scale;
+      if ((d & 0x80) === 0) break;
+      scale *= 128;
+      if (i > 4) throw new Error('malformed MQTT packet: the remaining length takes more than 4 bytes');
+    }
+    if (length > this.maxBody) throw new Error('MQTT packet of ' + length + ' bytes is longer than the ' + this.maxBody + ' this client accepts');
+    if (b.length < i + length) return null;
+    const first = b.charCodeAt(0);
+    this.buf = b.slice(i + length);
+    return { type: first >> 4, flags: first & 15, body: b.slice(i, i + length) };
+  }
+}
+
+/** Topic and payload (text) of a PUBLISH packet read by {@link MqttReader}; throws an Error when it is malformed. */
+export function parsePublish(p: MqttPacket): { topic: string; payload: string; retain: boolean } {
+  const b = p.body;
+  if (b.length < 2) throw new Error('malformed MQTT PUBLISH');
+  const n = (b.charCodeAt(0) << 8) | b.charCodeAt(1);
+  // QoS 1 and 2 carry a packet identifier after the topic
+  const start = 2 + n + ((p.flags & 6) !== 0 ? 2 : 0);
+  if (start > b.length) throw new Error('malformed MQTT PUBLISH');
+  return { topic: fromUtf8(b.slice(2, 2 + n)), payload: fromUtf8(b.slice(start)), retain: (p.flags & 1) !== 0 };
 }

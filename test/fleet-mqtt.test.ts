@@ -24,6 +24,9 @@ import { FleetDevice, FleetMessage, encodeReport, parseGlobal, parseStatus } fro
 import { classStream } from './conformance/cases-learners.js';
 import { ROOT } from './util.js';
 import { waitFor } from './support/wait.js';
+import { FLEET, MODEL, RoleRun, hex, runRole } from './support/fleet-roles.js';
+import { startUartBridge } from './support/uart-bridge.js';
+import { espruinoNet } from './support/espruino-net.js';
 
 const CLI = join(ROOT, 'bin', 'microlearn.mjs');
 const PASSWORDS: { [u: string]: string } = { coordinator: 'c00rd', dev0: 'pw0', dev1: 'pw1', dev2: 'pw2', intruder: 'evil' };
@@ -178,3 +181,215 @@ function retained(url: string, topic: string): Promise<string> {
     c.once('connect', () => c.subscribe(topic));
   });
 }
+
+// ---- the same fleet across engines ---------------------------------------------------------
+
+/** The members of the cross-engine runs: their data seeds and samples per round. */
+const CROSS = [
+  { name: 'dev0', seed: 100, samples: [60, 30] },
+  { name: 'dev1', seed: 200, samples: [80, 50] },
+  { name: 'dev2', seed: 300, samples: [100, 20] },
+];
+const ROUNDS = 2;
+
+type Engine = 'node' | 'xs' | 'espruino';
+interface RoleResult {
+  lines: string[];
+  /** MQTT bytes up and down (XS and Espruino: counted at the socket; Node: not counted). */
+  bytes: { up: number; down: number };
+}
+
+/** The fleet computed in this process without any MQTT: round r's global model, and each member's local model in round r. */
+function reference(): { globals: string[]; locals: string[][] } {
+  let global = new LogisticRegression(MODEL);
+  const globals = [hex(global.toBytes())];
+  const locals: string[][] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const models = CROSS.map((m) => {
+      const d = LogisticRegression.fromBytes(global.toBytes());
+      const next = classStream(m.seed + r, 3, 2, 1);
+      const x = new Float64Array(3);
+      for (let i = 0; i < m.samples[r]; i++) d.learnOne(x, next(x));
+      return d;
+    });
+    locals.push(models.map((d) => hex(d.toBytes())));
+    global = merge(models, CROSS.map((m) => m.samples[r]));
+    globals.push(hex(global.toBytes()));
+  }
+  return { globals, locals };
+}
+
+/**
+ * The fleet of CROSS with members and coordinator on the engines given,
+ * over a real Mosquitto (accounts and the ACL above; a broker per run, so
+ * no retained message crosses runs), every one of them speaking MQTT itself:
+ *
+ * - Node: MqttLink over MQTT.js, in this process;
+ * - 'cli': `microlearn fleet` (MQTT.js), as a user runs it;
+ * - XS: the bundle of test/support/fleet-xs-entry.ts on our XS host started
+ *   with `--uart`: integrations/mqtt-socket.ts builds and parses every MQTT
+ *   packet inside the engine; the host's stdin/stdout carry those bytes and
+ *   test/support/uart-bridge.ts pipes them, unread, to a TCP connection to
+ *   the broker (a serial-to-TCP bridge, not a broker and not a message relay);
+ * - Espruino: test/support/fleet-espruino-entry.ts built by the Espruino
+ *   bundle pipeline (targets/espruino/build.mjs: rollup, ES5, terser; it
+ *   passes the static gate) and run in the run-time gate, with the same
+ *   mqtt-socket.ts over an Espruino-API `net` module backed by a real Node
+ *   TCP socket (test/support/espruino-net.ts).
+ */
+async function crossRun(coordinator: Engine | 'cli', members: Engine[], env: CrossEnv): Promise<{ coordinator: RoleResult; members: RoleResult[]; saved?: Buffer }> {
+  const broker = await startMosquitto({ users: PASSWORDS, acl: ACL });
+  const started: Array<Promise<RoleResult>> = [];
+  const kills: Array<() => void> = [];
+  let saved: string | undefined;
+  const limitMs = 40000;
+  const run = (engine: Engine, args: RoleRun): Promise<RoleResult> => {
+    if (engine === 'node') {
+      const lines: string[] = [];
+      return new Promise((resolve) => runRole(nodeConnector(mqtt), { setTimeout, clearTimeout }, args, (s) => lines.push(s), () => resolve({ lines, bytes: { up: 0, down: 0 } })));
+    }
+    const fleetArgs = 'var FLEET_ARGS = ' + JSON.stringify(Object.assign({ limitMs }, args)) + ';\n';
+    if (engine === 'xs') {
+      const file = join(env.dir, args.name + '-args.js');
+      fs.writeFileSync(file, fleetArgs);
+      const r = startUartBridge(env.xsBinary, [file, env.xsBundle], broker);
+      kills.push(r.kill);
+      return r.exited.then((e) => {
+        assert.equal(e.code, 0, args.name + ' on XS:\n' + e.log);
+        return { lines: e.log.split('\n').filter((l) => l !== ''), bytes: r.bytes };
+      });
+    }
+    const bytes = { up: 0, down: 0 };
+    const g = env.gate.runInEspruinoLikeContext(fleetArgs + env.espruinoBundle, {
+      filename: 'fleet-espruino.js',
+      globals: {
+        setTimeout,
+        clearTimeout,
+        require: (name: string) => {
+          if (name === 'net') return espruinoNet(bytes);
+          throw new Error('no module ' + name);
+        },
+      },
+    });
+    assert.equal(g.error, null, String(g.error && (g.error as Error).stack));
+    return waitFor(args.name + ' in the Espruino gate', () => g.lines.indexOf('done') >= 0, limitMs, () => g.lines.join('\n')).then(() => ({ lines: g.lines, bytes }));
+  };
+  try {
+    const names = CROSS.map((m) => m.name);
+    if (coordinator === 'cli') {
+      const initial = join(env.dir, 'initial.bin');
+      saved = join(env.dir, 'global-' + Date.now() + '.bin');
+      fs.writeFileSync(initial, new LogisticRegression(MODEL).toBytes());
+      let out = '';
+      const cli = spawn(process.execPath, [CLI, 'fleet', '--mqtt', broker.url, '--fleet', FLEET, '--members', names.join(','), '--initial', initial, '--rounds', String(ROUNDS), '--save', saved], {
+        env: Object.assign({}, process.env, { MICROLEARN_MQTT_PASSWORD: PASSWORDS.coordinator }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      kills.push(() => cli.kill('SIGKILL'));
+      cli.stdout!.on('data', (d) => (out += d));
+      cli.stderr!.on('data', (d) => (out += d));
+      started.push(
+        new Promise((resolve) =>
+          cli.on('exit', (code) => {
+            assert.equal(code, 0, out);
+            resolve({ lines: out.split('\n'), bytes: { up: 0, down: 0 } });
+          }),
+        ),
+      );
+    } else {
+      started.push(run(coordinator, { role: 'coordinator', url: broker.url, name: 'coordinator', password: PASSWORDS.coordinator, rounds: ROUNDS, members: names }));
+    }
+    CROSS.forEach((m, i) => started.push(run(members[i], { role: 'member', url: broker.url, name: m.name, password: PASSWORDS[m.name], rounds: ROUNDS, seed: m.seed, samples: m.samples })));
+    let timer: NodeJS.Timeout | undefined;
+    const all = await Promise.race([
+      Promise.all(started),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the fleet did not finish within ' + limitMs + ' ms:\n' + broker.log())), limitMs + 5000))),
+    ]);
+    clearTimeout(timer);
+    return { coordinator: all[0], members: all.slice(1), saved: saved ? fs.readFileSync(saved) : undefined };
+  } finally {
+    for (const k of kills) k();
+    await broker.stop();
+  }
+}
+
+interface CrossEnv {
+  dir: string;
+  xsBinary: string;
+  xsBundle: string;
+  espruinoBundle: string;
+  gate: { staticGate(code: string, file?: string): { rule: string; at: string; text: string }[]; runInEspruinoLikeContext(code: string, options?: object): { lines: string[]; error: unknown } };
+}
+
+/** The lines `WHAT R HEX` of a role's output, by round. */
+function byRound(lines: string[], what: string): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    const p = l.split(' ');
+    if (p[0] === what) out[Number(p[1])] = p[p.length - 1];
+  }
+  return out;
+}
+
+describe('one fleet across engines (Node, the XS host, the Espruino gate) over a real Mosquitto', function () {
+  const missing = mosquittoMissing();
+  const ref = reference();
+  const env = { dir: fs.mkdtempSync(join(os.tmpdir(), 'microlearn-fleet-cross-')) } as CrossEnv;
+
+  before(async function () {
+    if (missing) {
+      console.log('      skipped: ' + missing);
+      this.skip();
+    }
+    const t = Date.now();
+    const xs = (await import(join(ROOT, 'targets', 'xs', 'run.mjs'))) as { ensureXS(native?: boolean): Promise<{ binary: string }> };
+    env.xsBinary = (await xs.ensureXS()).binary;
+    const nodeBundle = (await import(join(ROOT, 'targets', 'node', 'bundle.mjs'))) as { bundleScript(entry: string, out: string, name: string): Promise<void> };
+    await nodeBundle.bundleScript('test/support/fleet-xs-entry.js', 'fleet-xs.js', 'microlearnFleetXS');
+    env.xsBundle = join(ROOT, 'build', 'bundles', 'fleet-xs.js');
+    const espruino = (await import(join(ROOT, 'targets', 'espruino', 'build.mjs'))) as { bundle(input: string, format: string, plugins: object[], name: string): Promise<string> };
+    env.espruinoBundle = await espruino.bundle(join(ROOT, 'build', 'test', 'support', 'fleet-espruino-entry.js'), 'iife', [], 'microlearnFleetEspruino');
+    env.gate = (await import(join(ROOT, 'targets', 'espruino', 'gate.mjs'))) as CrossEnv['gate'];
+    console.log('      XS host checked, XS and Espruino scripts bundled: ' + (Date.now() - t) + ' ms');
+  });
+
+  after(function () {
+    fs.rmSync(env.dir, { recursive: true, force: true });
+  });
+
+  /** Every member trained the reference's local models and adopted the reference's global ones; the coordinator merged them. */
+  function check(r: { coordinator: RoleResult; members: RoleResult[] }, coordinatorLines: boolean): void {
+    r.members.forEach((m, i) => {
+      assert.deepEqual(byRound(m.lines, 'local'), ref.locals.map((l) => l[i]), CROSS[i].name + ' trained as on Node:\n' + m.lines.join('\n'));
+      assert.deepEqual(byRound(m.lines, 'adopted'), ref.globals, CROSS[i].name + ' adopted the global models of Node:\n' + m.lines.join('\n'));
+    });
+    if (coordinatorLines) assert.deepEqual(byRound(r.coordinator.lines, 'merged').slice(1), ref.globals.slice(1), r.coordinator.lines.join('\n'));
+  }
+
+  it('the Espruino script passes the static gate', function () {
+    assert.deepEqual(env.gate.staticGate(env.espruinoBundle, 'fleet-espruino.js'), []);
+  });
+
+  it('all on Node (MQTT.js): the global models are the in-process merge of the same seeded data', async function () {
+    const t = Date.now();
+    check(await crossRun('node', ['node', 'node', 'node'], env), true);
+    console.log('      all on Node: ' + (Date.now() - t) + ' ms');
+  });
+
+  it('`microlearn fleet` on Node coordinates members on Node, the XS host and the Espruino gate: the same bits', async function () {
+    const t = Date.now();
+    const r = await crossRun('cli', ['node', 'xs', 'espruino'], env);
+    check(r, false);
+    const out = r.coordinator.lines.join('\n');
+    for (let k = 0; k < ROUNDS; k++) assert.ok(out.indexOf('round ' + (k + 1) + ': merged dev0, dev1, dev2 (' + CROSS.reduce((n, m) => n + m.samples[k], 0) + ' samples)') >= 0, out);
+    assert.equal(hex(r.saved!), ref.globals[ROUNDS]);
+    console.log('      cli + Node/XS/Espruino members: ' + (Date.now() - t) + ' ms; MQTT bytes up/down: XS ' + r.members[1].bytes.up + '/' + r.members[1].bytes.down + ', Espruino ' + r.members[2].bytes.up + '/' + r.members[2].bytes.down);
+  });
+
+  it('the coordinator on the XS host, members on the XS host, the Espruino gate and Node: the same bits', async function () {
+    const t = Date.now();
+    const r = await crossRun('xs', ['xs', 'espruino', 'node'], env);
+    check(r, true);
+    console.log('      XS coordinator + XS/Espruino/Node members: ' + (Date.now() - t) + ' ms');
+  });
+});

@@ -8,7 +8,7 @@ import type { ModelClass } from '../../src/learner.js';
 import { MinMaxScaler, StandardScaler } from '../../src/preprocessing.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { LinearRegression, LogisticRegression } from '../../algorithms/linear.js';
-import { Case, Hasher, Stream } from './harness.js';
+import { Case, Hasher, classStream, regStream } from './harness.js';
 
 /** The part of the protocol the helpers below drive. */
 export interface Trainable {
@@ -32,32 +32,7 @@ export function hashModel(m: { toBytes(): Uint8Array }, h: Hasher): void {
   h.bytes(b.subarray(0, b.length - 4)); // the stored CRC adds nothing
 }
 
-/** Gaussian blobs: class c centred at a seeded random point; `scale` spreads features (raw sensor ranges). */
-export function classStream(seed: number, nFeatures: number, nClasses: number, scale: number): (x: Float64Array) => number {
-  const s = new Stream(seed);
-  const centres = new Float64Array(nFeatures * nClasses);
-  s.fill(centres, 1.5 * scale, 0);
-  return function (x: Float64Array): number {
-    const c = s.rng.nextInt(nClasses);
-    for (let i = 0; i < nFeatures; i++) x[i] = centres[c * nFeatures + i] + s.normal() * scale;
-    return c;
-  };
-}
-
-/** Linear target with noise: y = w·x + 0.5 + N(0, 0.1²). */
-export function regStream(seed: number, nFeatures: number, scale: number): (x: Float64Array) => number {
-  const s = new Stream(seed);
-  const w = new Float64Array(nFeatures);
-  s.fill(w, 1, 0);
-  return function (x: Float64Array): number {
-    let y = 0.5;
-    for (let i = 0; i < nFeatures; i++) {
-      x[i] = s.normal() * scale;
-      y += (w[i] * x[i]) / scale;
-    }
-    return y + s.normal() * 0.1;
-  };
-}
+export { classStream, regStream } from './harness.js';
 
 /** Trains on nTrain samples of `next`, then hashes predictions on nTest more. */
 export function supervisedCase(

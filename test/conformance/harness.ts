@@ -98,3 +98,30 @@ export function runCases(cases: Case[], print: (s: string) => void): number {
   }
   return failed;
 }
+
+/** Gaussian blobs: class c centred at a seeded random point; `scale` spreads features (raw sensor ranges). */
+export function classStream(seed: number, nFeatures: number, nClasses: number, scale: number): (x: Float64Array) => number {
+  const s = new Stream(seed);
+  const centres = new Float64Array(nFeatures * nClasses);
+  s.fill(centres, 1.5 * scale, 0);
+  return function (x: Float64Array): number {
+    const c = s.rng.nextInt(nClasses);
+    for (let i = 0; i < nFeatures; i++) x[i] = centres[c * nFeatures + i] + s.normal() * scale;
+    return c;
+  };
+}
+
+/** Linear target with noise: y = w·x + 0.5 + N(0, 0.1²). */
+export function regStream(seed: number, nFeatures: number, scale: number): (x: Float64Array) => number {
+  const s = new Stream(seed);
+  const w = new Float64Array(nFeatures);
+  s.fill(w, 1, 0);
+  return function (x: Float64Array): number {
+    let y = 0.5;
+    for (let i = 0; i < nFeatures; i++) {
+      x[i] = s.normal() * scale;
+      y += (w[i] * x[i]) / scale;
+    }
+    return y + s.normal() * 0.1;
+  };
+}

@@ -1,7 +1,7 @@
 /*
  * mlxs: a minimal command-line host for the Moddable XS JavaScript engine.
  *
- *   mlxs [--meter] file.js [more.js ...]
+ *   mlxs [--meter] [--uart] file.js [more.js ...]
  *
  * One XS machine evaluates each file as a classic (sloppy, global-scope)
  * script, in order; after each file it runs promise jobs until none remain and
@@ -9,6 +9,7 @@
  *
  * Globals added to the standard XS ones:
  *   print(...args)  String() of each argument, joined by " ", plus "\n", on stdout
+ *                   (on stderr with --uart)
  *   meter()         the XS metering count so far (opcodes plus fixed costs of
  *                   built-ins), a deterministic measure of work done
  *   floatOps()      only when built with -DmxInstrument (build.mjs --instrument):
@@ -23,6 +24,20 @@
  *
  * --meter  print "meter: <count>" to stderr at exit.
  *
+ * --uart   stdin and stdout become a byte channel, as a board's UART would be
+ *          (print() then writes to stderr), with two more globals:
+ *   uartWrite(buffer, length)    writes the first `length` bytes of the
+ *                                ArrayBuffer (all of it without length) to
+ *                                stdout, blocking until they are written
+ *   uartRead(buffer, timeoutMs)  waits up to timeoutMs (<= 0: do not wait)
+ *                                for bytes on stdin and reads as many as
+ *                                arrive, up to the buffer's length, into the
+ *                                ArrayBuffer; returns how many (0: none came
+ *                                in time, -1: stdin is at its end)
+ *          Both work in the script's own buffer: no memory is allocated per
+ *          call. Whatever is at the other end (test/support/uart-bridge.ts
+ *          pipes it to a TCP socket) sees only the bytes.
+ *
  * Release builds (no mxDebug) keep no line numbers at run time, so stack traces
  * name functions only; syntax errors are reported with file:line.
  *
@@ -36,6 +51,8 @@
 #include "xsAll.h"
 #include "xsScript.h"
 #include "xs.h"
+#include <poll.h>
+#include <signal.h>
 
 #ifdef MLXS_NATIVE
 extern void mlxs_register_natives(xsMachine* the);
@@ -60,6 +77,9 @@ static xsCreation gCreation = {
 };
 
 static int gPrintMeter = 0;
+/* Where print() writes: stdout, or stderr when stdout is the UART. */
+static FILE* gPrintFile = NULL;
+static int gUart = 0;
 
 /* ---- metering ---- */
 
@@ -161,6 +181,7 @@ void fxAbort(txMachine* the, int status)
 static void mlxs_print(xsMachine* the)
 {
 	xsIntegerValue c = xsToInteger(xsArgc), i;
+	FILE* out = gPrintFile;
 	xsVars(1);
 	/* Convert everything first so a throwing toString() prints nothing. */
 	xsVar(0) = xsGet(xsGlobal, xsID("String"));
@@ -170,20 +191,72 @@ static void mlxs_print(xsMachine* the)
 		const char* run = xsToString(xsArg(i));
 		const char* nul;
 		if (i)
-			fputc(' ', stdout);
+			fputc(' ', out);
 		/* XS strings are UTF-8 except that U+0000 is stored as C0 80 so that
 		   strings stay NUL-terminated: write a real NUL, as node would. */
 		while ((nul = strstr(run, "\xC0\x80"))) {
-			fwrite(run, 1, nul - run, stdout);
-			fputc(0, stdout);
+			fwrite(run, 1, nul - run, out);
+			fputc(0, out);
 			run = nul + 2;
 		}
-		fputs(run, stdout);
+		fputs(run, out);
 	}
-	fputc('\n', stdout);
+	fputc('\n', out);
 	/* Flush per line: output must interleave sanely with stderr and survive an
 	   abort, and callers read it through a pipe. */
-	fflush(stdout);
+	fflush(out);
+}
+
+/* ---- the UART (--uart) ---- */
+
+static void mlxs_uartWrite(xsMachine* the)
+{
+	xsIntegerValue length, done = 0;
+	if (xsToInteger(xsArgc) < 1)
+		xsTypeError("uartWrite(buffer[, length]) needs a buffer");
+	length = xsGetArrayBufferLength(xsArg(0));
+	if (xsToInteger(xsArgc) > 1) {
+		xsIntegerValue n = xsToInteger(xsArg(1));
+		if (n < 0 || n > length)
+			xsRangeError("uartWrite: length %d is outside the buffer (0..%d)", (int)n, (int)length);
+		length = n;
+	}
+	while (done < length) {
+		/* The address is taken again after each write: no JS runs in between, so it stays valid. */
+		ssize_t n = write(1, (char*)xsToArrayBuffer(xsArg(0)) + done, (size_t)(length - done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			xsUnknownError("uartWrite: %s", n < 0 ? strerror(errno) : "nothing written");
+		done += (xsIntegerValue)n;
+	}
+}
+
+static void mlxs_uartRead(xsMachine* the)
+{
+	xsIntegerValue length, timeout;
+	if (xsToInteger(xsArgc) < 2)
+		xsTypeError("uartRead(buffer, timeoutMs) needs both arguments");
+	length = xsGetArrayBufferLength(xsArg(0));
+	timeout = xsToInteger(xsArg(1));
+	struct pollfd fd = { 0, POLLIN, 0 };
+	ssize_t n;
+	int ready;
+	do
+		ready = poll(&fd, 1, timeout > 0 ? (int)timeout : 0);
+	while (ready < 0 && errno == EINTR);
+	if (ready < 0)
+		xsUnknownError("uartRead: %s", strerror(errno));
+	if (ready == 0 || length == 0) {
+		xsResult = xsInteger(0);
+		return;
+	}
+	do
+		n = read(0, xsToArrayBuffer(xsArg(0)), (size_t)length);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		xsUnknownError("uartRead: %s", strerror(errno));
+	xsResult = xsInteger(n == 0 ? -1 : (xsIntegerValue)n);
 }
 
 static void mlxs_meter(xsMachine* the)
@@ -267,7 +340,7 @@ static void mlxsRunPromiseJobs(txMachine* the)
 
 static void mlxsUsage(FILE* out)
 {
-	fprintf(out, "usage: mlxs [--meter] file.js [more.js ...]\n");
+	fprintf(out, "usage: mlxs [--meter] [--uart] file.js [more.js ...]\n");
 }
 
 int main(int argc, char* argv[])
@@ -286,6 +359,8 @@ int main(int argc, char* argv[])
 			break;
 		if (!strcmp(arg, "--meter"))
 			gPrintMeter = 1;
+		else if (!strcmp(arg, "--uart"))
+			gUart = 1;
 		else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			mlxsUsage(stdout);
 			return 0;
@@ -297,6 +372,10 @@ int main(int argc, char* argv[])
 		}
 	}
 	first = argi;
+	gPrintFile = gUart ? stderr : stdout;
+	/* A closed UART makes uartWrite throw (EPIPE) instead of killing the process. */
+	if (gUart)
+		signal(SIGPIPE, SIG_IGN);
 	if (first >= argc) {
 		mlxsUsage(stderr);
 		return 2;
@@ -319,6 +398,12 @@ int main(int argc, char* argv[])
 			xsDefine(xsGlobal, xsID("print"), xsResult, xsDontEnum);
 			xsResult = xsNewHostFunction(mlxs_meter, 0);
 			xsDefine(xsGlobal, xsID("meter"), xsResult, xsDontEnum);
+			if (gUart) {
+				xsResult = xsNewHostFunction(mlxs_uartWrite, 2);
+				xsDefine(xsGlobal, xsID("uartWrite"), xsResult, xsDontEnum);
+				xsResult = xsNewHostFunction(mlxs_uartRead, 2);
+				xsDefine(xsGlobal, xsID("uartRead"), xsResult, xsDontEnum);
+			}
 #ifdef mxInstrument
 			xsResult = xsNewHostFunction(mlxs_floatOps, 0);
 			xsDefine(xsGlobal, xsID("floatOps"), xsResult, xsDontEnum);
