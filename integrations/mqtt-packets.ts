@@ -109,31 +109,42 @@ export function disconnectPacket(): string {
   return String.fromCharCode(0xe0, 0);
 }
 
-/** UTF-8 bytes (a binary string, one char per byte) as text; a malformed sequence gives U+FFFD. */
+/**
+ * UTF-8 bytes (a binary string, one char per byte) as text. A malformed
+ * sequence gives one U+FFFD per maximal bad subpart, as TextDecoder does.
+ */
 export function fromUtf8(b: string): string {
   let out = '';
   let i = 0;
   while (i < b.length) {
     const c = b.charCodeAt(i);
-    // n continuation bytes follow; -1: not a valid first byte
-    const n = c < 0x80 ? 0 : c < 0xc2 ? -1 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : c < 0xf5 ? 3 : -1;
-    let v = n === 1 ? c & 0x1f : n === 2 ? c & 0x0f : n === 3 ? c & 0x07 : c;
-    let ok = n >= 0 && i + n < b.length;
-    for (let k = 1; ok && k <= n; k++) {
-      const d = b.charCodeAt(i + k);
-      if ((d & 0xc0) !== 0x80) ok = false;
-      else v = (v << 6) | (d & 0x3f);
+    if (c < 0x80) {
+      out += b.charAt(i++);
+      continue;
     }
-    // overlong forms and surrogates are malformed too
-    if (ok && ((n === 2 && (v < 0x800 || (v >= 0xd800 && v < 0xe000))) || (n === 3 && (v < 0x10000 || v > 0x10ffff)))) ok = false;
-    if (!ok) {
+    // n continuation bytes follow; the first of them lies in lo..hi (no overlong forms, surrogates or values over U+10FFFF)
+    const n = c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : 0;
+    if (n === 0) {
       out += '\ufffd';
       i++;
       continue;
     }
-    if (v >= 0x10000) out += String.fromCharCode(0xd800 + ((v - 0x10000) >> 10), 0xdc00 + ((v - 0x10000) & 0x3ff));
+    let v = c & (n === 1 ? 0x1f : n === 2 ? 0x0f : 0x07);
+    let lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    let hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    let j = i + 1;
+    let k = 0;
+    for (; k < n && j < b.length; k++, j++) {
+      const d = b.charCodeAt(j);
+      if (d < lo || d > hi) break;
+      v = (v << 6) | (d & 0x3f);
+      lo = 0x80;
+      hi = 0xbf;
+    }
+    i = j;
+    if (k < n) out += '\ufffd';
+    else if (v >= 0x10000) out += String.fromCharCode(0xd800 + ((v - 0x10000) >> 10), 0xdc00 + ((v - 0x10000) & 0x3ff));
     else out += String.fromCharCode(v);
-    i += n + 1;
   }
   return out;
 }

@@ -4,7 +4,8 @@
  * step), says clearly why a connection failed (a wrong password included),
  * and lets the device go on working while offline. Runtime-free: the
  * connection itself comes from a per-runtime {@link MqttConnector}
- * (mqtt-node.ts for MQTT.js, mqtt-moddable.ts, mqtt-espruino.ts).
+ * (mqtt-node.ts for MQTT.js, mqtt-moddable.ts, mqtt-espruino.ts, or
+ * mqtt-socket.ts, which speaks MQTT itself over an Espruino-API socket).
  *
  * @example
  * const link = new MqttLink(nodeConnector(mqtt), { url: 'mqtts://broker:8883', clientId: 'thermostat-1',

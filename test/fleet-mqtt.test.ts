@@ -366,6 +366,33 @@ describe('one fleet across engines (Node, the XS host, the Espruino gate) over a
     if (coordinatorLines) assert.deepEqual(byRound(r.coordinator.lines, 'merged').slice(1), ref.globals.slice(1), r.coordinator.lines.join('\n'));
   }
 
+  it('the XS host\'s UART (mlxs --uart): bytes both ways, 0 on a timeout, -1 at the end of input, print() on stderr', async function () {
+    const file = join(env.dir, 'uart-check.js');
+    fs.writeFileSync(
+      file,
+      [
+        'var b = new Uint8Array(8);',
+        'print("waited " + uartRead(b.buffer, 50));', // nothing sent yet: 0 after 50 ms
+        'var n = 0; while (n < 3) { var k = uartRead(b.buffer, 5000); if (k < 0) break; n += k; }',
+        'b[0] ^= 0x20; b[1] ^= 0x20; b[2] ^= 0x20; uartWrite(b.buffer, 3);',
+        'try { uartWrite(b.buffer, 9); } catch (e) { print(e.name + ": " + e.message); }',
+        'while (uartRead(b.buffer, 5000) >= 0) {}',
+        'print("end");',
+      ].join('\n'),
+    );
+    const child = spawn(env.xsBinary, ['--uart', '--', file], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = Buffer.alloc(0);
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out = Buffer.concat([out, d])));
+    child.stderr!.on('data', (d) => (err += d));
+    setTimeout(() => child.stdin!.write(Buffer.from([0x61, 0xe9, 0x00])), 300);
+    setTimeout(() => child.stdin!.end(), 600);
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, err);
+    assert.deepEqual([...out], [0x41, 0xc9, 0x20]);
+    assert.equal(err, 'waited 0\nRangeError: uartWrite: length 9 is outside the buffer (0..8)\nend\n');
+  });
+
   it('the Espruino script passes the static gate', function () {
     assert.deepEqual(env.gate.staticGate(env.espruinoBundle, 'fleet-espruino.js'), []);
   });
