@@ -7,6 +7,11 @@
  * another device's topic) and a foreign device's model never reach the merge,
  * that stale and corrupt reports are refused on the status topic, and that a
  * silent device does not stall the fleet.
+ *
+ * Then one fleet across engines (see crossRun): members and coordinator on
+ * Node, the XS host and the Espruino gate, each speaking MQTT to the same
+ * kind of broker; every model trained and adopted is byte for byte the
+ * all-Node run's.
  */
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -289,12 +294,10 @@ async function crossRun(coordinator: Engine | 'cli', members: Engine[], env: Cro
       cli.stdout!.on('data', (d) => (out += d));
       cli.stderr!.on('data', (d) => (out += d));
       started.push(
-        new Promise((resolve) =>
-          cli.on('exit', (code) => {
-            assert.equal(code, 0, out);
-            resolve({ lines: out.split('\n'), bytes: { up: 0, down: 0 } });
-          }),
-        ),
+        new Promise<number | null>((resolve) => cli.on('exit', resolve)).then((code) => {
+          assert.equal(code, 0, out);
+          return { lines: out.split('\n'), bytes: { up: 0, down: 0 } };
+        }),
       );
     } else {
       started.push(run(coordinator, { role: 'coordinator', url: broker.url, name: 'coordinator', password: PASSWORDS.coordinator, rounds: ROUNDS, members: names }));
