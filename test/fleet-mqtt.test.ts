@@ -197,7 +197,8 @@ const CROSS = [
 ];
 const ROUNDS = 2;
 
-type Engine = 'node' | 'xs' | 'espruino';
+/** 'espruino-binary': the same Espruino script on a real Espruino interpreter ($ESPRUINO, a Linux build: its `net` is real sockets). */
+type Engine = 'node' | 'xs' | 'espruino' | 'espruino-binary';
 interface RoleResult {
   lines: string[];
   /** MQTT bytes up and down (XS and Espruino: counted at the socket; Node: not counted). */
@@ -262,6 +263,24 @@ async function crossRun(coordinator: Engine | 'cli', members: Engine[], env: Cro
       return r.exited.then((e) => {
         assert.equal(e.code, 0, args.name + ' on XS:\n' + e.log);
         return { lines: e.log.split('\n').filter((l) => l !== ''), bytes: r.bytes };
+      });
+    }
+    if (engine === 'espruino-binary') {
+      const board = fs.mkdtempSync(join(env.dir, 'board-')); // its flash file lives there
+      const file = join(board, 'fleet.js');
+      fs.writeFileSync(file, fleetArgs + env.espruinoBundle);
+      // stdin stays open: Espruino leaves (and stops its timers and sockets) when its REPL input ends
+      const child = spawn(process.env.ESPRUINO as string, [file], { cwd: board, stdio: ['pipe', 'pipe', 'pipe'] });
+      kills.push(() => child.kill('SIGKILL'));
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString('latin1')));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString('latin1')));
+      // its REPL prompt (">", a carriage return, an erase-line sequence) may start a line
+      const lines = () => out.split(/\r?\n/).map((l) => l.replace(/^(>|\r|\x1b\[J)*/, ''));
+      return waitFor(args.name + ' on Espruino', () => lines().indexOf('done') >= 0 || /Uncaught|^ERROR|Out of Memory/im.test(out), limitMs, () => out).then(() => {
+        assert.doesNotMatch(out, /Uncaught|^ERROR|Out of Memory/im, out);
+        child.stdin!.end();
+        return { lines: lines(), bytes: { up: 0, down: 0 } };
       });
     }
     const bytes = { up: 0, down: 0 };
@@ -421,5 +440,16 @@ describe('one fleet across engines (Node, the XS host, the Espruino gate) over a
     const r = await crossRun('xs', ['xs', 'espruino', 'node'], env);
     check(r, true);
     console.log('      XS coordinator + XS/Espruino/Node members: ' + (Date.now() - t) + ' ms');
+  });
+
+  it('on a real Espruino ($ESPRUINO) too: coordinator on the XS host, members on Espruino, in the Espruino gate and on the XS host', async function () {
+    const bin = process.env.ESPRUINO;
+    if (!bin || !fs.existsSync(bin)) {
+      console.log('      skipped: set ESPRUINO to a Linux build of Espruino to run a member on it');
+      this.skip();
+    }
+    const t = Date.now();
+    check(await crossRun('xs', ['espruino-binary', 'espruino', 'xs'], env), true);
+    console.log('      XS coordinator + Espruino/Espruino gate/XS members: ' + (Date.now() - t) + ' ms');
   });
 });
