@@ -442,14 +442,23 @@ describe('one fleet across engines (Node, the XS host, the Espruino gate) over a
     console.log('      XS coordinator + XS/Espruino/Node members: ' + (Date.now() - t) + ' ms');
   });
 
-  it('on a real Espruino ($ESPRUINO) too: coordinator on the XS host, members on Espruino, in the Espruino gate and on the XS host', async function () {
+  it('the coordinator in the Espruino gate, members on the XS host, Node and in the Espruino gate: the same bits', async function () {
+    const t = Date.now();
+    check(await crossRun('espruino', ['xs', 'node', 'espruino'], env), true);
+    console.log('      Espruino-gate coordinator + XS/Node/Espruino-gate members: ' + (Date.now() - t) + ' ms');
+  });
+
+  it('on a real Espruino ($ESPRUINO) too: a member there (XS coordinating), then the coordinator there', async function () {
     const bin = process.env.ESPRUINO;
     if (!bin || !fs.existsSync(bin)) {
       console.log('      skipped: set ESPRUINO to a Linux build of Espruino to run a member on it');
       this.skip();
     }
-    const t = Date.now();
+    let t = Date.now();
     check(await crossRun('xs', ['espruino-binary', 'espruino', 'xs'], env), true);
-    console.log('      XS coordinator + Espruino/Espruino gate/XS members: ' + (Date.now() - t) + ' ms');
+    console.log('      XS coordinator + Espruino/Espruino-gate/XS members: ' + (Date.now() - t) + ' ms');
+    t = Date.now();
+    check(await crossRun('espruino-binary', ['node', 'xs', 'espruino-binary'], env), true);
+    console.log('      Espruino coordinator + Node/XS/Espruino members: ' + (Date.now() - t) + ' ms');
   });
 });
