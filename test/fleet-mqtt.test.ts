@@ -249,10 +249,36 @@ async function crossRun(coordinator: Engine | 'cli', members: Engine[], env: Cro
   const kills: Array<() => void> = [];
   let saved: string | undefined;
   const limitMs = 40000;
+  // the timers of the roles in this process (Node, the Espruino gate), all cancelled when the run ends,
+  // so that a failed run leaves no link reconnecting
+  const handles = new Set<NodeJS.Timeout>();
+  let over = false;
+  const timers = {
+    setTimeout: (fn: () => void, ms: number): unknown => {
+      if (over) return null;
+      const h = setTimeout(() => {
+        handles.delete(h);
+        fn();
+      }, ms);
+      handles.add(h);
+      return h;
+    },
+    clearTimeout: (h: unknown) => {
+      clearTimeout(h as NodeJS.Timeout);
+      handles.delete(h as NodeJS.Timeout);
+    },
+  };
+  kills.push(() => {
+    over = true;
+    for (const h of handles) clearTimeout(h);
+  });
   const run = (engine: Engine, args: RoleRun): Promise<RoleResult> => {
     if (engine === 'node') {
       const lines: string[] = [];
-      return new Promise((resolve) => runRole(nodeConnector(mqtt), { setTimeout, clearTimeout }, args, (s) => lines.push(s), () => resolve({ lines, bytes: { up: 0, down: 0 } })));
+      return new Promise((resolve) => {
+        const link = runRole(nodeConnector(mqtt), timers, args, (s) => lines.push(s), () => resolve({ lines, bytes: { up: 0, down: 0 } }));
+        kills.push(() => link.stop());
+      });
     }
     const fleetArgs = 'var FLEET_ARGS = ' + JSON.stringify(Object.assign({ limitMs }, args)) + ';\n';
     if (engine === 'xs') {
@@ -287,8 +313,8 @@ async function crossRun(coordinator: Engine | 'cli', members: Engine[], env: Cro
     const g = env.gate.runInEspruinoLikeContext(fleetArgs + env.espruinoBundle, {
       filename: 'fleet-espruino.js',
       globals: {
-        setTimeout,
-        clearTimeout,
+        setTimeout: timers.setTimeout,
+        clearTimeout: timers.clearTimeout,
         require: (name: string) => {
           if (name === 'net') return espruinoNet(bytes);
           throw new Error('no module ' + name);

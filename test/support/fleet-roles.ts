@@ -47,7 +47,7 @@ function link(connector: MqttConnector, timers: MqttTimers, a: RoleArgs, log: (s
 }
 
 /** A member: lines `local R HEX` (its model before reporting in round R) and `adopted R HEX`. */
-export function runMember(connector: MqttConnector, timers: MqttTimers, a: RoleArgs, log: (s: string) => void, done: () => void): void {
+export function runMember(connector: MqttConnector, timers: MqttTimers, a: RoleArgs, log: (s: string) => void, done: () => void): MqttLink {
   const l = link(connector, timers, a, log);
   const samples = a.samples || [];
   const dev = new FleetDevice({ fleet: FLEET, device: a.name, classes: [LogisticRegression], model: new LogisticRegression(MODEL) }, function (m: FleetMessage) {
@@ -74,10 +74,11 @@ export function runMember(connector: MqttConnector, timers: MqttTimers, a: RoleA
     dev.report();
   };
   l.start();
+  return l;
 }
 
 /** The coordinator: line `merged R DEVICES SAMPLES HEX` per round; stops after `rounds`. */
-export function runCoordinator(connector: MqttConnector, timers: MqttTimers, a: RoleArgs, log: (s: string) => void, done: () => void): void {
+export function runCoordinator(connector: MqttConnector, timers: MqttTimers, a: RoleArgs, log: (s: string) => void, done: () => void): MqttLink {
   const l = link(connector, timers, a, log);
   const c = new FleetCoordinator({ fleet: FLEET, members: a.members || [], classes: [LogisticRegression], initial: new LogisticRegression(MODEL) }, function (m: FleetMessage) {
     l.publish(m);
@@ -101,6 +102,7 @@ export function runCoordinator(connector: MqttConnector, timers: MqttTimers, a: 
     }
   };
   l.start();
+  return l;
 }
 
 /** What an engine's entry script is given (the global FLEET_ARGS). */
@@ -108,8 +110,7 @@ export interface RoleRun extends RoleArgs {
   role: 'member' | 'coordinator';
 }
 
-/** Runs the role FLEET_ARGS names. */
-export function runRole(connector: MqttConnector, timers: MqttTimers, a: RoleRun, log: (s: string) => void, done: () => void): void {
-  if (a.role === 'coordinator') runCoordinator(connector, timers, a, log, done);
-  else runMember(connector, timers, a, log, done);
+/** Runs the role FLEET_ARGS names; returns its link (stop it to end the role early). */
+export function runRole(connector: MqttConnector, timers: MqttTimers, a: RoleRun, log: (s: string) => void, done: () => void): MqttLink {
+  return a.role === 'coordinator' ? runCoordinator(connector, timers, a, log, done) : runMember(connector, timers, a, log, done);
 }
