@@ -219,8 +219,10 @@ export class Presence {
     if (from === null || typeof from !== 'object' || from.constructor !== Presence) throw new MicrolearnError('E_TYPE', 'can only adopt a Presence');
     this.prob.set(from.prob);
     this.sleep.set(from.sleep);
-    this.probCount.fill(0);
-    this.sleepCount.fill(0);
+    for (let i = 0; i < SLOTS; i++) {
+      this.probCount[i] = 0;
+      this.sleepCount[i] = 0;
+    }
   }
 
   /**
@@ -255,12 +257,12 @@ export class Presence {
       });
       const v = new Int32Array(SLOTS);
       const ins: Int32Array[] = [];
-      for (let k = 0; k < n; k++) ins.push(Int32Array.from(tables[k].prob));
-      mean.ints(v, ins);
-      out.prob.set(v);
-      for (let k = 0; k < n; k++) ins[k] = Int32Array.from(tables[k].sleep);
-      mean.ints(v, ins);
-      out.sleep.set(v);
+      for (let k = 0; k < n; k++) ins.push(new Int32Array(SLOTS));
+      for (let t = 0; t < 2; t++) {
+        for (let k = 0; k < n; k++) ins[k].set(t === 0 ? tables[k].prob : tables[k].sleep); // Int32Array.from: not on Espruino
+        mean.ints(v, ins);
+        (t === 0 ? out.prob : out.sleep).set(v);
+      }
     } else {
       weightedBySlot(out.prob, tables, 'prob', 'probCount');
       weightedBySlot(out.sleep, tables, 'sleep', 'sleepCount');
