@@ -347,6 +347,7 @@ function main(): void {
   const traffic: (string | number)[][] = [];
   const globals: { [key: string]: Presence } = {};
   const trails: string[] = [];
+  const byHousehold: (string | number)[][] = [];
   for (let si = 0; si < SIZES.length; si++) {
     const n = SIZES[si];
     const members = flats.slice(0, n);
@@ -368,6 +369,12 @@ function main(): void {
       const fleet = tests.slice(0, n).map((t) => score(run.global, t));
       const mixed = own.map((p, k) => score(Presence.merge([p, run.global], [1, 1]), tests[k]));
       const a = aloneScore.slice(0, n);
+      if (n === MEMBERS && rounds === 1)
+        for (let t = 0; t < HOUSEHOLDS.length; t++) {
+          const ks = a.map((x, k) => k).filter((k) => k % HOUSEHOLDS.length === t);
+          const m = (v: Score[], key: keyof Score) => pct(mean(ks.map((k) => v[k][key])));
+          byHousehold.push([HOUSEHOLDS[t].name, ks.length, m(a, 'home'), m(fleet, 'home'), m(mixed, 'home'), m(a, 'asleep'), m(fleet, 'asleep'), m(mixed, 'asleep')]);
+        }
       const prior = tests.slice(0, n).map((t) => score(new Presence(), t));
       if (rounds === 6) trails.push(n + ' flats: ' + run.trail.join(', '));
       for (const [rows, key] of [[homeRows, 'home'], [sleepRows, 'asleep']] as [(string | number)[][], keyof Score][]) {
@@ -422,6 +429,8 @@ function main(): void {
     'Home or away, per half hour (P(home) ≥ 0.5; the last column: slots of the fleet table with P(home) ≥ 0.5, of ' + SLOTS + '):\n\n' + table(head.concat(['fleet table: home slots']), homeRows) +
     '\n\nSlots of the fleet table with P(home) ≥ 0.5 after each of the 6 weekly rounds, adopted: ' + trails.join('; ') + '.' +
     '\n\nAsleep or up, per half hour someone was home (P(asleep | home) ≥ 0.5):\n\n' + table(head, sleepRows) +
+    '\n\nBy household, N = ' + MEMBERS + ', shared (flats of one household differ in their shift, weekends and vacation):\n\n' +
+    table(['household', 'flats', 'home/away alone', 'fleet', 'fleet + own 50/50', 'asleep/up alone', 'fleet', 'fleet + own 50/50'], byHousehold) +
     '\n\nCold start: ' + NEWCOMERS + ' new flats (households ' + MEMBERS + '..' + (MEMBERS + NEWCOMERS - 1) + ' of the same generator: none is a member) get our thermostat at the start of week 7, its tables starting from the factory prior ' +
     '(home all day, asleep 23:00..06:30) or from a fleet\'s last merged table (shared = the members\' own tables merged; adopted daily = the R = 42 fleet), and learns on; accuracy of the table\'s prediction of each half hour, made before the half hour, ' +
     'in its first and second week (weeks 7 and 8; mean, worst flat), and the first week\'s figures (dial turns per flat, % of occupied minutes within 0.5 °C of what they wanted, kWh per flat; the schedule is learned from scratch in every case).\n\n' +

@@ -5,7 +5,8 @@
  * their determinism, and bad input refused with the inputs untouched.
  */
 import assert from 'node:assert/strict';
-import { MicrolearnError, Random } from '../index.js';
+import { MemoryStorage, MicrolearnError, ModelStore, Random } from '../index.js';
+import { Thermostat } from '../examples/thermostat/thermostat.js';
 import { LABEL_ASLEEP, LABEL_AWAY, LABEL_UP, Presence } from '../examples/thermostat/presence.js';
 import { PER_DAY, SLOTS, Schedule } from '../examples/thermostat/schedule.js';
 
@@ -16,6 +17,15 @@ const SAT = 5;
 const slot = (day: number, h: number, m = 0) => day * PER_DAY + h * 2 + (m >= 30 ? 1 : 0);
 const code = (c: string) => (e: unknown) => e instanceof MicrolearnError && e.code === c;
 const bytes = (p: Presence) => Array.from(p.toBytes());
+
+/** `p`'s tables in format 1 (before the counts): "TP", 1, 0, P(home), P(asleep). */
+function format1(p: Presence): Uint8Array {
+  const old = new Uint8Array(4 + 2 * SLOTS);
+  old.set([84, 80, 1, 0]);
+  old.set(p.prob, 4);
+  old.set(p.sleep, 4 + SLOTS);
+  return old;
+}
 
 /** A table that learned `n` random labels (seeded). */
 function random(seed: number, n: number): Presence {
@@ -76,10 +86,8 @@ describe('thermostat fleet: the byte format', function () {
 
   it('reads format 1 (the tables alone, 676 bytes) with counts 0, and refuses an unknown format with E_VERSION', function () {
     const p = random(3, 300);
-    const old = new Uint8Array(676);
-    old.set([84, 80, 1, 0]);
-    old.set(p.prob, 4);
-    old.set(p.sleep, 4 + SLOTS);
+    const old = format1(p);
+    assert.equal(old.length, 676);
     const q = Presence.fromBytes(old);
     assert.deepEqual(Array.from(q.prob), Array.from(p.prob));
     assert.deepEqual(Array.from(q.sleep), Array.from(p.sleep));
@@ -87,6 +95,19 @@ describe('thermostat fleet: the byte format', function () {
     const next = p.toBytes();
     next[2] = 3;
     assert.throws(() => Presence.fromBytes(next), code('E_VERSION'));
+  });
+
+  it('a thermostat restores a table saved in format 1 before an update, and saves it as format 2', function () {
+    const store = new ModelStore(new MemoryStorage());
+    const p = random(4, 300);
+    store.save('presence', format1(p), Presence.fromBytes);
+    const t = new Thermostat({ store: store });
+    assert.deepEqual(Array.from(t.presence.prob), Array.from(p.prob));
+    assert.deepEqual(Array.from(t.presence.sleep), Array.from(p.sleep));
+    t.save(['presence']);
+    const b = store.read('presence') as Uint8Array;
+    assert.equal(b.length, 2024);
+    assert.deepEqual(Array.from(Presence.fromBytes(b).prob), Array.from(p.prob));
   });
 });
 
