@@ -16,7 +16,8 @@
  * Adopted, R = 6 (weekly) or 42 (daily) rounds: report, merge (weighted by the
  * labels since the last round), every flat adopts the merge and goes on
  * learning from it, as FleetDevice does; the thermostat then decides with it
- * (waits, eco, preheat), so the merge changes what it labels next.
+ * (waits, eco, preheat), so the merge changes what it labels next; with
+ * "mix 0.5" it adopts the 50/50 merge of the fleet's and its own table.
  * FleetDevice and FleetCoordinator themselves are not used: they load
  * library model blobs (loadModel, a ModelType id), and the occupancy tables
  * are the app's own format; the payloads and topics are theirs.
@@ -53,9 +54,20 @@ const TRAIN_DAYS = TRAIN_WEEKS * 7;
 const MEMBERS = 20;
 const NEWCOMERS = 16;
 const SIZES = [2, 5, 10, 20];
-const ROUNDS = [1, 6, 42];
+/** How the fleet runs: rounds in the 6 weeks; adopt the merge (else each flat keeps its own tables); keep half of the flat's own table when adopting (FleetDevice's `mix` 0.5). */
+interface Protocol {
+  name: string;
+  rounds: number;
+  adopt: boolean;
+  keep: boolean;
+}
+const PROTOCOLS: Protocol[] = [
+  { name: 'shared', rounds: 1, adopt: false, keep: false },
+  { name: 'adopted weekly', rounds: 6, adopt: true, keep: false },
+  { name: 'adopted daily', rounds: 42, adopt: true, keep: false },
+  { name: 'adopted weekly, mix 0.5', rounds: 6, adopt: true, keep: true },
+];
 const TOPICS = fleetTopics('flats');
-const PROTOCOL: { [rounds: number]: string } = { 1: 'shared', 6: 'adopted weekly', 42: 'adopted daily' };
 
 interface Flat {
   name: string;
@@ -167,7 +179,7 @@ class Device {
 const packet = (topic: string, payload: string) => publishPacket(topic, payload, true).length;
 
 /** One round: every device reports, the coordinator merges and publishes, every device adopts. Returns the bytes up and down (all devices). */
-function round(devices: Device[], r: number, adopt: boolean): { global: Presence; up: number; down: number } {
+function round(devices: Device[], r: number, adopt: boolean, keep: boolean): { global: Presence; up: number; down: number } {
   const tables = devices.map((d) => d.ours.t.presence);
   const global = Presence.merge(tables);
   let up = 0;
@@ -183,7 +195,8 @@ function round(devices: Device[], r: number, adopt: boolean): { global: Presence
   down += g * devices.length;
   if (adopt)
     for (const d of devices) {
-      d.ours.t.presence.adopt(global);
+      const p = d.ours.t.presence;
+      p.adopt(keep ? Presence.merge([global, p], [1, 1]) : global);
       d.labels = 0;
     }
   return { global: global, up: up, down: down };
@@ -206,7 +219,7 @@ interface FleetRun {
 }
 
 /** N flats for 6 weeks in step, `rounds` rounds evenly spaced (the last at the end). */
-function runFleet(flats: Flat[], rounds: number, centrals: Presence[][]): FleetRun {
+function runFleet(flats: Flat[], rounds: number, keep: boolean, centrals: Presence[][]): FleetRun {
   const devices = flats.map((f, k) => new Device(f, centrals[k] || []));
   const total = TRAIN_WEEKS * WEEK;
   const every = total / rounds;
@@ -218,7 +231,7 @@ function runFleet(flats: Flat[], rounds: number, centrals: Presence[][]): FleetR
   for (let m = 0; m < total; m++) {
     for (const d of devices) d.world.step();
     if ((m + 1) % every === 0) {
-      const res = round(devices, r++, m + 1 < total);
+      const res = round(devices, r++, m + 1 < total, keep);
       global = res.global;
       trail.push(homeSlots(global));
       up += res.up;
@@ -335,7 +348,7 @@ function main(): void {
   // the central references of N flats learn the labels of flats 0..N−1 in the order they happen
   const central = SIZES.map(() => new Presence());
   const feeds: Presence[][] = flats.map((f, k) => central.filter((c, i) => k < SIZES[i]));
-  const once = runFleet(flats, 1, feeds);
+  const once = runFleet(flats, 1, false, feeds);
   const alone = once.devices.map((d) => copy(d.ours.t.presence));
   const aloneScore = alone.map((p, k) => score(p, tests[k]));
   let events = 0;
@@ -347,49 +360,51 @@ function main(): void {
   const traffic: (string | number)[][] = [];
   const globals: { [key: string]: Presence } = {};
   const trails: string[] = [];
+  const trailsKeep: string[] = [];
   const byHousehold: (string | number)[][] = [];
   for (let si = 0; si < SIZES.length; si++) {
     const n = SIZES[si];
     const members = flats.slice(0, n);
     const cs = tests.slice(0, n).map((t) => score(central[si], t));
-    for (const rounds of ROUNDS) {
+    for (const pr of PROTOCOLS) {
+      const rounds = pr.rounds;
       let run: FleetRun;
       let own: Presence[];
-      if (rounds === 1) {
+      if (!pr.adopt) {
         // the flats' own tables merged once: the same as the R = 1 run of the first N flats
         const devs = once.devices.slice(0, n);
-        const res = round(devs, 0, false);
+        const res = round(devs, 0, false, false);
         run = { devices: devs, global: res.global, trail: [homeSlots(res.global)], up: res.up, down: res.down };
         own = alone.slice(0, n);
       } else {
-        run = runFleet(members, rounds, []);
+        run = runFleet(members, rounds, pr.keep, []);
         own = run.devices.map((d) => d.own);
       }
-      globals[n + '/' + rounds] = run.global;
+      globals[n + '/' + pr.name] = run.global;
       const fleet = tests.slice(0, n).map((t) => score(run.global, t));
       const mixed = own.map((p, k) => score(Presence.merge([p, run.global], [1, 1]), tests[k]));
       const a = aloneScore.slice(0, n);
-      if (n === MEMBERS && rounds === 1)
+      if (n === MEMBERS && !pr.adopt)
         for (let t = 0; t < HOUSEHOLDS.length; t++) {
           const ks = a.map((x, k) => k).filter((k) => k % HOUSEHOLDS.length === t);
           const m = (v: Score[], key: keyof Score) => pct(mean(ks.map((k) => v[k][key])));
           byHousehold.push([HOUSEHOLDS[t].name, ks.length, m(a, 'home'), m(fleet, 'home'), m(mixed, 'home'), m(a, 'asleep'), m(fleet, 'asleep'), m(mixed, 'asleep')]);
         }
       const prior = tests.slice(0, n).map((t) => score(new Presence(), t));
-      if (rounds === 6) trails.push(n + ' flats: ' + run.trail.join(', '));
+      if (rounds === 6) (pr.keep ? trailsKeep : trails).push(n + ' flats: ' + run.trail.join(', '));
       for (const [rows, key] of [[homeRows, 'home'], [sleepRows, 'asleep']] as [(string | number)[][], keyof Score][]) {
         const fa = fleet.map((s) => s[key]);
         const aa = a.map((s) => s[key]);
         const better = fa.filter((v, k) => v >= aa[k]).length;
         rows.push([
-          n, PROTOCOL[rounds], pct(mean(prior.map((s) => s[key]))), pct(mean(aa)), pct(Math.min(...aa)), pct(mean(fa)), pct(Math.min(...fa)), better + ' of ' + n, pct(mean(mixed.map((s) => s[key]))), pct(mean(cs.map((s) => s[key]))),
+          n, pr.name, pct(mean(prior.map((s) => s[key]))), pct(mean(aa)), pct(Math.min(...aa)), pct(mean(fa)), pct(Math.min(...fa)), better + ' of ' + n, pct(mean(mixed.map((s) => s[key]))), pct(mean(cs.map((s) => s[key]))),
         ]);
         if (key === 'home') rows[rows.length - 1].push(homeSlots(run.global));
       }
       const upDay = run.up / n / TRAIN_DAYS;
       const downDay = run.down / n / TRAIN_DAYS;
-      traffic.push([n, rounds, Math.round(upDay), Math.round(downDay)]);
-      console.log('N ' + n + ', R ' + rounds + ': ' + ((Date.now() - t0) / 1000).toFixed(1) + ' s');
+      if (!pr.keep) traffic.push([n, rounds, Math.round(upDay), Math.round(downDay)]);
+      console.log('N ' + n + ', ' + pr.name + ': ' + ((Date.now() - t0) / 1000).toFixed(1) + ' s');
     }
   }
   // raw streaming, per flat per day: a reading a minute (temperature, humidity, lux, motion), or only the events (motion minutes, dial, switch)
@@ -405,9 +420,10 @@ function main(): void {
 
   const coldRows: (string | number)[][] = [];
   const starts: [string, Presence][] = [['factory prior', new Presence()]];
-  for (const n of SIZES) starts.push(['fleet of ' + n + ', shared', globals[n + '/1']]);
-  starts.push(['fleet of 20, shared, 50/50 with the factory prior', Presence.merge([globals['20/1'], new Presence()], [1, 1])]);
-  starts.push(['fleet of 20, adopted daily', globals['20/42']]);
+  for (const n of SIZES) starts.push(['fleet of ' + n + ', shared', globals[n + '/shared']]);
+  starts.push(['fleet of 20, shared, 50/50 with the factory prior', Presence.merge([globals['20/shared'], new Presence()], [1, 1])]);
+  starts.push(['fleet of 20, adopted daily', globals['20/adopted daily']]);
+  starts.push(['fleet of 20, adopted weekly, mix 0.5', globals['20/adopted weekly, mix 0.5']]);
   for (const [label, start] of starts) {
     const c = coldStart(start);
     coldRows.push([
@@ -422,12 +438,13 @@ function main(): void {
     'Simulated flats (examples/thermostat/sim), our thermostat in the loop, ' + TRAIN_WEEKS + ' weeks of learning; hold-out = weeks 7 and 8 of every flat (' + TEST_WEEKS * SLOTS + ' half hours each). ' +
     'Households: the simulator\'s four in turn, days shifted by −90..+90 min, every third with weekends 90 min later, vacation in week 2..5. ' +
     'Shared: every flat keeps learning its own tables and reports them, the fleet table is their merge (weighted by the labels each slot learned) and is not fed back into the flats\' learning, so it is the same after any number of rounds; ' +
-    'adopted weekly (R = 6 rounds) or daily (R = 42): report, merge (weighted by the labels since the last round), every flat adopts the merge and goes on learning from it (as `FleetDevice` does with a library model). ' +
+    'adopted weekly (R = 6 rounds) or daily (R = 42): report, merge (weighted by the labels since the last round), every flat adopts the merge and goes on learning from it (as `FleetDevice` does with a library model); ' +
+    'mix 0.5: every flat adopts `Presence.merge([fleet, its table], [1, 1])` instead (`FleetDevice`\'s `mix` option at 0.5). ' +
     'Alone = a flat\'s own tables (no fleet) on its own hold-out; fleet = the last merged table on each member\'s hold-out (mean over flats, worst flat; "fleet ≥ alone": flats where it does at least as well as their own); ' +
     'fleet + own 50/50 = `Presence.merge([own, fleet], [1, 1])`, own = a table that learned the flat\'s labels alone; central = one table that learned every flat\'s labels in the order they came. Accuracy in %.\n\n' +
     'Factory prior = the table before any learning (home all day: the share of half hours someone was home). ' +
     'Home or away, per half hour (P(home) ≥ 0.5; the last column: slots of the fleet table with P(home) ≥ 0.5, of ' + SLOTS + '):\n\n' + table(head.concat(['fleet table: home slots']), homeRows) +
-    '\n\nSlots of the fleet table with P(home) ≥ 0.5 after each of the 6 weekly rounds, adopted: ' + trails.join('; ') + '.' +
+    '\n\nSlots of the fleet table with P(home) ≥ 0.5 after each of the 6 weekly rounds, adopted: ' + trails.join('; ') + '; adopted with mix 0.5: ' + trailsKeep.join('; ') + '.' +
     '\n\nAsleep or up, per half hour someone was home (P(asleep | home) ≥ 0.5):\n\n' + table(head, sleepRows) +
     '\n\nBy household, N = ' + MEMBERS + ', shared (flats of one household differ in their shift, weekends and vacation):\n\n' +
     table(['household', 'flats', 'home/away alone', 'fleet', 'fleet + own 50/50', 'asleep/up alone', 'fleet', 'fleet + own 50/50'], byHousehold) +
