@@ -27,7 +27,7 @@
  * Cold start: 16 new flats (households and shifts of their own) get a new
  * thermostat in week 7, starting from the factory prior or from a fleet's
  * table; accuracy of its table's prediction of each half hour before it
- * happens, over that first week, and the week's comfort figures.
+ * happens, in its first and second week, and the first week's comfort figures.
  *
  * Bytes per flat per day: the fleet protocol's MQTT PUBLISH packets
  * (integrations/fleet.ts payloads, integrations/mqtt-packets.ts encoding)
