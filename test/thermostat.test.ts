@@ -258,7 +258,8 @@ describe('thermostat: the same week on every engine', function () {
   });
 
   it('on Node, prints a hash per model and the week’s figures', function () {
-    assert.equal(node.length, 5);
+    assert.equal(node.length, 6);
+    assert.ok(node.some((l) => l.startsWith('thermostat presence-merge ')), 'a merge of occupancy tables');
     for (const n of MODEL_NAMES) assert.ok(node.some((l) => l.startsWith('thermostat ' + n + ' ') && !l.endsWith('none')), n);
   });
 

@@ -22,8 +22,16 @@
  * is learned in days and a Wednesday's own habit over weeks. An absence of
  * more than 20 hours (a trip) teaches nothing about habits. Before any
  * learning, the tables assume people are home and asleep 23:00..06:30.
+ *
+ * Each slot also counts the labels that moved it, so that a fleet of flats
+ * can merge its tables ({@link Presence.merge}: a per-slot mean weighted by
+ * those counts, docs/fleet.md) and a flat can start from the fleet's table
+ * ({@link Presence.adopt}).
  */
 import { MicrolearnError } from '../../src/errors.js';
+import { crc32 } from '../../src/crc32.js';
+import { floorDiv } from '../../src/fixed.js';
+import { MAX_MERGE, WeightedMean } from '../../src/merge.js';
 import { PER_DAY, SLOTS } from './schedule.js';
 
 const NONE = -1e9;
@@ -31,15 +39,22 @@ const NONE = -1e9;
 export const PRESENT = 0;
 export const QUIET = 1;
 export const AWAY = 2;
-const FORMAT = 1;
+/** 2: with the label counts and a CRC-32. Format 1 (the tables alone) is still read, with counts 0. */
+const FORMAT = 2;
 /** Longest stillness (minutes) believed by day. */
 const QUIET_MAX = 180;
 /** Longest night (minutes) without a sign of life. */
 const NIGHT_MAX = 14 * 60;
-const BYTES = 4 + 2 * SLOTS;
+const BYTES_1 = 4 + 2 * SLOTS;
+const BYTES = 4 + 6 * SLOTS + 4;
+const COUNT_MAX = 65535;
 const UP = 0;
 const ASLEEP = 1;
 const OUT = 2;
+/** Labels of a half hour ({@link Presence.learnSlot}): someone home and up, home and asleep, nobody home. */
+export const LABEL_UP = UP;
+export const LABEL_ASLEEP = ASLEEP;
+export const LABEL_AWAY = OUT;
 /** An absence of more than 20 hours is a trip, not a habit: its half hours are not learned. */
 const TRIP = 20 * 60;
 const TRIP_LABEL = 3;
@@ -49,6 +64,10 @@ export class Presence {
   readonly prob: Uint8Array;
   /** P(asleep | someone home) per slot of the week, 0..255. */
   readonly sleep: Uint8Array;
+  /** Labels that moved each slot of `prob` (its own and those of the same time on the other days of its kind), saturating at 65535: its weight in a merge. */
+  readonly probCount: Uint16Array;
+  /** The same for `sleep` (labels of a home: up or asleep). */
+  readonly sleepCount: Uint16Array;
   /** PRESENT (evidence within the wait), QUIET (a gap at a still home) or AWAY. */
   state = PRESENT;
   /** The quiet is a night (after a turn-down, or where they usually sleep). */
@@ -75,6 +94,8 @@ export class Presence {
   constructor() {
     this.prob = new Uint8Array(SLOTS);
     this.sleep = new Uint8Array(SLOTS);
+    this.probCount = new Uint16Array(SLOTS);
+    this.sleepCount = new Uint16Array(SLOTS);
     // the factory prior: people are home and asleep from 23:00 to 06:30, unknown otherwise
     for (let i = 0; i < SLOTS; i++) {
       const tod = i % PER_DAY;
@@ -169,14 +190,97 @@ export class Presence {
   /** Labels every pending half hour before `until` (a slot boundary). */
   private label(until: number, what: number): void {
     while (this.pendingFrom + 30 <= until) {
-      if (what !== TRIP_LABEL) learn(this.prob, this.pendingSlot, what === OUT ? 0 : 255);
-      if (what === UP || what === ASLEEP) learn(this.sleep, this.pendingSlot, what === ASLEEP ? 255 : 0);
+      if (what !== TRIP_LABEL) this.learnSlot(this.pendingSlot, what);
       this.pendingFrom += 30;
       this.pendingSlot = (this.pendingSlot + 1) % SLOTS;
     }
   }
 
-  /** The tables as bytes: "TP", format, 0, then P(home) and P(asleep) per slot. */
+  /**
+   * Learns that half hour `slot` of the week (0..335) was {@link LABEL_UP},
+   * {@link LABEL_ASLEEP} or {@link LABEL_AWAY}: what the presence logic
+   * calls once a half hour is over (a reference table of a fleet learns the
+   * same labels). Anything else is E_INPUT, the tables unchanged.
+   */
+  learnSlot(slot: number, label: number): void {
+    if (typeof slot !== 'number' || Math.floor(slot) !== slot || !(slot >= 0 && slot < SLOTS)) throw new MicrolearnError('E_INPUT', 'slot must be an integer 0..' + (SLOTS - 1) + ', got ' + slot);
+    if (label !== UP && label !== ASLEEP && label !== OUT) throw new MicrolearnError('E_INPUT', 'label must be LABEL_UP, LABEL_ASLEEP or LABEL_AWAY, got ' + label);
+    learn(this.prob, this.probCount, slot, label === OUT ? 0 : 255);
+    if (label !== OUT) learn(this.sleep, this.sleepCount, slot, label === ASLEEP ? 255 : 0);
+  }
+
+  /**
+   * Takes the tables of `from` (a fleet's merged table) and goes on learning
+   * from them; the counts restart at 0, so they count the labels learned since,
+   * this table's weight in the next merge (as a fleet device reports the
+   * samples since its global model). The state of the home now is kept.
+   */
+  adopt(from: Presence): void {
+    if (from === null || typeof from !== 'object' || from.constructor !== Presence) throw new MicrolearnError('E_TYPE', 'can only adopt a Presence');
+    this.prob.set(from.prob);
+    this.sleep.set(from.sleep);
+    for (let i = 0; i < SLOTS; i++) {
+      this.probCount[i] = 0;
+      this.sleepCount[i] = 0;
+    }
+  }
+
+  /**
+   * A new table merging `tables` (a fleet of flats): each slot of each table
+   * is the mean of the tables' values there, rounded half up once. Without
+   * `weights`, a table's weight at a slot is its count there (the labels that
+   * moved it; a slot no table has learned takes the plain mean); with
+   * `weights` (integers 0..2^32 − 1, one per table), every slot of a table
+   * has that weight: `merge([local, fleet], [1, 1])` is a 50/50 mix. The
+   * counts of the result are the sums of the counts (saturating at 65535).
+   * Exact integer sums: the same bytes for any order of the tables and on
+   * every engine; a merge of merges can differ from the flat merge by 1 (of
+   * 255) per level, from the rounding. Throws E_INPUT for an empty list, too
+   * many tables or bad weights, E_TYPE for anything but a Presence, E_STATE when
+   * every weight is 0; the inputs are left as they were. The result's state is
+   * a fresh one (present, nothing pending).
+   */
+  static merge(tables: ReadonlyArray<Presence>, weights?: ArrayLike<number>): Presence {
+    if (!tables || typeof tables.length !== 'number' || tables.length < 1) throw new MicrolearnError('E_INPUT', 'merge needs a non-empty array of occupancy tables');
+    const n = tables.length;
+    if (n > MAX_MERGE) throw new MicrolearnError('E_INPUT', 'at most ' + MAX_MERGE + ' tables in one merge (merge larger fleets in shards)');
+    for (let k = 0; k < n; k++) {
+      const t = tables[k];
+      if (t === null || typeof t !== 'object' || t.constructor !== Presence) throw new MicrolearnError('E_TYPE', 'table ' + k + ' is not a Presence');
+    }
+    if (weights !== undefined && (weights === null || typeof weights !== 'object' || weights.length !== n)) throw new MicrolearnError('E_INPUT', 'expected ' + n + ' weights');
+    const out = new Presence();
+    if (weights !== undefined) {
+      // one weight per table for every slot: the exact weighted mean of src/merge.ts
+      const mean = new WeightedMean(n, weights, function () {
+        return 0;
+      });
+      const v = new Int32Array(SLOTS);
+      const ins: Int32Array[] = [];
+      for (let k = 0; k < n; k++) ins.push(new Int32Array(SLOTS));
+      for (let t = 0; t < 2; t++) {
+        for (let k = 0; k < n; k++) ins[k].set(t === 0 ? tables[k].prob : tables[k].sleep); // Int32Array.from: not on Espruino
+        mean.ints(v, ins);
+        (t === 0 ? out.prob : out.sleep).set(v);
+      }
+    } else {
+      weightedBySlot(out.prob, tables, 'prob', 'probCount');
+      weightedBySlot(out.sleep, tables, 'sleep', 'sleepCount');
+    }
+    for (let s = 0; s < SLOTS; s++) {
+      let a = 0;
+      let b = 0;
+      for (let k = 0; k < n; k++) {
+        a += tables[k].probCount[s];
+        b += tables[k].sleepCount[s];
+      }
+      out.probCount[s] = a > COUNT_MAX ? COUNT_MAX : a;
+      out.sleepCount[s] = b > COUNT_MAX ? COUNT_MAX : b;
+    }
+    return out;
+  }
+
+  /** The tables as bytes: "TP", format, 0, P(home) and P(asleep) per slot, their counts (uint16 little-endian), CRC-32 of all before it (little-endian). */
   toBytes(): Uint8Array {
     const b = new Uint8Array(BYTES);
     b[0] = 84;
@@ -184,22 +288,67 @@ export class Presence {
     b[2] = FORMAT;
     b.set(this.prob, 4);
     b.set(this.sleep, 4 + SLOTS);
+    let o = 4 + 2 * SLOTS;
+    for (let i = 0; i < SLOTS; i++, o += 2) {
+      b[o] = this.probCount[i] & 255;
+      b[o + 1] = this.probCount[i] >> 8;
+    }
+    for (let i = 0; i < SLOTS; i++, o += 2) {
+      b[o] = this.sleepCount[i] & 255;
+      b[o + 1] = this.sleepCount[i] >> 8;
+    }
+    const c = crc32(b, 0, o);
+    b[o] = c & 255;
+    b[o + 1] = (c >>> 8) & 255;
+    b[o + 2] = (c >>> 16) & 255;
+    b[o + 3] = c >>> 24;
     return b;
   }
 
+  /** Reads {@link toBytes}' bytes (or format 1's, counts 0). E_CORRUPT for damaged bytes, E_VERSION for a format this build does not know. */
   static fromBytes(b: Uint8Array): Presence {
-    if (!(b instanceof Uint8Array) || b.length !== BYTES || b[0] !== 84 || b[1] !== 80)
+    if (!(b instanceof Uint8Array) || b.length < 4 || b[0] !== 84 || b[1] !== 80 || b[3] !== 0)
       throw new MicrolearnError('E_CORRUPT', 'not a thermostat occupancy table (' + (b && b.length) + ' bytes)');
-    if (b[2] !== FORMAT) throw new MicrolearnError('E_VERSION', 'occupancy table format ' + b[2] + ', this build reads ' + FORMAT);
+    if (b[2] !== FORMAT && b[2] !== 1) throw new MicrolearnError('E_VERSION', 'occupancy table format ' + b[2] + ', this build reads 1 and ' + FORMAT);
+    const size = b[2] === 1 ? BYTES_1 : BYTES;
+    if (b.length !== size) throw new MicrolearnError('E_CORRUPT', 'occupancy table of format ' + b[2] + ' has ' + b.length + ' bytes, expected ' + size);
     const p = new Presence();
     p.prob.set(b.subarray(4, 4 + SLOTS));
     p.sleep.set(b.subarray(4 + SLOTS, 4 + 2 * SLOTS));
+    if (b[2] === 1) return p;
+    let o = 4 + 2 * SLOTS;
+    const c = (b[BYTES - 4] | (b[BYTES - 3] << 8) | (b[BYTES - 2] << 16) | (b[BYTES - 1] << 24)) >>> 0;
+    if (crc32(b, 0, BYTES - 4) !== c) throw new MicrolearnError('E_CORRUPT', 'occupancy table fails its CRC');
+    for (let i = 0; i < SLOTS; i++, o += 2) p.probCount[i] = b[o] | (b[o + 1] << 8);
+    for (let i = 0; i < SLOTS; i++, o += 2) p.sleepCount[i] = b[o] | (b[o + 1] << 8);
     return p;
   }
 }
 
-/** Moves slot `s` of `t` toward `v` by 1/3, and the same time on the other days of its kind by 1/8. */
-function learn(t: Uint8Array, s: number, v: number): void {
+/**
+ * out[s] = Σ_k c_k[s]·v_k[s] / Σ_k c_k[s], rounded half up, with c = the
+ * tables' counts (all 1 where every count is 0). Exact: Σ c·v < 65536·256·2^19 = 2^43.
+ */
+function weightedBySlot(out: Uint8Array, tables: ReadonlyArray<Presence>, values: 'prob' | 'sleep', counts: 'probCount' | 'sleepCount'): void {
+  const n = tables.length;
+  for (let s = 0; s < SLOTS; s++) {
+    let w = 0;
+    let sum = 0;
+    for (let k = 0; k < n; k++) {
+      const c = tables[k][counts][s];
+      w += c;
+      sum += c * tables[k][values][s];
+    }
+    if (w === 0) {
+      w = n;
+      for (let k = 0; k < n; k++) sum += tables[k][values][s];
+    }
+    out[s] = floorDiv(2 * sum + w, 2 * w);
+  }
+}
+
+/** Moves slot `s` of `t` toward `v` by 1/3, and the same time on the other days of its kind by 1/8, counting the label in each slot it moved. */
+function learn(t: Uint8Array, count: Uint16Array, s: number, v: number): void {
   const tod = s % PER_DAY;
   const weekend = s >= 5 * PER_DAY;
   for (let d = 0; d < 7; d++) {
@@ -207,5 +356,6 @@ function learn(t: Uint8Array, s: number, v: number): void {
     if (o !== s && d >= 5 !== weekend) continue;
     const p = t[o];
     t[o] = p + Math.floor((v - p) / (o === s ? 3 : 8));
+    if (count[o] < COUNT_MAX) count[o]++;
   }
 }

@@ -10,6 +10,7 @@ import { HOUSEHOLDS } from './household.js';
 import { Ours } from './bench.js';
 import { simulate } from './world.js';
 import { MODEL_NAMES } from '../thermostat.js';
+import { Presence } from '../presence.js';
 
 function hex8(v: number): string {
   let s = (v >>> 0).toString(16);
@@ -35,6 +36,12 @@ export function runWeek(print: (s: string) => void, index: number, weeks: number
     const b = store.read(MODEL_NAMES[i]);
     print('thermostat ' + MODEL_NAMES[i] + ' ' + (b ? hash(b) : 'none'));
   }
+  // a fleet's merge of the learned occupancy table with another flat's (labels of a fixed pattern): by counts, and a 1:3 mix
+  const other = new Presence();
+  for (let s = 0; s < 336; s++) other.learnSlot(s, (s * 7) % 3);
+  const byCount = Presence.merge([ours.t.presence, other]);
+  const mixed = Presence.merge([other, ours.t.presence], [1, 3]);
+  print('thermostat presence-merge ' + hash(byCount.toBytes()) + ' ' + hash(mixed.toBytes()));
   let changes = 0;
   let comfort = 0;
   let occupied = 0;
