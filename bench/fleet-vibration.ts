@@ -27,6 +27,7 @@ import { ModelClass } from '../src/learner.js';
 import { loadModel } from '../src/load.js';
 import { WindowFeatures } from '../src/window.js';
 import { Detector } from '../algorithms/anomaly/detector.js';
+import { GaussianScorer } from '../algorithms/anomaly/gaussian_scorer.js';
 import { AnomalyMonitor } from '../algorithms/anomaly/monitor.js';
 import { MONITOR_RECIPE, signalMonitor } from '../algorithms/anomaly/recipe.js';
 import { calibrationStart } from '../algorithms/anomaly/evaluate.js';
@@ -44,7 +45,7 @@ const LEARN = 600;
 /** `--quick`: a smoke run (2 and 5 pumps, 5 minutes of healthy running) that writes nothing. */
 const QUICK = process.argv.indexOf('--quick') > 0;
 /** Healthy running per pump after learning, minutes. */
-const HEALTHY = QUICK ? 5 : 45;
+const HEALTHY = QUICK ? 5 : 30;
 /** Fault runs: healthy seconds before the onset, then seconds of the fault. */
 const BEFORE = 20;
 const AFTER = 60;
@@ -74,15 +75,17 @@ interface Pump {
   learns: number[];
 }
 
-/** Pump k: its own mounting (±20 % imbalance and misalignment, ±10 % noise, resonance 1.1–1.3 kHz, speed ±2 %) and two load levels. */
-function pump(k: number): Pump {
+/** Pump k (`identical`: the simulator's default mounting and speed): its own mounting (±20 % imbalance and misalignment, ±10 % noise, resonance 1.1–1.3 kHz, speed ±2 %) and two load levels. */
+function pump(k: number, identical: boolean): Pump {
   const u = uniform(7919 * (k + 1));
-  const rpm = RPM * (0.98 + 0.04 * u());
+  const rpm = identical ? RPM : RPM * (0.98 + 0.04 * u());
   return {
     name: 'pump' + (k < 10 ? '0' : '') + k,
     k: k,
     rpm: rpm,
-    machine: { rate: RATE, rpm: rpm, imbalance: 0.05 * (0.8 + 0.4 * u()), misalignment: 0.02 * (0.8 + 0.4 * u()), machineNoise: 0.03 * (0.9 + 0.2 * u()), resonance: 1100 + 200 * u() },
+    machine: identical
+      ? { rate: RATE, rpm: rpm }
+      : { rate: RATE, rpm: rpm, imbalance: 0.05 * (0.8 + 0.4 * u()), misalignment: 0.02 * (0.8 + 0.4 * u()), machineNoise: 0.03 * (0.9 + 0.2 * u()), resonance: 1100 + 200 * u() },
     learns: [k % 5, (k + 2) % 5],
   };
 }
@@ -377,7 +380,7 @@ function statusTraffic(d: PumpData): { perDay: number; discovery: number } {
   return { perDay: (bytes / (dev.vm.seconds() - t0)) * 86400, discovery };
 }
 
-function bytesSection(data: PumpData[], fleets: { n: number; merged: AnomalyMonitor }[]): string {
+function bytesSection(data: PumpData[], fleets: Measured[]): string {
   const status = statusTraffic(data[0]);
   const rawPacket = publishPacket('microlearn/pumps/pump00/raw', 'x'.repeat(64), false).length; // one 32-sample FIFO block of int16
   const rawPerDay = (rawPacket * RATE * 86400) / 32;
@@ -406,72 +409,117 @@ function bytesSection(data: PumpData[], fleets: { n: number; merged: AnomalyMoni
 
 // ---- the run -----------------------------------------------------------------------------------------
 
+interface Measured {
+  n: number;
+  merged: AnomalyMonitor;
+  scores: Score[];
+  hash: string;
+  coverage: string;
+  /** Largest distance of the merged from the central means, in the central's standard deviations, and largest ratio of their variances − 1. */
+  meanGap: number;
+  varGap: number;
+}
+
+const KINDS = ['alone', 'fleet (merged)', 'central'];
+
+/** The fleet of pumps 0 … n − 1: merged and central detectors, and every pump scored with each of the three. */
+function measure(data: PumpData[], n: number): Measured {
+  const part = data.slice(0, n);
+  const before = part.map((d) => d.learned.monitor.toBytes().join(','));
+  const merged = AnomalyMonitor.merge(part.map((d) => d.learned.monitor));
+  part.forEach((d, i) => {
+    if (d.learned.monitor.toBytes().join(',') !== before[i]) throw new Error('merge changed an input');
+  });
+  const cen = central(part.map((d) => d.learned));
+  const dets: ((d: PumpData) => Detector)[] = [(d) => d.learned.monitor.detector, () => merged.detector, () => cen];
+  const scores = dets.map((det) => {
+    const sc = emptyScore();
+    for (const d of part) evaluate(det(d), d, sc);
+    return sc;
+  });
+  const covered: number[] = [];
+  for (const d of part) for (const l of d.p.learns) if (covered.indexOf(l) < 0) covered.push(l);
+  const mg = merged.detector as GaussianScorer;
+  const cg = cen as GaussianScorer;
+  let meanGap = 0;
+  let varGap = 0;
+  for (let j = 0; j < WIDTH; j++) {
+    const sd = Math.sqrt(cg.variances()[j]);
+    meanGap = Math.max(meanGap, Math.abs(mg.means()[j] - cg.means()[j]) / sd);
+    varGap = Math.max(varGap, Math.abs(mg.variances()[j] / cg.variances()[j] - 1));
+  }
+  // the detector blob's own CRC-32: a CRC over bytes that end in their own CRC (the monitor's and the
+  // Pipeline's blobs, which embed the detector's) depends only on their length, not on their content
+  const db = merged.detector.toBytes();
+  return {
+    n, merged, scores, meanGap, varGap,
+    hash: crc32(db, 0, db.length - 4).toString(16),
+    coverage: covered.sort().map((l) => LEVELS[l]).join(', '),
+  };
+}
+
+function alarmRows(ms: Measured[]): (string | number)[][] {
+  const rows: (string | number)[][] = [];
+  for (const m of ms)
+    m.scores.forEach((s, k) => {
+      const unseenH = s.hours - s.seenHours;
+      rows.push([m.n, KINDS[k], (s.threshold / m.n).toFixed(2), s.hours.toFixed(1), s.rises, per(s.rises, s.hours), per(s.seenRises, s.seenHours), per(s.rises - s.seenRises, unseenH), ((100 * s.on) / s.windows).toFixed(2) + ' %']);
+    });
+  return rows;
+}
+
+function detectionRows(ms: Measured[]): (string | number)[][] {
+  const rows: (string | number)[][] = [];
+  for (const m of ms)
+    m.scores.forEach((s, k) => {
+      rows.push([m.n, KINDS[k], s.detected + ' / ' + s.cases, ((100 * s.detected) / s.cases).toFixed(0) + ' %', sec(median(s.delays)), sec(s.delays.length ? Math.max(...s.delays) : NaN), s.preOnset]);
+    });
+  return rows;
+}
+
+function simulateAll(identical: boolean, t0: number): PumpData[] {
+  const data: PumpData[] = [];
+  for (let k = 0; k < SIZES[SIZES.length - 1]; k++) {
+    data.push(simulate(pump(k, identical)));
+    if (k === 0) checkReplay(data[0]);
+    process.stdout.write('simulated ' + (identical ? 'identical ' : '') + data[k].p.name + ' (' + ((Date.now() - t0) / 1000).toFixed(0) + ' s)\n');
+  }
+  return data;
+}
+
 function main(): void {
   const t0 = Date.now();
   const max = SIZES[SIZES.length - 1];
-  const data: PumpData[] = [];
-  for (let k = 0; k < max; k++) {
-    data.push(simulate(pump(k)));
-    if (k === 0) checkReplay(data[0]);
-    process.stdout.write('simulated ' + data[k].p.name + ' (' + ((Date.now() - t0) / 1000).toFixed(0) + ' s)\n');
-  }
-  const mainRows: (string | number)[][] = [];
-  const detRows: (string | number)[][] = [];
-  const fleets: { n: number; merged: AnomalyMonitor }[] = [];
-  let perFault: Score[] = [];
-  let hashes = '';
-  const coverage: string[] = [];
-  for (const n of SIZES) {
-    const part = data.slice(0, n);
-    const before = part.map((d) => d.learned.monitor.toBytes().join(','));
-    const merged = AnomalyMonitor.merge(part.map((d) => d.learned.monitor));
-    part.forEach((d, i) => {
-      if (d.learned.monitor.toBytes().join(',') !== before[i]) throw new Error('merge changed an input');
-    });
-    fleets.push({ n, merged });
-    // the detector blob's own CRC-32: a CRC over bytes that end in their own CRC (the monitor's and the
-    // Pipeline's blobs, which embed the detector's) depends only on their length, not on their content
-    const db = merged.detector.toBytes();
-    hashes += (hashes ? ', ' : '') + 'N = ' + n + ': ' + crc32(db, 0, db.length - 4).toString(16);
-    const cen = central(part.map((d) => d.learned));
-    const kinds: { name: string; det: (d: PumpData) => Detector }[] = [
-      { name: 'alone', det: (d) => d.learned.monitor.detector },
-      { name: 'fleet (merged)', det: () => merged.detector },
-      { name: 'central', det: () => cen },
-    ];
-    const scores: Score[] = [];
-    const covered: number[] = [];
-    for (const d of part) for (const l of d.p.learns) if (covered.indexOf(l) < 0) covered.push(l);
-    for (const k of kinds) {
-      const s = emptyScore();
-      for (const d of part) evaluate(k.det(d), d, s);
-      scores.push(s);
-      const unseenH = s.hours - s.seenHours;
-      mainRows.push([n, k.name, (s.threshold / n).toFixed(2), s.hours.toFixed(1), s.rises, per(s.rises, s.hours), per(s.seenRises, s.seenHours), per(s.rises - s.seenRises, unseenH), ((100 * s.on) / s.windows).toFixed(2) + ' %']);
-      detRows.push([n, k.name, s.detected + ' / ' + s.cases, ((100 * s.detected) / s.cases).toFixed(0) + ' %', sec(median(s.delays)), sec(s.delays.length ? Math.max(...s.delays) : NaN), s.preOnset]);
-    }
-    if (n === max) perFault = scores;
-    coverage.push('N = ' + n + ': ' + covered.sort().map((l) => LEVELS[l]).join(', '));
-  }
-  const faultRows: (string | number)[][] = FAULTS.map((f, i) => [f.name].concat(perFault.map((s) => s.perFault[i].hit + ' / ' + max + (s.perFault[i].hit ? ', ' + sec(median(s.perFault[i].delays)) : ''))));
+  const data = simulateAll(false, t0);
+  const ms = SIZES.map((n) => measure(data, n));
+  const big = ms[ms.length - 1];
+  const faultRows: (string | number)[][] = FAULTS.map((f, i) => [f.name].concat(big.scores.map((s) => s.perFault[i].hit + ' / ' + max + (s.perFault[i].hit ? ', ' + sec(median(s.perFault[i].delays)) : ''))));
+  const same = measure(simulateAll(true, t0), max);
+  const gaps = ms.concat([same]);
   const seconds = (Date.now() - t0) / 1000;
   const md =
     'Measured ' + today() + ' (`npm run bench:fleet-vibration`, bench/fleet-vibration.ts, ' + seconds.toFixed(0) + ' s on ' + machine() + ', load average ' + loadavg().map((v) => v.toFixed(1)).join(' / ') + '). ' +
     max + ' simulated pumps (examples/vibration-monitor/sim.ts, ' + RATE + ' Hz), each mounted differently (imbalance and misalignment ±20 %, machine noise ±10 %, resonance 1.1–1.3 kHz, ' +
-    'speed ±2 % around ' + RPM + ' rpm); the fleet runs at load levels ' + LEVELS.join(', ') + ' and pump k learns only two of them (levels k mod 5 and k + 2 mod 5; the loads some pump of the fleet learned: ' + coverage.join('; ') + '). ' +
-    'N pumps = pumps 0 … N − 1. Each learns ' + LEARN / 60 + ' minutes (its two loads alternating every minute, speed ±3 %) with the monitor\'s recipe (GaussianScorer on 12 window features, ' +
-    'threshold from the second half, adaptation while monitoring, alarm 3 of 5 windows of 0.32 s). **Alone** = its own monitor; **fleet** = `AnomalyMonitor.merge` of the N pumps\' own monitors ' +
-    '(CRC-32 of the merged detector: ' + hashes + '); **central** = one detector learned on all N pumps\' feature vectors interleaved. With statistics models the fleet\'s monitor after R daily rounds is this same merge ' +
-    '(each pump reports the statistics of its own data, which merging does not change), so the number of rounds only decides when it is available.\n\n' +
+    'speed ±2 % around ' + RPM + ' rpm); the fleet runs at load levels ' + LEVELS.join(', ') + ' and pump k learns only two of them (levels k mod 5 and k + 2 mod 5; the loads some pump of the fleet learned: ' +
+    ms.map((m) => 'N = ' + m.n + ': ' + m.coverage).join('; ') + '). N pumps = pumps 0 … N − 1. Each learns ' + LEARN / 60 + ' minutes (its two loads alternating every minute, speed ±3 %) with the monitor\'s recipe ' +
+    '(GaussianScorer on 12 window features, threshold from the second half, adaptation while monitoring, alarm 3 of 5 windows of 0.32 s). **Alone** = its own monitor; **fleet** = `AnomalyMonitor.merge` of the N pumps\' own monitors ' +
+    '(CRC-32 of the merged detector: ' + ms.map((m) => 'N = ' + m.n + ': ' + m.hash).join(', ') + '); **central** = one detector learned on all N pumps\' feature vectors interleaved. ' +
+    'The merged statistics are the central detector\'s: means within ' + Math.max(...gaps.map((m) => m.meanGap)).toExponential(1) + ' standard deviations, variances within ' +
+    (100 * Math.max(...gaps.map((m) => m.varGap))).toFixed(3) + ' % (every N); the two differ in their threshold, which the fleet takes from the pumps\' own scores (histograms added) and central from its own. ' +
+    'Statistics merge exactly and each pump reports the statistics of its own data (not adopted global ones), so after R daily rounds of the same learning the fleet\'s monitor is this same merge: R decides only when it is available.\n\n' +
     '**False alarms**: ' + HEALTHY + ' minutes of healthy running per pump after learning, a new load level every 1–3 minutes (all five levels, speed ±3 %); an episode = the alarm rising. ' +
     '"Learned loads" / "other loads" split the time (and the episodes, by where they start) by whether the pump itself learned the level. Threshold = the mean over the N pumps of the threshold each uses.\n\n' +
-    table(['N', 'detector', 'threshold', 'pump-hours', 'episodes', 'per hour', 'per hour, learned loads', 'per hour, other loads', 'windows alarmed'], mainRows) +
+    table(['N', 'detector', 'threshold', 'pump-hours', 'episodes', 'per hour', 'per hour, learned loads', 'per hour, other loads', 'windows alarmed'], alarmRows(ms)) +
     '\n\n**Detection**: for each pump and each of ' + FAULTS.length + ' faults, ' + BEFORE + ' s of healthy running at the first load the pump learned, then the fault for ' + AFTER + ' s ' +
     '(a fresh copy of the detector each time). Detected = an alarm within the ' + AFTER + ' s; delay = onset to the end of the window that raised it; false alarms before the onset in the last column.\n\n' +
-    table(['N', 'detector', 'detected', 'recall', 'median delay', 'slowest', 'episodes before onset'], detRows) +
+    table(['N', 'detector', 'detected', 'recall', 'median delay', 'slowest', 'episodes before onset'], detectionRows(ms)) +
     '\n\nPer fault, N = ' + max + ' (pumps detecting it, median delay):\n\n' +
-    table(['fault'].concat(['alone', 'fleet (merged)', 'central']), faultRows) +
-    '\n\n' + bytesSection(data, fleets);
+    table(['fault'].concat(KINDS), faultRows) +
+    '\n\n**Identical pumps**: the same ' + max + ' pumps with the simulator\'s default mounting and speed (only the noise seeds and the two learned loads differ), to separate what the loads ' +
+    'cost the fleet\'s detector from what the pumps\' differences cost (merged detector CRC-32 ' + same.hash + '):\n\n' +
+    table(['N', 'detector', 'threshold', 'pump-hours', 'episodes', 'per hour', 'per hour, learned loads', 'per hour, other loads', 'windows alarmed'], alarmRows([same])) +
+    '\n\n' + table(['N', 'detector', 'detected', 'recall', 'median delay', 'slowest', 'episodes before onset'], detectionRows([same])) +
+    '\n\n' + bytesSection(data, ms);
   console.log(md);
   if (QUICK) return;
   writeSection('fleet-vibration', md, ['fleet.md']);
