@@ -1,13 +1,18 @@
 /**
  * A deterministic run of the whole device (monitor, Home Assistant state
  * messages, persistence) on the simulated machine, printing one line per
- * event and hashes of everything it produced. The same lines must come out
+ * event and hashes of everything it produced (also of a fleet merge of its
+ * models). The same lines must come out
  * of every engine: Node, XS (TypeScript or native kernels), Moddable and
  * Espruino (test/vibration-monitor.test.ts compares them).
  */
 import { crc32 } from '../../src/crc32.js';
 import { MemoryStorage, ModelStore } from '../../src/storage.js';
+import { WindowFeatures } from '../../src/window.js';
 import { HomeAssistant } from '../../integrations/homeassistant.js';
+import { AnomalyMonitor } from '../../algorithms/anomaly/monitor.js';
+import { MONITOR_RECIPE, signalMonitor } from '../../algorithms/anomaly/recipe.js';
+import { classesOf } from '../../algorithms/anomaly/evaluate.js';
 import { MonitorDevice } from './device.js';
 import { Machine, Scenario } from './sim.js';
 import { SHORT, SHORT_LEARN } from './scenarios.js';
@@ -83,6 +88,7 @@ export function runMonitor(print: (s: string) => void, rate: number): number {
       verdictCrc = crc32(v, 0, 5, verdictCrc);
     }
   }
+  const atLearn = store.read('vibmon') as Uint8Array; // saved when learning ended
   device.vm.save();
   const saved = store.read('vibmon') as Uint8Array;
   out('verdicts ' + device.vm.verdicts + ' alarms ' + device.vm.alarms + ' hash ' + hex(verdictCrc));
@@ -96,5 +102,10 @@ export function runMonitor(print: (s: string) => void, rate: number): number {
   again.vm.start();
   const back = again.vm.monitor.toBytes();
   out('reboot ' + again.vm.mode + ' same model ' + sameBytes(back, saved));
+  // a fleet coordinator's merge of two reports: the model saved when learning ended and the one adapted since
+  const t = signalMonitor(MONITOR_RECIPE, 1, rate);
+  const first = AnomalyMonitor.fromBytes(atLearn, classesOf(t), { window: t.window as WindowFeatures, hop: t.hop, alarm: { k: t.alarmFilter.k, n: t.alarmFilter.n } });
+  const merged = AnomalyMonitor.merge([first, again.vm.monitor]).toBytes();
+  out('merge ' + merged.length + ' bytes hash ' + hex(blobHash(merged)) + ' inputs unchanged ' + (sameBytes(first.toBytes(), atLearn) && sameBytes(again.vm.monitor.toBytes(), saved)));
   return lines;
 }
