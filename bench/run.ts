@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ALL = ['linear', 'accuracy-suite1', 'cost-suite1', 'suite2', 'learners', 'native', 'playground', 'raw-ranges', 'fuzz', 'fleet'];
+const ALL = ['linear', 'accuracy-suite1', 'cost-suite1', 'suite2', 'learners', 'native', 'playground', 'raw-ranges', 'fuzz', 'fleet', 'fleet-vibration'];
 const here = dirname(fileURLToPath(import.meta.url));
 const pick = process.argv.slice(2);
 let failed = 0;

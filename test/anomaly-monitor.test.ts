@@ -208,6 +208,66 @@ describe('anomaly detection that generalises', function () {
     expectCode(() => rowMonitor({ calibrateLast: 0 }, 3), 'E_OPTION');
   });
 
+  it('AnomalyMonitor.merge: the detector merges exactly, the window starts empty, a merged monitor knows every machine\'s loads', function () {
+    const learn = (seed: number, load: number): AnomalyMonitor => {
+      const m = signalMonitor(MONITOR_RECIPE, 1, 3200);
+      const mach = new Machine({ rate: 3200, seed, load });
+      const x = new Int32Array(3200 * 12);
+      mach.fillQ(x, x.length);
+      let i = 0;
+      while (i < x.length) i += m.feedQ(x, i, x.length - i, true);
+      return m;
+    };
+    const ms = [learn(1, 0.2), learn(2, 0.5), learn(3, 0.9)];
+    const before = ms.map((m) => Array.from(m.toBytes()));
+    const rings = ms.map((m) => Array.from(m.window!.toBytes()));
+    const out = AnomalyMonitor.merge(ms);
+    // the detector is exactly GaussianScorer.merge of the machines' detectors
+    const dets = ms.map((m) => m.detector as GaussianScorer);
+    assert.deepEqual(Array.from(out.detector.toBytes()), Array.from(GaussianScorer.merge(dets).toBytes()));
+    assert.equal((out.detector as GaussianScorer).count, dets.reduce((a, d) => a + d.count, 0));
+    assert.equal(out.learned, ms[0].learned + ms[1].learned + ms[2].learned);
+    assert.equal(out.verdicts, 0);
+    assert.equal(out.alarm, false);
+    assert.equal(out.window!.count, 0);
+    assert.notEqual(out.window, ms[0].window);
+    // order-independent, inputs unchanged, and it saves and loads like any monitor
+    assert.deepEqual(Array.from(AnomalyMonitor.merge([ms[2], ms[0], ms[1]]).toBytes()), Array.from(out.toBytes()));
+    ms.forEach((m, k) => {
+      assert.deepEqual(Array.from(m.toBytes()), before[k]);
+      assert.deepEqual(Array.from(m.window!.toBytes()), rings[k]);
+    });
+    const back = AnomalyMonitor.fromBytes(out.toBytes(), classesOf(out), { window: signalMonitor(MONITOR_RECIPE, 1, 3200).window!, hop: out.hop });
+    assert.deepEqual(Array.from(back.toBytes()), Array.from(out.toBytes()));
+    // at a load only the third machine learned, the first one alarms and the merged monitor does not
+    const high = new Int32Array(3200 * 8);
+    new Machine({ rate: 3200, seed: 9, load: 0.9 }).fillQ(high, high.length);
+    const alarms = (m: AnomalyMonitor): number => {
+      let n = 0;
+      let i = 0;
+      while (i < high.length) {
+        i += m.feedQ(high, i, high.length - i, false);
+        if (m.fresh && m.alarm) n++;
+      }
+      return n;
+    };
+    const lone = AnomalyMonitor.fromBytes(ms[0].toBytes(), classesOf(ms[0]), { window: signalMonitor(MONITOR_RECIPE, 1, 3200).window!, hop: ms[0].hop, alarm: { k: 3, n: 5 } });
+    const aLone = alarms(lone);
+    const aMerged = alarms(AnomalyMonitor.merge(ms));
+    assert.ok(aLone >= 15 && aMerged === 0, 'alarmed windows at load 0.9 of 25: alone ' + aLone + ', merged ' + aMerged);
+    // mismatches: E_SHAPE (window, hop, alarm, detector options), E_TYPE (detector class, not a monitor), E_INPUT
+    const sig = (r: object) => signalMonitor(Object.assign({}, MONITOR_RECIPE, { signal: Object.assign({}, MONITOR_RECIPE.signal, r) }), 1, 3200);
+    expectCode(() => AnomalyMonitor.merge([ms[0], sig({ windowSize: 512 })]), 'E_SHAPE');
+    expectCode(() => AnomalyMonitor.merge([ms[0], sig({ hop: 512 })]), 'E_SHAPE');
+    expectCode(() => AnomalyMonitor.merge([ms[0], sig({ alarm: { k: 2, n: 5 } })]), 'E_SHAPE');
+    expectCode(() => AnomalyMonitor.merge([ms[0], sig({ options: { margin: 2, adapt: 12000, adaptBelow: 2 } })]), 'E_SHAPE');
+    expectCode(() => AnomalyMonitor.merge([ms[0], signalMonitor({ detector: 'kmeans', options: { k: 2 } }, 1, 3200)]), 'E_TYPE');
+    expectCode(() => AnomalyMonitor.merge([ms[0], ms[0].detector as never]), 'E_TYPE');
+    expectCode(() => AnomalyMonitor.merge([]), 'E_INPUT');
+    expectCode(() => AnomalyMonitor.merge(ms, [1, 2, 3]), 'E_INPUT'); // statistics take no weights
+    ms.forEach((m, k) => assert.deepEqual(Array.from(m.toBytes()), before[k]));
+  });
+
   it('the monitor\'s recipe keeps its learned state within 4 KB, for rows and for the raw signal detector', function () {
     const rows = rowMonitor(MONITOR_RECIPE, 8);
     assert.ok(rows.stateBytes <= 4096, rows.stateBytes + ' bytes');

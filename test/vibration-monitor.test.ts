@@ -216,11 +216,17 @@ describe('vibration monitor: the same run on every engine', function () {
     await build.buildVibration();
   });
 
-  it('on Node: learns, detects the fault, saves, reboots into monitoring', function () {
+  it('on Node: learns, detects the fault, saves, reboots into monitoring, merges its models', function () {
     assert.deepEqual(node.slice(0, 2), ['0.0 s: learning', '40.0 s: monitoring']);
     assert.ok(node.some((l) => / s: ANOMALY/.test(l)), node.join('\n'));
-    assert.ok(node.some((l) => /^model \d+ bytes hash [0-9a-f]{8}/.test(l)));
-    assert.equal(node[node.length - 1], 'reboot monitoring same model true');
+    const model = node.filter((l) => /^model \d+ bytes hash [0-9a-f]{8}/.test(l));
+    assert.equal(model.length, 1);
+    assert.equal(node[node.length - 2], 'reboot monitoring same model true');
+    const m = /^merge (\d+) bytes hash ([0-9a-f]{8}) inputs unchanged true$/.exec(node[node.length - 1]);
+    assert.ok(m, node[node.length - 1]);
+    // the merge of the model saved when learning ended with the one adapted since is a third model of the same size
+    assert.equal(model[0].split(' ')[1], m[1]);
+    assert.notEqual(model[0].split(' ')[4], m[2]);
   });
 
   it('prints the same lines on XS with TypeScript and with native kernels', async function () {

@@ -9,6 +9,7 @@ import { crc32 } from '../../src/crc32.js';
 import { fromQ } from '../../src/fixed.js';
 import { Learner, ModelClass, Transformer, checkVectorQ, mutable, readVector } from '../../src/learner.js';
 import { loadModel } from '../../src/load.js';
+import { same } from '../../src/merge.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { WindowFeatures } from '../../src/window.js';
 import { AlarmFilter, AlarmFilterOptions } from './alarm.js';
@@ -277,6 +278,42 @@ export class AnomalyMonitor {
   }
 
   /**
+   * A new monitor whose learned state is the merge of `monitors`' (the step
+   * a fleet of machines runs, docs/fleet.md): the stages and the detector
+   * merge as a Pipeline, step by step (a GaussianScorer's statistics and
+   * threshold histograms exactly; `weights` go to the detector, which may
+   * refuse them). The monitors must share the window configuration, hop and
+   * alarm options (E_SHAPE) and hold the same classes and options (E_TYPE,
+   * E_SHAPE). The result starts with an empty window, the alarm off and no
+   * verdicts; `learned` is the sum. The inputs are left as they were.
+   */
+  static merge(monitors: ReadonlyArray<AnomalyMonitor>, weights?: ArrayLike<number>): AnomalyMonitor {
+    if (!monitors || typeof monitors.length !== 'number' || monitors.length < 1) fail('E_INPUT', 'merge needs a non-empty array of monitors');
+    const pipes: Pipeline[] = [];
+    let learned = 0;
+    for (let k = 0; k < monitors.length; k++) {
+      const m = monitors[k];
+      if (!(m instanceof AnomalyMonitor)) fail('E_TYPE', 'model ' + k + ' is not an AnomalyMonitor');
+      const a = monitors[0];
+      same('window configuration (fingerprint)', k, windowFingerprint(a.window), windowFingerprint(m.window));
+      same('hop', k, a.hop, m.hop);
+      same('alarm k', k, a.alarmFilter.k, m.alarmFilter.k);
+      same('alarm n', k, a.alarmFilter.n, m.alarmFilter.n);
+      pipes.push(new Pipeline(m.learnedSteps()));
+      learned += m.learned;
+    }
+    const steps = Pipeline.merge(pipes, weights).steps.slice();
+    const det = steps.pop() as Detector;
+    const w = monitors[0].window;
+    const out = new AnomalyMonitor({
+      window: w === null ? undefined : emptyCopy(w), hop: monitors[0].hop, stages: steps as Transformer[], detector: det,
+      alarm: { k: monitors[0].alarmFilter.k, n: monitors[0].alarmFilter.n },
+    });
+    mutable(out).learned = learned;
+    return out;
+  }
+
+  /**
    * Rebuilds a monitor from {@link toBytes}: `classes` are the model classes
    * the chain may hold (Pipeline is implied), `window` a fresh window of the
    * configuration it was saved with (E_TYPE otherwise), `hop` and `alarm` as
@@ -293,6 +330,17 @@ export class AnomalyMonitor {
     if (!(det instanceof Detector)) return fail('E_TYPE', 'the saved chain does not end in an anomaly detector');
     return new AnomalyMonitor({ window, stages: steps as Transformer[], detector: det, hop: opts && opts.hop, alarm: opts && opts.alarm });
   }
+}
+
+/** A window of w's configuration with no samples in it. */
+function emptyCopy(w: WindowFeatures): WindowFeatures {
+  const c = loadModel(w.toBytes(), [WindowFeatures as unknown as ModelClass], WindowFeatures as unknown as ModelClass<WindowFeatures>) as WindowFeatures;
+  const m = mutable(c);
+  m.count = 0;
+  m.pos = 0;
+  m.pending = 0;
+  for (let i = 0; i < c.ring.length; i++) c.ring[i] = 0;
+  return c;
 }
 
 /** CRC-32 of a window's configuration (its blob without count, position and ring); 0 without a window. */

@@ -1,13 +1,18 @@
 /**
  * A deterministic run of the whole device (monitor, Home Assistant state
  * messages, persistence) on the simulated machine, printing one line per
- * event and hashes of everything it produced. The same lines must come out
+ * event and hashes of everything it produced (also of a fleet merge of its
+ * models). The same lines must come out
  * of every engine: Node, XS (TypeScript or native kernels), Moddable and
  * Espruino (test/vibration-monitor.test.ts compares them).
  */
 import { crc32 } from '../../src/crc32.js';
 import { MemoryStorage, ModelStore } from '../../src/storage.js';
+import { WindowFeatures } from '../../src/window.js';
 import { HomeAssistant } from '../../integrations/homeassistant.js';
+import { AnomalyMonitor } from '../../algorithms/anomaly/monitor.js';
+import { MONITOR_RECIPE, signalMonitor } from '../../algorithms/anomaly/recipe.js';
+import { classesOf } from '../../algorithms/anomaly/evaluate.js';
 import { MonitorDevice } from './device.js';
 import { Machine, Scenario } from './sim.js';
 import { SHORT, SHORT_LEARN } from './scenarios.js';
@@ -22,6 +27,30 @@ function textCrc(s: string, crc: number): number {
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
   return crc32(b, 0, b.length, crc);
+}
+
+/**
+ * CRC-32 of a blob with each byte's position mixed in. A plain CRC would say
+ * nothing here: the saved monitor embeds the detector's blob, which ends in
+ * its own CRC, and a CRC run over such bytes depends on their length only.
+ */
+function blobHash(b: Uint8Array): number {
+  const q = new Uint8Array(4);
+  let crc = 0;
+  for (let i = 0; i < b.length; i++) {
+    q[0] = b[i];
+    q[1] = i & 0xff;
+    q[2] = (i >> 8) & 0xff;
+    q[3] = (i >> 16) & 0xff;
+    crc = crc32(q, 0, 4, crc);
+  }
+  return crc;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Runs the SHORT scenario at `rate` Hz; prints through `print`. Returns the number of lines. */
@@ -59,10 +88,11 @@ export function runMonitor(print: (s: string) => void, rate: number): number {
       verdictCrc = crc32(v, 0, 5, verdictCrc);
     }
   }
+  const atLearn = store.read('vibmon') as Uint8Array; // saved when learning ended
   device.vm.save();
   const saved = store.read('vibmon') as Uint8Array;
   out('verdicts ' + device.vm.verdicts + ' alarms ' + device.vm.alarms + ' hash ' + hex(verdictCrc));
-  out('model ' + saved.length + ' bytes hash ' + hex(crc32(saved, 0, saved.length)) + ' state ' + device.vm.monitor.stateBytes + ' bytes');
+  out('model ' + saved.length + ' bytes hash ' + hex(blobHash(saved)) + ' state ' + device.vm.monitor.stateBytes + ' bytes');
   out('mqtt ' + device.messages + ' messages ' + device.bytes + ' bytes hash ' + hex(msgCrc));
   // a reboot: the saved model comes back and monitoring goes on where it was
   const ha2 = new HomeAssistant({ id: 'vibration-test', name: 'Vibration monitor test' });
@@ -71,6 +101,11 @@ export function runMonitor(print: (s: string) => void, rate: number): number {
   });
   again.vm.start();
   const back = again.vm.monitor.toBytes();
-  out('reboot ' + again.vm.mode + ' same model ' + (hex(crc32(back, 0, back.length)) === hex(crc32(saved, 0, saved.length))));
+  out('reboot ' + again.vm.mode + ' same model ' + sameBytes(back, saved));
+  // a fleet coordinator's merge of two reports: the model saved when learning ended and the one adapted since
+  const t = signalMonitor(MONITOR_RECIPE, 1, rate);
+  const first = AnomalyMonitor.fromBytes(atLearn, classesOf(t), { window: t.window as WindowFeatures, hop: t.hop, alarm: { k: t.alarmFilter.k, n: t.alarmFilter.n } });
+  const merged = AnomalyMonitor.merge([first, again.vm.monitor]).toBytes();
+  out('merge ' + merged.length + ' bytes hash ' + hex(blobHash(merged)) + ' inputs unchanged ' + (sameBytes(first.toBytes(), atLearn) && sameBytes(again.vm.monitor.toBytes(), saved)));
   return lines;
 }
