@@ -22,3 +22,22 @@ export function crc32(bytes: ArrayLike<number>, start?: number, end?: number, cr
   for (let i = start === undefined ? 0 : start; i < e; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
 }
+
+/**
+ * CRC-32 of `bytes` with each byte's position mixed in: a hash of a model
+ * blob for comparing runs. A plain CRC cannot be used for that: a blob
+ * embeds the blobs of its parts (a Pipeline's steps), each ending in its own
+ * CRC, and a CRC run over such a part depends on its length only.
+ */
+export function blobHash(bytes: ArrayLike<number>): number {
+  const q = [0, 0, 0, 0];
+  let crc = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    q[0] = bytes[i];
+    q[1] = i & 0xff;
+    q[2] = (i >> 8) & 0xff;
+    q[3] = (i >> 16) & 0xff;
+    crc = crc32(q, 0, 4, crc);
+  }
+  return crc;
+}

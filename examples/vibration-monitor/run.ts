@@ -6,7 +6,7 @@
  * of every engine: Node, XS (TypeScript or native kernels), Moddable and
  * Espruino (test/vibration-monitor.test.ts compares them).
  */
-import { crc32 } from '../../src/crc32.js';
+import { blobHash, crc32 } from '../../src/crc32.js';
 import { MemoryStorage, ModelStore } from '../../src/storage.js';
 import { WindowFeatures } from '../../src/window.js';
 import { HomeAssistant } from '../../integrations/homeassistant.js';
@@ -27,24 +27,6 @@ function textCrc(s: string, crc: number): number {
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
   return crc32(b, 0, b.length, crc);
-}
-
-/**
- * CRC-32 of a blob with each byte's position mixed in. A plain CRC would say
- * nothing here: the saved monitor embeds the detector's blob, which ends in
- * its own CRC, and a CRC run over such bytes depends on their length only.
- */
-function blobHash(b: Uint8Array): number {
-  const q = new Uint8Array(4);
-  let crc = 0;
-  for (let i = 0; i < b.length; i++) {
-    q[0] = b[i];
-    q[1] = i & 0xff;
-    q[2] = (i >> 8) & 0xff;
-    q[3] = (i >> 16) & 0xff;
-    crc = crc32(q, 0, 4, crc);
-  }
-  return crc;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -5,7 +5,7 @@
  * Espruino bundle under the Espruino gate, a Moddable x-cli-lin build.
  */
 import { ModelStore, MemoryStorage } from '../../../src/storage.js';
-import { crc32 } from '../../../src/crc32.js';
+import { blobHash } from '../../../src/crc32.js';
 import { HOUSEHOLDS } from './household.js';
 import { Ours } from './bench.js';
 import { simulate } from './world.js';
@@ -18,11 +18,9 @@ function hex8(v: number): string {
   return s;
 }
 
-/** CRC-32 of all but the last 4 bytes, and those 4 bytes (a microlearn blob ends with its own CRC, whose CRC with the data is a constant). */
+/** The blob's hash with positions mixed in (blobHash: a plain CRC cannot see inside a Pipeline's steps), and its length. */
 function hash(b: Uint8Array): string {
-  const n = b.length;
-  const tail = n >= 4 ? ((b[n - 4] | (b[n - 3] << 8) | (b[n - 2] << 16) | (b[n - 1] << 24)) >>> 0) : 0;
-  return hex8(crc32(b, 0, n >= 4 ? n - 4 : n)) + '.' + hex8(tail) + '/' + n;
+  return hex8(blobHash(b)) + '/' + b.length;
 }
 
 /** Runs `weeks` week(s) of household `index` (seed 1) and prints one line per model and one of figures. */
