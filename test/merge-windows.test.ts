@@ -233,5 +233,8 @@ describe('merge: KMeansDetector', function () {
     expectCode(() => merge([a, new KMeans({ nFeatures: 2, k: 3 })] as never[]), 'E_TYPE');
     expectCode(() => merge([a, a], [1, 2]), 'E_INPUT');
     same(a.toBytes(), before);
+    // detectors that learned nothing merge into one that learned nothing
+    const fresh = () => new KMeansDetector({ nFeatures: 2, k: 3 });
+    same(merge([fresh(), fresh()]).toBytes(), fresh().toBytes());
   });
 });
