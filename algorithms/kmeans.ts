@@ -12,7 +12,7 @@ import * as K from '../src/kernels.js';
 import { step, stepRecip } from '../src/kernels.js';
 import { Learner, MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 import { InputScale, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
-import { WeightedMean, alignedScales, checkModels, same } from '../src/merge.js';
+import { WeightedMean, alignedShared, checkModels, same } from '../src/merge.js';
 
 /** Options of {@link KMeans}. */
 export interface KMeansOptions {
@@ -244,20 +244,36 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
   static merge(models: ReadonlyArray<KMeans>, weights?: ArrayLike<number>): KMeans {
     checkModels(models, KMeans);
     if (weights !== undefined) fail('E_INPUT', 'KMeans merges by its clusters\' counts: weights do not apply');
+    KMeans.sameOptions(models);
+    const a = alignedShared(models, exponentsOf, function (m) {
+      return KMeans.fromBytes(m.toBytes());
+    });
+    const out = KMeans.fromBytes(a[0].toBytes());
+    KMeans.pool(out, a);
+    return out;
+  }
+
+  /** @internal Throws E_SHAPE unless the models have the same nFeatures, k and decay. */
+  static sameOptions(models: ReadonlyArray<KMeans>): void {
     const m0 = models[0];
-    const n = m0.nFeatures;
-    const k = m0.k;
     for (let i = 0; i < models.length; i++) {
-      same('nFeatures', i, n, models[i].nFeatures);
-      same('k', i, k, models[i].k);
+      same('nFeatures', i, m0.nFeatures, models[i].nFeatures);
+      same('k', i, m0.k, models[i].k);
       same('decay (Q16.16)', i, m0.decay, models[i].decay);
     }
-    const a = alignedScales(models.map(exponentView), function (v) {
-      return exponentView(KMeans.fromBytes(v.model.toBytes()));
-    });
+  }
+
+  /**
+   * @internal The weighted centroid matching of {@link KMeans.merge}: `a`
+   * (same options, one input exponent) pooled into `out` (a model with those
+   * options and exponent, whose learned state is replaced).
+   */
+  static pool(out: KMeans, a: ReadonlyArray<KMeans>): void {
+    const n = out.nFeatures;
+    const k = out.k;
     // the pool: (model, row) of every seeded centroid, in an order that depends only on the values
     const pool: { m: KMeans; r: number; c: number }[] = [];
-    for (let i = 0; i < a.length; i++) for (let r = 0; r < a[i].model.filled; r++) pool.push({ m: a[i].model, r: r, c: a[i].model.counts[r] });
+    for (let i = 0; i < a.length; i++) for (let r = 0; r < a[i].filled; r++) pool.push({ m: a[i], r: r, c: a[i].counts[r] });
     const cmp = function (x: { m: KMeans; r: number; c: number }, y: { m: KMeans; r: number; c: number }): number {
       if (x.c !== y.c) return y.c - x.c;
       for (let j = 0; j < n; j++) {
@@ -268,7 +284,6 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
       return 0;
     };
     pool.sort(cmp);
-    const out = KMeans.fromBytes(a[0].model.toBytes());
     out.c.fill(0);
     out.cf.fill(0);
     out.counts.fill(0);
@@ -303,7 +318,7 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
       }
     }
     mutable(out).filled = filled;
-    if (filled === 0) return out;
+    if (filled === 0) return;
     const assign = new Int32Array(pool.length);
     const x = new Int32Array(n);
     const dist = new Int32Array(k);
@@ -358,7 +373,6 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
       out.cf.fill(0, j * n, (j + 1) * n);
     }
     mutable(out).filled = kept;
-    return out;
   }
 
   /** @internal `headroom` as in the constructor. */
@@ -384,18 +398,7 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
   }
 }
 
-/** A KMeans seen through the per-feature exponent interface of alignedScales (its one shared exponent). */
-function exponentView(m: KMeans): { model: KMeans; inputExponents(): Uint8Array; rescale(i: number, d: number): void; toBytes(): Uint8Array } {
-  return {
-    model: m,
-    inputExponents: function () {
-      return m.scale.exps;
-    },
-    rescale: function (i: number, d: number) {
-      m.rescale(i, d);
-    },
-    toBytes: function () {
-      return m.toBytes();
-    },
-  };
+/** The one input exponent of a KMeans, as alignedShared wants it. */
+function exponentsOf(m: KMeans): Uint8Array {
+  return m.scale.exps;
 }

@@ -27,6 +27,7 @@ import * as K from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, optChoice, optInt } from '../src/learner.js';
 import { InputScale, distanceHeadroom, shiftRound, toDistanceInput } from '../src/range.js';
 import { Random } from '../src/random.js';
+import { checkModels, same } from '../src/merge.js';
 
 /** Options shared by the k-NN learners. */
 export interface KNNOptions {
@@ -203,6 +204,8 @@ function tooFar(): never {
 
 /** What both k-NN learners share: the window, its input scale, and the growth of the scale. */
 abstract class KNNBase extends Supervised<Float64Array> {
+  /** merge pools the models' samples/statistics: a fleet merges each device's own-data model, see docs/fleet.md. */
+  static readonly mergeKind = 'statistics';
   /** @internal */ readonly win: KNNWindow;
   /** @internal */ protected declare readonly scale: InputScale;
   readonly stateBytes: number;
@@ -231,6 +234,88 @@ abstract class KNNBase extends Supervised<Float64Array> {
   /** The shared input exponent: samples are held as x·2^(16−e) (docs/fixed-point.md, "Raw ranges"). */
   inputExponent(): number {
     return this.scale.exps[0];
+  }
+
+  /**
+   * A bounded merge of the windows (`KNNClassifier.merge`, `KNNRegressor.merge`).
+   * Every model's samples are pooled, each with the time it would have in a
+   * stream of its model's `seen` samples spread over the same span: the r-th
+   * most recent of a model that saw s samples is at (2r + 1) / 2s before now.
+   * The window keeps the `windowSize` most recent of the pool by that time
+   * (ties by the sample's values, then its target), the oldest kept in slot 0
+   * so that FIFO overwrites it first: all of them while they fit, so merging
+   * models whose windows fit together gives the samples of one model trained
+   * on all of them. Samples are taken to the largest input exponent of the
+   * models (divided by 2^d, rounded half up, as learning rescales them).
+   * `seen` adds up; the reservoir restarts from its seed (docs/fleet.md).
+   * Models of exactly one class with the same options (E_SHAPE naming the
+   * option); weights do not apply (E_INPUT). Depends only on the set of
+   * models, not their order; the inputs are left as they were.
+   */
+  static merge<T extends KNNBase>(this: new (o: never) => T, models: ReadonlyArray<T>, weights?: ArrayLike<number>): T {
+    checkModels(models, this);
+    if (weights !== undefined) fail('E_INPUT', 'k-NN merges by the samples each model saw: weights do not apply');
+    const w0 = models[0].win;
+    const wins: KNNWindow[] = [];
+    let top = 0; // the largest input exponent
+    for (let i = 0; i < models.length; i++) {
+      const w = models[i].win;
+      same('nFeatures', i, w0.n, w.n);
+      same('nClasses', i, models[0].nClasses, models[i].nClasses);
+      same('windowSize', i, w0.size, w.size);
+      same('k', i, w0.k, w.k);
+      same('policy (0 fifo, 1 reservoir)', i, w0.policy, w.policy);
+      same('seed', i, w0.seed, w.seed);
+      wins.push(w);
+      if (w.scale.exps[0] > top) top = w.scale.exps[0];
+    }
+    const model = (this as unknown as { fromBytes(b: Uint8Array): T }).fromBytes(models[0].toBytes());
+    const out = model.win;
+    const n = out.n;
+    const size = out.size;
+    const from: number[] = [], slot: number[] = [], time: number[] = [], order: number[] = [], shift: number[] = [];
+    let seen = 0;
+    for (let i = 0; i < wins.length; i++) {
+      const w = wins[i];
+      const f = w.filled;
+      // the most recent sample is the slot before the next FIFO slot (a full FIFO window), else the last filled
+      const start = f === size ? w.pos : f;
+      seen += w.seen;
+      shift.push(top - w.scale.exps[0]);
+      for (let r = 0; r < f; r++) {
+        order.push(from.length);
+        from.push(i);
+        slot.push((start - 1 - r + size) % size);
+        time.push((2 * r + 1) / (2 * w.seen)); // IEEE division: the same on every engine
+      }
+    }
+    const value = function (p: number, j: number): number {
+      const v = wins[from[p]].data[slot[p] * n + j];
+      const d = shift[from[p]];
+      return d === 0 ? v : shiftRound(v, d);
+    };
+    order.sort(function (p, q) {
+      if (time[p] !== time[q]) return time[p] < time[q] ? -1 : 1;
+      for (let j = 0; j < n; j++) {
+        const d = value(p, j) - value(q, j);
+        if (d !== 0) return d;
+      }
+      return wins[from[p]].ys[slot[p]] - wins[from[q]].ys[slot[q]];
+    });
+    const m = order.length < size ? order.length : size;
+    out.data.fill(0);
+    out.ys.fill(0);
+    for (let i = 0; i < m; i++) {
+      const p = order[m - 1 - i];
+      for (let j = 0; j < n; j++) out.data[i * n + j] = value(p, j);
+      out.ys[i] = wins[from[p]].ys[slot[p]];
+    }
+    out.scale.exps[0] = top;
+    out.filled = m;
+    out.pos = out.policy === 0 && m < size ? m : 0;
+    out.seen = seen > 4294967295 ? 4294967295 : seen;
+    out.rng.seed(out.seed);
+    return model;
   }
 }
 

@@ -49,15 +49,10 @@ function carry(acc: Float64Array, n: number): void {
   }
 }
 
+/** The class name of m and, for a class with a ModelType id, ' (type N)': names alone may be minified away. */
 function nameOf(m: unknown): string {
-  const c = m !== null && typeof m === 'object' ? (m as { constructor?: { name?: unknown } }).constructor : undefined;
-  return c && typeof c.name === 'string' ? c.name : typeof m;
-}
-
-/** ' (type N)' for a model of a class with a ModelType id: names alone may be minified away. */
-function typeOf(m: unknown): string {
-  const c = m !== null && typeof m === 'object' ? (m as { constructor?: { modelType?: unknown } }).constructor : undefined;
-  return c && typeof c.modelType === 'number' ? ' (type ' + c.modelType + ')' : '';
+  const c = m !== null && typeof m === 'object' ? (m as { constructor?: { name?: unknown; modelType?: unknown } }).constructor : undefined;
+  return (c && typeof c.name === 'string' ? c.name : typeof m) + (c && typeof c.modelType === 'number' ? ' (type ' + c.modelType + ')' : '');
 }
 
 /**
@@ -93,7 +88,7 @@ export function checkModels<T>(models: ReadonlyArray<T>, cls: Function, weights?
   for (let i = 0; i < models.length; i++) {
     const m = models[i] as unknown as { constructor?: unknown };
     if (m === null || typeof m !== 'object' || m.constructor !== cls)
-      fail('E_TYPE', 'model ' + i + ' is a ' + nameOf(m) + typeOf(m) + ', not a ' + (cls as { name?: string }).name + ' (type ' + (cls as { modelType?: number }).modelType + ')');
+      fail('E_TYPE', 'model ' + i + ' is a ' + nameOf(m) + ', not a ' + (cls as { name?: string }).name + ' (type ' + (cls as { modelType?: number }).modelType + ')');
   }
   if (weights !== undefined && (weights === null || typeof weights !== 'object' || weights.length !== models.length))
     fail('E_INPUT', 'expected ' + models.length + ' weights');
@@ -373,6 +368,36 @@ export function alignedScales<T extends Scaled>(models: ReadonlyArray<T>, copy: 
     out.push(m);
   }
   return out;
+}
+
+/**
+ * @internal {@link alignedScales} for models whose features share one input
+ * exponent (`exps(m)`, a one-entry array: KMeans, the k-NN learners,
+ * KMeansDetector): the models at the largest exponent, others as rescaled copies.
+ */
+export function alignedShared<T extends { rescale(i: number, d: number): void; toBytes(): Uint8Array }>(
+  models: ReadonlyArray<T>, exps: (m: T) => Uint8Array, copy: (m: T) => T,
+): T[] {
+  const view = function (m: T) {
+    return {
+      model: m,
+      inputExponents: function () {
+        return exps(m);
+      },
+      rescale: function (i: number, d: number) {
+        m.rescale(i, d);
+      },
+      toBytes: function () {
+        return m.toBytes();
+      },
+    };
+  };
+  const a = alignedScales(models.map(view), function (v) {
+    return view(copy(v.model));
+  });
+  return a.map(function (v) {
+    return v.model;
+  });
 }
 
 /** Welford state as src/moments.ts keeps it (mean Q16.32, variance Q32.32 and its remainder). @internal */

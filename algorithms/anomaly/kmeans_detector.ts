@@ -10,6 +10,7 @@ import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/
 import { InputScale, toDistanceInput } from '../../src/range.js';
 import { KMeans, MAX_CLUSTERS, nearestRow, nearestShift } from '../kmeans.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';
+import { alignedShared, checkModels } from '../../src/merge.js';
 import { Detector } from './detector.js';
 
 /** Options of {@link KMeansDetector}. */
@@ -44,6 +45,8 @@ const DETECTOR_HEADROOM = 22;
  */
 export class KMeansDetector extends Detector<Float64Array> {
   static readonly modelType = ModelType.KMeansDetector;
+  /** merge pools the models' samples/statistics: a fleet merges each device's own-data model, see docs/fleet.md. */
+  static readonly mergeKind = 'statistics';
   readonly k: number;
   readonly stateBytes: number;
   /** @internal */ readonly km: KMeans;
@@ -108,6 +111,37 @@ export class KMeansDetector extends Detector<Float64Array> {
     this.cal.write(w);
   }
 
+  /**
+   * Merges detectors: the k-means as {@link KMeans.merge} (weighted centroid
+   * matching, counts added) and the threshold calibrations as GaussianScorer
+   * does (histograms added bin by bin, the largest maximum). A model in a
+   * smaller input exponent is merged from a rescaled copy (centroids and its
+   * histogram of squared distances). Each histogram holds the scores its
+   * device saw under its own centroids: the merged threshold is the union's
+   * quantile of those, an approximation where the devices' centroids differ.
+   * Same nFeatures, k, decay and calibration options (E_SHAPE); weights do
+   * not apply (E_INPUT). Independent of the order of the models.
+   */
+  static merge(models: ReadonlyArray<KMeansDetector>, weights?: ArrayLike<number>): KMeansDetector {
+    checkModels(models, KMeansDetector);
+    if (weights !== undefined) fail('E_INPUT', 'KMeansDetector merges by its clusters\' counts: weights do not apply');
+    const kms: KMeans[] = [];
+    for (let i = 0; i < models.length; i++) kms.push(models[i].km);
+    KMeans.sameOptions(kms);
+    const a = alignedShared(models, exponentsOf, function (m) {
+      return KMeansDetector.fromBytes(m.toBytes());
+    });
+    const out = KMeansDetector.fromBytes(a[0].toBytes());
+    const cals: Calibrator[] = [];
+    for (let i = 0; i < a.length; i++) {
+      kms[i] = a[i].km;
+      cals.push(a[i].cal);
+    }
+    out.cal.mergeFrom(cals);
+    KMeans.pool(out.km, kms);
+    return out;
+  }
+
   /** @internal */
   static fromReader(r: ByteReader): KMeansDetector {
     const len = r.u32();
@@ -126,3 +160,7 @@ export class KMeansDetector extends Detector<Float64Array> {
   }
 }
 
+/** The one input exponent of a detector (its k-means'), as alignedShared wants it. */
+function exponentsOf(m: KMeansDetector): Uint8Array {
+  return m.km.scale.exps;
+}

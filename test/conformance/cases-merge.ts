@@ -15,6 +15,8 @@ import { GaussianNB } from '../../algorithms/naive_bayes.js';
 import { MinMaxScaler, StandardScaler } from '../../src/preprocessing.js';
 import { GaussianScorer } from '../../algorithms/anomaly/gaussian_scorer.js';
 import { KMeans } from '../../algorithms/kmeans.js';
+import { KMeansDetector } from '../../algorithms/anomaly/kmeans_detector.js';
+import { KNNClassifier, KNNRegressor } from '../../algorithms/knn.js';
 import { Case, Hasher } from './harness.js';
 import { Trainable, classStream, hashModel, regStream } from './cases-learners.js';
 
@@ -93,6 +95,13 @@ function statsCase(name: string, make: () => Trainable, stream: (seed: number) =
       hashModel(merge([devices[2], devices[0], devices[1]] as never[]) as Trainable, mh);
       hashModel(merge([merge([devices[0], devices[1]] as never[]), devices[2]] as never[]) as Trainable, mh);
       if ((flat as { predictOne?: unknown }).predictOne) predict(flat, stream(499), x, ph);
+      else if (flat.scoreOne) {
+        const next = stream(499);
+        for (let i = 0; i < 40; i++) {
+          next(x);
+          ph.real(flat.scoreOne(x));
+        }
+      }
     },
   };
 }
@@ -102,6 +111,10 @@ export const mergeCases: Case[] = [
   statsCase('MinMaxScaler.raw', () => new MinMaxScaler({ nFeatures: 3 }) as unknown as Trainable, (s) => regStream(s, 3, 1), 3, [1, 50000, 0.001]),
   statsCase('GaussianScorer.raw', () => new GaussianScorer({ nFeatures: 3, quantile: 0.99 }) as unknown as Trainable, (s) => regStream(s, 3, 1), 3, [1, 800, 0.02]),
   statsCase('KMeans.raw', () => new KMeans({ nFeatures: 3, k: 4 }) as unknown as Trainable, (s) => classStream(s, 3, 4, 1), 3, [1, 1, 300]),
+  statsCase('KMeansDetector.raw', () => new KMeansDetector({ nFeatures: 3, k: 4, quantile: 0.95 }) as unknown as Trainable, (s) => classStream(s, 3, 4, 1), 3, [1, 1, 300]),
+  statsCase('KNNClassifier.raw', () => new KNNClassifier({ nFeatures: 3, nClasses: 4, k: 5, windowSize: 64 }), (s) => classStream(s, 3, 4, 1), 3, [1, 2000, 0.01]),
+  statsCase('KNNClassifier.fits', () => new KNNClassifier({ nFeatures: 3, nClasses: 4, k: 3, windowSize: 500 }), (s) => classStream(s, 3, 4, 1), 3, [1, 1, 1]),
+  statsCase('KNNRegressor.reservoir.raw', () => new KNNRegressor({ nFeatures: 4, k: 4, windowSize: 80, policy: 'reservoir', seed: 3 }), (s) => regStream(s, 4, 1), 4, [1, 500, 0.1]),
   statsCase('GaussianNB.raw', () => new GaussianNB({ nFeatures: 4, nClasses: 3 }), (s) => classStream(s, 4, 3, 1), 4, [1, 2000, 0.05]),
   mergeCase('Pipeline.StandardScaler.LogisticRegression', () => new Pipeline([new StandardScaler({ nFeatures: 4 }), new LogisticRegression({ nFeatures: 4 })]), (s) => classStream(s, 4, 2, 300), 4),
   mergeCase('LinearRegression', () => new LinearRegression({ nFeatures: 6, learningRate: 0.02 }), (s) => regStream(s, 6, 1), 6),
