@@ -141,7 +141,8 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
       else if (k < 6) raw.push(value(r, 2) + (r.nextInt(2) ? 0.5 : 0));
       else raw.push((r.nextU32() / 4294967296 - 0.5) * 2000);
     }
-    const x = r.nextInt(3) === 0 ? new Float64Array(raw as number[]) : raw;
+    const kind = r.nextInt(3);
+    const x = kind === 0 ? new Float64Array(raw as number[]) : kind === 1 && s === 0 ? new Int32Array(raw as number[]) : raw;
     return [x, n, s, exps, lim, i32(r, n, 4)];
   }
   if (name === 'sgdLinear') {

@@ -509,7 +509,8 @@ static int mlConvert(const mlConversion* c, uint32_t j, double v, int32_t* q)
  * numbers, into out[0..n-1]. Returns −1, or the index of the first element
  * that is not a number or that the conversion rejects (the contract of the
  * TypeScript kernels toQ and toRaw). A plain dense Array is read straight
- * from its item slots and a Float64Array from its buffer; anything else
+ * from its item slots, a Float64Array or an Int32Array from its buffer
+ * (element j read before out[j] is written, as in TypeScript); anything else
  * element by element through the property protocol, re-resolving `out` (and
  * the exponents) after each read because a getter may run code that moves
  * buffers.
@@ -555,6 +556,21 @@ static txInteger mlReals(txMachine* the, txInteger i, uint32_t n, mlArray* out, 
 					return ml_toRaw(d, n, c->s, mlU8(c->exps), c->ne, c->lim, q);
 				for (j = 0; j < n; j++)
 					if (!ml_fromDouble(d[j], q + j))
+						return (txInteger)j;
+				return -1;
+			}
+		}
+		else if (array && array->kind == XS_TYPED_ARRAY_KIND && array->value.typedArray.dispatch->constructorID == _Int32Array) {
+			/* Q16.16 input of the raw-range learners (their …Q entry points) */
+			txSlot* view = array->next;
+			txSlot* buffer = view->next;
+			txSlot* ab = buffer->value.reference->next;
+			txInteger bytes = fxGetDataViewSize(the, view, buffer);
+			if (ab->value.arrayBuffer.address != C_NULL && (uint32_t)bytes / 4 >= n) {
+				const int32_t* d = (const int32_t*)(void*)(ab->value.arrayBuffer.address + view->value.dataView.offset);
+				int32_t* q = mlI32(out);
+				for (j = 0; j < n; j++)
+					if (!mlConvert(c, j, (double)d[j], q + j))
 						return (txInteger)j;
 				return -1;
 			}
