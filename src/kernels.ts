@@ -451,23 +451,32 @@ function toQTS(x: ArrayLike<number>, n: number, out: Int32Array): number {
 
 /**
  * Raw inputs → internal units (see {@link Kernels.toRaw}). y = x·2^(s−e) is
- * one IEEE product by the exact power of two 2^(s−e), so it equals
- * (x·2^s)/2^e (both round the same exact value once, and only below 2^-1022);
- * its floor comes from truncation (|y| < 2^31), so no Math.floor per element.
+ * one IEEE product by the exact power of two m = 2^(s−e), so it equals
+ * (x·2^s)/2^e (both round the same exact value once, and only below
+ * 2^-1022). Few double operations per element (XS and Espruino count each):
+ * no Math.floor (the floor comes from truncation, |y| < 2^31), and with
+ * m ≥ 1 the check |y| < 2^31 implies |x| < 2^31.
  */
 function toRawTS(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number {
   const shared = exps.length === 1;
+  const nlim = -lim;
   let m = POW2[s] / POW2[exps[0]];
+  let small = !(m >= 1); // also NaN: an exponent beyond POW2
   for (let i = 0; i < n; i++) {
     const v = x[i];
-    if (typeof v !== 'number' || !(v < 2147483648 && v > -2147483648)) return i;
-    if (!shared) m = POW2[s] / POW2[exps[i]];
+    if (typeof v !== 'number') return i;
+    if (!shared) {
+      m = POW2[s] / POW2[exps[i]];
+      small = !(m >= 1);
+    }
+    if (small && !(v < 2147483648 && v > -2147483648)) return i;
     const y = v * m;
-    if (!(y < 2147483648 && y > -2147483648)) return i; // also NaN: an exponent beyond POW2
-    let t = y | 0;
-    if (t > y) t -= 1;
-    if (y - t >= 0.5) t += 1;
-    if (t >= lim || t <= -lim) return i;
+    if (!(y < 2147483648 && y > -2147483648)) return i;
+    let t = y | 0; // truncated; y − t is exact, in (−1, 1)
+    const f = y - t;
+    if (f >= 0.5) t += 1;
+    else if (f < -0.5) t -= 1;
+    if (t >= lim || t <= nlim) return i;
     out[i] = t;
   }
   return -1;
