@@ -11,7 +11,7 @@ import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
 import { step, stepRecip } from '../src/kernels.js';
 import { Learner, MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
-import { InputScale, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
+import { InputScale, ScaledVector, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
 import { WeightedMean, alignedShared, checkModels, same } from '../src/merge.js';
 
 /** Options of {@link KMeans}. */
@@ -84,7 +84,7 @@ export function nearestRow(c: Int32Array, rows: number, n: number, x: Int32Array
  * km.predictOne([9, 9]); // 1
  * km.centroids();        // Float64Array [0.25, 0, 10, 10]
  */
-export class KMeans extends Learner<Float64Array> implements Clusterer {
+export class KMeans extends Learner<ScaledVector> implements Clusterer {
   static readonly modelType = ModelType.KMeans;
   /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
   static readonly mergeKind = 'statistics';
@@ -197,7 +197,7 @@ export class KMeans extends Learner<Float64Array> implements Clusterer {
     if (sb[2] !== 0) K.axpyWide(this.c, this.cf, o, this.d, 0, n, sb[2], sb[3]);
   }
 
-  private predictQ(x: Float64Array): number {
+  private predictQ(x: ScaledVector): number {
     if (this.filled === 0) return 0;
     const xi = this.scale.ints();
     const j = toDistanceInput(x, this.nFeatures, xi) ? nearestRow(this.c, this.filled, this.nFeatures, xi, this.dist) : -1;

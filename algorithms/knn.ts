@@ -25,7 +25,7 @@ import { Q_MAX, floorDiv, fromQ } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, optChoice, optInt } from '../src/learner.js';
-import { InputScale, distanceHeadroom, shiftRound, toDistanceInput } from '../src/range.js';
+import { InputScale, ScaledVector, distanceHeadroom, shiftRound, toDistanceInput } from '../src/range.js';
 import { Random } from '../src/random.js';
 import { checkModels, same } from '../src/merge.js';
 
@@ -126,7 +126,7 @@ export class KNNWindow {
    * Finds the min(k, filled) nearest stored samples; nbr[0..m-1] holds their
    * slots, nearest first. Returns m.
    */
-  neighbours(q: Float64Array): number {
+  neighbours(q: ScaledVector): number {
     const rows = this.filled;
     const m = this.k < rows ? this.k : rows;
     if (m === 0) return 0;
@@ -203,7 +203,7 @@ function tooFar(): never {
 }
 
 /** What both k-NN learners share: the window, its input scale, and the growth of the scale. */
-abstract class KNNBase extends Supervised<Float64Array> {
+abstract class KNNBase extends Supervised<ScaledVector> {
   /** merge pools the models' samples/statistics: a fleet merges each device's own-data model, see docs/fleet.md. */
   static readonly mergeKind = 'statistics';
   /** @internal */ readonly win: KNNWindow;
@@ -341,7 +341,7 @@ export class KNNClassifier extends KNNBase {
   }
 
   /** Counts votes; returns the winner (ties: the class of the nearer neighbour), or -1 with an empty window. */
-  private vote(x: Float64Array): number {
+  private vote(x: ScaledVector): number {
     const m = this.win.neighbours(x);
     const v = this.votes;
     v.fill(0);
@@ -357,13 +357,13 @@ export class KNNClassifier extends KNNBase {
     return best;
   }
 
-  protected predictQ(x: Float64Array): number {
+  protected predictQ(x: ScaledVector): number {
     const c = this.vote(x);
     return c < 0 ? 0 : c;
   }
 
   /** Vote fractions, Q16.16 (uniform with an empty window). */
-  protected override probaQ(x: Float64Array): Int32Array {
+  protected override probaQ(x: ScaledVector): Int32Array {
     const c = this.vote(x);
     const v = this.votes;
     let m = 0;
@@ -406,7 +406,7 @@ export class KNNRegressor extends KNNBase {
   }
 
   /** Mean of the neighbours' targets, rounded half up (Q16.16). */
-  protected predictQ(x: Float64Array): number {
+  protected predictQ(x: ScaledVector): number {
     const m = this.win.neighbours(x);
     if (m === 0) return 0;
     let s = 0;

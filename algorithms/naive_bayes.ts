@@ -17,7 +17,7 @@ import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 import { Moments } from '../src/moments.js';
-import { HEADROOM, InputScale } from '../src/range.js';
+import { HEADROOM, InputScale, ScaledVector } from '../src/range.js';
 import { gaussLogLik, lnUnits, smoothingFromVar } from '../src/gaussian.js';
 import { countSum, mergeMoments, same, statisticsInputs } from '../src/merge.js';
 
@@ -53,7 +53,7 @@ const FAR = 68719476736;
  * nb.learnOne([1500, 24.5, 40000], 1);
  * nb.predictOne([1400, 24.0, 35000]); // 1
  */
-export class GaussianNB extends Supervised<Float64Array> {
+export class GaussianNB extends Supervised<ScaledVector> {
   static readonly modelType = ModelType.GaussianNB;
   /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
   static readonly mergeKind = 'statistics';
@@ -115,7 +115,7 @@ export class GaussianNB extends Supervised<Float64Array> {
   }
 
   /** Joint log-likelihood ln(count_c) + Σ log N(x_i) of every seen class into scores; returns the best class or -1. */
-  private score(x: Float64Array): number {
+  private score(x: ScaledVector): number {
     const n = this.nFeatures;
     for (let i = 0; i < n; i++) if (x[i] > FAR) x[i] = FAR;
     else if (x[i] < -FAR) x[i] = -FAR;
@@ -134,13 +134,13 @@ export class GaussianNB extends Supervised<Float64Array> {
   }
 
   /** The class with the largest joint log-likelihood (first on ties; class 0 before any sample). */
-  protected predictQ(x: Float64Array): number {
+  protected predictQ(x: ScaledVector): number {
     const b = this.score(x);
     return b < 0 ? 0 : b;
   }
 
   /** Posterior probabilities, Q16.16 (0 for unseen classes; uniform before any sample). */
-  protected override probaQ(x: Float64Array): Int32Array {
+  protected override probaQ(x: ScaledVector): Int32Array {
     this.score(x);
     return softmaxQ(this.scores, this.nClasses, this.mask, this.pq);
   }

@@ -544,6 +544,36 @@ int ml_fromDouble(double v, int32_t *q)
 	return 1;
 }
 
+int ml_fromRaw(double v, uint32_t s, uint32_t e, int64_t lim, int32_t *q)
+{
+	double y;
+	int64_t t;
+	if (!(v < 2147483648.0 && v > -2147483648.0) || e > 63)
+		return 0;
+	/* one product by the exact power of two 2^(s−e), as in JavaScript */
+	y = v * ((double)((uint64_t)1 << s) / (double)((uint64_t)1 << e));
+	if (!(y < 2147483648.0 && y > -2147483648.0))
+		return 0;
+	t = (int64_t)y; /* truncates */
+	if ((double)t > y)
+		t -= 1;
+	if (y - (double)t >= 0.5)
+		t += 1;
+	if (t >= lim || t <= -lim)
+		return 0;
+	*q = (int32_t)t;
+	return 1;
+}
+
+int32_t ml_toRaw(const double *x, uint32_t n, uint32_t s, const uint8_t *exps, uint32_t ne, int64_t lim, int32_t *out)
+{
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		if (!ml_fromRaw(x[i], s, exps[ne == 1 ? 0 : i], lim, out + i))
+			return (int32_t)i;
+	return -1;
+}
+
 void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t y, int32_t lr, int32_t l2, int32_t link)
 {
 	int32_t z = sat32((int64_t)ml_dot(w, x, n) + w[n]);

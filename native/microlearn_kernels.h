@@ -25,8 +25,8 @@
  *
  * Pointers point at the first element used (the TypeScript offsets are
  * applied by the caller); lengths are element counts. No function allocates
- * or depends on anything beyond <stdint.h>/<stddef.h>; none but
- * ml_fromDouble uses floating point.
+ * or depends on anything beyond <stdint.h>/<stddef.h>; none but the input
+ * conversions (ml_fromDouble, ml_fromRaw, ml_toRaw) use floating point.
  * The caller guarantees that every pointer covers the elements it names
  * (the XS and Espruino bindings check this before calling).
  */
@@ -90,10 +90,26 @@ int32_t ml_tanh(int32_t x);
  * A real number as Q16.16, as the TypeScript kernel toQ converts it:
  * q = floor(v·65536 + 2^31 + 1/2) − 2^31 in IEEE double arithmetic. Returns 1
  * and stores q, or returns 0 (nothing stored) for NaN, ±Infinity and values
- * outside [−32768, 32768). The one function here that uses floating point:
+ * outside [−32768, 32768). Floating point (as ml_fromRaw):
  * the bindings call it on the numbers JavaScript passes in.
  */
 int ml_fromDouble(double v, int32_t *q);
+
+/**
+ * A raw input in the internal units of an input scale (src/range.ts), as the
+ * TypeScript kernel toRaw converts it: q = round_half_up(v·2^(s−e)), s = 16
+ * for a real number, 0 for Q16.16, 0 ≤ s ≤ 16. Returns 1 and stores q, or
+ * returns 0 (nothing stored) when v is not in (−2^31, 2^31), e > 63, or
+ * |q| ≥ lim (1 ≤ lim ≤ 2^31). Floating point, like ml_fromDouble.
+ */
+int ml_fromRaw(double v, uint32_t s, uint32_t e, int64_t lim, int32_t *q);
+
+/**
+ * toRaw on a C array: out[i] = ml_fromRaw(x[i], s, e_i, lim) for i < n, e_i
+ * = exps[0] when ne == 1, else exps[i] (ne ≥ n). Returns −1, or the index of
+ * the first element ml_fromRaw rejects (elements after it are not written).
+ */
+int32_t ml_toRaw(const double *x, uint32_t n, uint32_t s, const uint8_t *exps, uint32_t ne, int64_t lim, int32_t *out);
 
 /**
  * One SGD step of a linear model (src/kernels.ts sgdLinear) on Q16.16 x:

@@ -62,6 +62,17 @@ export interface Kernels {
   argmax(a: Int32Array, ao: number, n: number): number;
   /** Real numbers → Q16.16 into out; −1, or the index of the first element that is not a number in [−32768, 32768). */
   toQ(x: ArrayLike<number>, n: number, out: Int32Array): number;
+  /**
+   * Raw inputs → the internal units of an input scale (src/range.ts):
+   * out[i] = round_half_up(x[i] · 2^(s − e)) for i < n, with e = exps[0]
+   * when exps has one element (a shared exponent), else exps[i]; s = 16 for
+   * real numbers, 0 for Q16.16. Returns −1, or the index of the first element
+   * that is not a number in (−2^31, 2^31) or whose result is not inside
+   * ±lim (1 ≤ lim ≤ 2^31; an exponent above 63 rejects too); elements before
+   * it are converted, the rest are not touched. The learner's own TypeScript
+   * then handles that input (errors, clamping, a growing exponent).
+   */
+  toRaw(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number;
   /** One fused SGD step of a linear model (identity or logistic link), converting a real-valued x on the way; −1, or the index of a rejected element. */
   sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number;
   /**
@@ -82,7 +93,7 @@ export interface Kernels {
 }
 
 /** Names of all kernels, in a fixed order (used by backend detection and tests). */
-export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam'];
+export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw'];
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -439,6 +450,39 @@ function toQTS(x: ArrayLike<number>, n: number, out: Int32Array): number {
 }
 
 /**
+ * Raw inputs → internal units (see {@link Kernels.toRaw}). y = x·2^(s−e) is
+ * one IEEE product by the exact power of two m = 2^(s−e), so it equals
+ * (x·2^s)/2^e (both round the same exact value once, and only below
+ * 2^-1022). Few double operations per element (XS and Espruino count each):
+ * no Math.floor (the floor comes from truncation, |y| < 2^31), and with
+ * m ≥ 1 the check |y| < 2^31 implies |x| < 2^31.
+ */
+function toRawTS(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number {
+  const shared = exps.length === 1;
+  const nlim = -lim;
+  let m = POW2[s] / POW2[exps[0]];
+  let small = !(m >= 1); // also NaN: an exponent beyond POW2
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (typeof v !== 'number') return i;
+    if (!shared) {
+      m = POW2[s] / POW2[exps[i]];
+      small = !(m >= 1);
+    }
+    if (small && !(v < 2147483648 && v > -2147483648)) return i;
+    const y = v * m;
+    if (!(y < 2147483648 && y > -2147483648)) return i;
+    let t = y | 0; // truncated; y − t is exact, in (−1, 1)
+    const f = y - t;
+    if (f >= 0.5) t += 1;
+    else if (f < -0.5) t -= 1;
+    if (t >= lim || t <= nlim) return i;
+    out[i] = t;
+  }
+  return -1;
+}
+
+/**
  * One SGD step of a linear model, fused (one kernel call per learnOne): with
  * w[0..n-1] the weights and w[n] the bias (wide: plus f),
  * z = sat(dot(w, x) + w[n]); p = z (link 0) or sigmoid(z) (link 1);
@@ -736,7 +780,7 @@ function gerAdamTS(
 }
 
 /** The TypeScript reference kernels. Never modified; tests hold native twins to them. */
-export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS };
+export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS };
 
 // ---- signal kernels (raw-signal path of WindowFeatures) --------------------
 // The per-sample and per-window loops of condition monitoring: ring buffer,
@@ -1123,6 +1167,11 @@ const gerAdamBox = /*#__PURE__*/ box('gerAdam', gerAdamTS);
 export const gerAdam: Kernels['gerAdam'] = function (w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2) {
   return gerAdamBox.f(w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2);
 };
+const toRawBox = /*#__PURE__*/ box('toRaw', toRawTS);
+/** The active {@link Kernels.toRaw}. */
+export const toRaw: Kernels['toRaw'] = function (x, n, s, exps, lim, out) {
+  return toRawBox.f(x, n, s, exps, lim, out);
+};
 const ringWriteBox = /*#__PURE__*/ box('ringWrite', ringWriteTS);
 /** The active {@link SignalKernels.ringWrite}. */
 export const ringWrite: SignalKernels['ringWrite'] = function (ring, ro, n, pos, src, so, stride, count) {
@@ -1186,6 +1235,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
   toQBox.f = get('toQ', toQTS);
   sgdLinearBox.f = get('sgdLinear', sgdLinearTS);
   gerAdamBox.f = get('gerAdam', gerAdamTS);
+  toRawBox.f = get('toRaw', toRawTS);
   ringWriteBox.f = get('ringWrite', ringWriteTS);
   winStatsBox.f = get('winStats', winStatsTS);
   fftBox.f = get('fft', fftTS);
@@ -1197,7 +1247,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
 
 /** The kernels in use, as one object (a snapshot: call again after useKernels). */
 export function activeKernels(): Kernels {
-  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f };
+  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f };
 }
 
 /** The signal kernels in use, as one object (a snapshot). */

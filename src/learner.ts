@@ -221,7 +221,7 @@ export abstract class Learner<X extends ArrayLike<number> = Int32Array> implemen
   /**
    * @internal The input exponents of a model that learns raw sensor ranges
    * (src/range.ts); null for plain Q16.16 input. With a scale, predictions
-   * receive x in internal units as exact integers in a Float64Array (X).
+   * receive x in internal units as exact integers (X: a ScaledVector).
    */
   protected scale: InputScale | null;
 

@@ -9,7 +9,7 @@ import { ByteReader, ByteWriter, ModelType } from './format.js';
 import * as K from './kernels.js';
 import { MAX_FEATURES, TransformerBase, checkOptions, mutable, optInt } from './learner.js';
 import { Moments, stdFromVar } from './moments.js';
-import { HEADROOM, InputScale, divQ, shiftRound } from './range.js';
+import { HEADROOM, InputScale, ScaledVector, divQ, shiftRound } from './range.js';
 import { countSum, mergeMoments, statisticsInputs } from './merge.js';
 
 /**
@@ -24,7 +24,7 @@ import { countSum, mergeMoments, statisticsInputs } from './merge.js';
  * s.learnOne([400, 21.5, 101325]);
  * s.transformOne([420, 22.0, 101300]);
  */
-export class StandardScaler extends TransformerBase<Float64Array> {
+export class StandardScaler extends TransformerBase<ScaledVector> {
   static readonly modelType = ModelType.StandardScaler;
   /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
   static readonly mergeKind = 'statistics';
@@ -129,7 +129,7 @@ export class StandardScaler extends TransformerBase<Float64Array> {
  * input scale. A ratio beyond ±32768 (x far outside the learned range) is
  * E_RANGE.
  */
-export class MinMaxScaler extends TransformerBase<Float64Array> {
+export class MinMaxScaler extends TransformerBase<ScaledVector> {
   static readonly modelType = ModelType.MinMaxScaler;
   /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
   static readonly mergeKind = 'statistics';

@@ -11,6 +11,7 @@
  */
 import { fail } from './errors.js';
 import { POW2, Q_MAX, Q_MIN, floorDiv } from './fixed.js';
+import * as K from './kernels.js';
 import { checkShape } from './learner.js';
 
 /** Raw values a model can learn lie strictly inside ±RAW_LIMIT (2^31 ≈ 2.1e9). */
@@ -73,6 +74,13 @@ export function shiftVar(vi: Int32Array, vf: Uint32Array, vr: Int32Array, j: num
 }
 
 /**
+ * A prediction input in internal units: the scale's Int32Array when every
+ * value fits (the common case, converted by the kernel `toRaw`), else exact
+ * integers beyond int32 in a Float64Array.
+ */
+export type ScaledVector = Int32Array | Float64Array;
+
+/**
  * The input exponents of one learner and the conversion of its inputs.
  * `shared` learners (k-means, k-NN: a Euclidean distance is dominated by its
  * largest features anyway) use one exponent for every feature, the others one
@@ -86,6 +94,12 @@ export class InputScale {
   readonly headroom: number;
   /** Largest exponent: 48 − headroom, so that every raw value inside ±RAW_LIMIT can be learned. */
   readonly maxExp: number;
+  /**
+   * Prediction inputs strictly inside ±readLimit (internal units) come back
+   * in the Int32Array: 2^31, or {@link DISTANCE_LIMIT} for a shared scale
+   * (the distance learners'), so that they can compare those exactly.
+   */
+  private readonly readLimit: number;
   /** Scratch vectors (allocated on first use, so `load` allocates only state). */
   private xi: Int32Array | null;
   private xw: Float64Array | null;
@@ -95,6 +109,7 @@ export class InputScale {
     this.exps = new Uint8Array(shared ? 1 : n);
     this.headroom = headroom;
     this.maxExp = 48 - headroom;
+    this.readLimit = shared ? DISTANCE_LIMIT : 2147483648;
     this.xi = null;
     this.xw = null;
   }
@@ -123,9 +138,12 @@ export class InputScale {
    */
   learn(x: ArrayLike<number>, q: boolean, owner: Rescalable): Int32Array {
     const n = this.n;
-    if (!q) checkReal(x, n);
+    if (!q) checkShape(x, n);
     const lim = POW2[this.headroom];
     const xi = this.ints();
+    // the common case in one kernel call: every value valid and inside the headroom
+    if (K.toRaw(x, n, q ? 0 : 16, this.exps, lim, xi) < 0) return xi;
+    if (!q) checkReal(x, n);
     let grow = false;
     for (let i = 0; i < n; i++) {
       const v = x[i];
@@ -157,12 +175,16 @@ export class InputScale {
 
   /**
    * x (real numbers, or Q16.16 when `q`) in internal units for a prediction,
-   * exact integers (beyond int32 when x lies beyond the learned range).
+   * exact integers: in the Int32Array of {@link ints} when all lie inside
+   * ±readLimit, else in a Float64Array (x far beyond the learned range).
    * Raw values beyond ±2^31 are taken as ±2^31: every learner's output is
    * already E_RANGE or saturated there (docs/fixed-point.md). Throws E_INPUT.
    */
-  read(x: ArrayLike<number>, q: boolean): Float64Array {
+  read(x: ArrayLike<number>, q: boolean): ScaledVector {
     const n = this.n;
+    if (!q) checkShape(x, n);
+    const xi = this.ints();
+    if (K.toRaw(x, n, q ? 0 : 16, this.exps, this.readLimit, xi) < 0) return xi;
     if (!q) checkReal(x, n);
     const xw = this.xw === null ? (this.xw = new Float64Array(n)) : this.xw;
     for (let i = 0; i < n; i++) {
@@ -240,6 +262,8 @@ export const DISTANCE_LIMIT = 1073741824;
  * kernels; false when some |x_i| ≥ 2^30 (too far to compare exactly).
  */
 export function toDistanceInput(x: ArrayLike<number>, n: number, out: Int32Array): boolean {
+  // x is out when the scale converted it (or it was learned): its values are then inside ±DISTANCE_LIMIT already
+  if (x === out) return true;
   for (let i = 0; i < n; i++) {
     const v = x[i];
     if (v >= DISTANCE_LIMIT || v <= -DISTANCE_LIMIT) return false;

@@ -632,6 +632,71 @@ describe('kernels: TypeScript reference vs exact BigInt definitions', function (
     }
   });
 
+  it('toRaw: x·2^(s−e) rounded half up, exactly, with its rejects (reals and Q16.16, shared and per-feature exponents)', function () {
+    const r = seedrandom('toRaw');
+    const f64 = new Float64Array(1);
+    const bits = new Uint32Array(f64.buffer);
+    /** The double v as M·2^E exactly (M an integer). */
+    function split(v: number): [bigint, number] {
+      f64[0] = v;
+      const hi = bits[1];
+      const ex = (hi >>> 20) & 2047;
+      let m = (B(hi & 0xfffff) << B(32)) + B(bits[0]);
+      if (ex !== 0) m += pow2(52);
+      return [hi >>> 31 ? -m : m, (ex === 0 ? 1 : ex) - 1075];
+    }
+    /** round_half_up(v·2^k) exactly. */
+    function exact(v: number, k: number): bigint {
+      const [m, e] = split(v);
+      const sh = e + k;
+      return sh >= 0 ? m << B(sh) : fdiv(m + pow2(-sh - 1), pow2(-sh));
+    }
+    const specials = [0, -0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 2147483647.5, -2147483647.5, 2147483648, -2147483648, 2147483647, -2147483647,
+      1e-300, -1e-300, 5e-324, -5e-324, NaN, Infinity, -Infinity, 1073741823.75, 65535.99999, 0.49999999999999994, -0.49999999999999994];
+    function value(): unknown {
+      const k = Math.floor(r() * 8);
+      if (k === 0) return specials[Math.floor(r() * specials.length)];
+      if (k === 1) return Math.floor((r() - 0.5) * 2 ** 32) + (Math.floor(r() * 3) - 1) * 0.5; // integers and ties
+      if (k === 2) return (r() - 0.5) * 2 ** Math.floor(r() * 33);
+      if (k === 3) return (Math.floor(r() * 2 ** 30) - 2 ** 29) / 2 ** Math.floor(r() * 60);
+      if (k === 4 && r() < 0.1) return r() < 0.5 ? 'x' : undefined;
+      return (r() - 0.5) * 2000;
+    }
+    const lims = [2147483648, 1073741824, 134217728, 65536, 1];
+    for (let t = 0; t < 4000; t++) {
+      const n = Math.floor(r() * 12);
+      const s = r() < 0.5 ? 16 : 0;
+      const shared = r() < 0.5;
+      const exps = new Uint8Array(shared ? 1 : n);
+      for (let i = 0; i < exps.length; i++) exps[i] = r() < 0.05 ? 64 + Math.floor(r() * 192) : r() < 0.5 ? Math.floor(r() * 4) : Math.floor(r() * 64);
+      const lim = r() < 0.2 ? 1 + Math.floor(r() * 2147483648) : lims[Math.floor(r() * lims.length)];
+      const x: unknown[] = [];
+      for (let i = 0; i < n; i++) x.push(s === 0 && r() < 0.7 ? Math.floor((r() - 0.5) * 2 ** 32) : value());
+      const xs = r() < 0.3 && x.every((v) => typeof v === 'number') ? new Float64Array(x as number[]) : (x as number[]);
+      const out = new Int32Array(n + 2).fill(12345);
+      const want = out.slice();
+      let wantRet = -1;
+      for (let i = 0; i < n; i++) {
+        const v = xs[i];
+        const e = exps[shared ? 0 : i];
+        if (typeof v !== 'number' || !(v < 2147483648 && v > -2147483648) || e > 63) {
+          wantRet = i;
+          break;
+        }
+        const q = exact(v, s - e);
+        if (q >= B(lim) || q <= -B(lim)) {
+          wantRet = i;
+          break;
+        }
+        want[i] = Number(q);
+      }
+      const what = 'toRaw ' + JSON.stringify({ x: Array.from(xs as ArrayLike<unknown>, String), s, exps: Array.from(exps), lim });
+      assert.equal(kernelsTS.toRaw(xs, n, s, exps, lim, out), wantRet, what);
+      eqArr(out, want, what);
+      cases++;
+    }
+  });
+
   it('ran at least 20,000 random cases', function () {
     assert.ok(cases >= 20000, 'cases: ' + cases);
   });

@@ -8,7 +8,7 @@ import { ByteReader, ByteWriter, ModelType } from '../../src/format.js';
 import * as K from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
 import { Moments, stdFromVar } from '../../src/moments.js';
-import { HEADROOM, InputScale, shiftRound, wideDiv } from '../../src/range.js';
+import { HEADROOM, InputScale, ScaledVector, shiftRound, wideDiv } from '../../src/range.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';
 import { Detector } from './detector.js';
 import { countSum, mergeMoments, same, statisticsInputs } from '../../src/merge.js';
@@ -33,7 +33,7 @@ export interface GaussianScorerOptions extends CalibrationOptions {
  * g.isAnomaly([30, 5]);     // true
  * g.similarity([30, 5]);    // 0..100, below 50 = anomaly
  */
-export class GaussianScorer extends Detector<Float64Array> {
+export class GaussianScorer extends Detector<ScaledVector> {
   static readonly modelType = ModelType.GaussianScorer;
   /** merge pools statistics (no weights): a fleet merges each device's own-data model (docs/fleet.md). */
   static readonly mergeKind = 'statistics';
@@ -116,7 +116,7 @@ export class GaussianScorer extends Detector<Float64Array> {
    * learned range (±2^headroom internal units) would need a rescale; it is far
    * from normal anyway and teaches nothing.
    */
-  protected adaptQ(x: Float64Array, s: number): void {
+  protected adaptQ(x: ScaledVector, s: number): void {
     if (this.count === 0 || s >= Q_MAX) return; // no z-scores were computed
     const gate = this.cal.adaptGate();
     const z = this.z;

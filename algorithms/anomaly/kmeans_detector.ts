@@ -7,7 +7,7 @@ import { POW2, Q_MAX, floorDiv } from '../../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType, openBlob } from '../../src/format.js';
 import * as K from '../../src/kernels.js';
 import { MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../../src/learner.js';
-import { InputScale, toDistanceInput } from '../../src/range.js';
+import { InputScale, ScaledVector, toDistanceInput } from '../../src/range.js';
 import { KMeans, MAX_CLUSTERS, nearestRow, nearestShift } from '../kmeans.js';
 import { CalibrationOptions, Calibrator } from './calibrator.js';
 import { alignedShared, checkModels } from '../../src/merge.js';
@@ -43,7 +43,7 @@ const DETECTOR_HEADROOM = 22;
  * d.isAnomaly([0, 0]);     // false
  * d.isAnomaly([2.5, 2.5]); // true
  */
-export class KMeansDetector extends Detector<Float64Array> {
+export class KMeansDetector extends Detector<ScaledVector> {
   static readonly modelType = ModelType.KMeansDetector;
   /** merge pools the models' samples/statistics: a fleet merges each device's own-data model, see docs/fleet.md. */
   static readonly mergeKind = 'statistics';
@@ -83,7 +83,7 @@ export class KMeansDetector extends Detector<Float64Array> {
   }
 
   /** Drift: below the gate, the nearest centroid learns x (it follows drift only with the k-means `decay` option). */
-  protected adaptQ(x: Float64Array, s: number): void {
+  protected adaptQ(x: ScaledVector, s: number): void {
     if (s >= this.cal.adaptGate()) return;
     // scoreQ left x in the scale's integer buffer; a value beyond the learned range would need a rescale (and is not normal)
     const xi = this.scale.ints();

@@ -50,13 +50,14 @@ src/kernels.ts; microlearn installs them automatically.
 #define MLJ_I32 0
 #define MLJ_U16 1
 #define MLJ_U32 2
+#define MLJ_U8 3
 #define MLJ_MAX_ARGS 16
 #define MLJ_MAX_SAFE_INTEGER (((int64_t)1 << 53) - 1)
 
 /* A typed-array argument: flat data pointer when there is one, else iterators. */
 typedef struct {
   JsVar *v;               /* the typed array (locked by the caller) */
-  int type;               /* MLJ_I32, MLJ_U16 or MLJ_U32 */
+  int type;               /* MLJ_I32, MLJ_U16, MLJ_U32 or MLJ_U8 */
   unsigned char *base;    /* element `origin` when the data is one flat block (or staged), else NULL */
   size_t origin;
   size_t length;          /* elements */
@@ -178,19 +179,20 @@ static bool mljStep(JsVar *va, JsVar *vs, int32_t *a, int32_t *s) {
   return true;
 }
 
-/* Resolves a typed-array argument (type MLJ_I32, MLJ_U16 or MLJ_U32). */
+/* Resolves a typed-array argument (type MLJ_I32, MLJ_U16, MLJ_U32 or MLJ_U8). */
 static bool mljArray(JsVar *v, int type, MljArray *a) {
-  JsVarDataArrayBufferViewType want = type == MLJ_I32 ? ARRAYBUFFERVIEW_INT32 : type == MLJ_U16 ? ARRAYBUFFERVIEW_UINT16 : ARRAYBUFFERVIEW_UINT32;
+  JsVarDataArrayBufferViewType want = type == MLJ_I32 ? ARRAYBUFFERVIEW_INT32 : type == MLJ_U16 ? ARRAYBUFFERVIEW_UINT16 : type == MLJ_U8 ? ARRAYBUFFERVIEW_UINT8 : ARRAYBUFFERVIEW_UINT32;
   size_t slen = 0;
   char *p;
   if (!jsvIsArrayBuffer(v) || v->varData.arraybuffer.type != want) {
     if (type == MLJ_I32) jsExceptionHere(JSET_TYPEERROR, "Microlearn: expected an Int32Array, got %t", v);
     else if (type == MLJ_U16) jsExceptionHere(JSET_TYPEERROR, "Microlearn: expected a Uint16Array, got %t", v);
+    else if (type == MLJ_U8) jsExceptionHere(JSET_TYPEERROR, "Microlearn: expected a Uint8Array, got %t", v);
     else jsExceptionHere(JSET_TYPEERROR, "Microlearn: expected a Uint32Array, got %t", v);
     return false;
   }
   a->v = v;
-  a->size = type == MLJ_U16 ? 2 : 4;
+  a->size = type == MLJ_U16 ? 2 : type == MLJ_U8 ? 1 : 4;
   a->length = jsvGetArrayBufferLength(v);
   a->byteOffset = v->varData.arraybuffer.byteOffset;
   a->backing = jsvGetArrayBufferBackingString(v, NULL);
@@ -302,6 +304,7 @@ static int32_t mljGet(MljCursor *c, size_t i) {
   MljArray *a = c->a;
   JsVarInt r;
   if (a->base) {
+    if (a->type == MLJ_U8) return *(uint8_t *)mljAt(a, i);
     if (a->type == MLJ_U16) return *MLJ_P16(a, i);
     if (a->type == MLJ_U32) return (int32_t)*MLJ_PU32(a, i); /* the bits; callers cast back to uint32_t */
     return *MLJ_P32(a, i);
@@ -1000,24 +1003,41 @@ int jswrap_microlearn_argmax(JsVar *a, JsVar *ao, JsVar *n) {
 
 /* ---- input conversion and the fused linear step ------------------------------ */
 
+/* How mljReals converts each number: to Q16.16 (ml_fromDouble) when NULL, else ml_fromRaw into an input scale's units. */
+typedef struct {
+  MljArray *exps; /* one exponent (ne == 1, shared) or one per element */
+  uint32_t ne, s;
+  int64_t lim;
+} MljConversion;
+
 /*
- * Real numbers → Q16.16 (ml_fromDouble) from the first n elements of x (an
+ * Real numbers (c: see MljConversion) from the first n elements of x (an
  * Array, a typed array, anything Espruino iterates) into out. Returns −1, or
- * the index of the first element that is not a number or not in range (the
- * contract of the TypeScript kernel toQ); elements after it are not written.
+ * the index of the first element that is not a number or that the
+ * conversion rejects (the contract of the TypeScript kernels toQ and toRaw);
+ * elements after it are not written.
  */
-static int mljReals(JsVar *x, uint32_t n, MljArray *out) {
+static int mljReals(JsVar *x, uint32_t n, MljArray *out, const MljConversion *c) {
   JsvIterator it;
-  MljCursor co;
-  uint32_t i;
+  MljCursor co, ce;
+  uint32_t i, e = 0;
   int bad = -1;
   if (!jsvIsIterable(x)) return 0;
   mljOpen(&co, out);
+  if (c) {
+    mljOpen(&ce, c->exps);
+    if (c->ne == 1) e = (uint32_t)mljGet(&ce, 0);
+  }
   jsvIteratorNew(&it, x, JSIF_EVERY_ARRAY_ELEMENT);
   for (i = 0; i < n; i++) {
     JsVar *v = jsvIteratorHasElement(&it) ? jsvIteratorGetValue(&it) : NULL;
     int32_t q;
-    bool ok = v && (jsvIsInt(v) || jsvIsFloat(v)) && !jsvIsPin(v) && ml_fromDouble(jsvGetFloat(v), &q);
+    bool ok = v && (jsvIsInt(v) || jsvIsFloat(v)) && !jsvIsPin(v);
+    if (ok && !c) ok = ml_fromDouble(jsvGetFloat(v), &q);
+    else if (ok) {
+      if (c->ne != 1) e = (uint32_t)mljGet(&ce, i);
+      ok = ml_fromRaw(jsvGetFloat(v), c->s, e, c->lim, &q);
+    }
     jsvUnLock(v);
     if (!ok) {
       bad = (int)i;
@@ -1028,6 +1048,7 @@ static int mljReals(JsVar *x, uint32_t n, MljArray *out) {
   }
   jsvIteratorFree(&it);
   mljClose(&co);
+  if (c) mljClose(&ce);
   return bad;
 }
 
@@ -1050,7 +1071,42 @@ int jswrap_microlearn_toQ(JsVar *x, JsVar *nv, JsVar *outv) {
   uint32_t n = 0;
   mljInit(&out);
   if (!mljU32(nv, &n) || !mljArray(outv, MLJ_I32, &out) || !mljUse(&out, 0, n)) return 0;
-  return mljReals(x, n, &out);
+  return mljReals(x, n, &out, NULL);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "toRaw",
+  "generate" : "jswrap_microlearn_toRaw",
+  "params" : [
+    ["args","JsVarArray","x: raw numbers (an Array or typed array), n, s, exps: Uint8Array, lim, out: Int32Array"]
+  ],
+  "return" : ["int32","-1, or the index of the first element that is not a number in (-2^31, 2^31) or converts beyond ±lim"]
+}
+Microlearn kernel `toRaw` (see microlearn src/kernels.ts): raw inputs in the
+internal units of an input scale.
+*/
+int jswrap_microlearn_toRaw(JsVar *args) {
+  MljArgs A;
+  MljArray exps, out;
+  MljConversion c;
+  uint32_t n = 0;
+  int64_t s = 0, lim = 0;
+  int r = -1;
+  mljInit(&exps);
+  mljInit(&out);
+  if (mljArgs(args, &A, 6) && mljU32(A.a[1], &n) && mljNumber(A.a[2], 0, 16, &s) && mljArray(A.a[3], MLJ_U8, &exps) &&
+      mljNumber(A.a[4], 1, (int64_t)1 << 31, &lim) && mljArray(A.a[5], MLJ_I32, &out) && mljUse(&out, 0, n)) {
+    c.exps = &exps;
+    c.ne = exps.length == 1 ? 1 : n;
+    c.s = (uint32_t)s;
+    c.lim = lim;
+    if (exps.length != 1 && exps.length < n) jsExceptionHere(JSET_ERROR, "Microlearn: exps must have one element or at least n");
+    else if (mljUse(&exps, 0, c.ne) && mljDisjoint(&exps, &out)) r = mljReals(A.a[0], n, &out, &c);
+  }
+  mljArgsFree(&A);
+  return r;
 }
 
 /* sgdLinear element by element (w, f or xq not flat), in the order of ml_sgdLinear. */
@@ -1110,7 +1166,7 @@ int jswrap_microlearn_sgdLinear(JsVar *args) {
     bool raw = !jsvIsNull(A.a[3]);
     link = (int32_t)lk;
     if (mljArray(raw ? A.a[3] : A.a[2], MLJ_I32, &x) && mljUse(&x, 0, n) && mljDisjoint(&x, &f)) {
-      if (raw) r = mljReals(A.a[2], n, &x);
+      if (raw) r = mljReals(A.a[2], n, &x, NULL);
       if (r < 0) {
         if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_sgdLinear(MLJ_P32(&w, 0), MLJ_P16(&f, 0), MLJ_P32(&x, 0), n, y, lr, l2, link);
         else mljSlowSgdLinear(&w, &f, &x, n, y, lr, l2, link);

@@ -11,8 +11,8 @@
  *   "MLKV" u32 version(1) u32 caseCount, then per case:
  *   u8 kernel (index in KERNEL_NAMES, then the scalar helpers of EXTRA_IDS, then the signal kernels: SIG), u8 nScalars, u8 nArrays,
  *   nScalars × i64 (u32 low, i32 high),
- *   nArrays × { u8 kind: 0 Int32Array | 1 Uint16Array | 2 null | 3 alias | 4 Uint32Array | 5 Float64Array;
- *               kind 0/1/4/5: u32 length, before[length], after[length];
+ *   nArrays × { u8 kind: 0 Int32Array | 1 Uint16Array | 2 null | 3 alias | 4 Uint32Array | 5 Float64Array | 6 Uint8Array;
+ *               kind 0/1/4/5/6: u32 length, before[length], after[length];
  *               kind 3: u8 index of the earlier array it is },
  *   i64 return value (0 for void kernels).
  * Scalars and arrays are in the TypeScript argument order of each kernel.
@@ -28,7 +28,7 @@ const Q_MAX = 2147483647;
 const Q_MIN = -2147483648;
 const EDGES = [Q_MIN, Q_MIN + 1, -65537, -65536, -32768, -1, 0, 1, 32767, 32768, 65535, 65536, Q_MAX - 1, Q_MAX];
 
-type Arr = Int32Array | Uint16Array | Uint32Array | Float64Array | null;
+type Arr = Int32Array | Uint16Array | Uint32Array | Float64Array | Uint8Array | null;
 
 class Writer {
   private chunks: Buffer[] = [];
@@ -49,7 +49,7 @@ class Writer {
     b.writeBigInt64LE(BigInt(v));
     this.chunks.push(b);
   }
-  array(a: Int32Array | Uint16Array | Uint32Array | Float64Array): void {
+  array(a: Int32Array | Uint16Array | Uint32Array | Float64Array | Uint8Array): void {
     const b = Buffer.from(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
     this.chunks.push(b);
   }
@@ -88,10 +88,10 @@ function record(w: Writer, kernel: number, scalars: number[], arrays: Arr[], cal
       w.u8(3);
       w.u8(alias[i]);
     } else {
-      w.u8(a instanceof Int32Array ? 0 : a instanceof Uint16Array ? 1 : a instanceof Float64Array ? 5 : 4);
+      w.u8(a instanceof Int32Array ? 0 : a instanceof Uint16Array ? 1 : a instanceof Float64Array ? 5 : a instanceof Uint8Array ? 6 : 4);
       w.u32(a.length);
       w.array(a);
-      w.array(copies[i] as Int32Array | Uint16Array | Uint32Array | Float64Array);
+      w.array(copies[i] as Int32Array | Uint16Array | Uint32Array | Float64Array | Uint8Array);
     }
   }
   w.i64(typeof r === 'number' ? r : 0);
@@ -186,6 +186,21 @@ function reals(g: Gen, len: number): Float64Array {
     else if (k === 1) a[i] = (g.range(-2147483648, 2147483647) + 0.5) / 65536 + (g.int(3) - 1) * 1e-12;
     else if (k === 2) a[i] = (g.int(1000000) - 500000) / 97.0;
     else a[i] = (g.int(2 ** 30) - 2 ** 29) / 2 ** g.int(40);
+  }
+  return a;
+}
+
+/** Raw readings for toRaw: ties at every scale, the ±2^31 edges, tiny and non-finite values, typical sensor ranges. */
+function rawReals(g: Gen, len: number): Float64Array {
+  const a = new Float64Array(len);
+  const special = [0, -0, 0.5, -0.5, 1.5, -2.5, 2147483647.5, -2147483647.5, 2147483648, -2147483648, 2147483647, 1e-300, -1e-300, 5e-324, NaN, Infinity, -Infinity, 0.49999999999999994];
+  for (let i = 0; i < len; i++) {
+    const k = g.int(6);
+    if (k === 0) a[i] = special[g.int(special.length)];
+    else if (k === 1) a[i] = (g.range(-2147483648, 2147483647) + 0.5) / 2 ** g.int(40);
+    else if (k === 2) a[i] = (g.int(1000000) - 500000) / 97.0;
+    else if (k === 3) a[i] = g.range(-2147483648, 2147483647) + g.int(2) * 0.5;
+    else a[i] = (g.int(2 ** 30) - 2 ** 29) / 2 ** g.int(50);
   }
   return a;
 }
@@ -312,6 +327,17 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
       const n = g.len();
       const x = reals(g, n + g.extra()), out = g.i32(n + g.extra(), 4);
       record(w, ID.toQ, [n], [x, out], (a) => K.toQ(a[0] as Float64Array, n, a[1] as Int32Array));
+    }
+    // toRaw: reals (s 16) or Q16.16 (s 0), a shared exponent or one per feature, limits of every learner
+    {
+      const n = g.len(), s = g.int(2) ? 16 : 0, shared = g.int(2) === 0;
+      const x = s === 16 ? rawReals(g, n + g.extra()) : Float64Array.from(g.i32(n + g.extra(), 4));
+      const exps = new Uint8Array(shared ? 1 : n + g.extra());
+      for (let i = 0; i < exps.length; i++) exps[i] = g.int(20) === 0 ? 64 + g.int(192) : g.int(2) ? g.int(4) : g.int(64);
+      const lims = [2147483648, 1073741824, 134217728, 65536, 1];
+      const lim = g.int(5) === 0 ? g.range(1, 2147483647) + 1 : lims[g.int(lims.length)];
+      const out = g.i32(n + g.extra(), 4);
+      record(w, ID.toRaw, [n, s, lim], [x, exps, out], (a) => K.toRaw(a[0] as Float64Array, n, s, a[1] as Uint8Array, lim, a[2] as Int32Array));
     }
     // sgdLinear on Q16.16 input (identity and logistic link, with and without L2)
     {

@@ -19,6 +19,8 @@ const Q_MAX = 2147483647;
 const Q_MIN = -2147483648;
 const EDGES = [Q_MIN, Q_MIN + 1, -65536, -32768, -1, 0, 1, 32768, 65536, Q_MAX - 1, Q_MAX];
 /** Reals at the edges of toQ: ties, the range limits, non-finite values. */
+/** Raw readings at the edges of toRaw: ties, ±2^31, tiny and non-finite values, a string. */
+const RAWS = [0, -0, 0.5, -0.5, 1.5, -2.5, 2147483647.5, -2147483647.5, 2147483648, -2147483648, 2147483647, 1e-300, -1e-300, NaN, Infinity, -Infinity, 'x'];
 const REALS = [0, -0, 0.5 / 65536, -0.5 / 65536, 1.5 / 65536, 32767.999992370605, 32767.99998474121, 32768, -32768, -32768.0000076, NaN, Infinity, -Infinity, 1e300];
 
 function value(r: Random, regime: number): number {
@@ -122,6 +124,26 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
     }
     const x = r.nextInt(3) === 0 ? new Float64Array(raw) : raw;
     return [x, n, i32(r, n, 4)];
+  }
+  if (name === 'toRaw') {
+    // reals (s 16) or Q16.16 (s 0), a shared exponent or one per feature (some beyond 63), the learners' limits and any other
+    const s = r.nextInt(2) ? 16 : 0;
+    const exps = new Uint8Array(r.nextInt(2) ? 1 : n + r.nextInt(3));
+    for (let i = 0; i < exps.length; i++) exps[i] = r.nextInt(20) === 0 ? 64 + r.nextInt(192) : r.nextInt(2) ? r.nextInt(4) : r.nextInt(64);
+    const lims = [2147483648, 1073741824, 134217728, 65536, 1];
+    const lim = r.nextInt(5) === 0 ? 1 + r.nextInt(2147483647) : lims[r.nextInt(lims.length)];
+    const raw: unknown[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = r.nextInt(10);
+      if (s === 0 && k < 6) raw.push(value(r, 4));
+      else if (k === 0) raw.push(RAWS[r.nextInt(RAWS.length)]);
+      else if (k < 4) raw.push((value(r, 2) + 0.5) / (1 << r.nextInt(31)));
+      else if (k < 6) raw.push(value(r, 2) + (r.nextInt(2) ? 0.5 : 0));
+      else raw.push((r.nextU32() / 4294967296 - 0.5) * 2000);
+    }
+    const kind = r.nextInt(3);
+    const x = kind === 0 ? new Float64Array(raw as number[]) : kind === 1 && s === 0 ? new Int32Array(raw as number[]) : raw;
+    return [x, n, s, exps, lim, i32(r, n, 4)];
   }
   if (name === 'sgdLinear') {
     const m = n + 1;
@@ -283,6 +305,29 @@ export function runNativeCheck(impl: Impl | undefined, print: (s: string) => voi
   expect('sgdLinear link 2', 'RangeError', function () {
     N.sgdLinear(new Int32Array(5), new Uint16Array(5), b, null, 4, 0, 655, 0, 2);
   });
+  const e1 = new Uint8Array(1);
+  expect('toRaw out too short', 'RangeError', function () {
+    N.toRaw([1, 2, 3], 3, 16, e1, 2147483648, new Int32Array(2));
+  });
+  expect('toRaw exps as Int32Array', 'TypeError', function () {
+    N.toRaw([1, 2, 3], 3, 16, new Int32Array(1), 2147483648, new Int32Array(3));
+  });
+  expect('toRaw exps shorter than n', 'RangeError', function () {
+    N.toRaw([1, 2, 3], 3, 16, new Uint8Array(2), 2147483648, new Int32Array(3));
+  });
+  expect('toRaw s 17', 'RangeError', function () {
+    N.toRaw([1, 2, 3], 3, 17, e1, 2147483648, new Int32Array(3));
+  });
+  expect('toRaw lim 0', 'RangeError', function () {
+    N.toRaw([1, 2, 3], 3, 16, e1, 0, new Int32Array(3));
+  });
+  expect('toRaw lim 2^31 + 1', 'RangeError', function () {
+    N.toRaw([1, 2, 3], 3, 16, e1, 2147483649, new Int32Array(3));
+  });
+  checks++;
+  if (N.toRaw([1, 'x', 3], 3, 16, e1, 2147483648, new Int32Array(3)) !== 1) fail('toRaw accepted a string');
+  checks++;
+  if (N.toRaw({ length: 2, 0: 0.5, 1: -2 } as unknown as number[], 2, 16, e1, 2147483648, new Int32Array(2)) !== -1) fail('toRaw rejected an array-like object');
   checks++;
   if (N.toQ([1, 'x', 3], 3, new Int32Array(3)) !== 1) fail('toQ accepted a string');
   checks++;

@@ -17,16 +17,16 @@
 #include "microlearn_kernels.h"
 
 /* KERNEL_NAMES of src/kernels.ts, then the scalar helpers gen-vectors.ts records after them. */
-enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM,
+enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM, K_TORAW,
 	K_STEP, K_SIGMOID, K_TANH, K_RINGWRITE, K_WINSTATS, K_FFT, K_CENTROID, K_ANALYTIC, K_MAGNITUDE, K_COUNT };
 static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax",
-	"toQ", "sgdLinear", "gerAdam", "step", "sigmoid", "tanh", "ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
+	"toQ", "sgdLinear", "gerAdam", "toRaw", "step", "sigmoid", "tanh", "ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
 
 #define MAX_SCALARS 8
 #define MAX_ARRAYS 8
 
 typedef struct {
-	int kind;             /* 0 int32, 1 uint16, 2 null, 3 alias, 4 uint32, 5 float64 */
+	int kind;             /* 0 int32, 1 uint16, 2 null, 3 alias, 4 uint32, 5 float64, 6 uint8 */
 	int alias;            /* for kind 3 */
 	uint32_t length;
 	const unsigned char *before, *after;
@@ -92,14 +92,19 @@ static double *F64(Array *a)
 	return (double *)a->data;
 }
 
+static uint8_t *U8(Array *a)
+{
+	return (uint8_t *)a->data;
+}
+
 static int real_array(int kind)
 {
-	return kind == 0 || kind == 1 || kind == 4 || kind == 5;
+	return kind == 0 || kind == 1 || kind == 4 || kind == 5 || kind == 6;
 }
 
 static size_t elem_size(int kind)
 {
-	return kind == 1 ? 2 : kind == 5 ? 8 : 4;
+	return kind == 1 ? 2 : kind == 5 ? 8 : kind == 6 ? 1 : 4;
 }
 
 static int failures = 0;
@@ -251,6 +256,9 @@ int main(int argc, char **argv)
 				}
 			break;
 		}
+		case K_TORAW:
+			got = ml_toRaw(F64(&a[0]), (uint32_t)s[0], (uint32_t)s[1], U8(&a[1]), a[1].length, s[2], I(&a[2]));
+			break;
 		case K_SGDLINEAR:
 			ml_sgdLinear(I(&a[0]), U(&a[1]), I(&a[2]), (uint32_t)s[0], (int32_t)s[1], (int32_t)s[2], (int32_t)s[3], (int32_t)s[4]);
 			got = -1;
@@ -311,6 +319,10 @@ int main(int argc, char **argv)
 					memcpy(&t, a[i].after + 2 * (size_t)j, 2);
 					g = U(&a[i])[j];
 					w = t;
+				}
+				else if (a[i].kind == 6) {
+					g = U8(&a[i])[j];
+					w = a[i].after[j];
 				}
 				else if (a[i].kind == 5) {
 					/* inputs only: compare the bits */

@@ -44,9 +44,10 @@ typedef struct {
 #define ML_I32 0
 #define ML_U16 1
 #define ML_U32 2
+#define ML_U8 3
 
-static const char* const mlTypeNames[3] = { "an Int32Array", "a Uint16Array", "a Uint32Array" };
-static const txID mlTypeIDs[3] = { _Int32Array, _Uint16Array, _Uint32Array };
+static const char* const mlTypeNames[4] = { "an Int32Array", "a Uint16Array", "a Uint32Array", "a Uint8Array" };
+static const txID mlTypeIDs[4] = { _Int32Array, _Uint16Array, _Uint32Array, _Uint8Array };
 
 /* Every argument must be there (extra ones are ignored, as in JS). */
 static void mlArgs(txMachine* the, const char* kernel, txInteger count)
@@ -103,7 +104,7 @@ static void mlTyped(txMachine* the, txInteger i, int type, int writable, mlArray
 	if (writable && (out->arrayBuffer->flag & XS_DONT_SET_FLAG))
 		mxTypeError("%s: %s: read-only buffer", kernel, name);
 	bytes = fxGetDataViewSize(the, out->view, buffer); /* 0 for an out-of-bounds view */
-	out->size = type == ML_U16 ? 2 : 4;
+	out->size = type == ML_U16 ? 2 : type == ML_U8 ? 1 : 4;
 	out->length = (uint32_t)bytes / out->size;
 	out->first = 0;
 	out->count = 0;
@@ -141,6 +142,11 @@ static uint16_t* mlU16(mlArray* a)
 static uint32_t* mlU32(mlArray* a)
 {
 	return (uint32_t*)(void*)mlStart(a) + a->first;
+}
+
+static uint8_t* mlU8(mlArray* a)
+{
+	return (uint8_t*)mlStart(a) + a->first;
 }
 
 /* Regions of arrays of different element types must not share bytes (strict aliasing in C). */
@@ -478,15 +484,38 @@ void xs_microlearn_argmax(txMachine* the)
 }
 
 /*
- * Real numbers → Q16.16 (ml_fromDouble) from argument i, an array-like of n
- * numbers, into out[0..n-1]. Returns −1, or the index of the first element
- * that is not a number or that ml_fromDouble rejects (the TypeScript kernel
- * toQ's contract). A plain dense Array is read straight from its item slots
- * and a Float64Array from its buffer; anything else element by element
- * through the property protocol, re-resolving `out` after each read because a
- * getter may run code that moves buffers.
+ * How mlReals converts each number: to Q16.16 (ml_fromDouble) when exps is
+ * NULL, else into an input scale's units (ml_fromRaw with s, lim and the
+ * exponent exps[0] when ne == 1, else exps[j]).
  */
-static txInteger mlReals(txMachine* the, txInteger i, uint32_t n, mlArray* out)
+typedef struct {
+	mlArray* exps;
+	uint32_t ne;
+	uint32_t s;
+	int64_t lim;
+} mlConversion;
+
+static const mlConversion mlToQ = { NULL, 0, 0, 0 };
+
+static int mlConvert(const mlConversion* c, uint32_t j, double v, int32_t* q)
+{
+	if (!c->exps)
+		return ml_fromDouble(v, q);
+	return ml_fromRaw(v, c->s, mlU8(c->exps)[c->ne == 1 ? 0 : j], c->lim, q);
+}
+
+/*
+ * Real numbers (c: see mlConversion) from argument i, an array-like of n
+ * numbers, into out[0..n-1]. Returns −1, or the index of the first element
+ * that is not a number or that the conversion rejects (the contract of the
+ * TypeScript kernels toQ and toRaw). A plain dense Array is read straight
+ * from its item slots, a Float64Array or an Int32Array from its buffer
+ * (element j read before out[j] is written, as in TypeScript); anything else
+ * element by element through the property protocol, re-resolving `out` (and
+ * the exponents) after each read because a getter may run code that moves
+ * buffers.
+ */
+static txInteger mlReals(txMachine* the, txInteger i, uint32_t n, mlArray* out, const mlConversion* c)
 {
 	txSlot* slot = &xsArg(i);
 	uint32_t j;
@@ -509,7 +538,7 @@ static txInteger mlReals(txMachine* the, txInteger i, uint32_t n, mlArray* out)
 						v = item->value.number;
 					else
 						return (txInteger)j;
-					if (!ml_fromDouble(v, q + j))
+					if (!mlConvert(c, j, v, q + j))
 						return (txInteger)j;
 				}
 				return -1;
@@ -523,8 +552,25 @@ static txInteger mlReals(txMachine* the, txInteger i, uint32_t n, mlArray* out)
 			if (ab->value.arrayBuffer.address != C_NULL && (uint32_t)bytes / 8 >= n) {
 				const double* d = (const double*)(void*)(ab->value.arrayBuffer.address + view->value.dataView.offset);
 				int32_t* q = mlI32(out);
+				if (c->exps)
+					return ml_toRaw(d, n, c->s, mlU8(c->exps), c->ne, c->lim, q);
 				for (j = 0; j < n; j++)
 					if (!ml_fromDouble(d[j], q + j))
+						return (txInteger)j;
+				return -1;
+			}
+		}
+		else if (array && array->kind == XS_TYPED_ARRAY_KIND && array->value.typedArray.dispatch->constructorID == _Int32Array) {
+			/* Q16.16 input of the raw-range learners (their …Q entry points) */
+			txSlot* view = array->next;
+			txSlot* buffer = view->next;
+			txSlot* ab = buffer->value.reference->next;
+			txInteger bytes = fxGetDataViewSize(the, view, buffer);
+			if (ab->value.arrayBuffer.address != C_NULL && (uint32_t)bytes / 4 >= n) {
+				const int32_t* d = (const int32_t*)(void*)(ab->value.arrayBuffer.address + view->value.dataView.offset);
+				int32_t* q = mlI32(out);
+				for (j = 0; j < n; j++)
+					if (!mlConvert(c, j, (double)d[j], q + j))
 						return (txInteger)j;
 				return -1;
 			}
@@ -541,7 +587,7 @@ generic:
 			v = xsVar(0).value.number;
 		else
 			return (txInteger)j;
-		if (!ml_fromDouble(v, mlI32(out) + j))
+		if (!mlConvert(c, j, v, mlI32(out) + j))
 			return (txInteger)j;
 	}
 	return -1;
@@ -557,7 +603,30 @@ void xs_microlearn_toQ(txMachine* the)
 	n = mlIndex(1, K, "n");
 	mlTyped(the, 2, ML_I32, 1, &out, K, "out");
 	mlUse(the, &out, 0, n, K, "out");
-	xsmcSetInteger(xsResult, mlReals(the, 0, n, &out));
+	xsmcSetInteger(xsResult, mlReals(the, 0, n, &out, &mlToQ));
+}
+
+/* toRaw(x, n, s, exps, lim, out) */
+void xs_microlearn_toRaw(txMachine* the)
+{
+	static const char K[] = "toRaw";
+	mlArray exps, out;
+	mlConversion c;
+	uint32_t n;
+	mlArgs(the, K, 6);
+	n = mlIndex(1, K, "n");
+	c.s = (uint32_t)mlNumber(the, 2, 0, 16, K, "s");
+	mlTyped(the, 3, ML_U8, 0, &exps, K, "exps");
+	c.lim = mlNumber(the, 4, 1, (int64_t)1 << 31, K, "lim");
+	mlTyped(the, 5, ML_I32, 1, &out, K, "out");
+	if (exps.length != 1 && exps.length < n)
+		mxRangeError("%s: exps must have one element or at least n", K);
+	c.ne = exps.length == 1 ? 1 : n;
+	mlUse(the, &exps, 0, c.ne, K, "exps");
+	mlUse(the, &out, 0, n, K, "out");
+	mlDisjoint(the, &exps, &out, K);
+	c.exps = &exps;
+	xsmcSetInteger(xsResult, mlReals(the, 0, n, &out, &c));
 }
 
 /* sgdLinear(w, f, x, xq, n, y, lr, l2, link): x Q16.16 (an Int32Array) when xq is null, else real numbers converted into xq */
@@ -584,7 +653,7 @@ void xs_microlearn_sgdLinear(txMachine* the)
 	else {
 		mlTyped(the, 3, ML_I32, 1, &x, K, "xq");
 		mlUse(the, &x, 0, n, K, "xq");
-		bad = mlReals(the, 2, n, &x);
+		bad = mlReals(the, 2, n, &x, &mlToQ);
 		if (bad >= 0) {
 			xsmcSetInteger(xsResult, bad);
 			return;
@@ -756,6 +825,7 @@ static const struct {
 	{ "toQ", xs_microlearn_toQ, 3 },
 	{ "sgdLinear", xs_microlearn_sgdLinear, 9 },
 	{ "gerAdam", xs_microlearn_gerAdam, 16 },
+	{ "toRaw", xs_microlearn_toRaw, 6 },
 	/* signal kernels (SIGNAL_KERNEL_NAMES) */
 	{ "ringWrite", xs_microlearn_ringWrite, 8 },
 	{ "winStats", xs_microlearn_winStats, 8 },
