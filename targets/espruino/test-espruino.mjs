@@ -181,7 +181,13 @@ for (const s of sizes) {
   const r = await espruinoScript(dir, 'alg.js', script);
   const line = r.stdout.split('\n').find((l) => l.startsWith('alg ')) || '';
   console.log('    ' + line.trim() + '  (' + s.bytes + ' bytes)');
-  check(/classes \w/.test(line) && /load function store function/.test(line) && !r.errors.length, 'per-algorithm bundle ' + s.file + ' loads from Storage', r.stdout.slice(-500));
+  // what the same bundle exports under Node: its model classes, load and ModelStore (the optimizers' bundle has none of them)
+  const sandbox = { module: { exports: {} } };
+  sandbox.exports = sandbox.module.exports;
+  vm.runInNewContext(code, sandbox, { filename: s.file });
+  const e = sandbox.module.exports;
+  const want = 'classes ' + Object.keys(e).filter((k) => typeof e[k] === 'function' && e[k].prototype && e[k].prototype.toBytes).join(',') + ' load ' + typeof e.load + ' store ' + typeof e.ModelStore;
+  check(line.slice(line.indexOf(' classes ') + 1) === want && !r.errors.length, 'per-algorithm bundle ' + s.file + ' loads from Storage with the exports it has under Node', want + '\n' + r.stdout.slice(-500));
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
