@@ -442,7 +442,7 @@ async function fleet(opts) {
   }
   const mo = { url: opts.mqtt, clientId: opts['client-id'] || 'microlearn-fleet-' + opts.fleet, username: opts.user || 'coordinator', password: process.env.MICROLEARN_MQTT_PASSWORD, caFile: opts.ca || undefined };
   try {
-    link = hostLink(mqtt, mo, fs);
+    link = hostLink(mqtt, mo, fs, { setTimeout, clearTimeout });
   } catch (e) {
     throw new CliError(e && e.message ? e.message : String(e));
   }

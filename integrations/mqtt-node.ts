@@ -10,7 +10,7 @@
  *
  * MQTT.js's own reconnection is turned off: MqttLink reconnects, with backoff.
  */
-import { MqttConnector, MqttEndpoint, MqttEvents, MqttLink, MqttOptions, MqttSession, MqttWill, refusal } from './mqtt.js';
+import { MqttConnector, MqttEndpoint, MqttEvents, MqttLink, MqttOptions, MqttSession, MqttTimers, MqttWill, refusal } from './mqtt.js';
 
 /** The part of MQTT.js used here (`import mqtt from 'mqtt'`). */
 export interface MqttJs {
@@ -91,11 +91,12 @@ export interface HostMqttSettings {
 
 /**
  * The MqttLink of a host program (the apps' `main.ts`, `microlearn fleet`):
- * MQTT.js with Node's timers, the CA read from its file. Throws an Error
- * whose message a user can act on (an unreadable CA file, a bad URL); the
- * link is not started.
+ * MQTT.js, the CA read from its file, the host's timers (passed in: this
+ * folder also builds in device apps, whose typings have no Node globals).
+ * Throws an Error whose message a user can act on (an unreadable CA file, a
+ * bad URL); the link is not started.
  */
-export function hostLink(mqtt: MqttJs, s: HostMqttSettings, fs: { readFileSync(path: string, encoding: 'utf8'): string }): MqttLink {
+export function hostLink(mqtt: MqttJs, s: HostMqttSettings, fs: { readFileSync(path: string, encoding: 'utf8'): string }, timers: MqttTimers): MqttLink {
   const mo: MqttOptions = { url: s.url, clientId: s.clientId };
   if (s.will !== undefined) mo.will = s.will;
   if (s.username !== undefined) mo.username = s.username;
@@ -107,5 +108,5 @@ export function hostLink(mqtt: MqttJs, s: HostMqttSettings, fs: { readFileSync(p
       throw new Error('cannot read the CA file ' + s.caFile + ': ' + (e as Error).message);
     }
   }
-  return new MqttLink(nodeConnector(mqtt), mo, { setTimeout: setTimeout, clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) });
+  return new MqttLink(nodeConnector(mqtt), mo, timers);
 }

@@ -94,7 +94,7 @@ function main(): void {
   let link: MqttLink | null = null;
   if (o.mqtt) {
     try {
-      link = hostLink(mqtt, { url: o.mqtt, clientId: id, will: ha.will(), username: o.user, password: o.password !== undefined ? o.password : process.env.MQTT_PASSWORD, caFile: o.ca }, fs);
+      link = hostLink(mqtt, { url: o.mqtt, clientId: id, will: ha.will(), username: o.user, password: o.password !== undefined ? o.password : process.env.MQTT_PASSWORD, caFile: o.ca }, fs, { setTimeout: setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) });
     } catch (e) {
       fail((e as Error).message);
     }

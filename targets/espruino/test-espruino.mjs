@@ -187,7 +187,8 @@ for (const s of sizes) {
   vm.runInNewContext(code, sandbox, { filename: s.file });
   const e = sandbox.module.exports;
   const want = 'classes ' + Object.keys(e).filter((k) => typeof e[k] === 'function' && e[k].prototype && e[k].prototype.toBytes).join(',') + ' load ' + typeof e.load + ' store ' + typeof e.ModelStore;
-  check(line.slice(line.indexOf(' classes ') + 1) === want && !r.errors.length, 'per-algorithm bundle ' + s.file + ' loads from Storage with the exports it has under Node', want + '\n' + r.stdout.slice(-500));
+  const got = line.trim();
+  check(got.slice(got.indexOf(' classes ') + 1) === want && !r.errors.length, 'per-algorithm bundle ' + s.file + ' loads from Storage with the exports it has under Node', want + '\n' + r.stdout.slice(-500));
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
