@@ -292,7 +292,7 @@ export class FleetCoordinator {
   private readonly lastPayload: { [device: string]: string } = {};
   private pending: { [device: string]: Pending } = {};
   private nPending = 0;
-  /** Every member's latest accepted report, of any round: their own statistics. */
+  /** Every member's latest accepted report of any round, for a model with statistics: their own statistics. */
   private readonly latest: { [device: string]: Model } = {};
 
   constructor(options: CoordinatorOptions, send: FleetSend, timers?: FleetTimers) {
@@ -362,7 +362,7 @@ export class FleetCoordinator {
       else this.global = m;
       if (this.pending[device] === undefined) this.nPending++;
       this.pending[device] = { model: m, samples: r.samples };
-      this.latest[device] = m;
+      if (hasStatistics(m)) this.latest[device] = m; // only statistics need the reports of earlier rounds
     } catch (e) {
       this.lastPayload[device] = payload;
       this.counts.refused++;
