@@ -151,7 +151,8 @@ export class FHalfSpaceTrees implements FDetector {
   lMass: Float64Array;
   rMass: Float64Array;
   private readonly nodes: number;
-  private readonly mix: number;
+  /** Split feature of every inner node, tree t at t·(2^height − 1), computed once as the library does. */
+  private readonly feat: Uint16Array;
   private readonly centre: Float64Array;
   private readonly sizeLimit: number;
   private readonly maxScore: number;
@@ -169,13 +170,16 @@ export class FHalfSpaceTrees implements FDetector {
     this.rMass = new Float64Array(t * this.nodes);
     this.centre = new Float64Array(t * n);
     // the library's splits and workspace centres (the same hashes), in doubles
-    this.mix = hstMix(o.seed === undefined ? 1 : o.seed);
-    for (let i = 0; i < t; i++) for (let f = 0; f < n; f++) this.centre[i * n + f] = hstCentre(this.mix, i, f) / 65536;
+    const mix = hstMix(o.seed === undefined ? 1 : o.seed);
+    for (let i = 0; i < t; i++) for (let f = 0; f < n; f++) this.centre[i * n + f] = hstCentre(mix, i, f) / 65536;
+    const inner = Math.pow(2, h) - 1;
+    this.feat = new Uint16Array(t * inner);
+    for (let i = 0; i < t; i++) for (let node = 0; node < inner; node++) this.feat[i * inner + node] = hstFeature(mix, i, node, n);
     this.lo = new Float64Array(n);
     this.hi = new Float64Array(n);
   }
   private feature(t: number, node: number): number {
-    return hstFeature(this.mix, t, node, this.n);
+    return this.feat[t * (this.nodes >> 1) + node];
   }
   private walk(t: number, x: ArrayLike<number>, learn: boolean): number {
     for (let i = 0; i < this.n; i++) {
