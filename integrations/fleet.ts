@@ -491,6 +491,8 @@ export class FleetDevice<M extends FleetModel> {
   private readonly send: FleetSend;
   private readonly classes: ReadonlyArray<ModelClass>;
   private readonly mixW: number;
+  /** `own` is a Pipeline whose final step has no statistics: only its transformers learn. */
+  private readonly ownSteps: boolean;
 
   constructor(options: DeviceOptions<M>, send: FleetSend) {
     this.topics = fleetTopics(options.fleet);
@@ -500,6 +502,8 @@ export class FleetDevice<M extends FleetModel> {
     this.classes = options.classes;
     this.model = options.model;
     this.own = hasStatistics(this.model) ? (loadModel(this.model.toBytes(), this.classes) as unknown as M) : null;
+    const steps = stepsOf(this.model);
+    this.ownSteps = this.own !== null && steps !== null && !mergesStatistics(steps[steps.length - 1]);
     const mix = options.mix === undefined ? 0 : options.mix;
     if (typeof mix !== 'number' || !(mix >= 0 && mix <= 1)) fail('E_OPTION', 'mix must be a number in 0..1');
     this.mixW = Math.floor(mix * 65536 + 0.5);
@@ -513,7 +517,13 @@ export class FleetDevice<M extends FleetModel> {
   /** Learns one sample and counts it. */
   learnOne(x: ArrayLike<number>, y?: number): void {
     this.model.learnOne(x, y);
-    if (this.own !== null) this.own.learnOne(x, y);
+    const own = this.own;
+    // Only the statistics of `own` are reported: a Pipeline whose final step
+    // averages (SGD) needs only its transformers learned.
+    if (own !== null) {
+      if (this.ownSteps) (own as unknown as { learnTransformersOne(x: ArrayLike<number>): void }).learnTransformersOne(x);
+      else own.learnOne(x, y);
+    }
     this.samples++;
   }
 

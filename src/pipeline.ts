@@ -154,6 +154,15 @@ export class Pipeline extends Learner {
     else last.learnOneQ(v, yy);
   }
 
+  /**
+   * Learns one sample into the transformers only; the final step is left as
+   * it is. For a copy kept only for its transformers' statistics (a fleet
+   * member's `own`), which would otherwise train a final step nobody reads.
+   */
+  learnTransformersOne(x: ArrayLike<number>): void {
+    this.forward(x, false, true);
+  }
+
   /** Label (classifier), real value (regressor), score (detector) or cluster index (clusterer). */
   predictOne(x: ArrayLike<number>): number {
     if (this.kind === KIND_DETECTOR) return fromQ(this.scoreOf(x, false));

@@ -224,8 +224,9 @@ describe('fleet of models that pool statistics (in memory)', function () {
       const p2 = devices[2].model as Pipeline;
       assert.deepEqual(bytes(p2.steps[0]), bytes(scaler));
       assert.deepEqual(bytes(p2.steps[1]), bytes(merge([g.steps[1] as LogisticRegression, mixLocal!], [32768, 32768])));
-      // `own` holds the device's readings only
+      // `own` holds the device's readings only, and its SGD step, never reported, never learns
       assert.deepEqual(bytes((devices[1].own as Pipeline).steps[0]), bytes(owns[1]));
+      assert.deepEqual(bytes((devices[1].own as Pipeline).steps[1]), bytes(make().steps[1]));
     }
   });
 

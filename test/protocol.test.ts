@@ -151,6 +151,28 @@ describe('Pipeline with a clusterer', function () {
   });
 });
 
+describe('Pipeline.learnTransformersOne', function () {
+  it('learns the transformers as learnOne does and leaves the final step as it was; bad input changes nothing', function () {
+    const make = () => new Pipeline([new StandardScaler({ nFeatures: 2 }), new StandardScaler({ nFeatures: 2 }), new LogisticRegression({ nFeatures: 2 })]);
+    const full = make();
+    const only = make();
+    const untrained = make().steps[2].toBytes();
+    const rng = seedrandom('lt');
+    for (let i = 0; i < 200; i++) {
+      const x = [rng() * 40 - 3, rng() * 0.5 + 7];
+      full.learnOne(x, i % 2);
+      only.learnTransformersOne(x);
+    }
+    assert.deepEqual(only.steps[0].toBytes(), full.steps[0].toBytes());
+    assert.deepEqual(only.steps[1].toBytes(), full.steps[1].toBytes());
+    assert.deepEqual(only.steps[2].toBytes(), untrained);
+    const before = only.toBytes();
+    expectCode(() => only.learnTransformersOne([1, NaN]), 'E_INPUT');
+    expectCode(() => only.learnTransformersOne([1]), 'E_INPUT');
+    assert.deepEqual(only.toBytes(), before);
+  });
+});
+
 describe('metrics', function () {
   it('compute accuracy, MAE, RMSE and the confusion matrix', function () {
     const a = new Accuracy();
