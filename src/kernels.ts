@@ -122,9 +122,11 @@ function sumRaw(s32: number, s16: number, s8: number, s0: number): number {
   return s32 * 65536 + s16 + Math.floor((s8 * 256 + s0 + 32768) / 65536);
 }
 
-/** sumRaw, saturated to Q16.16. */
+/** sumRaw, saturated to Q16.16 (sumRaw's int32 case inline: one call per dot product, not two). */
 function sumQ(s32: number, s16: number, s8: number, s0: number): number {
-  const r = sumRaw(s32, s16, s8, s0);
+  const r = s32 < 32768 && s32 >= -32768 && s16 <= Q_MAX && s16 >= Q_MIN && s8 <= Q_MAX && s0 < 2147352576
+    ? s32 * 65536 + s16 + (s8 >> 8) + ((((s8 & 255) << 8) + s0 + 32768) >> 16)
+    : sumRaw(s32, s16, s8, s0);
   return r > Q_MAX ? Q_MAX : r < Q_MIN ? Q_MIN : r;
 }
 
@@ -203,9 +205,8 @@ function axpyWideTS(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo
       const v = x[xo + i];
       const j = wo + i;
       const p = a * (v >> 16); // |p| < 2^30
-      const rr = ((p & m) << sh) + ((a * (v & 65535) + r) >> s);
-      const fr = f[j] + (rr & 65535);
-      const nw = w[j] + (p >> s) + (rr >> 16) + (fr >> 16);
+      const fr = f[j] + ((p & m) << sh) + ((a * (v & 65535) + r) >> s); // |fr| < 2^31: one carry for both parts
+      const nw = w[j] + (p >> s) + (fr >> 16);
       if (nw > Q_MAX) {
         w[j] = Q_MAX;
         f[j] = 65535;
@@ -226,9 +227,8 @@ function axpyWideTS(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo
   for (let i = 0; i < n; i++) {
     const v = x[xo + i];
     const j = wo + i;
-    const d = (a * (v >> 16) + ((a * (v & 65535) + r) >> 16) + c) >> k;
-    const fr = f[j] + (d & 65535);
-    const nw = w[j] + (d >> 16) + (fr >> 16);
+    const fr = f[j] + ((a * (v >> 16) + ((a * (v & 65535) + r) >> 16) + c) >> k); // f + δ < 2^31
+    const nw = w[j] + (fr >> 16);
     if (nw > Q_MAX) {
       w[j] = Q_MAX;
       f[j] = 65535;
@@ -280,7 +280,7 @@ export function step(lr: number, g: number, out: Int32Array): void {
     out[1] = 0;
     return;
   }
-  if (e < 2147483648 && e > -2147483648) {
+  if (e <= Q_MAX && e > Q_MIN) {
     // |e| < 2^31, an int32: bit length by halving, then the mantissa by shifts
     let t = e < 0 ? -e : e;
     let b = 1;
@@ -495,40 +495,53 @@ function toRawTS(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, l
  * nothing has changed).
  */
 function sgdLinearTS(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number {
-  let s32 = 0;
-  let s16 = 0;
-  let s8 = 0;
-  let s0 = 0;
   let q: Int32Array;
-  if (xq === null) q = x as Int32Array;
-  else {
+  let r: number; // dot(w, q)
+  if (xq === null) {
+    q = x as Int32Array;
+    r = dotS(w, 0, 1, q, 0, 1, n);
+  } else {
+    // one pass: each element converted as toQ, then summed as dotS sums it
     q = xq;
+    let s32 = 0;
+    let s16 = 0;
+    let s8 = 0;
+    let s0 = 0;
+    let su = 0;
     for (let i = 0; i < n; i++) {
-      const v = x[i];
-      if (typeof v !== 'number') return i;
-      const t = v * 65536 + 2147483648.5;
+      const e = x[i];
+      if (typeof e !== 'number') return i;
+      const t = e * 65536 + 2147483648.5;
       if (!(t >= 0 && t < 4294967296)) return i;
-      xq[i] = (t | 0) ^ MIN32;
+      const b = t | 0; // v + 2^31 as uint32 bits
+      const v = b ^ MIN32;
+      xq[i] = v;
+      const u = w[i];
+      const ul = u & 65535;
+      const vl = v & 65535;
+      const uh = u >> 16;
+      const vh = v >> 16;
+      su += uh;
+      s32 += uh * (b >>> 16);
+      s16 += uh * (vl + 1) + ul * vh;
+      s8 += ul * (vl >> 8);
+      s0 += ul * (vl & 255);
     }
+    s32 -= su * 32768;
+    s16 -= su;
+    // sumQ, its int32 case inline (two calls fewer per sample)
+    r = s32 < 32768 && s32 >= -32768 && s16 <= Q_MAX && s16 >= Q_MIN && s8 <= Q_MAX && s0 < 2147352576
+      ? s32 * 65536 + s16 + (s8 >> 8) + ((((s8 & 255) << 8) + s0 + 32768) >> 16)
+      : sumRaw(s32, s16, s8, s0);
+    if (r > Q_MAX) r = Q_MAX;
+    else if (r < Q_MIN) r = Q_MIN;
   }
-  for (let i = 0; i < n; i++) {
-    const u = w[i];
-    const v = q[i];
-    const ul = u & 65535;
-    const vl = v & 65535;
-    const uh = u >> 16;
-    const vh = v >> 16;
-    s32 += uh * vh;
-    s16 += uh * vl + ul * vh;
-    s8 += ul * (vl >> 8);
-    s0 += ul * (vl & 255);
-  }
-  const z0 = sumQ(s32, s16, s8, s0) + w[n];
+  const z0 = r + w[n];
   const z = z0 > Q_MAX ? Q_MAX : z0 < Q_MIN ? Q_MIN : z0;
   const p = link === 1 ? sigmoid(z) : z;
   const g0 = y - p;
   const g = g0 > Q_MAX ? Q_MAX : g0 < Q_MIN ? Q_MIN : g0;
-  const sb = stepScratch();
+  const sb = stepBuf !== null ? stepBuf : stepScratch();
   if (l2 !== 0) {
     step(lr, -l2, sb);
     if (sb[0] !== 0) axpyWideTS(w, f, 0, w, 0, n, sb[0], sb[1]);
