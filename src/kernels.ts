@@ -513,16 +513,17 @@ function sgdLinearTS(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: In
       if (typeof e !== 'number') return i;
       const t = e * 65536 + 2147483648.5;
       if (!(t >= 0 && t < 4294967296)) return i;
-      const b = t | 0; // v + 2^31 as uint32 bits
-      const v = b ^ MIN32;
+      const v = (t | 0) ^ MIN32;
       xq[i] = v;
       const u = w[i];
       const ul = u & 65535;
       const vl = v & 65535;
       const uh = u >> 16;
       const vh = v >> 16;
+      // XS makes 0 × negative a double −0 (and every sum after it a double): the signed
+      // factors uh, vh meet vh + 32768 ≥ 0 and vl + 1 ≥ 1 instead; su takes the offsets back out
       su += uh;
-      s32 += uh * (b >>> 16);
+      s32 += uh * (vh + 32768);
       s16 += uh * (vl + 1) + ul * vh;
       s8 += ul * (vl >> 8);
       s0 += ul * (vl & 255);
