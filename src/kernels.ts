@@ -136,6 +136,7 @@ function dotS(a: Int32Array, ao: number, as: number, b: Int32Array, bo: number, 
   let s16 = 0;
   let s8 = 0;
   let s0 = 0;
+  let su = 0;
   for (let i = 0; i < n; i++) {
     const u = a[ao];
     const v = b[bo];
@@ -145,12 +146,13 @@ function dotS(a: Int32Array, ao: number, as: number, b: Int32Array, bo: number, 
     const vl = v & 65535;
     const uh = u >> 16;
     const vh = v >> 16;
-    s32 += uh * vh;
-    s16 += uh * vl + ul * vh;
+    su += uh; // no 0 × negative: see sgdLinearTS
+    s32 += uh * (vh + 32768);
+    s16 += uh * (vl + 1) + ul * vh;
     s8 += ul * (vl >> 8);
     s0 += ul * (vl & 255);
   }
-  return sumQ(s32, s16, s8, s0);
+  return sumQ(s32 - su * 32768, s16 - su, s8, s0);
 }
 
 function dotTS(a: Int32Array, ao: number, b: Int32Array, bo: number, n: number): number {
