@@ -353,10 +353,30 @@ function roundShift(e: number, k: number): number {
  * stay within 2^-28 (relative) of the exact mean.
  */
 export function stepRecip(c: number, out: Int32Array): void {
-  let b = 1; // bit length of c
-  while (b < 32 && POW2[b] <= c) b++;
+  let b = 32; // bit length of c, by halving in int32 (c ≥ 2^31 has 32)
+  if (c <= Q_MAX) {
+    let t = c;
+    b = 1;
+    if (t >= 65536) {
+      t >>= 16;
+      b = 17;
+    }
+    if (t >= 256) {
+      t >>= 8;
+      b += 8;
+    }
+    if (t >= 16) {
+      t >>= 4;
+      b += 4;
+    }
+    if (t >= 4) {
+      t >>= 2;
+      b += 2;
+    }
+    if (t >= 2) b += 1;
+  }
   const k = b + 28 < 51 ? b + 28 : 51;
-  const e = Math.floor((POW2[k + 1] + c) / (2 * c)); // 2^(k+1) + c < 2^53: exact
+  const e = ((POW2[k + 1] + c) / (2 * c)) | 0; // 2^(k+1) + c < 2^53: exact; the quotient < 2^30, so | 0 is its floor
   out[0] = e >> 15;
   out[1] = k - 31;
   out[2] = e & 32767;
@@ -456,12 +476,17 @@ function toQTS(x: ArrayLike<number>, n: number, out: Int32Array): number {
  * one IEEE product by the exact power of two m = 2^(s−e), so it equals
  * (x·2^s)/2^e (both round the same exact value once, and only below
  * 2^-1022). Few double operations per element (XS and Espruino count each):
- * no Math.floor (the floor comes from truncation, |y| < 2^31), and with
- * m ≥ 1 the check |y| < 2^31 implies |x| < 2^31.
+ * no Math.floor, and with m ≥ 1 the check |y| < 2^31 implies |x| < 2^31.
+ * The rounding is floor(y + ½), exactly: for y < 0, y + ½ is exact (y is a
+ * multiple of its ulp ≤ 2^-22, and so is the sum); for y ≥ 0 the sum rounds
+ * only where it crosses a power of two, which moves its floor only below ½
+ * (0.5 − 2^-54 gives 1). The limits compare as int32 (lim is a double, a
+ * power of two read from POW2).
  */
 function toRawTS(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number {
   const shared = exps.length === 1;
-  const nlim = -lim;
+  const hi = (lim - 1) | 0; // t ≥ lim ⇔ t > hi for an integer t
+  const lo = 0 - hi; // not −hi: XS makes −0 a double
   let m = POW2[s] / POW2[exps[0]];
   let small = !(m >= 1); // also NaN: an exponent beyond POW2
   for (let i = 0; i < n; i++) {
@@ -473,12 +498,18 @@ function toRawTS(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, l
     }
     if (small && !(v < 2147483648 && v > -2147483648)) return i;
     const y = v * m;
-    if (!(y < 2147483648 && y > -2147483648)) return i;
-    let t = y | 0; // truncated; y − t is exact, in (−1, 1)
-    const f = y - t;
-    if (f >= 0.5) t += 1;
-    else if (f < -0.5) t -= 1;
-    if (t >= lim || t <= nlim) return i;
+    let t: number;
+    if (y >= 0) {
+      if (!(y < 2147483648)) return i;
+      t = (y + 0.5) | 0; // y ≥ 2^31 − ½ wraps to −2^31, beyond the limit as 2^31 is
+      if (t === 1 && y < 0.5) t = 0;
+    } else {
+      if (!(y > -2147483648)) return i; // NaN too
+      const z = y + 0.5;
+      t = z | 0; // truncated toward 0
+      if (t > z) t -= 1;
+    }
+    if (t > hi || t < lo) return i;
     out[i] = t;
   }
   return -1;

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
 import { POW2, Q_MAX, Q_MIN, sigmoid } from '../src/fixed.js';
-import { kernelsTS, step } from '../src/kernels.js';
+import { kernelsTS, step, stepRecip } from '../src/kernels.js';
 
 type Rng = seedrandom.PRNG;
 
@@ -187,6 +187,17 @@ function stepOld(lr: number, g: number, out: Int32Array): void {
   }
   out[0] = a;
   out[1] = s;
+}
+
+function stepRecipOld(c: number, out: Int32Array): void {
+  let b = 1;
+  while (b < 32 && POW2[b] <= c) b++;
+  const k = b + 28 < 51 ? b + 28 : 51;
+  const e = Math.floor((POW2[k + 1] + c) / (2 * c));
+  out[0] = e >> 15;
+  out[1] = k - 31;
+  out[2] = e & 32767;
+  out[3] = k - 16;
 }
 
 function roundShiftOld(e: number, k: number): number {
@@ -483,6 +494,20 @@ describe('rewritten kernels: the same bits as the bodies they replaced', functio
     for (let c = 0; c < 20 * CASES; c++) check(q32(rng), q32(rng));
   });
 
+  it('stepRecip (every count bit length, powers of two and their neighbours)', function () {
+    const rng = seedrandom('same-bits-recip');
+    const a = new Int32Array(4);
+    const b = new Int32Array(4);
+    const check = (c: number): void => {
+      stepRecip(c, a);
+      stepRecipOld(c, b);
+      assert.deepEqual(a, b, 'c ' + c);
+    };
+    for (let k = 1; k <= 32; k++) for (const d of [-1, 0, 1]) if (POW2[k] + d >= 2 && POW2[k] + d < POW2[32]) check(POW2[k] + d);
+    for (let c = 2; c < 5000; c++) check(c);
+    for (let i = 0; i < 20 * CASES; i++) check(2 + Math.floor(rng() * POW2[1 + Math.floor(rng() * 32)] * (1 - 1e-12)));
+  });
+
   it('sqdist and sqdistMany (every shift)', function () {
     const rng = seedrandom('same-bits-sqdist');
     for (let c = 0; c < CASES; c++) {
@@ -504,6 +529,24 @@ describe('rewritten kernels: the same bits as the bodies they replaced', functio
 
   it('toQ and toRaw (real inputs, shared and per-feature exponents, rejections)', function () {
     const rng = seedrandom('same-bits-toraw');
+    // where floor(y + ½) could differ from the rounding it replaced: ties, the one y whose y + ½ rounds up
+    // to an integer (½ − 2^-54), both int32 ends, tiny and subnormal values, every limit
+    const edges = [0.5 - 2 ** -54, 0.5 - 2 ** -53, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, -0.5 - 2 ** -53, -(0.5 - 2 ** -54), 2 ** -60, -(2 ** -60), 5e-324, -5e-324, -0,
+      2147483647.5, 2147483647.25, 2147483647.75, 2 ** 31 - 2 ** -22, -2147483647.5, -2147483647.75, -2147483648, 2147483648, 1073741823.5, -1073741823.5, 65535.5, -65536.5];
+    for (const lim of [1, 2, 65536, 1073741824, 2147483648, 2147483647]) {
+      for (const s of [0, 16]) {
+        for (const e of [0, 16, 17]) {
+          const exps = new Uint8Array([e]);
+          const x = edges.map((v) => v * POW2[e] / POW2[s]);
+          for (let i = 0; i < x.length; i++) {
+            const oa = new Int32Array(1);
+            const ob = new Int32Array(1);
+            assert.equal(kernelsTS.toRaw([x[i]], 1, s, exps, lim, oa), toRawOld([x[i]], 1, s, exps, lim, ob), 'edge ' + x[i] + ' lim ' + lim);
+            assert.deepEqual(oa, ob, 'edge ' + x[i] + ' lim ' + lim);
+          }
+        }
+      }
+    }
     for (let c = 0; c < CASES; c++) {
       const n = length(rng);
       const bad = rng() < 0.3;
