@@ -203,9 +203,10 @@ function axpyWideTS(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo
     const sh = 16 - s;
     const m = (1 << s) - 1;
     const r = s > 0 ? 1 << (s - 1) : 0;
-    for (let i = 0; i < n; i++) {
-      const v = x[xo + i];
-      const j = wo + i;
+    const dx = xo - wo;
+    const end = wo + n;
+    for (let j = wo; j < end; j++) {
+      const v = x[j + dx];
       const p = a * (v >> 16); // |p| < 2^30
       const fr = f[j] + ((p & m) << sh) + ((a * (v & 65535) + r) >> s); // |fr| < 2^31: one carry for both parts
       const nw = w[j] + (p >> s) + (fr >> 16);
@@ -226,9 +227,10 @@ function axpyWideTS(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo
   const k = s - 16;
   const r = s === 16 ? 32768 : 0;
   const c = s > 16 ? 1 << (s - 17) : 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[xo + i];
-    const j = wo + i;
+  const dx = xo - wo;
+  const end = wo + n;
+  for (let j = wo; j < end; j++) {
+    const v = x[j + dx];
     const fr = f[j] + ((a * (v >> 16) + ((a * (v & 65535) + r) >> 16) + c) >> k); // f + δ < 2^31
     const nw = w[j] + (fr >> 16);
     if (nw > Q_MAX) {
