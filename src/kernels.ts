@@ -355,10 +355,27 @@ function roundShift(e: number, k: number): number {
  * stay within 2^-28 (relative) of the exact mean.
  */
 export function stepRecip(c: number, out: Int32Array): void {
-  let b = 32; // bit length of c (c ≥ 2^31 has 32), in int32 shifts
+  let b = 32; // bit length of c, by halving in int32 (c ≥ 2^31 has 32)
   if (c <= Q_MAX) {
+    let t = c;
     b = 1;
-    while (b < 31 && c >> b !== 0) b++;
+    if (t >= 65536) {
+      t >>= 16;
+      b = 17;
+    }
+    if (t >= 256) {
+      t >>= 8;
+      b += 8;
+    }
+    if (t >= 16) {
+      t >>= 4;
+      b += 4;
+    }
+    if (t >= 4) {
+      t >>= 2;
+      b += 2;
+    }
+    if (t >= 2) b += 1;
   }
   const k = b + 28 < 51 ? b + 28 : 51;
   const e = ((POW2[k + 1] + c) / (2 * c)) | 0; // 2^(k+1) + c < 2^53: exact; the quotient < 2^30, so | 0 is its floor
