@@ -396,8 +396,8 @@ function stepScratch(): Int32Array {
 }
 
 function gerWideTS(w: Int32Array, f: Uint16Array, rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, lr: number): void {
+  const sb = stepBuf !== null ? stepBuf : stepScratch();
   for (let r = 0; r < rows; r++) {
-    const sb = stepScratch();
     step(lr, d[r], sb);
     if (sb[0] !== 0) axpyWideTS(w, f, r * cols, x, xo, cols, sb[0], sb[1]);
   }
