@@ -122,9 +122,11 @@ function sumRaw(s32: number, s16: number, s8: number, s0: number): number {
   return s32 * 65536 + s16 + Math.floor((s8 * 256 + s0 + 32768) / 65536);
 }
 
-/** sumRaw, saturated to Q16.16. */
+/** sumRaw, saturated to Q16.16 (sumRaw's int32 case inline: one call per dot product, not two). */
 function sumQ(s32: number, s16: number, s8: number, s0: number): number {
-  const r = sumRaw(s32, s16, s8, s0);
+  const r = s32 < 32768 && s32 >= -32768 && s16 <= Q_MAX && s16 >= Q_MIN && s8 <= Q_MAX && s0 < 2147352576
+    ? s32 * 65536 + s16 + (s8 >> 8) + ((((s8 & 255) << 8) + s0 + 32768) >> 16)
+    : sumRaw(s32, s16, s8, s0);
   return r > Q_MAX ? Q_MAX : r < Q_MIN ? Q_MIN : r;
 }
 
@@ -134,6 +136,7 @@ function dotS(a: Int32Array, ao: number, as: number, b: Int32Array, bo: number, 
   let s16 = 0;
   let s8 = 0;
   let s0 = 0;
+  let su = 0;
   for (let i = 0; i < n; i++) {
     const u = a[ao];
     const v = b[bo];
@@ -143,12 +146,13 @@ function dotS(a: Int32Array, ao: number, as: number, b: Int32Array, bo: number, 
     const vl = v & 65535;
     const uh = u >> 16;
     const vh = v >> 16;
-    s32 += uh * vh;
-    s16 += uh * vl + ul * vh;
+    su += uh; // no 0 × negative: see sgdLinearTS
+    s32 += uh * (vh + 32768);
+    s16 += uh * (vl + 1) + ul * vh;
     s8 += ul * (vl >> 8);
     s0 += ul * (vl & 255);
   }
-  return sumQ(s32, s16, s8, s0);
+  return sumQ(s32 - su * 32768, s16 - su, s8, s0);
 }
 
 function dotTS(a: Int32Array, ao: number, b: Int32Array, bo: number, n: number): number {
@@ -199,13 +203,13 @@ function axpyWideTS(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo
     const sh = 16 - s;
     const m = (1 << s) - 1;
     const r = s > 0 ? 1 << (s - 1) : 0;
-    for (let i = 0; i < n; i++) {
-      const v = x[xo + i];
-      const j = wo + i;
+    const dx = xo - wo;
+    const end = wo + n;
+    for (let j = wo; j < end; j++) {
+      const v = x[j + dx];
       const p = a * (v >> 16); // |p| < 2^30
-      const rr = ((p & m) << sh) + ((a * (v & 65535) + r) >> s);
-      const fr = f[j] + (rr & 65535);
-      const nw = w[j] + (p >> s) + (rr >> 16) + (fr >> 16);
+      const fr = f[j] + ((p & m) << sh) + ((a * (v & 65535) + r) >> s); // |fr| < 2^31: one carry for both parts
+      const nw = w[j] + (p >> s) + (fr >> 16);
       if (nw > Q_MAX) {
         w[j] = Q_MAX;
         f[j] = 65535;
@@ -223,12 +227,12 @@ function axpyWideTS(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo
   const k = s - 16;
   const r = s === 16 ? 32768 : 0;
   const c = s > 16 ? 1 << (s - 17) : 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[xo + i];
-    const j = wo + i;
-    const d = (a * (v >> 16) + ((a * (v & 65535) + r) >> 16) + c) >> k;
-    const fr = f[j] + (d & 65535);
-    const nw = w[j] + (d >> 16) + (fr >> 16);
+  const dx = xo - wo;
+  const end = wo + n;
+  for (let j = wo; j < end; j++) {
+    const v = x[j + dx];
+    const fr = f[j] + ((a * (v >> 16) + ((a * (v & 65535) + r) >> 16) + c) >> k); // f + δ < 2^31
+    const nw = w[j] + (fr >> 16);
     if (nw > Q_MAX) {
       w[j] = Q_MAX;
       f[j] = 65535;
@@ -280,7 +284,7 @@ export function step(lr: number, g: number, out: Int32Array): void {
     out[1] = 0;
     return;
   }
-  if (e < 2147483648 && e > -2147483648) {
+  if (e <= Q_MAX && e > Q_MIN) {
     // |e| < 2^31, an int32: bit length by halving, then the mantissa by shifts
     let t = e < 0 ? -e : e;
     let b = 1;
@@ -351,10 +355,30 @@ function roundShift(e: number, k: number): number {
  * stay within 2^-28 (relative) of the exact mean.
  */
 export function stepRecip(c: number, out: Int32Array): void {
-  let b = 1; // bit length of c
-  while (b < 32 && POW2[b] <= c) b++;
+  let b = 32; // bit length of c, by halving in int32 (c ≥ 2^31 has 32)
+  if (c <= Q_MAX) {
+    let t = c;
+    b = 1;
+    if (t >= 65536) {
+      t >>= 16;
+      b = 17;
+    }
+    if (t >= 256) {
+      t >>= 8;
+      b += 8;
+    }
+    if (t >= 16) {
+      t >>= 4;
+      b += 4;
+    }
+    if (t >= 4) {
+      t >>= 2;
+      b += 2;
+    }
+    if (t >= 2) b += 1;
+  }
   const k = b + 28 < 51 ? b + 28 : 51;
-  const e = Math.floor((POW2[k + 1] + c) / (2 * c)); // 2^(k+1) + c < 2^53: exact
+  const e = ((POW2[k + 1] + c) / (2 * c)) | 0; // 2^(k+1) + c < 2^53: exact; the quotient < 2^30, so | 0 is its floor
   out[0] = e >> 15;
   out[1] = k - 31;
   out[2] = e & 32767;
@@ -372,8 +396,8 @@ function stepScratch(): Int32Array {
 }
 
 function gerWideTS(w: Int32Array, f: Uint16Array, rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number, lr: number): void {
+  const sb = stepBuf !== null ? stepBuf : stepScratch();
   for (let r = 0; r < rows; r++) {
-    const sb = stepScratch();
     step(lr, d[r], sb);
     if (sb[0] !== 0) axpyWideTS(w, f, r * cols, x, xo, cols, sb[0], sb[1]);
   }
@@ -454,12 +478,17 @@ function toQTS(x: ArrayLike<number>, n: number, out: Int32Array): number {
  * one IEEE product by the exact power of two m = 2^(s−e), so it equals
  * (x·2^s)/2^e (both round the same exact value once, and only below
  * 2^-1022). Few double operations per element (XS and Espruino count each):
- * no Math.floor (the floor comes from truncation, |y| < 2^31), and with
- * m ≥ 1 the check |y| < 2^31 implies |x| < 2^31.
+ * no Math.floor, and with m ≥ 1 the check |y| < 2^31 implies |x| < 2^31.
+ * The rounding is floor(y + ½), exactly: for y < 0, y + ½ is exact (y is a
+ * multiple of its ulp ≤ 2^-22, and so is the sum); for y ≥ 0 the sum rounds
+ * only where it crosses a power of two, which moves its floor only below ½
+ * (0.5 − 2^-54 gives 1). The limits compare as int32 (lim is a double, a
+ * power of two read from POW2).
  */
 function toRawTS(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number {
   const shared = exps.length === 1;
-  const nlim = -lim;
+  const hi = (lim - 1) | 0; // t ≥ lim ⇔ t > hi for an integer t
+  const lo = 0 - hi; // not −hi: XS makes −0 a double
   let m = POW2[s] / POW2[exps[0]];
   let small = !(m >= 1); // also NaN: an exponent beyond POW2
   for (let i = 0; i < n; i++) {
@@ -471,12 +500,18 @@ function toRawTS(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, l
     }
     if (small && !(v < 2147483648 && v > -2147483648)) return i;
     const y = v * m;
-    if (!(y < 2147483648 && y > -2147483648)) return i;
-    let t = y | 0; // truncated; y − t is exact, in (−1, 1)
-    const f = y - t;
-    if (f >= 0.5) t += 1;
-    else if (f < -0.5) t -= 1;
-    if (t >= lim || t <= nlim) return i;
+    let t: number;
+    if (y >= 0) {
+      if (!(y < 2147483648)) return i;
+      t = (y + 0.5) | 0; // y ≥ 2^31 − ½ wraps to −2^31, beyond the limit as 2^31 is
+      if (t === 1 && y < 0.5) t = 0;
+    } else {
+      if (!(y > -2147483648)) return i; // NaN too
+      const z = y + 0.5;
+      t = z | 0; // truncated toward 0
+      if (t > z) t -= 1;
+    }
+    if (t > hi || t < lo) return i;
     out[i] = t;
   }
   return -1;
@@ -495,40 +530,54 @@ function toRawTS(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, l
  * nothing has changed).
  */
 function sgdLinearTS(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number {
-  let s32 = 0;
-  let s16 = 0;
-  let s8 = 0;
-  let s0 = 0;
   let q: Int32Array;
-  if (xq === null) q = x as Int32Array;
-  else {
+  let r: number; // dot(w, q)
+  if (xq === null) {
+    q = x as Int32Array;
+    r = dotS(w, 0, 1, q, 0, 1, n);
+  } else {
+    // one pass: each element converted as toQ, then summed as dotS sums it
     q = xq;
+    let s32 = 0;
+    let s16 = 0;
+    let s8 = 0;
+    let s0 = 0;
+    let su = 0;
     for (let i = 0; i < n; i++) {
-      const v = x[i];
-      if (typeof v !== 'number') return i;
-      const t = v * 65536 + 2147483648.5;
+      const e = x[i];
+      if (typeof e !== 'number') return i;
+      const t = e * 65536 + 2147483648.5;
       if (!(t >= 0 && t < 4294967296)) return i;
-      xq[i] = (t | 0) ^ MIN32;
+      const v = (t | 0) ^ MIN32;
+      xq[i] = v;
+      const u = w[i];
+      const ul = u & 65535;
+      const vl = v & 65535;
+      const uh = u >> 16;
+      const vh = v >> 16;
+      // XS makes 0 × negative a double −0 (and every sum after it a double): the signed
+      // factors uh, vh meet vh + 32768 ≥ 0 and vl + 1 ≥ 1 instead; su takes the offsets back out
+      su += uh;
+      s32 += uh * (vh + 32768);
+      s16 += uh * (vl + 1) + ul * vh;
+      s8 += ul * (vl >> 8);
+      s0 += ul * (vl & 255);
     }
+    s32 -= su * 32768;
+    s16 -= su;
+    // sumQ, its int32 case inline (two calls fewer per sample)
+    r = s32 < 32768 && s32 >= -32768 && s16 <= Q_MAX && s16 >= Q_MIN && s8 <= Q_MAX && s0 < 2147352576
+      ? s32 * 65536 + s16 + (s8 >> 8) + ((((s8 & 255) << 8) + s0 + 32768) >> 16)
+      : sumRaw(s32, s16, s8, s0);
+    if (r > Q_MAX) r = Q_MAX;
+    else if (r < Q_MIN) r = Q_MIN;
   }
-  for (let i = 0; i < n; i++) {
-    const u = w[i];
-    const v = q[i];
-    const ul = u & 65535;
-    const vl = v & 65535;
-    const uh = u >> 16;
-    const vh = v >> 16;
-    s32 += uh * vh;
-    s16 += uh * vl + ul * vh;
-    s8 += ul * (vl >> 8);
-    s0 += ul * (vl & 255);
-  }
-  const z0 = sumQ(s32, s16, s8, s0) + w[n];
+  const z0 = r + w[n];
   const z = z0 > Q_MAX ? Q_MAX : z0 < Q_MIN ? Q_MIN : z0;
   const p = link === 1 ? sigmoid(z) : z;
   const g0 = y - p;
   const g = g0 > Q_MAX ? Q_MAX : g0 < Q_MIN ? Q_MIN : g0;
-  const sb = stepScratch();
+  const sb = stepBuf !== null ? stepBuf : stepScratch();
   if (l2 !== 0) {
     step(lr, -l2, sb);
     if (sb[0] !== 0) axpyWideTS(w, f, 0, w, 0, n, sb[0], sb[1]);
