@@ -593,6 +593,55 @@ void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t
 	}
 }
 
+/* The step 1/c (c ≥ 1) as two ml_axpyWide steps, as the TypeScript stepRecip makes them. */
+static void step_recip(uint32_t c, int32_t out[4])
+{
+	uint32_t b = 1; /* bit length of c */
+	uint32_t k;
+	uint64_t e;
+	while (b < 32 && ((uint64_t)1 << b) <= c)
+		b++;
+	k = b + 28 < 51 ? b + 28 : 51;
+	e = (((uint64_t)1 << (k + 1)) + c) / (2 * (uint64_t)c); /* < 2^29 */
+	out[0] = (int32_t)(e >> 15);
+	out[1] = (int32_t)k - 31;
+	out[2] = (int32_t)(e & 32767);
+	out[3] = (int32_t)k - 16;
+}
+
+void ml_kmeansLearn(int32_t *c, uint16_t *cf, uint32_t *counts, uint32_t k, uint32_t n, const int32_t *x, int32_t decay, int32_t *work)
+{
+	int32_t shift, st[4];
+	int64_t j = -1;
+	uint32_t cnt, i;
+	size_t o;
+	for (shift = 0; shift <= 16; shift += 8) {
+		uint32_t b;
+		ml_sqdistMany(c, k, n, x, shift, work);
+		b = ml_argmin(work, k);
+		if (work[b] != ML_Q_MAX) {
+			j = b;
+			break;
+		}
+	}
+	if (j < 0)
+		return;
+	cnt = counts[j] < 0xFFFFFFFFu ? counts[j] + 1 : 0xFFFFFFFFu;
+	counts[j] = cnt;
+	o = (size_t)j * n;
+	for (i = 0; i < n; i++)
+		work[k + i] = sat32((int64_t)x[i] - c[o + i] - (cf[o + i] > 32768 ? 1 : 0));
+	if (decay > 0 && (uint64_t)cnt * (uint64_t)decay >= 65536) {
+		ml_step(decay, 65536, st);
+		st[2] = 0;
+	}
+	else
+		step_recip(cnt, st);
+	ml_axpyWide(c + o, cf + o, work + k, n, st[0], st[1]);
+	if (st[2] != 0)
+		ml_axpyWide(c + o, cf + o, work + k, n, st[2], st[3]);
+}
+
 /* ---- signal kernels (see the header and src/kernels.ts) ---- */
 
 uint32_t ml_ringWrite(int32_t *ring, uint32_t n, uint32_t pos, const int32_t *src, uint32_t stride, uint32_t count)

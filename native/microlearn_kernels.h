@@ -121,6 +121,19 @@ int32_t ml_toRaw(const double *x, uint32_t n, uint32_t s, const uint8_t *exps, u
 void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t y, int32_t lr, int32_t l2, int32_t link);
 
 /**
+ * One online k-means step (src/kernels.ts kmeansLearn) on x in the model's
+ * internal units: c holds k centroids of n (wide: plus cf/2^16), counts
+ * their samples. The nearest centroid j (ml_sqdistMany + ml_argmin at shift
+ * 0, else 8, else 16 while the smallest distance saturates; work[0..k) holds
+ * them) gains one count (saturating at 2^32 − 1) and moves by
+ * max(1/count, decay): d = sat(x − round(c_j)) in work[k..k+n), then
+ * ml_axpyWide with the two steps of 1/count, or ml_step(decay, 65536) once
+ * count·decay ≥ 65536 (0 ≤ decay ≤ 65536). Nothing changes when every
+ * distance saturates at shift 16. k ≥ 1; work has k + n elements.
+ */
+void ml_kmeansLearn(int32_t *c, uint16_t *cf, uint32_t *counts, uint32_t k, uint32_t n, const int32_t *x, int32_t decay, int32_t *work);
+
+/**
  * Rank-1 wide update of a rows×cols matrix: for each row r in order,
  * (a, s) = ml_step(lr, d[r]) and, when a ≠ 0,
  * ml_axpyWide(w + r·cols, f + r·cols, x, cols, a, s).

@@ -73,6 +73,23 @@ export interface Kernels {
    * then handles that input (errors, clamping, a growing exponent).
    */
   toRaw(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number;
+  /**
+   * One online k-means step, fused: the centroids c (k rows of n, wide: plus
+   * cf/2^16) with their counts; x in the model's internal units when xq is
+   * null, else raw real numbers converted as toRaw(x, n, 16, exps, lim, xq)
+   * first (a rejected element: returns its index, nothing has changed). The
+   * nearest centroid j (squared distances at shift 0, else 8, else 16, the
+   * first smallest; work[0..k) holds them) gains one count (saturating at
+   * 2^32 − 1) and moves toward x by max(1/count, decay) (decay Q16.16,
+   * 0..65536): d = sat(x − round(c_j)) in work[k..k+n), then axpyWide with
+   * stepRecip(count), or step(decay, 65536) once count·decay ≥ 65536.
+   * Returns −1 (also, learning nothing, when every distance saturates even at
+   * shift 16, which values inside the model's headroom rule out).
+   */
+  kmeansLearn(
+    c: Int32Array, cf: Uint16Array, counts: Uint32Array, k: number, n: number, x: ArrayLike<number>, xq: Int32Array | null,
+    exps: Uint8Array, lim: number, decay: number, work: Int32Array,
+  ): number;
   /** One fused SGD step of a linear model (identity or logistic link), converting a real-valued x on the way; −1, or the index of a rejected element. */
   sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number;
   /**
@@ -93,7 +110,7 @@ export interface Kernels {
 }
 
 /** Names of all kernels, in a fixed order (used by backend detection and tests). */
-export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw'];
+export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw', 'kmeansLearn'];
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -779,8 +796,61 @@ function gerAdamTS(
   }
 }
 
+/** Scratch of kmeansLearnTS's step (four entries for stepRecip), made on first use like stepScratch. */
+let kmStepBuf: Int32Array | null = null;
+
+/**
+ * One online k-means step, fused (one kernel call per learnOne): x joins its
+ * nearest centroid (see {@link Kernels.kmeansLearn}). It is the sequence of
+ * the separate kernels, called as the active ones (so that a firmware
+ * without this kernel still runs its native pieces; they give the same bits
+ * as the TypeScript ones): toRaw, sqdistMany + argmin at shifts 0, 8, 16
+ * until the smallest distance does not saturate, the count,
+ * d = x − round(centroid), then one or two axpyWide steps (stepRecip of the
+ * count, or step(decay, 1)).
+ */
+function kmeansLearnTS(
+  c: Int32Array, cf: Uint16Array, counts: Uint32Array, k: number, n: number, x: ArrayLike<number>, xq: Int32Array | null,
+  exps: Uint8Array, lim: number, decay: number, work: Int32Array,
+): number {
+  let q: Int32Array;
+  if (xq === null) q = x as Int32Array;
+  else {
+    const bad = toRawBox.f(x, n, 16, exps, lim, xq);
+    if (bad >= 0) return bad;
+    q = xq;
+  }
+  let j = -1;
+  for (let shift = 0; shift <= 16; shift += 8) {
+    sqdistManyBox.f(c, k, n, q, 0, shift, work);
+    const b = argminBox.f(work, 0, k);
+    if (work[b] !== Q_MAX) {
+      j = b;
+      break;
+    }
+  }
+  if (j < 0) return -1; // no centroid can be ranked (not for values inside the headroom): nothing learned
+  const cnt = counts[j] < 4294967295 ? counts[j] + 1 : 4294967295;
+  counts[j] = cnt;
+  // d = x − centroid rounded to Q16.16: x − c, minus 1 when cf > 2^15
+  const o = j * n;
+  for (let i = 0; i < n; i++) {
+    const v = q[i] - c[o + i] - (cf[o + i] > 32768 ? 1 : 0);
+    work[k + i] = v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
+  }
+  // the step η·d with η = max(1/cnt, decay)
+  const sb = kmStepBuf === null ? (kmStepBuf = new Int32Array(4)) : kmStepBuf;
+  if (decay > 0 && cnt * decay >= 65536) {
+    step(decay, 65536, sb);
+    sb[2] = 0;
+  } else stepRecip(cnt, sb);
+  axpyWideBox.f(c, cf, o, work, k, n, sb[0], sb[1]);
+  if (sb[2] !== 0) axpyWideBox.f(c, cf, o, work, k, n, sb[2], sb[3]);
+  return -1;
+}
+
 /** The TypeScript reference kernels. Never modified; tests hold native twins to them. */
-export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS };
+export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS, kmeansLearn: kmeansLearnTS };
 
 // ---- signal kernels (raw-signal path of WindowFeatures) --------------------
 // The per-sample and per-window loops of condition monitoring: ring buffer,
@@ -1172,6 +1242,11 @@ const toRawBox = /*#__PURE__*/ box('toRaw', toRawTS);
 export const toRaw: Kernels['toRaw'] = function (x, n, s, exps, lim, out) {
   return toRawBox.f(x, n, s, exps, lim, out);
 };
+const kmeansLearnBox = /*#__PURE__*/ box('kmeansLearn', kmeansLearnTS);
+/** The active {@link Kernels.kmeansLearn}. */
+export const kmeansLearn: Kernels['kmeansLearn'] = function (c, cf, counts, k, n, x, xq, exps, lim, decay, work) {
+  return kmeansLearnBox.f(c, cf, counts, k, n, x, xq, exps, lim, decay, work);
+};
 const ringWriteBox = /*#__PURE__*/ box('ringWrite', ringWriteTS);
 /** The active {@link SignalKernels.ringWrite}. */
 export const ringWrite: SignalKernels['ringWrite'] = function (ring, ro, n, pos, src, so, stride, count) {
@@ -1236,6 +1311,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
   sgdLinearBox.f = get('sgdLinear', sgdLinearTS);
   gerAdamBox.f = get('gerAdam', gerAdamTS);
   toRawBox.f = get('toRaw', toRawTS);
+  kmeansLearnBox.f = get('kmeansLearn', kmeansLearnTS);
   ringWriteBox.f = get('ringWrite', ringWriteTS);
   winStatsBox.f = get('winStats', winStatsTS);
   fftBox.f = get('fft', fftTS);
@@ -1247,7 +1323,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
 
 /** The kernels in use, as one object (a snapshot: call again after useKernels). */
 export function activeKernels(): Kernels {
-  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f };
+  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f, kmeansLearn: kmeansLearnBox.f };
 }
 
 /** The signal kernels in use, as one object (a snapshot). */

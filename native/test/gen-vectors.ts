@@ -339,6 +339,33 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
       const out = g.i32(n + g.extra(), 4);
       record(w, ID.toRaw, [n, s, lim], [x, exps, out], (a) => K.toRaw(a[0] as Float64Array, n, s, a[1] as Uint8Array, lim, a[2] as Int32Array));
     }
+    // kmeansLearn: centroids inside a headroom (sometimes anywhere: saturated distances, every shift),
+    // x in internal units or raw reals converted on the way, counts near 1 and at the cap, decay or none
+    {
+      const k = 1 + g.int(c % 10 === 0 ? 12 : 5), n = 1 + g.int(c % 10 === 0 ? 40 : 12);
+      const h = g.int(4) ? g.range(10, 27) : 30;
+      const wild = g.int(6) === 0;
+      const inside = function (len: number): Int32Array {
+        const a = new Int32Array(len);
+        for (let i = 0; i < len; i++) a[i] = wild ? g.value(4) : g.range(-(2 ** h) + 1, 2 ** h - 1);
+        return a;
+      };
+      const cv = inside(k * n), cf = g.u16(k * n), counts = g.u32(k);
+      if (g.int(2)) for (let i = 0; i < k; i++) counts[i] = g.int(3) ? 1 + g.int(1000) : 4294967295 - g.int(2);
+      const decay = [0, 0, 0, 1, 655, 32768, 65535, 65536, g.range(0, 65536)][g.int(9)];
+      const lim = 2 ** h;
+      const exps = new Uint8Array(1);
+      exps[0] = g.int(3) ? g.int(8) : g.int(70);
+      const raw = g.int(2) === 0;
+      const x = raw ? rawReals(g, n + g.extra()) : inside(n + g.extra());
+      if (raw && g.int(2)) for (let i = 0; i < n; i++) x[i] = ((g.range(-(2 ** 20), 2 ** 20) + 0.5 * g.int(2)) * 2 ** exps[0]) / 2 ** (16 + g.int(8));
+      const xq = raw ? g.i32(n + g.extra(), 4) : null;
+      const work = g.i32(k + n + g.extra(), 4);
+      record(w, ID.kmeansLearn, [k, n, lim, decay], [cv, cf, counts, x, xq, exps, work], (a) =>
+        K.kmeansLearn(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Uint32Array, k, n, a[3] as Int32Array | Float64Array, a[4] as Int32Array | null,
+          a[5] as Uint8Array, lim, decay, a[6] as Int32Array),
+      );
+    }
     // sgdLinear on Q16.16 input (identity and logistic link, with and without L2)
     {
       const n = 1 + g.len(), r = g.regime();

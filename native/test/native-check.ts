@@ -145,6 +145,26 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
     const x = kind === 0 ? new Float64Array(raw as number[]) : kind === 1 && s === 0 ? new Int32Array(raw as number[]) : raw;
     return [x, n, s, exps, lim, i32(r, n, 4)];
   }
+  if (name === 'kmeansLearn') {
+    // centroids inside a headroom 2^h (sometimes anywhere), x in internal units or plain reals (a few rejects), decay or none
+    const k = 1 + r.nextInt(5), m = 1 + r.nextInt(12), h = 12 + r.nextInt(16);
+    const wild = r.nextInt(6) === 0;
+    const lim = 1 << h;
+    const inside = function (len: number): Int32Array {
+      const a = new Int32Array(len);
+      for (let i = 0; i < len; i++) a[i] = wild ? value(r, 4) : (r.nextU32() % (2 * lim - 1)) - lim + 1;
+      return a;
+    };
+    const counts = u32(r, k);
+    if (r.nextInt(2)) for (let i = 0; i < k; i++) counts[i] = 1 + r.nextInt(1000);
+    const decay = r.nextInt(2) ? 0 : r.nextInt(65537);
+    const exps = new Uint8Array(1);
+    exps[0] = r.nextInt(8);
+    if (r.nextInt(2)) return [inside(k * m), u16(r, k * m), counts, k, m, inside(m), null, exps, lim, decay, i32(r, k + m, 4)];
+    const raw: number[] = [];
+    for (let i = 0; i < m; i++) raw.push(r.nextInt(40) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 2.2 * Math.pow(2, h - 16 + exps[0]));
+    return [inside(k * m), u16(r, k * m), counts, k, m, raw, i32(r, m, 4), exps, lim, decay, i32(r, k + m, 4)];
+  }
   if (name === 'sgdLinear') {
     const m = n + 1;
     const link = r.nextInt(2);

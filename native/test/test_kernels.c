@@ -17,10 +17,10 @@
 #include "microlearn_kernels.h"
 
 /* KERNEL_NAMES of src/kernels.ts, then the scalar helpers gen-vectors.ts records after them. */
-enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM, K_TORAW,
+enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM, K_TORAW, K_KMEANSLEARN,
 	K_STEP, K_SIGMOID, K_TANH, K_RINGWRITE, K_WINSTATS, K_FFT, K_CENTROID, K_ANALYTIC, K_MAGNITUDE, K_COUNT };
 static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax",
-	"toQ", "sgdLinear", "gerAdam", "toRaw", "step", "sigmoid", "tanh", "ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
+	"toQ", "sgdLinear", "gerAdam", "toRaw", "kmeansLearn", "step", "sigmoid", "tanh", "ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
 
 #define MAX_SCALARS 8
 #define MAX_ARRAYS 8
@@ -258,6 +258,13 @@ int main(int argc, char **argv)
 		}
 		case K_TORAW:
 			got = ml_toRaw(F64(&a[0]), (uint32_t)s[0], (uint32_t)s[1], U8(&a[1]), a[1].length, s[2], I(&a[2]));
+			break;
+		case K_KMEANSLEARN:
+			got = -1;
+			if (a[4].kind != 2)
+				got = ml_toRaw(F64(&a[3]), (uint32_t)s[1], 16, U8(&a[5]), 1, s[2], I(&a[4]));
+			if (got < 0)
+				ml_kmeansLearn(I(&a[0]), U(&a[1]), U32(&a[2]), (uint32_t)s[0], (uint32_t)s[1], a[4].kind == 2 ? I(&a[3]) : I(&a[4]), (int32_t)s[3], I(&a[6]));
 			break;
 		case K_SGDLINEAR:
 			ml_sgdLinear(I(&a[0]), U(&a[1]), I(&a[2]), (uint32_t)s[0], (int32_t)s[1], (int32_t)s[2], (int32_t)s[3], (int32_t)s[4]);

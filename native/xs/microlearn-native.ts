@@ -61,6 +61,12 @@ export function sgdLinear(this: unknown, w: Int32Array, f: Uint16Array, x: Array
 export function toRaw(this: unknown, x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number {
   return native('xs_microlearn_toRaw').call(this, x, n, s, exps, lim, out);
 }
+export function kmeansLearn(
+  this: unknown, c: Int32Array, cf: Uint16Array, counts: Uint32Array, k: number, n: number, x: ArrayLike<number>, xq: Int32Array | null,
+  exps: Uint8Array, lim: number, decay: number, work: Int32Array,
+): number {
+  return native('xs_microlearn_kmeansLearn').call(this, c, cf, counts, k, n, x, xq, exps, lim, decay, work);
+}
 
 export function gerAdam(
   this: unknown, w: Int32Array, f: Uint16Array, m: Int32Array | null, mf: Uint16Array | null, vI: Int32Array, vF: Uint32Array,
@@ -90,7 +96,7 @@ export function magnitude(this: unknown, re: Int32Array, im: Int32Array, n: numb
 
 /** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
 export const kernels = {
-  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw,
+  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw, kmeansLearn,
   ringWrite, winStats, fft, centroid, analytic, magnitude,
 };
 

@@ -629,6 +629,80 @@ void xs_microlearn_toRaw(txMachine* the)
 	xsmcSetInteger(xsResult, mlReals(the, 0, n, &out, &c));
 }
 
+/*
+ * kmeansLearn(c, cf, counts, k, n, x, xq, exps, lim, decay, work): x in
+ * internal units (an Int32Array) when xq is null, else raw real numbers
+ * converted as toRaw(x, n, 16, exps, lim, xq) first.
+ */
+void xs_microlearn_kmeansLearn(txMachine* the)
+{
+	static const char K[] = "kmeansLearn";
+	mlArray c, cf, counts, x, exps, work;
+	uint32_t k, n;
+	uint64_t area;
+	int32_t decay;
+	mlConversion cv;
+	mlArgs(the, K, 11);
+	mlTyped(the, 0, ML_I32, 1, &c, K, "c");
+	mlTyped(the, 1, ML_U16, 1, &cf, K, "cf");
+	mlTyped(the, 2, ML_U32, 1, &counts, K, "counts");
+	k = (uint32_t)mlNumber(the, 3, 1, 0xFFFFFFFF, K, "k");
+	n = mlIndex(4, K, "n");
+	mlTyped(the, 7, ML_U8, 0, &exps, K, "exps");
+	cv.lim = mlNumber(the, 8, 1, (int64_t)1 << 31, K, "lim");
+	decay = (int32_t)mlNumber(the, 9, 0, 65536, K, "decay");
+	mlTyped(the, 10, ML_I32, 1, &work, K, "work");
+	area = mlArea(the, k, n, K);
+	mlUse(the, &c, 0, area, K, "c");
+	mlUse(the, &cf, 0, area, K, "cf");
+	mlUse(the, &counts, 0, k, K, "counts");
+	mlUse(the, &work, 0, (uint64_t)k + n, K, "work");
+	mlUse(the, &exps, 0, 1, K, "exps");
+	mlDisjoint(the, &c, &cf, K);
+	mlDisjoint(the, &c, &counts, K);
+	mlDisjoint(the, &cf, &counts, K);
+	mlDisjoint(the, &work, &cf, K);
+	mlDisjoint(the, &work, &counts, K);
+	if (xsArg(6).kind == XS_NULL_KIND) {
+		mlTyped(the, 5, ML_I32, 0, &x, K, "x");
+		mlUse(the, &x, 0, n, K, "x");
+	}
+	else {
+		txInteger bad;
+		mlTyped(the, 6, ML_I32, 1, &x, K, "xq");
+		mlUse(the, &x, 0, n, K, "xq");
+		mlDisjoint(the, &exps, &x, K);
+		cv.exps = &exps;
+		cv.ne = 1;
+		cv.s = 16;
+		bad = mlReals(the, 5, n, &x, &cv);
+		if (bad >= 0) {
+			xsmcSetInteger(xsResult, bad);
+			return;
+		}
+		/* reading x may have run code (a getter): check the arrays again before writing */
+		mlTyped(the, 0, ML_I32, 1, &c, K, "c");
+		mlTyped(the, 1, ML_U16, 1, &cf, K, "cf");
+		mlTyped(the, 2, ML_U32, 1, &counts, K, "counts");
+		mlTyped(the, 6, ML_I32, 1, &x, K, "xq");
+		mlTyped(the, 10, ML_I32, 1, &work, K, "work");
+		mlUse(the, &c, 0, area, K, "c");
+		mlUse(the, &cf, 0, area, K, "cf");
+		mlUse(the, &counts, 0, k, K, "counts");
+		mlUse(the, &work, 0, (uint64_t)k + n, K, "work");
+		mlUse(the, &x, 0, n, K, "xq");
+		mlDisjoint(the, &c, &cf, K);
+		mlDisjoint(the, &c, &counts, K);
+		mlDisjoint(the, &cf, &counts, K);
+		mlDisjoint(the, &work, &cf, K);
+		mlDisjoint(the, &work, &counts, K);
+	}
+	mlDisjoint(the, &x, &cf, K);
+	mlDisjoint(the, &x, &counts, K);
+	ml_kmeansLearn(mlI32(&c), mlU16(&cf), mlU32(&counts), k, n, mlI32(&x), decay, mlI32(&work));
+	xsmcSetInteger(xsResult, -1);
+}
+
 /* sgdLinear(w, f, x, xq, n, y, lr, l2, link): x Q16.16 (an Int32Array) when xq is null, else real numbers converted into xq */
 void xs_microlearn_sgdLinear(txMachine* the)
 {
@@ -826,6 +900,7 @@ static const struct {
 	{ "sgdLinear", xs_microlearn_sgdLinear, 9 },
 	{ "gerAdam", xs_microlearn_gerAdam, 16 },
 	{ "toRaw", xs_microlearn_toRaw, 6 },
+	{ "kmeansLearn", xs_microlearn_kmeansLearn, 11 },
 	/* signal kernels (SIGNAL_KERNEL_NAMES) */
 	{ "ringWrite", xs_microlearn_ringWrite, 8 },
 	{ "winStats", xs_microlearn_winStats, 8 },
