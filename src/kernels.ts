@@ -93,6 +93,13 @@ export interface Kernels {
   /** One fused SGD step of a linear model (identity or logistic link), converting a real-valued x on the way; −1, or the index of a rejected element. */
   sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number;
   /**
+   * sgdLinear with the identity link on real numbers: x converted into xq
+   * and the target y converted as toQ (LinearRegression.learnOne in one
+   * call). Returns −1, n when y is not a number in [−32768, 32768) (checked
+   * first), or the index of a rejected element of x; nothing changes unless −1.
+   */
+  sgdLinearReal(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number;
+  /**
    * Adam (or, with m = mf = null, RMSprop) step on a rows×cols matrix of wide
    * weights for the rank-1 negative gradient d·xᵀ: per element, in row-major
    * order, G = mul(d[r], x[xo+c]); the first moment m + mf/2^16 (Q16.32)
@@ -110,7 +117,7 @@ export interface Kernels {
 }
 
 /** Names of all kernels, in a fixed order (used by backend detection and tests). */
-export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw', 'kmeansLearn'];
+export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw', 'kmeansLearn', 'sgdLinearReal'];
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -849,8 +856,19 @@ function kmeansLearnTS(
   return -1;
 }
 
+/**
+ * {@link Kernels.sgdLinearReal}: the target converted as toQ converts an
+ * element, then the active sgdLinear (a firmware without this kernel still
+ * runs its native sgdLinear).
+ */
+function sgdLinearRealTS(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number {
+  const t = typeof y === 'number' ? y * 65536 + 2147483648.5 : NaN;
+  if (!(t >= 0 && t < 4294967296)) return n;
+  return sgdLinearBox.f(w, f, x, xq, n, (t | 0) ^ MIN32, lr, l2, 0);
+}
+
 /** The TypeScript reference kernels. Never modified; tests hold native twins to them. */
-export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS, kmeansLearn: kmeansLearnTS };
+export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS, kmeansLearn: kmeansLearnTS, sgdLinearReal: sgdLinearRealTS };
 
 // ---- signal kernels (raw-signal path of WindowFeatures) --------------------
 // The per-sample and per-window loops of condition monitoring: ring buffer,
@@ -1247,6 +1265,11 @@ const kmeansLearnBox = /*#__PURE__*/ box('kmeansLearn', kmeansLearnTS);
 export const kmeansLearn: Kernels['kmeansLearn'] = function (c, cf, counts, k, n, x, xq, exps, lim, decay, work) {
   return kmeansLearnBox.f(c, cf, counts, k, n, x, xq, exps, lim, decay, work);
 };
+const sgdLinearRealBox = /*#__PURE__*/ box('sgdLinearReal', sgdLinearRealTS);
+/** The active {@link Kernels.sgdLinearReal}. */
+export const sgdLinearReal: Kernels['sgdLinearReal'] = function (w, f, x, xq, n, y, lr, l2) {
+  return sgdLinearRealBox.f(w, f, x, xq, n, y, lr, l2);
+};
 const ringWriteBox = /*#__PURE__*/ box('ringWrite', ringWriteTS);
 /** The active {@link SignalKernels.ringWrite}. */
 export const ringWrite: SignalKernels['ringWrite'] = function (ring, ro, n, pos, src, so, stride, count) {
@@ -1312,6 +1335,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
   gerAdamBox.f = get('gerAdam', gerAdamTS);
   toRawBox.f = get('toRaw', toRawTS);
   kmeansLearnBox.f = get('kmeansLearn', kmeansLearnTS);
+  sgdLinearRealBox.f = get('sgdLinearReal', sgdLinearRealTS);
   ringWriteBox.f = get('ringWrite', ringWriteTS);
   winStatsBox.f = get('winStats', winStatsTS);
   fftBox.f = get('fft', fftTS);
@@ -1323,7 +1347,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
 
 /** The kernels in use, as one object (a snapshot: call again after useKernels). */
 export function activeKernels(): Kernels {
-  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f, kmeansLearn: kmeansLearnBox.f };
+  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f, kmeansLearn: kmeansLearnBox.f, sgdLinearReal: sgdLinearRealBox.f };
 }
 
 /** The signal kernels in use, as one object (a snapshot). */

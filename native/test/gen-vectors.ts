@@ -366,6 +366,18 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
           a[5] as Uint8Array, lim, decay, a[6] as Int32Array),
       );
     }
+    // sgdLinearReal: real x and a real target (toQ's reals: ties, edges, rejects), with and without L2
+    {
+      const n = 1 + g.len(), r = g.regime();
+      const wv = g.i32(n + 1, g.int(2) ? 0 : r), f = g.u16(n + 1);
+      const x = g.int(4) ? Float64Array.from(g.i32(n, 0), (v) => v / 65536) : reals(g, n);
+      const y = g.int(3) ? Float64Array.of((g.value(0) + (g.int(2) ? 0.5 : 0)) / 65536) : reals(g, 1);
+      const lr = g.int(3) ? g.range(0, 65536) : g.value(4);
+      const l2 = g.int(3) === 0 ? g.range(0, 65536) : 0;
+      record(w, ID.sgdLinearReal, [n, lr, l2], [wv, f, x, g.i32(n + g.extra(), 4), y], (a) =>
+        K.sgdLinearReal(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Float64Array, a[3] as Int32Array, n, (a[4] as Float64Array)[0], lr, l2),
+      );
+    }
     // sgdLinear on Q16.16 input (identity and logistic link, with and without L2)
     {
       const n = 1 + g.len(), r = g.regime();

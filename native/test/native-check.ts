@@ -165,6 +165,15 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
     for (let i = 0; i < m; i++) raw.push(r.nextInt(40) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 2.2 * Math.pow(2, h - 16 + exps[0]));
     return [inside(k * m), u16(r, k * m), counts, k, m, raw, i32(r, m, 4), exps, lim, decay, i32(r, k + m, 4)];
   }
+  if (name === 'sgdLinearReal') {
+    const m = n + 1;
+    const lr = r.nextInt(3) ? r.nextInt(65537) : value(r, 4);
+    const l2 = r.nextInt(3) === 0 ? r.nextInt(65537) : 0;
+    const raw: number[] = [];
+    for (let i = 0; i < m; i++) raw.push(r.nextInt(40) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 8);
+    const y = r.nextInt(10) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 20;
+    return [i32(r, m + 1, r.nextInt(2) ? 0 : reg), u16(r, m + 1), r.nextInt(3) === 0 ? new Float64Array(raw) : raw, i32(r, m, 4), m, y, lr, l2];
+  }
   if (name === 'sgdLinear') {
     const m = n + 1;
     const link = r.nextInt(2);
@@ -325,6 +334,28 @@ export function runNativeCheck(impl: Impl | undefined, print: (s: string) => voi
   expect('sgdLinear link 2', 'RangeError', function () {
     N.sgdLinear(new Int32Array(5), new Uint16Array(5), b, null, 4, 0, 655, 0, 2);
   });
+  expect('sgdLinearReal xq null', 'TypeError', function () {
+    N.sgdLinearReal(new Int32Array(5), new Uint16Array(5), [1, 2, 3, 4], null, 4, 0.5, 655, 0);
+  });
+  expect('kmeansLearn k 0', 'RangeError', function () {
+    N.kmeansLearn(new Int32Array(4), new Uint16Array(4), new Uint32Array(1), 0, 4, new Int32Array(4), null, new Uint8Array(1), 65536, 0, new Int32Array(5));
+  });
+  expect('kmeansLearn work too short', 'RangeError', function () {
+    N.kmeansLearn(new Int32Array(8), new Uint16Array(8), new Uint32Array(2), 2, 4, new Int32Array(4), null, new Uint8Array(1), 65536, 0, new Int32Array(5));
+  });
+  expect('kmeansLearn decay 65537', 'RangeError', function () {
+    N.kmeansLearn(new Int32Array(4), new Uint16Array(4), new Uint32Array(1), 1, 4, new Int32Array(4), null, new Uint8Array(1), 65536, 65537, new Int32Array(5));
+  });
+  expect('kmeansLearn counts as Int32Array', 'TypeError', function () {
+    N.kmeansLearn(new Int32Array(4), new Uint16Array(4), new Int32Array(1), 1, 4, new Int32Array(4), null, new Uint8Array(1), 65536, 0, new Int32Array(5));
+  });
+  checks++;
+  if (N.sgdLinearReal(new Int32Array(5), new Uint16Array(5), [1, 2, 3, 4], new Int32Array(4), 4, 'y', 655, 0) !== 4) fail('sgdLinearReal accepted a string target');
+  checks++;
+  if (N.sgdLinearReal(new Int32Array(5), new Uint16Array(5), [1, 2, 3, 4], new Int32Array(4), 4, 32768, 655, 0) !== 4) fail('sgdLinearReal accepted the target 32768');
+  checks++;
+  if (N.kmeansLearn(new Int32Array(4), new Uint16Array(4), new Uint32Array(1), 1, 4, [1, 'x', 3, 4], new Int32Array(4), new Uint8Array(1), 134217728, 0, new Int32Array(5)) !== 1)
+    fail('kmeansLearn accepted a string');
   const e1 = new Uint8Array(1);
   expect('toRaw out too short', 'RangeError', function () {
     N.toRaw([1, 2, 3], 3, 16, e1, 2147483648, new Int32Array(2));

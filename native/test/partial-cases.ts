@@ -1,5 +1,6 @@
 /**
  * Conformance case prefixes run by the partial-native check: kernels directly, then learners that use dot, welford, sqdistMany, argmin,
- * and k-means, whose fused kmeansLearn the check removes (its TypeScript twin then runs on the native pieces).
+ * then k-means and linear regression, whose fused kmeansLearn and sgdLinearReal the check removes (their TypeScript twins then run on
+ * the native pieces).
  */
-export const PARTIAL_CASES = ['kernels', 'LogisticRegression', 'GaussianNB', 'KNNClassifier', 'KMeans'];
+export const PARTIAL_CASES = ['kernels', 'LogisticRegression', 'GaussianNB', 'KNNClassifier', 'KMeans', 'LinearRegression'];

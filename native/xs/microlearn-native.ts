@@ -58,6 +58,9 @@ export function toQ(this: unknown, x: ArrayLike<number>, n: number, out: Int32Ar
 export function sgdLinear(this: unknown, w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number {
   return native('xs_microlearn_sgdLinear').call(this, w, f, x, xq, n, y, lr, l2, link);
 }
+export function sgdLinearReal(this: unknown, w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number {
+  return native('xs_microlearn_sgdLinearReal').call(this, w, f, x, xq, n, y, lr, l2);
+}
 export function toRaw(this: unknown, x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number {
   return native('xs_microlearn_toRaw').call(this, x, n, s, exps, lim, out);
 }
@@ -96,7 +99,7 @@ export function magnitude(this: unknown, re: Int32Array, im: Int32Array, n: numb
 
 /** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
 export const kernels = {
-  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw, kmeansLearn,
+  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw, kmeansLearn, sgdLinearReal,
   ringWrite, winStats, fft, centroid, analytic, magnitude,
 };
 

@@ -703,30 +703,48 @@ void xs_microlearn_kmeansLearn(txMachine* the)
 	xsmcSetInteger(xsResult, -1);
 }
 
-/* sgdLinear(w, f, x, xq, n, y, lr, l2, link): x Q16.16 (an Int32Array) when xq is null, else real numbers converted into xq */
-void xs_microlearn_sgdLinear(txMachine* the)
+/*
+ * sgdLinear(w, f, x, xq, n, y, lr, l2, link): x Q16.16 (an Int32Array) when
+ * xq is null, else real numbers converted into xq; y Q16.16. With realY,
+ * sgdLinearReal(w, f, x, xq, n, y, lr, l2): x real (xq an Int32Array), y a
+ * real number converted as toQ (rejected: returns n, nothing changes), link 0.
+ */
+static void mlSgdLinear(txMachine* the, const char* K, int realY)
 {
-	static const char K[] = "sgdLinear";
 	mlArray w, f, x;
 	uint32_t n;
-	int32_t y, lr, l2, link;
+	int32_t y = 0, lr, l2, link = 0;
 	txInteger bad = -1;
-	mlArgs(the, K, 9);
+	mlArgs(the, K, realY ? 8 : 9);
 	mlTyped(the, 0, ML_I32, 1, &w, K, "w");
 	mlTyped(the, 1, ML_U16, 1, &f, K, "f");
 	n = mlIndex(4, K, "n");
-	y = mlInt32(5, K, "y");
+	if (!realY)
+		y = mlInt32(5, K, "y");
 	lr = mlInt32(6, K, "lr");
 	l2 = mlInt32(7, K, "l2");
-	link = (int32_t)mlNumber(the, 8, 0, 1, K, "link");
+	if (!realY)
+		link = (int32_t)mlNumber(the, 8, 0, 1, K, "link");
 	mlUse(the, &w, 0, (uint64_t)n + 1, K, "w");
 	mlUse(the, &f, 0, (uint64_t)n + 1, K, "f");
 	mlDisjoint(the, &w, &f, K);
-	if (xsArg(3).kind == XS_NULL_KIND)
+	if (!realY && xsArg(3).kind == XS_NULL_KIND)
 		mlTyped(the, 2, ML_I32, 0, &x, K, "x");
 	else {
 		mlTyped(the, 3, ML_I32, 1, &x, K, "xq");
 		mlUse(the, &x, 0, n, K, "xq");
+		if (realY) {
+			txSlot* ys = &xsArg(5);
+			int ok = 0;
+			if (ys->kind == XS_INTEGER_KIND)
+				ok = ml_fromDouble((double)ys->value.integer, &y);
+			else if (ys->kind == XS_NUMBER_KIND)
+				ok = ml_fromDouble(ys->value.number, &y);
+			if (!ok) {
+				xsmcSetInteger(xsResult, (txInteger)n);
+				return;
+			}
+		}
 		bad = mlReals(the, 2, n, &x, &mlToQ);
 		if (bad >= 0) {
 			xsmcSetInteger(xsResult, bad);
@@ -743,6 +761,16 @@ void xs_microlearn_sgdLinear(txMachine* the)
 	mlDisjoint(the, &x, &f, K);
 	ml_sgdLinear(mlI32(&w), mlU16(&f), mlI32(&x), n, y, lr, l2, link);
 	xsmcSetInteger(xsResult, -1);
+}
+
+void xs_microlearn_sgdLinear(txMachine* the)
+{
+	mlSgdLinear(the, "sgdLinear", 0);
+}
+
+void xs_microlearn_sgdLinearReal(txMachine* the)
+{
+	mlSgdLinear(the, "sgdLinearReal", 1);
 }
 
 /* ---- signal kernels ---- */
@@ -901,6 +929,7 @@ static const struct {
 	{ "gerAdam", xs_microlearn_gerAdam, 16 },
 	{ "toRaw", xs_microlearn_toRaw, 6 },
 	{ "kmeansLearn", xs_microlearn_kmeansLearn, 11 },
+	{ "sgdLinearReal", xs_microlearn_sgdLinearReal, 8 },
 	/* signal kernels (SIGNAL_KERNEL_NAMES) */
 	{ "ringWrite", xs_microlearn_ringWrite, 8 },
 	{ "winStats", xs_microlearn_winStats, 8 },
