@@ -593,8 +593,7 @@ void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t
 	}
 }
 
-/* The step 1/c (c ≥ 1) as two ml_axpyWide steps, as the TypeScript stepRecip makes them. */
-static void step_recip(uint32_t c, int32_t out[4])
+void ml_stepRecip(uint32_t c, int32_t out[4])
 {
 	uint32_t b = 1; /* bit length of c */
 	uint32_t k;
@@ -636,7 +635,7 @@ void ml_kmeansLearn(int32_t *c, uint16_t *cf, uint32_t *counts, uint32_t k, uint
 		st[2] = 0;
 	}
 	else
-		step_recip(cnt, st);
+		ml_stepRecip(cnt, st);
 	ml_axpyWide(c + o, cf + o, work + k, n, st[0], st[1]);
 	if (st[2] != 0)
 		ml_axpyWide(c + o, cf + o, work + k, n, st[2], st[3]);

@@ -121,6 +121,12 @@ int32_t ml_toRaw(const double *x, uint32_t n, uint32_t s, const uint8_t *exps, u
 void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t y, int32_t lr, int32_t l2, int32_t link);
 
 /**
+ * The step 1/c (c ≥ 1, a running-mean count) as two ml_axpyWide steps, as
+ * the TypeScript stepRecip makes them: out = [a1, s1, a2, s2].
+ */
+void ml_stepRecip(uint32_t c, int32_t out[4]);
+
+/**
  * One online k-means step (src/kernels.ts kmeansLearn) on x in the model's
  * internal units: c holds k centroids of n (wide: plus cf/2^16), counts
  * their samples. The nearest centroid j (ml_sqdistMany + ml_argmin at shift

@@ -1137,6 +1137,38 @@ static MLJ_NOINLINE void mljSlowSgdLinear(MljArray *w, MljArray *f, MljArray *x,
   mljClose(&cx);
 }
 
+/* sgdLinear, or with realY sgdLinearReal (no link argument; y real, converted as toQ: returns n when rejected). */
+static int mljSgdLinear(JsVar *args, bool realY) {
+  MljArgs A;
+  MljArray w, f, x;
+  uint32_t n = 0;
+  int32_t y = 0, lr = 0, l2 = 0, link = 0;
+  int64_t lk = 0;
+  int r = -1;
+  mljInit(&w);
+  mljInit(&f);
+  mljInit(&x);
+  if (mljArgs(args, &A, realY ? 8 : 9) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[4], &n) &&
+      (realY || mljI32(A.a[5], &y)) && mljI32(A.a[6], &lr) && mljI32(A.a[7], &l2) && (realY || mljNumber(A.a[8], 0, 1, &lk)) &&
+      mljUse(&w, 0, (uint64_t)n + 1) && mljUse(&f, 0, (uint64_t)n + 1) && mljDisjoint(&w, &f)) {
+    bool raw = realY || !jsvIsNull(A.a[3]);
+    link = (int32_t)lk;
+    if (mljArray(raw ? A.a[3] : A.a[2], MLJ_I32, &x) && mljUse(&x, 0, n) && mljDisjoint(&x, &f)) {
+      if (realY) {
+        JsVar *yv = A.a[5];
+        if (!(yv && (jsvIsInt(yv) || jsvIsFloat(yv)) && !jsvIsPin(yv) && ml_fromDouble(jsvGetFloat(yv), &y))) r = (int)n;
+      }
+      if (r < 0 && raw) r = mljReals(A.a[2], n, &x, NULL);
+      if (r < 0) {
+        if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_sgdLinear(MLJ_P32(&w, 0), MLJ_P16(&f, 0), MLJ_P32(&x, 0), n, y, lr, l2, link);
+        else mljSlowSgdLinear(&w, &f, &x, n, y, lr, l2, link);
+      }
+    }
+  }
+  mljArgsFree(&A);
+  return r;
+}
+
 /*JSON{
   "type" : "staticmethod",
   "class" : "Microlearn",
@@ -1151,25 +1183,114 @@ Microlearn kernel `sgdLinear` (see microlearn src/kernels.ts): one fused SGD
 step of a linear model; a real-valued x is converted into xq on the way.
 */
 int jswrap_microlearn_sgdLinear(JsVar *args) {
+  return mljSgdLinear(args, false);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "sgdLinearReal",
+  "generate" : "jswrap_microlearn_sgdLinearReal",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, f: Uint16Array, x: real numbers, xq: Int32Array, n, y: a real target, lr, l2"]
+  ],
+  "return" : ["int32","-1, n when y is rejected, or the index of a rejected element of x"]
+}
+Microlearn kernel `sgdLinearReal` (see microlearn src/kernels.ts): sgdLinear
+with the identity link on real x and a real target.
+*/
+int jswrap_microlearn_sgdLinearReal(JsVar *args) {
+  return mljSgdLinear(args, true);
+}
+
+/* ml_kmeansLearn element by element (some array not flat), in its order. */
+static MLJ_NOINLINE void mljSlowKmeans(MljArray *c, MljArray *cf, MljArray *counts, uint32_t k, uint32_t n, MljArray *x, int32_t decay, MljArray *work) {
+  MljCursor cc, cfc, cn, cx, cw;
+  int32_t shift, st[4];
+  int64_t j = -1;
+  uint32_t cnt, i;
+  size_t o;
+  for (shift = 0; shift <= 16; shift += 8) {
+    uint32_t b;
+    mljSlowSqdistMany(c, k, n, x, 0, shift, work);
+    b = mljSlowArgBest(work, 0, k, false);
+    mljOpen(&cw, work);
+    if (mljGet(&cw, b) != INT32_MAX) j = b;
+    mljClose(&cw);
+    if (j >= 0) break;
+  }
+  if (j < 0) return;
+  mljOpen(&cn, counts);
+  cnt = (uint32_t)mljGet(&cn, (size_t)j);
+  cnt = cnt < 0xFFFFFFFFu ? cnt + 1 : 0xFFFFFFFFu;
+  mljSet(&cn, (size_t)j, (int32_t)cnt);
+  mljClose(&cn);
+  o = (size_t)j * n;
+  mljOpen(&cc, c);
+  mljOpen(&cfc, cf);
+  mljOpen(&cx, x);
+  mljOpen(&cw, work);
+  for (i = 0; i < n; i++)
+    mljSet(&cw, k + i, ml_sat((int64_t)mljGet(&cx, x->first + i) - mljGet(&cc, o + i) - (mljGet(&cfc, o + i) > 32768 ? 1 : 0)));
+  mljClose(&cc);
+  mljClose(&cfc);
+  mljClose(&cx);
+  mljClose(&cw);
+  if (decay > 0 && (uint64_t)cnt * (uint64_t)decay >= 65536) {
+    ml_step(decay, 65536, st);
+    st[2] = 0;
+  } else ml_stepRecip(cnt, st);
+  mljSlowWide(c, cf, (uint32_t)o, 1, n, NULL, work, k, st[0], st[1]);
+  if (st[2] != 0) mljSlowWide(c, cf, (uint32_t)o, 1, n, NULL, work, k, st[2], st[3]);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "kmeansLearn",
+  "generate" : "jswrap_microlearn_kmeansLearn",
+  "params" : [
+    ["args","JsVarArray","c: Int32Array, cf: Uint16Array, counts: Uint32Array, k, n, x, xq: Int32Array or null, exps: Uint8Array, lim, decay, work: Int32Array"]
+  ],
+  "return" : ["int32","-1, or the index of a rejected element of a raw x"]
+}
+Microlearn kernel `kmeansLearn` (see microlearn src/kernels.ts): one online
+k-means step; a raw x is converted into xq (toRaw) on the way.
+*/
+int jswrap_microlearn_kmeansLearn(JsVar *args) {
   MljArgs A;
-  MljArray w, f, x;
-  uint32_t n = 0;
-  int32_t y = 0, lr = 0, l2 = 0, link = 0;
-  int64_t lk = 0;
+  MljArray c, cf, counts, x, exps, work;
+  uint32_t k = 0, n = 0;
+  uint64_t area = 0;
+  int64_t kk = 0, lim = 0, decay = 0;
   int r = -1;
-  mljInit(&w);
-  mljInit(&f);
+  mljInit(&c);
+  mljInit(&cf);
+  mljInit(&counts);
   mljInit(&x);
-  if (mljArgs(args, &A, 9) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[4], &n) && mljI32(A.a[5], &y) &&
-      mljI32(A.a[6], &lr) && mljI32(A.a[7], &l2) && mljNumber(A.a[8], 0, 1, &lk) && mljUse(&w, 0, (uint64_t)n + 1) &&
-      mljUse(&f, 0, (uint64_t)n + 1) && mljDisjoint(&w, &f)) {
-    bool raw = !jsvIsNull(A.a[3]);
-    link = (int32_t)lk;
-    if (mljArray(raw ? A.a[3] : A.a[2], MLJ_I32, &x) && mljUse(&x, 0, n) && mljDisjoint(&x, &f)) {
-      if (raw) r = mljReals(A.a[2], n, &x, NULL);
+  mljInit(&exps);
+  mljInit(&work);
+  if (mljArgs(args, &A, 11) && mljArray(A.a[0], MLJ_I32, &c) && mljArray(A.a[1], MLJ_U16, &cf) && mljArray(A.a[2], MLJ_U32, &counts) &&
+      mljNumber(A.a[3], 1, 0xFFFFFFFF, &kk) && mljU32(A.a[4], &n) && mljArray(A.a[7], MLJ_U8, &exps) && mljNumber(A.a[8], 1, (int64_t)1 << 31, &lim) &&
+      mljNumber(A.a[9], 0, 65536, &decay) && mljArray(A.a[10], MLJ_I32, &work) && mljArea((uint32_t)kk, n, &area) && mljUse(&c, 0, area) &&
+      mljUse(&cf, 0, area) && mljUse(&counts, 0, (uint64_t)kk) && mljUse(&work, 0, (uint64_t)kk + n) && mljUse(&exps, 0, 1) && mljDisjoint(&c, &cf) &&
+      mljDisjoint(&c, &counts) && mljDisjoint(&cf, &counts) && mljDisjoint(&work, &cf) && mljDisjoint(&work, &counts)) {
+    bool raw = !jsvIsNull(A.a[6]);
+    k = (uint32_t)kk;
+    if (mljArray(raw ? A.a[6] : A.a[5], MLJ_I32, &x) && mljUse(&x, 0, n) && mljDisjoint(&x, &cf) && mljDisjoint(&x, &counts) &&
+        (!raw || mljDisjoint(&exps, &x))) {
+      if (raw) {
+        MljConversion cv;
+        cv.exps = &exps;
+        cv.ne = 1;
+        cv.s = 16;
+        cv.lim = lim;
+        r = mljReals(A.a[5], n, &x, &cv);
+      }
       if (r < 0) {
-        if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_sgdLinear(MLJ_P32(&w, 0), MLJ_P16(&f, 0), MLJ_P32(&x, 0), n, y, lr, l2, link);
-        else mljSlowSgdLinear(&w, &f, &x, n, y, lr, l2, link);
+        if (mljFlat(&c) && mljFlat(&cf) && mljFlat(&counts) && mljFlat(&x) && mljFlat(&work))
+          ml_kmeansLearn(MLJ_P32(&c, 0), MLJ_P16(&cf, 0), MLJ_PU32(&counts, 0), k, n, MLJ_P32(&x, 0), (int32_t)decay, MLJ_P32(&work, 0));
+        else mljSlowKmeans(&c, &cf, &counts, k, n, &x, (int32_t)decay, &work);
       }
     }
   }

@@ -24,6 +24,8 @@ int jswrap_microlearn_argmax(JsVar *a, JsVar *ao, JsVar *n);
 int jswrap_microlearn_toQ(JsVar *x, JsVar *n, JsVar *out);
 int jswrap_microlearn_sgdLinear(JsVar *args);
 int jswrap_microlearn_toRaw(JsVar *args);
+int jswrap_microlearn_sgdLinearReal(JsVar *args);
+int jswrap_microlearn_kmeansLearn(JsVar *args);
 int jswrap_microlearn_ringWrite(JsVar *args);
 void jswrap_microlearn_winStats(JsVar *args);
 void jswrap_microlearn_fft(JsVar *args);
