@@ -641,6 +641,28 @@ void ml_kmeansLearn(int32_t *c, uint16_t *cf, uint32_t *counts, uint32_t k, uint
 		ml_axpyWide(c + o, cf + o, work + k, n, st[2], st[3]);
 }
 
+void ml_denseForward(const int32_t *w, const int32_t *x, const int32_t *b, int32_t *z, int32_t *a, uint32_t rows, uint32_t cols, int32_t act)
+{
+	uint32_t i;
+	ml_matvec(w, x, b, z, rows, cols);
+	for (i = 0; i < rows; i++) {
+		int32_t v = z[i];
+		a[i] = act == 0 ? (v > 0 ? v : 0) : act == 1 ? ml_tanh(v) : act == 2 ? ml_sigmoid(v) : v;
+	}
+}
+
+void ml_denseBackward(const int32_t *w, const int32_t *g, int32_t *gp, const int32_t *ap, const int32_t *zp, uint32_t rows, uint32_t cols, int32_t act)
+{
+	uint32_t i;
+	ml_matTvec(w, g, gp, rows, cols);
+	for (i = 0; i < cols; i++) {
+		int32_t av = ap[i];
+		int32_t d = act == 0 ? (zp[i] > 0 ? 65536 : 0) : act == 1 ? 65536 - ml_mul(av, av) : act == 2 ? ml_mul(av, sat32((int64_t)65536 - av)) : 65536;
+		if (d != 65536)
+			gp[i] = ml_mul(gp[i], d);
+	}
+}
+
 /* ---- signal kernels (see the header and src/kernels.ts) ---- */
 
 uint32_t ml_ringWrite(int32_t *ring, uint32_t n, uint32_t pos, const int32_t *src, uint32_t stride, uint32_t count)

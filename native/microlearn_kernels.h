@@ -121,6 +121,21 @@ int32_t ml_toRaw(const double *x, uint32_t n, uint32_t s, const uint8_t *exps, u
 void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t y, int32_t lr, int32_t l2, int32_t link);
 
 /**
+ * A dense layer forward (src/kernels.ts denseForward): z = ml_matvec(w, x,
+ * b, rows, cols) (b may be NULL), then a[r] = act(z[r]) with act 0 relu,
+ * 1 ml_tanh, 2 ml_sigmoid, 3 linear.
+ */
+void ml_denseForward(const int32_t *w, const int32_t *x, const int32_t *b, int32_t *z, int32_t *a, uint32_t rows, uint32_t cols, int32_t act);
+
+/**
+ * Back-propagation through a dense layer (src/kernels.ts denseBackward):
+ * gp = ml_matTvec(w, g, rows, cols), then gp[c] = ml_mul(gp[c], d) with the
+ * derivative d of activation act at ap[c] / zp[c] (relu: 1 when zp > 0,
+ * else 0; tanh 1 − ap²; sigmoid ap·sat(1 − ap); linear 1, gp unchanged).
+ */
+void ml_denseBackward(const int32_t *w, const int32_t *g, int32_t *gp, const int32_t *ap, const int32_t *zp, uint32_t rows, uint32_t cols, int32_t act);
+
+/**
  * The step 1/c (c ≥ 1, a running-mean count) as two ml_axpyWide steps, as
  * the TypeScript stepRecip makes them: out = [a1, s1, a2, s2].
  */

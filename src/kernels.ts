@@ -8,7 +8,7 @@
  * that callers never allocate a subarray in a hot path.
  * The numeric contract of each kernel is in docs/fixed-point.md.
  */
-import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, mul, sigmoid } from './fixed.js';
+import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, mul, sigmoid, tanh } from './fixed.js';
 
 export interface Kernels {
   /** Σ a[ao+i]·b[bo+i] for i < n: exact sum, rounded half up to Q16.16, saturated. */
@@ -100,6 +100,21 @@ export interface Kernels {
    */
   sgdLinearReal(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number;
   /**
+   * A dense layer's forward pass: z = matvec(w, x, xo, b, rows, cols), then
+   * a[r] = act(z[r]) with act 0 relu, 1 tanh, 2 sigmoid, 3 linear (the
+   * order of the MLP's activations; tanh and sigmoid as in src/fixed.ts).
+   */
+  denseForward(w: Int32Array, x: Int32Array, xo: number, b: Int32Array | null, z: Int32Array, a: Int32Array, rows: number, cols: number, act: number): void;
+  /**
+   * Back-propagation through a dense layer of rows×cols weights w: gp =
+   * matTvec(w, g, rows, cols), then each gp[c] times the derivative of the
+   * previous layer's activation act (codes as in denseForward) at its
+   * output ap[c] / pre-activation zp[c]: relu 1 when zp > 0 else 0, tanh
+   * 1 − ap², sigmoid ap·sat(1 − ap), linear 1 (products by mul, unchanged when
+   * the derivative is 1).
+   */
+  denseBackward(w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32Array, zp: Int32Array, rows: number, cols: number, act: number): void;
+  /**
    * Adam (or, with m = mf = null, RMSprop) step on a rows×cols matrix of wide
    * weights for the rank-1 negative gradient d·xᵀ: per element, in row-major
    * order, G = mul(d[r], x[xo+c]); the first moment m + mf/2^16 (Q16.32)
@@ -117,7 +132,7 @@ export interface Kernels {
 }
 
 /** Names of all kernels, in a fixed order (used by backend detection and tests). */
-export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw', 'kmeansLearn', 'sgdLinearReal'];
+export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw', 'kmeansLearn', 'sgdLinearReal', 'denseForward', 'denseBackward'];
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -867,8 +882,28 @@ function sgdLinearRealTS(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq
   return sgdLinearBox.f(w, f, x, xq, n, (t | 0) ^ MIN32, lr, l2, 0);
 }
 
+/** {@link Kernels.denseForward}: the active matvec, then the activation. */
+function denseForwardTS(w: Int32Array, x: Int32Array, xo: number, b: Int32Array | null, z: Int32Array, a: Int32Array, rows: number, cols: number, act: number): void {
+  matvecBox.f(w, x, xo, b, z, rows, cols);
+  for (let i = 0; i < rows; i++) {
+    const v = z[i];
+    a[i] = act === 0 ? (v > 0 ? v : 0) : act === 1 ? tanh(v) : act === 2 ? sigmoid(v) : v;
+  }
+}
+
+/** {@link Kernels.denseBackward}: the active matTvec, then the activation's derivative. */
+function denseBackwardTS(w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32Array, zp: Int32Array, rows: number, cols: number, act: number): void {
+  matTvecBox.f(w, g, gp, rows, cols);
+  for (let i = 0; i < cols; i++) {
+    const a = ap[i];
+    // 1 − a saturates (below −32767 only, far outside a sigmoid's [0, 1])
+    const d = act === 0 ? (zp[i] > 0 ? 65536 : 0) : act === 1 ? 65536 - mul(a, a) : act === 2 ? mul(a, a < -2147418111 ? Q_MAX : 65536 - a) : 65536;
+    if (d !== 65536) gp[i] = mul(gp[i], d);
+  }
+}
+
 /** The TypeScript reference kernels. Never modified; tests hold native twins to them. */
-export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS, kmeansLearn: kmeansLearnTS, sgdLinearReal: sgdLinearRealTS };
+export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS, kmeansLearn: kmeansLearnTS, sgdLinearReal: sgdLinearRealTS, denseForward: denseForwardTS, denseBackward: denseBackwardTS };
 
 // ---- signal kernels (raw-signal path of WindowFeatures) --------------------
 // The per-sample and per-window loops of condition monitoring: ring buffer,
@@ -1270,6 +1305,16 @@ const sgdLinearRealBox = /*#__PURE__*/ box('sgdLinearReal', sgdLinearRealTS);
 export const sgdLinearReal: Kernels['sgdLinearReal'] = function (w, f, x, xq, n, y, lr, l2) {
   return sgdLinearRealBox.f(w, f, x, xq, n, y, lr, l2);
 };
+const denseForwardBox = /*#__PURE__*/ box('denseForward', denseForwardTS);
+/** The active {@link Kernels.denseForward}. */
+export const denseForward: Kernels['denseForward'] = function (w, x, xo, b, z, a, rows, cols, act) {
+  return denseForwardBox.f(w, x, xo, b, z, a, rows, cols, act);
+};
+const denseBackwardBox = /*#__PURE__*/ box('denseBackward', denseBackwardTS);
+/** The active {@link Kernels.denseBackward}. */
+export const denseBackward: Kernels['denseBackward'] = function (w, g, gp, ap, zp, rows, cols, act) {
+  return denseBackwardBox.f(w, g, gp, ap, zp, rows, cols, act);
+};
 const ringWriteBox = /*#__PURE__*/ box('ringWrite', ringWriteTS);
 /** The active {@link SignalKernels.ringWrite}. */
 export const ringWrite: SignalKernels['ringWrite'] = function (ring, ro, n, pos, src, so, stride, count) {
@@ -1336,6 +1381,8 @@ export function useKernels(impl: Impl | null, label?: string): void {
   toRawBox.f = get('toRaw', toRawTS);
   kmeansLearnBox.f = get('kmeansLearn', kmeansLearnTS);
   sgdLinearRealBox.f = get('sgdLinearReal', sgdLinearRealTS);
+  denseForwardBox.f = get('denseForward', denseForwardTS);
+  denseBackwardBox.f = get('denseBackward', denseBackwardTS);
   ringWriteBox.f = get('ringWrite', ringWriteTS);
   winStatsBox.f = get('winStats', winStatsTS);
   fftBox.f = get('fft', fftTS);
@@ -1347,7 +1394,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
 
 /** The kernels in use, as one object (a snapshot: call again after useKernels). */
 export function activeKernels(): Kernels {
-  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f, kmeansLearn: kmeansLearnBox.f, sgdLinearReal: sgdLinearRealBox.f };
+  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f, kmeansLearn: kmeansLearnBox.f, sgdLinearReal: sgdLinearRealBox.f, denseForward: denseForwardBox.f, denseBackward: denseBackwardBox.f };
 }
 
 /** The signal kernels in use, as one object (a snapshot). */

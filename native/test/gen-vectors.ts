@@ -378,6 +378,26 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
         K.sgdLinearReal(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Float64Array, a[3] as Int32Array, n, (a[4] as Float64Array)[0], lr, l2),
       );
     }
+    // denseForward / denseBackward: every activation, sometimes no bias, activations at the edges of sigmoid and tanh
+    {
+      const rows = g.int(9), cols = g.int(c % 10 === 0 ? 40 : 17), xo = g.off(), r = g.regime(), act = g.int(4);
+      const wm = g.i32(rows * cols + g.extra(), r), x = g.i32(xo + cols + g.extra(), r);
+      const bias = g.int(4) === 0 ? null : g.i32(rows + g.extra(), g.regime());
+      const z = g.i32(rows + g.extra(), 4), a = g.i32(rows + g.extra(), 4);
+      record(w, ID.denseForward, [xo, rows, cols, act], [wm, x, bias, z, a], (q) =>
+        K.denseForward(q[0] as Int32Array, q[1] as Int32Array, xo, q[2] as Int32Array | null, q[3] as Int32Array, q[4] as Int32Array, rows, cols, act),
+      );
+    }
+    {
+      const rows = g.int(9), cols = g.int(c % 10 === 0 ? 40 : 17), r = g.regime(), act = g.int(4);
+      const wm = g.i32(rows * cols + g.extra(), r), gv = g.i32(rows + g.extra(), r), gp = g.i32(cols + g.extra(), 4);
+      const zp = g.i32(cols + g.extra(), 4);
+      // activations as the forward pass leaves them (in [0, 1] or [−1, 1]), or anything
+      const ap = g.int(4) ? zp.map((v) => (act === 1 ? tanh(v) : act === 2 ? sigmoid(v) : v > 0 ? v : 0)) : g.i32(cols + g.extra(), 4);
+      record(w, ID.denseBackward, [rows, cols, act], [wm, gv, gp, ap, zp], (q) =>
+        K.denseBackward(q[0] as Int32Array, q[1] as Int32Array, q[2] as Int32Array, q[3] as Int32Array, q[4] as Int32Array, rows, cols, act),
+      );
+    }
     // sgdLinear on Q16.16 input (identity and logistic link, with and without L2)
     {
       const n = 1 + g.len(), r = g.regime();

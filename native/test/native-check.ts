@@ -174,6 +174,15 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
     const y = r.nextInt(10) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 20;
     return [i32(r, m + 1, r.nextInt(2) ? 0 : reg), u16(r, m + 1), r.nextInt(3) === 0 ? new Float64Array(raw) : raw, i32(r, m, 4), m, y, lr, l2];
   }
+  if (name === 'denseForward') {
+    return [i32(r, rows * cols, reg), i32(r, o1 + cols, reg), o1, r.nextInt(3) === 0 ? null : i32(r, rows, reg), i32(r, rows, 4), i32(r, rows, 4), rows, cols, r.nextInt(4)];
+  }
+  if (name === 'denseBackward') {
+    const act = r.nextInt(4);
+    const ap = i32(r, cols, r.nextInt(2) ? 0 : reg);
+    if (act === 2 && r.nextInt(2)) for (let i = 0; i < cols; i++) ap[i] = r.nextInt(65537);
+    return [i32(r, rows * cols, reg), i32(r, rows, reg), i32(r, cols, 4), ap, i32(r, cols, 4), rows, cols, act];
+  }
   if (name === 'sgdLinear') {
     const m = n + 1;
     const link = r.nextInt(2);
@@ -356,6 +365,12 @@ export function runNativeCheck(impl: Impl | undefined, print: (s: string) => voi
   checks++;
   if (N.kmeansLearn(new Int32Array(4), new Uint16Array(4), new Uint32Array(1), 1, 4, [1, 'x', 3, 4], new Int32Array(4), new Uint8Array(1), 134217728, 0, new Int32Array(5)) !== 1)
     fail('kmeansLearn accepted a string');
+  expect('denseForward act 4', 'RangeError', function () {
+    N.denseForward(new Int32Array(4), new Int32Array(2), 0, null, new Int32Array(2), new Int32Array(2), 2, 2, 4);
+  });
+  expect('denseBackward gp too short', 'RangeError', function () {
+    N.denseBackward(new Int32Array(4), new Int32Array(2), new Int32Array(1), new Int32Array(2), new Int32Array(2), 2, 2, 1);
+  });
   const e1 = new Uint8Array(1);
   expect('toRaw out too short', 'RangeError', function () {
     N.toRaw([1, 2, 3], 3, 16, e1, 2147483648, new Int32Array(2));

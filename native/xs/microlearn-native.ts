@@ -61,6 +61,14 @@ export function sgdLinear(this: unknown, w: Int32Array, f: Uint16Array, x: Array
 export function sgdLinearReal(this: unknown, w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number {
   return native('xs_microlearn_sgdLinearReal').call(this, w, f, x, xq, n, y, lr, l2);
 }
+export function denseForward(
+  this: unknown, w: Int32Array, x: Int32Array, xo: number, b: Int32Array | null, z: Int32Array, a: Int32Array, rows: number, cols: number, act: number,
+): void {
+  return native('xs_microlearn_denseForward').call(this, w, x, xo, b, z, a, rows, cols, act);
+}
+export function denseBackward(this: unknown, w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32Array, zp: Int32Array, rows: number, cols: number, act: number): void {
+  return native('xs_microlearn_denseBackward').call(this, w, g, gp, ap, zp, rows, cols, act);
+}
 export function toRaw(this: unknown, x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number {
   return native('xs_microlearn_toRaw').call(this, x, n, s, exps, lim, out);
 }
@@ -99,7 +107,7 @@ export function magnitude(this: unknown, re: Int32Array, im: Int32Array, n: numb
 
 /** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
 export const kernels = {
-  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw, kmeansLearn, sgdLinearReal,
+  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw, kmeansLearn, sgdLinearReal, denseForward, denseBackward,
   ringWrite, winStats, fft, centroid, analytic, magnitude,
 };
 

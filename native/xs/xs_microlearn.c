@@ -773,6 +773,59 @@ void xs_microlearn_sgdLinearReal(txMachine* the)
 	mlSgdLinear(the, "sgdLinearReal", 1);
 }
 
+/* denseForward(w, x, xo, b, z, a, rows, cols, act) */
+void xs_microlearn_denseForward(txMachine* the)
+{
+	static const char K[] = "denseForward";
+	mlArray w, x, b, z, a;
+	uint32_t xo, rows, cols;
+	int32_t act;
+	int hasBias;
+	mlArgs(the, K, 9);
+	mlTyped(the, 0, ML_I32, 0, &w, K, "w");
+	mlTyped(the, 1, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(2, K, "xo");
+	hasBias = xsArg(3).kind != XS_NULL_KIND;
+	if (hasBias)
+		mlTyped(the, 3, ML_I32, 0, &b, K, "b");
+	mlTyped(the, 4, ML_I32, 1, &z, K, "z");
+	mlTyped(the, 5, ML_I32, 1, &a, K, "a");
+	rows = mlIndex(6, K, "rows");
+	cols = mlIndex(7, K, "cols");
+	act = (int32_t)mlNumber(the, 8, 0, 3, K, "act");
+	mlUse(the, &w, 0, mlArea(the, rows, cols, K), K, "w");
+	mlUse(the, &x, xo, cols, K, "x");
+	if (hasBias)
+		mlUse(the, &b, 0, rows, K, "b");
+	mlUse(the, &z, 0, rows, K, "z");
+	mlUse(the, &a, 0, rows, K, "a");
+	ml_denseForward(mlI32(&w), mlI32(&x), hasBias ? mlI32(&b) : NULL, mlI32(&z), mlI32(&a), rows, cols, act);
+}
+
+/* denseBackward(w, g, gp, ap, zp, rows, cols, act) */
+void xs_microlearn_denseBackward(txMachine* the)
+{
+	static const char K[] = "denseBackward";
+	mlArray w, g, gp, ap, zp;
+	uint32_t rows, cols;
+	int32_t act;
+	mlArgs(the, K, 8);
+	mlTyped(the, 0, ML_I32, 0, &w, K, "w");
+	mlTyped(the, 1, ML_I32, 0, &g, K, "g");
+	mlTyped(the, 2, ML_I32, 1, &gp, K, "gp");
+	mlTyped(the, 3, ML_I32, 0, &ap, K, "ap");
+	mlTyped(the, 4, ML_I32, 0, &zp, K, "zp");
+	rows = mlIndex(5, K, "rows");
+	cols = mlIndex(6, K, "cols");
+	act = (int32_t)mlNumber(the, 7, 0, 3, K, "act");
+	mlUse(the, &w, 0, mlArea(the, rows, cols, K), K, "w");
+	mlUse(the, &g, 0, rows, K, "g");
+	mlUse(the, &gp, 0, cols, K, "gp");
+	mlUse(the, &ap, 0, cols, K, "ap");
+	mlUse(the, &zp, 0, cols, K, "zp");
+	ml_denseBackward(mlI32(&w), mlI32(&g), mlI32(&gp), mlI32(&ap), mlI32(&zp), rows, cols, act);
+}
+
 /* ---- signal kernels ---- */
 
 /* n = 2^bits, 1 ≤ n ≤ 4096 */
@@ -930,6 +983,8 @@ static const struct {
 	{ "toRaw", xs_microlearn_toRaw, 6 },
 	{ "kmeansLearn", xs_microlearn_kmeansLearn, 11 },
 	{ "sgdLinearReal", xs_microlearn_sgdLinearReal, 8 },
+	{ "denseForward", xs_microlearn_denseForward, 9 },
+	{ "denseBackward", xs_microlearn_denseBackward, 8 },
 	/* signal kernels (SIGNAL_KERNEL_NAMES) */
 	{ "ringWrite", xs_microlearn_ringWrite, 8 },
 	{ "winStats", xs_microlearn_winStats, 8 },
