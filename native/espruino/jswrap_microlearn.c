@@ -1298,6 +1298,126 @@ int jswrap_microlearn_kmeansLearn(JsVar *args) {
   return r;
 }
 
+/* The activation pass of denseForward, a[r] = act(z[r]), element by element (some array not flat). */
+static MLJ_NOINLINE void mljSlowActivate(MljArray *z, MljArray *a, uint32_t rows, int32_t act) {
+  MljCursor cz, ca;
+  uint32_t i;
+  mljOpen(&cz, z);
+  mljOpen(&ca, a);
+  for (i = 0; i < rows; i++) {
+    int32_t v = mljGet(&cz, i);
+    mljSet(&ca, i, act == 0 ? (v > 0 ? v : 0) : act == 1 ? ml_tanh(v) : act == 2 ? ml_sigmoid(v) : v);
+  }
+  mljClose(&cz);
+  mljClose(&ca);
+}
+
+/* The derivative pass of denseBackward, element by element (some array not flat), as in ml_denseBackward. */
+static MLJ_NOINLINE void mljSlowDerivative(MljArray *gp, MljArray *ap, MljArray *zp, uint32_t cols, int32_t act) {
+  MljCursor cg, ca, cz;
+  uint32_t i;
+  mljOpen(&cg, gp);
+  mljOpen(&ca, ap);
+  mljOpen(&cz, zp);
+  for (i = 0; i < cols; i++) {
+    int32_t av = mljGet(&ca, i);
+    int32_t d = act == 0 ? (mljGet(&cz, i) > 0 ? 65536 : 0) : act == 1 ? 65536 - ml_mul(av, av) : act == 2 ? ml_mul(av, ml_sat((int64_t)65536 - av)) : 65536;
+    if (d != 65536) mljSet(&cg, i, ml_mul(mljGet(&cg, i), d));
+  }
+  mljClose(&cg);
+  mljClose(&ca);
+  mljClose(&cz);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "denseForward",
+  "generate" : "jswrap_microlearn_denseForward",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, x: Int32Array, xo, b: Int32Array or null, z: Int32Array, a: Int32Array, rows, cols, act"]
+  ]
+}
+Microlearn kernel `denseForward` (see microlearn src/kernels.ts): matvec, then
+the activation (0 relu, 1 tanh, 2 sigmoid, 3 linear).
+*/
+void jswrap_microlearn_denseForward(JsVar *args) {
+  MljArgs A;
+  MljArray w, x, b, z, a;
+  uint32_t xo = 0, rows = 0, cols = 0;
+  uint64_t area = 0;
+  int64_t act = 0;
+  bool hasBias = false;
+  mljInit(&w);
+  mljInit(&x);
+  mljInit(&b);
+  mljInit(&z);
+  mljInit(&a);
+  if (mljArgs(args, &A, 9) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_I32, &x) && mljU32(A.a[2], &xo) &&
+      ((hasBias = !jsvIsNull(A.a[3])) ? mljArray(A.a[3], MLJ_I32, &b) : true) && mljArray(A.a[4], MLJ_I32, &z) && mljArray(A.a[5], MLJ_I32, &a) &&
+      mljU32(A.a[6], &rows) && mljU32(A.a[7], &cols) && mljNumber(A.a[8], 0, 3, &act) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) &&
+      mljUse(&x, xo, cols) && (!hasBias || mljUse(&b, 0, rows)) && mljUse(&z, 0, rows) && mljUse(&a, 0, rows)) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &z, &a, NULL, NULL);
+    if (hasBias) mljStage(&st, &b, &z, &a, NULL, NULL);
+    mljStage(&st, &w, &z, &a, NULL, NULL);
+    if (mljFlat(&w) && mljFlat(&x) && (!hasBias || mljFlat(&b)) && mljFlat(&z) && mljFlat(&a))
+      ml_denseForward(MLJ_P32(&w, 0), MLJ_P32(&x, xo), hasBias ? MLJ_P32(&b, 0) : NULL, MLJ_P32(&z, 0), MLJ_P32(&a, 0), rows, cols, (int32_t)act);
+    else {
+      if (mljFlat(&w) && mljFlat(&x) && (!hasBias || mljFlat(&b)) && mljFlat(&z))
+        ml_matvec(MLJ_P32(&w, 0), MLJ_P32(&x, xo), hasBias ? MLJ_P32(&b, 0) : NULL, MLJ_P32(&z, 0), rows, cols);
+      else mljSlowMatvec(&w, &x, xo, hasBias ? &b : NULL, &z, rows, cols);
+      mljSlowActivate(&z, &a, rows, (int32_t)act);
+    }
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "denseBackward",
+  "generate" : "jswrap_microlearn_denseBackward",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32Array, zp: Int32Array, rows, cols, act"]
+  ]
+}
+Microlearn kernel `denseBackward` (see microlearn src/kernels.ts): matTvec,
+then the derivative of the previous layer's activation.
+*/
+void jswrap_microlearn_denseBackward(JsVar *args) {
+  MljArgs A;
+  MljArray w, g, gp, ap, zp;
+  uint32_t rows = 0, cols = 0;
+  uint64_t area = 0;
+  int64_t act = 0;
+  mljInit(&w);
+  mljInit(&g);
+  mljInit(&gp);
+  mljInit(&ap);
+  mljInit(&zp);
+  if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_I32, &g) && mljArray(A.a[2], MLJ_I32, &gp) &&
+      mljArray(A.a[3], MLJ_I32, &ap) && mljArray(A.a[4], MLJ_I32, &zp) && mljU32(A.a[5], &rows) && mljU32(A.a[6], &cols) &&
+      mljNumber(A.a[7], 0, 3, &act) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) && mljUse(&g, 0, rows) && mljUse(&gp, 0, cols) &&
+      mljUse(&ap, 0, cols) && mljUse(&zp, 0, cols)) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &g, &gp, NULL, NULL, NULL);
+    mljStage(&st, &ap, &gp, NULL, NULL, NULL);
+    mljStage(&st, &zp, &gp, NULL, NULL, NULL);
+    mljStage(&st, &w, &gp, NULL, NULL, NULL);
+    if (mljFlat(&w) && mljFlat(&g) && mljFlat(&gp) && mljFlat(&ap) && mljFlat(&zp))
+      ml_denseBackward(MLJ_P32(&w, 0), MLJ_P32(&g, 0), MLJ_P32(&gp, 0), MLJ_P32(&ap, 0), MLJ_P32(&zp, 0), rows, cols, (int32_t)act);
+    else {
+      if (mljFlat(&w) && mljFlat(&g) && mljFlat(&gp)) ml_matTvec(MLJ_P32(&w, 0), MLJ_P32(&g, 0), MLJ_P32(&gp, 0), rows, cols);
+      else mljSlowMatTvec(&w, &g, &gp, rows, cols);
+      mljSlowDerivative(&gp, &ap, &zp, cols, (int32_t)act);
+    }
+  }
+  mljArgsFree(&A);
+}
+
 /* ---- signal kernels (WindowFeatures) ----
    They work on window-sized buffers, which Espruino allocates as one flat
    block whenever the heap allows. Small arrays (a short window, the 7-word
