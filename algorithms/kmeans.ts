@@ -9,8 +9,8 @@ import { fail } from '../src/errors.js';
 import { POW2, Q_MAX } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
-import { Learner, MAX_FEATURES, checkOptions, checkShape, mutable, optInt, optReal } from '../src/learner.js';
-import { InputScale, ScaledVector, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
+import { Learner, MAX_FEATURES, checkOptions, hasShape, mutable, optInt, optReal } from '../src/learner.js';
+import { DISTANCE_LIMIT, InputScale, ScaledVector, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
 import { WeightedMean, alignedShared, checkModels, same } from '../src/merge.js';
 
 /** Options of {@link KMeans}. */
@@ -132,8 +132,7 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
 
   /** Learns one sample: once every cluster is seeded, one fused kernel call converts x and learns it. */
   learnOne(x: ArrayLike<number>): void {
-    if (this.filled === this.k) {
-      checkShape(x, this.nFeatures);
+    if (this.filled === this.k && hasShape(x, this.nFeatures)) {
       const s = this.scale;
       if (K.kmeansLearn(this.c, this.cf, this.counts, this.k, this.nFeatures, x, s.ints(), s.exps, this.lim, this.decay, this.work) < 0) return;
     }
@@ -141,8 +140,14 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
     this.learnQ(this.learnX(x));
   }
 
-  /** Index of the nearest centroid (0 before any sample). */
+  /** Index of the nearest centroid (0 before any sample): one kernel call converts x and finds it. */
   predictOne(x: ArrayLike<number>): number {
+    if (this.filled > 0 && hasShape(x, this.nFeatures)) {
+      const s = this.scale;
+      const j = K.kmeansNearest(this.c, this.filled, this.nFeatures, x, s.ints(), s.exps, DISTANCE_LIMIT, this.dist);
+      if (j >= 0) return j;
+    }
+    // an input the kernel rejected (not a number, beyond the scale, too far to rank): the scale's own road
     return this.predictQ(this.readX(x));
   }
 

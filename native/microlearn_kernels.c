@@ -608,21 +608,25 @@ void ml_stepRecip(uint32_t c, int32_t out[4])
 	out[3] = (int32_t)k - 16;
 }
 
-void ml_kmeansLearn(int32_t *c, uint16_t *cf, uint32_t *counts, uint32_t k, uint32_t n, const int32_t *x, int32_t decay, int32_t *work)
+int32_t ml_kmeansNearest(const int32_t *c, uint32_t rows, uint32_t n, const int32_t *x, int32_t *dist)
 {
-	int32_t shift, st[4];
-	int64_t j = -1;
-	uint32_t cnt, i;
-	size_t o;
+	int32_t shift;
 	for (shift = 0; shift <= 16; shift += 8) {
 		uint32_t b;
-		ml_sqdistMany(c, k, n, x, shift, work);
-		b = ml_argmin(work, k);
-		if (work[b] != ML_Q_MAX) {
-			j = b;
-			break;
-		}
+		ml_sqdistMany(c, rows, n, x, shift, dist);
+		b = ml_argmin(dist, rows);
+		if (dist[b] != ML_Q_MAX)
+			return (int32_t)b;
 	}
+	return -1;
+}
+
+void ml_kmeansLearn(int32_t *c, uint16_t *cf, uint32_t *counts, uint32_t k, uint32_t n, const int32_t *x, int32_t decay, int32_t *work)
+{
+	int32_t st[4];
+	int32_t j = ml_kmeansNearest(c, k, n, x, work);
+	uint32_t cnt, i;
+	size_t o;
 	if (j < 0)
 		return;
 	cnt = counts[j] < 0xFFFFFFFFu ? counts[j] + 1 : 0xFFFFFFFFu;

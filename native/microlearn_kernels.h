@@ -142,6 +142,14 @@ void ml_denseBackward(const int32_t *w, const int32_t *g, int32_t *gp, const int
 void ml_stepRecip(uint32_t c, int32_t out[4]);
 
 /**
+ * The nearest of `rows` centroids (c, rows of n) to x in internal units
+ * (src/kernels.ts kmeansNearest after its conversion): ml_sqdistMany into
+ * dist and ml_argmin at shift 0, else 8, else 16 while the smallest
+ * distance saturates. Returns its index, or −1 when it saturates at 16.
+ */
+int32_t ml_kmeansNearest(const int32_t *c, uint32_t rows, uint32_t n, const int32_t *x, int32_t *dist);
+
+/**
  * One online k-means step (src/kernels.ts kmeansLearn) on x in the model's
  * internal units: c holds k centroids of n (wide: plus cf/2^16), counts
  * their samples. The nearest centroid j (ml_sqdistMany + ml_argmin at shift

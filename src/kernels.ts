@@ -104,6 +104,15 @@ export interface Kernels {
    * a[r] = act(z[r]) with act 0 relu, 1 tanh, 2 sigmoid, 3 linear (the
    * order of the MLP's activations; tanh and sigmoid as in src/fixed.ts).
    */
+  /**
+   * The nearest of `rows` k-means centroids (c, rows of n) to raw real
+   * numbers x, converted as toRaw(x, n, 16, exps, lim, xq) first: squared
+   * distances into dist at shift 0, else 8, else 16 while the smallest
+   * saturates, as kmeansLearn finds it. Returns its index (the first of
+   * equal distances), or −1 when an element is rejected or every distance
+   * saturates even at shift 16 (the caller then takes its slow road).
+   */
+  kmeansNearest(c: Int32Array, rows: number, n: number, x: ArrayLike<number>, xq: Int32Array, exps: Uint8Array, lim: number, dist: Int32Array): number;
   denseForward(w: Int32Array, x: Int32Array, xo: number, b: Int32Array | null, z: Int32Array, a: Int32Array, rows: number, cols: number, act: number): void;
   /**
    * Back-propagation through a dense layer of rows×cols weights w: gp =
@@ -132,7 +141,7 @@ export interface Kernels {
 }
 
 /** Names of all kernels, in a fixed order (used by backend detection and tests). */
-export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw', 'kmeansLearn', 'sgdLinearReal', 'denseForward', 'denseBackward'];
+export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw', 'kmeansLearn', 'sgdLinearReal', 'denseForward', 'denseBackward', 'kmeansNearest'];
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -818,6 +827,21 @@ function gerAdamTS(
   }
 }
 
+/** The nearest of `rows` centroids to x (internal units), or −1: the search of kmeansLearn and kmeansNearest. */
+function nearest(c: Int32Array, rows: number, n: number, x: Int32Array, dist: Int32Array): number {
+  for (let shift = 0; shift <= 16; shift += 8) {
+    sqdistManyBox.f(c, rows, n, x, 0, shift, dist);
+    const b = argminBox.f(dist, 0, rows);
+    if (dist[b] !== Q_MAX) return b;
+  }
+  return -1;
+}
+
+/** {@link Kernels.kmeansNearest}: the active toRaw, then the search of kmeansLearn. */
+function kmeansNearestTS(c: Int32Array, rows: number, n: number, x: ArrayLike<number>, xq: Int32Array, exps: Uint8Array, lim: number, dist: Int32Array): number {
+  return toRawBox.f(x, n, 16, exps, lim, xq) < 0 ? nearest(c, rows, n, xq, dist) : -1;
+}
+
 /** Scratch of kmeansLearnTS's step (four entries for stepRecip), made on first use like stepScratch. */
 let kmStepBuf: Int32Array | null = null;
 
@@ -842,15 +866,7 @@ function kmeansLearnTS(
     if (bad >= 0) return bad;
     q = xq;
   }
-  let j = -1;
-  for (let shift = 0; shift <= 16; shift += 8) {
-    sqdistManyBox.f(c, k, n, q, 0, shift, work);
-    const b = argminBox.f(work, 0, k);
-    if (work[b] !== Q_MAX) {
-      j = b;
-      break;
-    }
-  }
+  const j = nearest(c, k, n, q, work);
   if (j < 0) return -1; // no centroid can be ranked (not for values inside the headroom): nothing learned
   const cnt = counts[j] < 4294967295 ? counts[j] + 1 : 4294967295;
   counts[j] = cnt;
@@ -903,7 +919,7 @@ function denseBackwardTS(w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32
 }
 
 /** The TypeScript reference kernels. Never modified; tests hold native twins to them. */
-export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS, kmeansLearn: kmeansLearnTS, sgdLinearReal: sgdLinearRealTS, denseForward: denseForwardTS, denseBackward: denseBackwardTS };
+export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS, kmeansLearn: kmeansLearnTS, sgdLinearReal: sgdLinearRealTS, denseForward: denseForwardTS, denseBackward: denseBackwardTS, kmeansNearest: kmeansNearestTS };
 
 // ---- signal kernels (raw-signal path of WindowFeatures) --------------------
 // The per-sample and per-window loops of condition monitoring: ring buffer,
@@ -1315,6 +1331,11 @@ const denseBackwardBox = /*#__PURE__*/ box('denseBackward', denseBackwardTS);
 export const denseBackward: Kernels['denseBackward'] = function (w, g, gp, ap, zp, rows, cols, act) {
   return denseBackwardBox.f(w, g, gp, ap, zp, rows, cols, act);
 };
+const kmeansNearestBox = /*#__PURE__*/ box('kmeansNearest', kmeansNearestTS);
+/** The active {@link Kernels.kmeansNearest}. */
+export const kmeansNearest: Kernels['kmeansNearest'] = function (c, rows, n, x, xq, exps, lim, dist) {
+  return kmeansNearestBox.f(c, rows, n, x, xq, exps, lim, dist);
+};
 const ringWriteBox = /*#__PURE__*/ box('ringWrite', ringWriteTS);
 /** The active {@link SignalKernels.ringWrite}. */
 export const ringWrite: SignalKernels['ringWrite'] = function (ring, ro, n, pos, src, so, stride, count) {
@@ -1383,6 +1404,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
   sgdLinearRealBox.f = get('sgdLinearReal', sgdLinearRealTS);
   denseForwardBox.f = get('denseForward', denseForwardTS);
   denseBackwardBox.f = get('denseBackward', denseBackwardTS);
+  kmeansNearestBox.f = get('kmeansNearest', kmeansNearestTS);
   ringWriteBox.f = get('ringWrite', ringWriteTS);
   winStatsBox.f = get('winStats', winStatsTS);
   fftBox.f = get('fft', fftTS);
@@ -1394,7 +1416,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
 
 /** The kernels in use, as one object (a snapshot: call again after useKernels). */
 export function activeKernels(): Kernels {
-  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f, kmeansLearn: kmeansLearnBox.f, sgdLinearReal: sgdLinearRealBox.f, denseForward: denseForwardBox.f, denseBackward: denseBackwardBox.f };
+  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f, kmeansLearn: kmeansLearnBox.f, sgdLinearReal: sgdLinearRealBox.f, denseForward: denseForwardBox.f, denseBackward: denseBackwardBox.f, kmeansNearest: kmeansNearestBox.f };
 }
 
 /** The signal kernels in use, as one object (a snapshot). */

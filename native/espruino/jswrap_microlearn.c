@@ -1203,22 +1203,28 @@ int jswrap_microlearn_sgdLinearReal(JsVar *args) {
   return mljSgdLinear(args, true);
 }
 
+/* ml_kmeansNearest element by element (some array not flat). */
+static MLJ_NOINLINE int32_t mljSlowNearest(MljArray *c, uint32_t rows, uint32_t n, MljArray *x, MljArray *dist) {
+  MljCursor cd;
+  int32_t shift, j = -1;
+  for (shift = 0; shift <= 16 && j < 0; shift += 8) {
+    uint32_t b;
+    mljSlowSqdistMany(c, rows, n, x, 0, shift, dist);
+    b = mljSlowArgBest(dist, 0, rows, false);
+    mljOpen(&cd, dist);
+    if (mljGet(&cd, b) != INT32_MAX) j = (int32_t)b;
+    mljClose(&cd);
+  }
+  return j;
+}
+
 /* ml_kmeansLearn element by element (some array not flat), in its order. */
 static MLJ_NOINLINE void mljSlowKmeans(MljArray *c, MljArray *cf, MljArray *counts, uint32_t k, uint32_t n, MljArray *x, int32_t decay, MljArray *work) {
   MljCursor cc, cfc, cn, cx, cw;
-  int32_t shift, st[4];
-  int64_t j = -1;
+  int32_t st[4];
+  int32_t j = mljSlowNearest(c, k, n, x, work);
   uint32_t cnt, i;
   size_t o;
-  for (shift = 0; shift <= 16; shift += 8) {
-    uint32_t b;
-    mljSlowSqdistMany(c, k, n, x, 0, shift, work);
-    b = mljSlowArgBest(work, 0, k, false);
-    mljOpen(&cw, work);
-    if (mljGet(&cw, b) != INT32_MAX) j = b;
-    mljClose(&cw);
-    if (j >= 0) break;
-  }
   if (j < 0) return;
   mljOpen(&cn, counts);
   cnt = (uint32_t)mljGet(&cn, (size_t)j);
@@ -1292,6 +1298,48 @@ int jswrap_microlearn_kmeansLearn(JsVar *args) {
           ml_kmeansLearn(MLJ_P32(&c, 0), MLJ_P16(&cf, 0), MLJ_PU32(&counts, 0), k, n, MLJ_P32(&x, 0), (int32_t)decay, MLJ_P32(&work, 0));
         else mljSlowKmeans(&c, &cf, &counts, k, n, &x, (int32_t)decay, &work);
       }
+    }
+  }
+  mljArgsFree(&A);
+  return r;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "kmeansNearest",
+  "generate" : "jswrap_microlearn_kmeansNearest",
+  "params" : [
+    ["args","JsVarArray","c: Int32Array, rows, n, x: raw numbers, xq: Int32Array, exps: Uint8Array, lim, dist: Int32Array"]
+  ],
+  "return" : ["int32","the nearest centroid, or -1 (a rejected element, or no centroid can be ranked)"]
+}
+Microlearn kernel `kmeansNearest` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_kmeansNearest(JsVar *args) {
+  MljArgs A;
+  MljArray c, xq, exps, dist;
+  uint32_t n = 0;
+  uint64_t area = 0;
+  int64_t rows = 0, lim = 0;
+  int r = -1;
+  mljInit(&c);
+  mljInit(&xq);
+  mljInit(&exps);
+  mljInit(&dist);
+  if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &c) && mljNumber(A.a[1], 1, 0xFFFFFFFF, &rows) && mljU32(A.a[2], &n) &&
+      mljArray(A.a[4], MLJ_I32, &xq) && mljArray(A.a[5], MLJ_U8, &exps) && mljNumber(A.a[6], 1, (int64_t)1 << 31, &lim) &&
+      mljArray(A.a[7], MLJ_I32, &dist) && mljArea((uint32_t)rows, n, &area) && mljUse(&c, 0, area) && mljUse(&xq, 0, n) && mljUse(&exps, 0, 1) &&
+      mljUse(&dist, 0, (uint64_t)rows) && mljDisjoint(&exps, &xq)) {
+    MljConversion cv;
+    cv.exps = &exps;
+    cv.ne = 1;
+    cv.s = 16;
+    cv.lim = lim;
+    if (mljReals(A.a[3], n, &xq, &cv) < 0) {
+      if (mljFlat(&c) && mljFlat(&xq) && mljFlat(&dist))
+        r = ml_kmeansNearest(MLJ_P32(&c, 0), (uint32_t)rows, n, MLJ_P32(&xq, 0), MLJ_P32(&dist, 0));
+      else r = mljSlowNearest(&c, (uint32_t)rows, n, &xq, &dist);
     }
   }
   mljArgsFree(&A);

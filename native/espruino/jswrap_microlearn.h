@@ -28,6 +28,7 @@ int jswrap_microlearn_sgdLinearReal(JsVar *args);
 int jswrap_microlearn_kmeansLearn(JsVar *args);
 void jswrap_microlearn_denseForward(JsVar *args);
 void jswrap_microlearn_denseBackward(JsVar *args);
+int jswrap_microlearn_kmeansNearest(JsVar *args);
 int jswrap_microlearn_ringWrite(JsVar *args);
 void jswrap_microlearn_winStats(JsVar *args);
 void jswrap_microlearn_fft(JsVar *args);

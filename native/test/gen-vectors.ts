@@ -366,6 +366,19 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
           a[5] as Uint8Array, lim, decay, a[6] as Int32Array),
       );
     }
+    // kmeansNearest: raw reals (ties, edges, rejects) against centroids inside a headroom or anywhere
+    {
+      const rows = 1 + g.int(c % 10 === 0 ? 12 : 5), n = 1 + g.int(c % 10 === 0 ? 40 : 12);
+      const h = g.int(4) ? g.range(10, 27) : 30;
+      const cv = g.int(6) === 0 ? g.i32(rows * n, 4) : new Int32Array(rows * n).map(() => g.range(-(2 ** h) + 1, 2 ** h - 1));
+      const exps = Uint8Array.of(g.int(3) ? g.int(8) : g.int(70));
+      const x = rawReals(g, n + g.extra());
+      if (g.int(2)) for (let i = 0; i < n; i++) x[i] = ((g.range(-(2 ** 20), 2 ** 20) + 0.5 * g.int(2)) * 2 ** exps[0]) / 2 ** (16 + g.int(8));
+      const lim = [1073741824, 2 ** h, g.range(1, 2147483647)][g.int(3)];
+      record(w, ID.kmeansNearest, [rows, n, lim], [cv, x, g.i32(n + g.extra(), 4), exps, g.i32(rows + g.extra(), 4)], (a) =>
+        K.kmeansNearest(a[0] as Int32Array, rows, n, a[1] as Float64Array, a[2] as Int32Array, a[3] as Uint8Array, lim, a[4] as Int32Array),
+      );
+    }
     // sgdLinearReal: real x and a real target (toQ's reals: ties, edges, rejects), with and without L2
     {
       const n = 1 + g.len(), r = g.regime();

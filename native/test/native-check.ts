@@ -174,6 +174,15 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
     const y = r.nextInt(10) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 20;
     return [i32(r, m + 1, r.nextInt(2) ? 0 : reg), u16(r, m + 1), r.nextInt(3) === 0 ? new Float64Array(raw) : raw, i32(r, m, 4), m, y, lr, l2];
   }
+  if (name === 'kmeansNearest') {
+    const k = 1 + r.nextInt(5), m = 1 + r.nextInt(12), h = 12 + r.nextInt(16);
+    const c = i32(r, k * m, r.nextInt(6) === 0 ? 4 : 0);
+    const exps = new Uint8Array(1);
+    exps[0] = r.nextInt(8);
+    const raw: number[] = [];
+    for (let i = 0; i < m; i++) raw.push(r.nextInt(40) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 2.2 * Math.pow(2, h - 16 + exps[0]));
+    return [c, k, m, r.nextInt(3) === 0 ? new Float64Array(raw) : raw, i32(r, m, 4), exps, r.nextInt(2) ? 1073741824 : 1 << h, i32(r, k, 4)];
+  }
   if (name === 'denseForward') {
     return [i32(r, rows * cols, reg), i32(r, o1 + cols, reg), o1, r.nextInt(3) === 0 ? null : i32(r, rows, reg), i32(r, rows, 4), i32(r, rows, 4), rows, cols, r.nextInt(4)];
   }

@@ -17,10 +17,10 @@
 #include "microlearn_kernels.h"
 
 /* KERNEL_NAMES of src/kernels.ts, then the scalar helpers gen-vectors.ts records after them. */
-enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM, K_TORAW, K_KMEANSLEARN, K_SGDLINEARREAL, K_DENSEFORWARD, K_DENSEBACKWARD,
+enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM, K_TORAW, K_KMEANSLEARN, K_SGDLINEARREAL, K_DENSEFORWARD, K_DENSEBACKWARD, K_KMEANSNEAREST,
 	K_STEP, K_SIGMOID, K_TANH, K_RINGWRITE, K_WINSTATS, K_FFT, K_CENTROID, K_ANALYTIC, K_MAGNITUDE, K_COUNT };
 static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax",
-	"toQ", "sgdLinear", "gerAdam", "toRaw", "kmeansLearn", "sgdLinearReal", "denseForward", "denseBackward", "step", "sigmoid", "tanh", "ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
+	"toQ", "sgdLinear", "gerAdam", "toRaw", "kmeansLearn", "sgdLinearReal", "denseForward", "denseBackward", "kmeansNearest", "step", "sigmoid", "tanh", "ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
 
 #define MAX_SCALARS 8
 #define MAX_ARRAYS 8
@@ -284,6 +284,10 @@ int main(int argc, char **argv)
 			break;
 		case K_DENSEBACKWARD:
 			ml_denseBackward(I(&a[0]), I(&a[1]), I(&a[2]), I(&a[3]), I(&a[4]), (uint32_t)s[0], (uint32_t)s[1], (int32_t)s[2]);
+			break;
+		case K_KMEANSNEAREST:
+			got = ml_toRaw(F64(&a[1]), (uint32_t)s[1], 16, U8(&a[3]), 1, s[2], I(&a[2])) < 0
+				? ml_kmeansNearest(I(&a[0]), (uint32_t)s[0], (uint32_t)s[1], I(&a[2]), I(&a[4])) : -1;
 			break;
 		case K_SGDLINEAR:
 			ml_sgdLinear(I(&a[0]), U(&a[1]), I(&a[2]), (uint32_t)s[0], (int32_t)s[1], (int32_t)s[2], (int32_t)s[3], (int32_t)s[4]);

@@ -61,6 +61,9 @@ export function sgdLinear(this: unknown, w: Int32Array, f: Uint16Array, x: Array
 export function sgdLinearReal(this: unknown, w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number {
   return native('xs_microlearn_sgdLinearReal').call(this, w, f, x, xq, n, y, lr, l2);
 }
+export function kmeansNearest(this: unknown, c: Int32Array, rows: number, n: number, x: ArrayLike<number>, xq: Int32Array, exps: Uint8Array, lim: number, dist: Int32Array): number {
+  return native('xs_microlearn_kmeansNearest').call(this, c, rows, n, x, xq, exps, lim, dist);
+}
 export function denseForward(
   this: unknown, w: Int32Array, x: Int32Array, xo: number, b: Int32Array | null, z: Int32Array, a: Int32Array, rows: number, cols: number, act: number,
 ): void {
@@ -107,7 +110,7 @@ export function magnitude(this: unknown, re: Int32Array, im: Int32Array, n: numb
 
 /** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
 export const kernels = {
-  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw, kmeansLearn, sgdLinearReal, denseForward, denseBackward,
+  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw, kmeansLearn, sgdLinearReal, denseForward, denseBackward, kmeansNearest,
   ringWrite, winStats, fft, centroid, analytic, magnitude,
 };
 

@@ -773,6 +773,45 @@ void xs_microlearn_sgdLinearReal(txMachine* the)
 	mlSgdLinear(the, "sgdLinearReal", 1);
 }
 
+/* kmeansNearest(c, rows, n, x, xq, exps, lim, dist): x raw real numbers converted as toRaw(x, n, 16, exps, lim, xq) */
+void xs_microlearn_kmeansNearest(txMachine* the)
+{
+	static const char K[] = "kmeansNearest";
+	mlArray c, xq, exps, dist;
+	uint32_t rows, n;
+	uint64_t area;
+	mlConversion cv;
+	mlArgs(the, K, 8);
+	mlTyped(the, 0, ML_I32, 0, &c, K, "c");
+	rows = (uint32_t)mlNumber(the, 1, 1, 0xFFFFFFFF, K, "rows");
+	n = mlIndex(2, K, "n");
+	mlTyped(the, 4, ML_I32, 1, &xq, K, "xq");
+	mlTyped(the, 5, ML_U8, 0, &exps, K, "exps");
+	cv.lim = mlNumber(the, 6, 1, (int64_t)1 << 31, K, "lim");
+	mlTyped(the, 7, ML_I32, 1, &dist, K, "dist");
+	area = mlArea(the, rows, n, K);
+	mlUse(the, &c, 0, area, K, "c");
+	mlUse(the, &xq, 0, n, K, "xq");
+	mlUse(the, &exps, 0, 1, K, "exps");
+	mlUse(the, &dist, 0, rows, K, "dist");
+	mlDisjoint(the, &exps, &xq, K);
+	cv.exps = &exps;
+	cv.ne = 1;
+	cv.s = 16;
+	if (mlReals(the, 3, n, &xq, &cv) >= 0) {
+		xsmcSetInteger(xsResult, -1);
+		return;
+	}
+	/* reading x may have run code (a getter): check the arrays again */
+	mlTyped(the, 0, ML_I32, 0, &c, K, "c");
+	mlTyped(the, 4, ML_I32, 1, &xq, K, "xq");
+	mlTyped(the, 7, ML_I32, 1, &dist, K, "dist");
+	mlUse(the, &c, 0, area, K, "c");
+	mlUse(the, &xq, 0, n, K, "xq");
+	mlUse(the, &dist, 0, rows, K, "dist");
+	xsmcSetInteger(xsResult, ml_kmeansNearest(mlI32(&c), rows, n, mlI32(&xq), mlI32(&dist)));
+}
+
 /* denseForward(w, x, xo, b, z, a, rows, cols, act) */
 void xs_microlearn_denseForward(txMachine* the)
 {
@@ -985,6 +1024,7 @@ static const struct {
 	{ "sgdLinearReal", xs_microlearn_sgdLinearReal, 8 },
 	{ "denseForward", xs_microlearn_denseForward, 9 },
 	{ "denseBackward", xs_microlearn_denseBackward, 8 },
+	{ "kmeansNearest", xs_microlearn_kmeansNearest, 8 },
 	/* signal kernels (SIGNAL_KERNEL_NAMES) */
 	{ "ringWrite", xs_microlearn_ringWrite, 8 },
 	{ "winStats", xs_microlearn_winStats, 8 },
