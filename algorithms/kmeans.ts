@@ -9,7 +9,7 @@ import { fail } from '../src/errors.js';
 import { POW2, Q_MAX } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
-import { Learner, MAX_FEATURES, checkOptions, hasShape, mutable, optInt, optReal } from '../src/learner.js';
+import { Learner, MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
 import { DISTANCE_LIMIT, InputScale, ScaledVector, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
 import { WeightedMean, alignedShared, checkModels, same } from '../src/merge.js';
 
@@ -132,7 +132,7 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
 
   /** Learns one sample: once every cluster is seeded, one fused kernel call converts x and learns it. */
   learnOne(x: ArrayLike<number>): void {
-    if (this.filled === this.k && hasShape(x, this.nFeatures)) {
+    if (this.filled === this.k && isVector(x, this.nFeatures)) {
       const s = this.scale;
       if (K.kmeansLearn(this.c, this.cf, this.counts, this.k, this.nFeatures, x, s.ints(), s.exps, this.lim, this.decay, this.work) < 0) return;
     }
@@ -142,7 +142,7 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
 
   /** Index of the nearest centroid (0 before any sample): one kernel call converts x and finds it. */
   predictOne(x: ArrayLike<number>): number {
-    if (this.filled > 0 && hasShape(x, this.nFeatures)) {
+    if (this.filled > 0 && isVector(x, this.nFeatures)) {
       const s = this.scale;
       const j = K.kmeansNearest(this.c, this.filled, this.nFeatures, x, s.ints(), s.exps, DISTANCE_LIMIT, this.dist);
       if (j >= 0) return j;
@@ -389,6 +389,11 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
     m.scale.checkValues(m.c, 0, m.c.length);
     return m;
   }
+}
+
+/** checkShape's test (src/learner.ts), for the fused kernel calls, which take the scale's road otherwise. */
+function isVector(x: ArrayLike<number>, n: number): boolean {
+  return x !== null && x !== undefined && typeof x === 'object' && x.length === n;
 }
 
 /** The one input exponent of a KMeans, as alignedShared wants it. */

@@ -12,7 +12,7 @@ import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
 import { step } from '../src/kernels.js';
 import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
-import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, hasShape, mutable, Writable, optInt, optReal, readTarget, readVector, rejectFeature } from '../src/learner.js';
+import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, Writable, optInt, optReal, readTarget, readVector, rejectFeature } from '../src/learner.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';
 import { WeightedMean, checkModels, same } from '../src/merge.js';
 
@@ -111,7 +111,8 @@ export class LinearCore {
    * usual order.
    */
   learnReal(x: ArrayLike<number>, xq: Int32Array, y: number): void {
-    if (this.sw === null && hasShape(x, this.n)) {
+    // checkShape's test inline (a call costs about 700 instructions on XS, 7 % of this learnOne)
+    if (this.sw === null && x !== null && x !== undefined && typeof x === 'object' && x.length === this.n) {
       if (K.sgdLinearReal(this.w, this.f, x, xq, this.n, y, this.decay === 0 ? this.lr : this.rate(), this.l2) < 0) {
         if (this.t < 4294967295) (this as Writable<LinearCore>).t++;
         return;

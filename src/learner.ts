@@ -114,14 +114,9 @@ export function readVector(x: ArrayLike<number>, n: number, out: Int32Array): In
   return out;
 }
 
-/** Whether x is an array-like (an object) of n elements. */
-export function hasShape(x: ArrayLike<number>, n: number): boolean {
-  return x !== null && x !== undefined && typeof x === 'object' && x.length === n;
-}
-
 /** Throws E_INPUT unless x is an array-like of n elements. */
 export function checkShape(x: ArrayLike<number>, n: number): void {
-  if (!hasShape(x, n))
+  if (x === null || x === undefined || typeof x !== 'object' || x.length !== n)
     fail('E_INPUT', 'expected ' + n + ' features, got ' + (x !== null && x !== undefined && typeof x === 'object' ? x.length : typeof x));
 }
 
