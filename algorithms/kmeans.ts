@@ -132,7 +132,8 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
 
   /** Learns one sample: once every cluster is seeded, one fused kernel call converts x and learns it. */
   learnOne(x: ArrayLike<number>): void {
-    if (this.filled === this.k && isVector(x, this.nFeatures)) {
+    // checkShape's test inline (src/learner.ts): the fused call needs exactly n elements, anything else takes the scale's road
+    if (this.filled === this.k && x !== null && x !== undefined && typeof x === 'object' && x.length === this.nFeatures) {
       const s = this.scale;
       if (K.kmeansLearn(this.c, this.cf, this.counts, this.k, this.nFeatures, x, s.ints(), s.exps, this.lim, this.decay, this.work) < 0) return;
     }
@@ -142,7 +143,7 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
 
   /** Index of the nearest centroid (0 before any sample): one kernel call converts x and finds it. */
   predictOne(x: ArrayLike<number>): number {
-    if (this.filled > 0 && isVector(x, this.nFeatures)) {
+    if (this.filled > 0 && x !== null && x !== undefined && typeof x === 'object' && x.length === this.nFeatures) {
       const s = this.scale;
       const j = K.kmeansNearest(this.c, this.filled, this.nFeatures, x, s.ints(), s.exps, DISTANCE_LIMIT, this.dist);
       if (j >= 0) return j;
@@ -389,11 +390,6 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
     m.scale.checkValues(m.c, 0, m.c.length);
     return m;
   }
-}
-
-/** checkShape's test (src/learner.ts), for the fused kernel calls, which take the scale's road otherwise. */
-function isVector(x: ArrayLike<number>, n: number): boolean {
-  return x !== null && x !== undefined && typeof x === 'object' && x.length === n;
 }
 
 /** The one input exponent of a KMeans, as alignedShared wants it. */
