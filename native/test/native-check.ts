@@ -128,7 +128,8 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
   if (name === 'toRaw') {
     // reals (s 16) or Q16.16 (s 0), a shared exponent or one per feature (some beyond 63), the learners' limits and any other
     const s = r.nextInt(2) ? 16 : 0;
-    const exps = new Uint8Array(r.nextInt(2) ? 1 : n + r.nextInt(3));
+    // at least one exponent (an input scale always has one; the TS kernel reads exps[0], which Espruino rejects on an empty typed array)
+    const exps = new Uint8Array(r.nextInt(2) ? 1 : Math.max(1, n + r.nextInt(3)));
     for (let i = 0; i < exps.length; i++) exps[i] = r.nextInt(20) === 0 ? 64 + r.nextInt(192) : r.nextInt(2) ? r.nextInt(4) : r.nextInt(64);
     const lims = [2147483648, 1073741824, 134217728, 65536, 1];
     const lim = r.nextInt(5) === 0 ? 1 + r.nextInt(2147483647) : lims[r.nextInt(lims.length)];
