@@ -6,12 +6,11 @@
  * on the stream. Memory: k · nFeatures wide centroids plus k counters.
  */
 import { fail } from '../src/errors.js';
-import { Q_MAX, Q_MIN } from '../src/fixed.js';
+import { POW2, Q_MAX } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
-import { step, stepRecip } from '../src/kernels.js';
 import { Learner, MAX_FEATURES, checkOptions, mutable, optInt, optReal } from '../src/learner.js';
-import { InputScale, ScaledVector, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
+import { DISTANCE_LIMIT, InputScale, ScaledVector, distanceHeadroom, shiftWide, toDistanceInput } from '../src/range.js';
 import { WeightedMean, alignedShared, checkModels, same } from '../src/merge.js';
 
 /** Options of {@link KMeans}. */
@@ -100,9 +99,12 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
   /** Clusters seeded so far (k once k distinct samples were seen). */
   readonly filled: number;
   /** @internal */ declare readonly scale: InputScale;
-  private readonly d: Int32Array;
+  /** The learning kernel's scratch: k distances, then x − centroid. */
+  private readonly work: Int32Array;
+  /** The distances of a prediction (work's first k entries). */
   private readonly dist: Int32Array;
-  private readonly stepBuf: Int32Array;
+  /** Learned values stay strictly inside ±lim (the input scale's headroom). */
+  private readonly lim: number;
 
   /** @param headroom @internal the input scale's headroom (KMeansDetector keeps its squared distances smaller) */
   constructor(opts: KMeansOptions, headroom?: number) {
@@ -115,11 +117,11 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
     this.cf = new Uint16Array(k * n);
     this.counts = new Uint32Array(k);
     this.filled = 0;
-    this.d = new Int32Array(n);
-    this.dist = new Int32Array(k);
-    this.stepBuf = new Int32Array(4);
+    this.work = new Int32Array(k + n);
+    this.dist = this.work.subarray(0, k);
     const h = distanceHeadroom(n);
     this.scale = new InputScale(n, true, headroom !== undefined && headroom < h ? headroom : h);
+    this.lim = POW2[this.scale.headroom];
     this.stateBytes = KMeans.bytesFor(n, k) + 4;
   }
 
@@ -128,13 +130,25 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
     return k * n * 6 + k * 4 + 1;
   }
 
-  /** Learns one sample. */
+  /** Learns one sample: once every cluster is seeded, one fused kernel call converts x and learns it. */
   learnOne(x: ArrayLike<number>): void {
+    // checkShape's test inline (src/learner.ts): the fused call needs exactly n elements, anything else takes the scale's road
+    if (this.filled === this.k && x !== null && x !== undefined && typeof x === 'object' && x.length === this.nFeatures) {
+      const s = this.scale;
+      if (K.kmeansLearn(this.c, this.cf, this.counts, this.k, this.nFeatures, x, s.ints(), s.exps, this.lim, this.decay, this.work) < 0) return;
+    }
+    // seeding, or an input the kernel rejected (not a number, or a growing exponent): the scale's own road
     this.learnQ(this.learnX(x));
   }
 
-  /** Index of the nearest centroid (0 before any sample). */
+  /** Index of the nearest centroid (0 before any sample): one kernel call converts x and finds it. */
   predictOne(x: ArrayLike<number>): number {
+    if (this.filled > 0 && x !== null && x !== undefined && typeof x === 'object' && x.length === this.nFeatures) {
+      const s = this.scale;
+      const j = K.kmeansNearest(this.c, this.filled, this.nFeatures, x, s.ints(), s.exps, DISTANCE_LIMIT, this.dist);
+      if (j >= 0) return j;
+    }
+    // an input the kernel rejected (not a number, beyond the scale, too far to rank): the scale's own road
     return this.predictQ(this.readX(x));
   }
 
@@ -173,28 +187,8 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
       this.counts[j] = 1;
       return;
     }
-    const j = nearestRow(this.c, this.k, n, x, this.dist); // ≥ 0: x and the centroids lie within the headroom
-    // a seeded cluster has won at least one sample, so cnt ≥ 2 here
-    const cnt = this.counts[j] < 4294967295 ? this.counts[j] + 1 : 4294967295;
-    this.counts[j] = cnt;
-    // d = x − centroid, rounded to Q16.16 from the wide centroid
-    const o = j * n;
-    // round(x − (c + cf/2^16)) = x − c, minus 1 when cf > 2^15 (int32 arithmetic)
-    const c = this.c;
-    const cf = this.cf;
-    const d = this.d;
-    for (let i = 0; i < n; i++) {
-      const v = x[i] - c[o + i] - (cf[o + i] > 32768 ? 1 : 0);
-      d[i] = v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
-    }
-    // step η·d with η = max(1/cnt, decay), as a·2^-(16+s)
-    const sb = this.stepBuf;
-    if (this.decay > 0 && cnt * this.decay >= 65536) {
-      step(this.decay, 65536, sb);
-      sb[2] = 0;
-    } else stepRecip(cnt, sb);
-    K.axpyWide(this.c, this.cf, o, this.d, 0, n, sb[0], sb[1]);
-    if (sb[2] !== 0) K.axpyWide(this.c, this.cf, o, this.d, 0, n, sb[2], sb[3]);
+    // x and the centroids lie within the headroom: the kernel finds the nearest centroid
+    K.kmeansLearn(this.c, this.cf, this.counts, this.k, n, x, null, this.scale.exps, this.lim, this.decay, this.work);
   }
 
   private predictQ(x: ScaledVector): number {

@@ -5,13 +5,14 @@
  * that small steps are not lost. Regression uses squared loss on a linear
  * output; classification uses softmax cross-entropy.
  *
- * Every matrix loop is a kernel: K.matvec forward, K.matTvec for the
+ * Every matrix loop is a kernel: K.denseForward (matvec and activation)
+ * forward, K.denseBackward (matTvec and the activation's derivative) for the
  * back-propagated deltas, K.gerAdam (algorithms/optim.ts) or K.gerWide for
  * the rank-1 weight update (K.scale / K.axpy / K.axpyWide with momentum).
  * Details in docs/algorithms.md.
  */
 import { fail } from '../src/errors.js';
-import { Q_MAX, Q_MIN, Q_ONE, floorDiv, fromQ, isqrtRound, mul, sigmoid, tanh } from '../src/fixed.js';
+import { Q_MAX, Q_MIN, Q_ONE, floorDiv, fromQ, isqrtRound, mul } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
 import { step } from '../src/kernels.js';
@@ -26,9 +27,8 @@ import { WeightedMean, checkModels, same } from '../src/merge.js';
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'];
 /** An activation function of the hidden layers. */
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
+/** Their codes, as the dense kernels (src/kernels.ts denseForward) take them. */
 const RELU = 0;
-const TANH = 1;
-const SIGMOID = 2;
 
 /** Largest layer width. */
 export const MAX_WIDTH = 1024;
@@ -36,14 +36,6 @@ export const MAX_WIDTH = 1024;
 export const MAX_HIDDEN = 8;
 
 const ONE_VEC = new Int32Array([Q_ONE]);
-
-/** Applies activation `act` to z, writing a (Q16.16). @internal */
-export function activate(act: number, z: Int32Array, a: Int32Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const v = z[i];
-    a[i] = act === RELU ? (v > 0 ? v : 0) : act === TANH ? tanh(v) : act === SIGMOID ? sigmoid(v) : v;
-  }
-}
 
 /**
  * One fully connected layer: a = act(W·x + b), W stored row-major
@@ -105,24 +97,14 @@ export class Dense {
     if (bias) for (let i = 0; i < this.b.length; i++) this.b[i] = mul(2 * rng.nextQ() - Q_ONE, lim);
   }
 
-  /** z = W·x + b, a = act(z). */
+  /** z = W·x + b, a = act(z): one kernel call. */
   forward(x: Int32Array): void {
-    K.matvec(this.w, x, 0, this.b, this.z, this.nOut, this.nIn);
-    activate(this.activation, this.z, this.a, this.nOut);
+    K.denseForward(this.w, x, 0, this.b, this.z, this.a, this.nOut, this.nIn, this.activation);
   }
 
-  /** g ← g ⊙ act'(z): turns ∂loss/∂a into ∂loss/∂z (negated). */
-  scaleByDerivative(): void {
-    const act = this.activation;
-    for (let i = 0; i < this.nOut; i++) {
-      const a = this.a[i];
-      let d: number;
-      if (act === RELU) d = this.z[i] > 0 ? Q_ONE : 0;
-      else if (act === TANH) d = Q_ONE - mul(a, a);
-      else if (act === SIGMOID) d = mul(a, Q_ONE - a);
-      else d = Q_ONE;
-      this.g[i] = d === Q_ONE ? this.g[i] : mul(this.g[i], d);
-    }
+  /** prev.g = Wᵀ·g ⊙ prev's act'(z): back-propagates this layer's (negated) gradient into ∂loss/∂z of `prev`, one kernel call. */
+  backward(prev: Dense): void {
+    K.denseBackward(this.w, this.g, prev.g, prev.a, prev.z, this.nOut, this.nIn, prev.activation);
   }
 
   /**
@@ -298,10 +280,7 @@ export class MLP extends Supervised {
       for (let c = 0; c < this.nOutputs; c++) out.g[c] = (c === y ? Q_ONE : 0) - this.pq[c];
     }
     const L = this.layers;
-    for (let i = L.length - 1; i > 0; i--) {
-      K.matTvec(L[i].w, L[i].g, L[i - 1].g, L[i].nOut, L[i].nIn);
-      L[i - 1].scaleByDerivative();
-    }
+    for (let i = L.length - 1; i > 0; i--) L[i].backward(L[i - 1]);
     const lr = this.rate();
     this.opt.begin(lr);
     for (let i = L.length - 1; i >= 0; i--) L[i].update(i === 0 ? x : L[i - 1].a, lr, this.momentum, this.stepBuf, this.opt);

@@ -593,6 +593,80 @@ void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t
 	}
 }
 
+void ml_stepRecip(uint32_t c, int32_t out[4])
+{
+	uint32_t b = 1; /* bit length of c */
+	uint32_t k;
+	uint64_t e;
+	while (b < 32 && ((uint64_t)1 << b) <= c)
+		b++;
+	k = b + 28 < 51 ? b + 28 : 51;
+	e = (((uint64_t)1 << (k + 1)) + c) / (2 * (uint64_t)c); /* < 2^29 */
+	out[0] = (int32_t)(e >> 15);
+	out[1] = (int32_t)k - 31;
+	out[2] = (int32_t)(e & 32767);
+	out[3] = (int32_t)k - 16;
+}
+
+int32_t ml_kmeansNearest(const int32_t *c, uint32_t rows, uint32_t n, const int32_t *x, int32_t *dist)
+{
+	int32_t shift;
+	for (shift = 0; shift <= 16; shift += 8) {
+		uint32_t b;
+		ml_sqdistMany(c, rows, n, x, shift, dist);
+		b = ml_argmin(dist, rows);
+		if (dist[b] != ML_Q_MAX)
+			return (int32_t)b;
+	}
+	return -1;
+}
+
+void ml_kmeansLearn(int32_t *c, uint16_t *cf, uint32_t *counts, uint32_t k, uint32_t n, const int32_t *x, int32_t decay, int32_t *work)
+{
+	int32_t st[4];
+	int32_t j = ml_kmeansNearest(c, k, n, x, work);
+	uint32_t cnt, i;
+	size_t o;
+	if (j < 0)
+		return;
+	cnt = counts[j] < 0xFFFFFFFFu ? counts[j] + 1 : 0xFFFFFFFFu;
+	counts[j] = cnt;
+	o = (size_t)j * n;
+	for (i = 0; i < n; i++)
+		work[k + i] = sat32((int64_t)x[i] - c[o + i] - (cf[o + i] > 32768 ? 1 : 0));
+	if (decay > 0 && (uint64_t)cnt * (uint64_t)decay >= 65536) {
+		ml_step(decay, 65536, st);
+		st[2] = 0;
+	}
+	else
+		ml_stepRecip(cnt, st);
+	ml_axpyWide(c + o, cf + o, work + k, n, st[0], st[1]);
+	if (st[2] != 0)
+		ml_axpyWide(c + o, cf + o, work + k, n, st[2], st[3]);
+}
+
+void ml_denseForward(const int32_t *w, const int32_t *x, const int32_t *b, int32_t *z, int32_t *a, uint32_t rows, uint32_t cols, int32_t act)
+{
+	uint32_t i;
+	ml_matvec(w, x, b, z, rows, cols);
+	for (i = 0; i < rows; i++) {
+		int32_t v = z[i];
+		a[i] = act == 0 ? (v > 0 ? v : 0) : act == 1 ? ml_tanh(v) : act == 2 ? ml_sigmoid(v) : v;
+	}
+}
+
+void ml_denseBackward(const int32_t *w, const int32_t *g, int32_t *gp, const int32_t *ap, const int32_t *zp, uint32_t rows, uint32_t cols, int32_t act)
+{
+	uint32_t i;
+	ml_matTvec(w, g, gp, rows, cols);
+	for (i = 0; i < cols; i++) {
+		int32_t av = ap[i];
+		int32_t d = act == 0 ? (zp[i] > 0 ? 65536 : 0) : act == 1 ? 65536 - ml_mul(av, av) : act == 2 ? ml_mul(av, sat32((int64_t)65536 - av)) : 65536;
+		if (d != 65536)
+			gp[i] = ml_mul(gp[i], d);
+	}
+}
+
 /* ---- signal kernels (see the header and src/kernels.ts) ---- */
 
 uint32_t ml_ringWrite(int32_t *ring, uint32_t n, uint32_t pos, const int32_t *src, uint32_t stride, uint32_t count)

@@ -121,6 +121,48 @@ int32_t ml_toRaw(const double *x, uint32_t n, uint32_t s, const uint8_t *exps, u
 void ml_sgdLinear(int32_t *w, uint16_t *f, const int32_t *x, uint32_t n, int32_t y, int32_t lr, int32_t l2, int32_t link);
 
 /**
+ * A dense layer forward (src/kernels.ts denseForward): z = ml_matvec(w, x,
+ * b, rows, cols) (b may be NULL), then a[r] = act(z[r]) with act 0 relu,
+ * 1 ml_tanh, 2 ml_sigmoid, 3 linear.
+ */
+void ml_denseForward(const int32_t *w, const int32_t *x, const int32_t *b, int32_t *z, int32_t *a, uint32_t rows, uint32_t cols, int32_t act);
+
+/**
+ * Back-propagation through a dense layer (src/kernels.ts denseBackward):
+ * gp = ml_matTvec(w, g, rows, cols), then gp[c] = ml_mul(gp[c], d) with the
+ * derivative d of activation act at ap[c] / zp[c] (relu: 1 when zp > 0,
+ * else 0; tanh 1 − ap²; sigmoid ap·sat(1 − ap); linear 1, gp unchanged).
+ */
+void ml_denseBackward(const int32_t *w, const int32_t *g, int32_t *gp, const int32_t *ap, const int32_t *zp, uint32_t rows, uint32_t cols, int32_t act);
+
+/**
+ * The step 1/c (c ≥ 1, a running-mean count) as two ml_axpyWide steps, as
+ * the TypeScript stepRecip makes them: out = [a1, s1, a2, s2].
+ */
+void ml_stepRecip(uint32_t c, int32_t out[4]);
+
+/**
+ * The nearest of `rows` centroids (c, rows of n) to x in internal units
+ * (src/kernels.ts kmeansNearest after its conversion): ml_sqdistMany into
+ * dist and ml_argmin at shift 0, else 8, else 16 while the smallest
+ * distance saturates. Returns its index, or −1 when it saturates at 16.
+ */
+int32_t ml_kmeansNearest(const int32_t *c, uint32_t rows, uint32_t n, const int32_t *x, int32_t *dist);
+
+/**
+ * One online k-means step (src/kernels.ts kmeansLearn) on x in the model's
+ * internal units: c holds k centroids of n (wide: plus cf/2^16), counts
+ * their samples. The nearest centroid j (ml_sqdistMany + ml_argmin at shift
+ * 0, else 8, else 16 while the smallest distance saturates; work[0..k) holds
+ * them) gains one count (saturating at 2^32 − 1) and moves by
+ * max(1/count, decay): d = sat(x − round(c_j)) in work[k..k+n), then
+ * ml_axpyWide with the two steps of 1/count, or ml_step(decay, 65536) once
+ * count·decay ≥ 65536 (0 ≤ decay ≤ 65536). Nothing changes when every
+ * distance saturates at shift 16. k ≥ 1; work has k + n elements.
+ */
+void ml_kmeansLearn(int32_t *c, uint16_t *cf, uint32_t *counts, uint32_t k, uint32_t n, const int32_t *x, int32_t decay, int32_t *work);
+
+/**
  * Rank-1 wide update of a rows×cols matrix: for each row r in order,
  * (a, s) = ml_step(lr, d[r]) and, when a ≠ 0,
  * ml_axpyWide(w + r·cols, f + r·cols, x, cols, a, s).

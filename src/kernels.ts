@@ -8,7 +8,7 @@
  * that callers never allocate a subarray in a hot path.
  * The numeric contract of each kernel is in docs/fixed-point.md.
  */
-import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, mul, sigmoid } from './fixed.js';
+import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, mul, sigmoid, tanh } from './fixed.js';
 
 export interface Kernels {
   /** Σ a[ao+i]·b[bo+i] for i < n: exact sum, rounded half up to Q16.16, saturated. */
@@ -73,8 +73,56 @@ export interface Kernels {
    * then handles that input (errors, clamping, a growing exponent).
    */
   toRaw(x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number;
+  /**
+   * One online k-means step, fused: the centroids c (k rows of n, wide: plus
+   * cf/2^16) with their counts; x in the model's internal units when xq is
+   * null, else raw real numbers converted as toRaw(x, n, 16, exps, lim, xq)
+   * first (a rejected element: returns its index, nothing has changed). The
+   * nearest centroid j (squared distances at shift 0, else 8, else 16, the
+   * first smallest; work[0..k) holds them) gains one count (saturating at
+   * 2^32 − 1) and moves toward x by max(1/count, decay) (decay Q16.16,
+   * 0..65536): d = sat(x − round(c_j)) in work[k..k+n), then axpyWide with
+   * stepRecip(count), or step(decay, 65536) once count·decay ≥ 65536.
+   * Returns −1 (also, learning nothing, when every distance saturates even at
+   * shift 16, which values inside the model's headroom rule out).
+   */
+  kmeansLearn(
+    c: Int32Array, cf: Uint16Array, counts: Uint32Array, k: number, n: number, x: ArrayLike<number>, xq: Int32Array | null,
+    exps: Uint8Array, lim: number, decay: number, work: Int32Array,
+  ): number;
   /** One fused SGD step of a linear model (identity or logistic link), converting a real-valued x on the way; −1, or the index of a rejected element. */
   sgdLinear(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number;
+  /**
+   * sgdLinear with the identity link on real numbers: x converted into xq
+   * and the target y converted as toQ (LinearRegression.learnOne in one
+   * call). Returns −1, n when y is not a number in [−32768, 32768) (checked
+   * first), or the index of a rejected element of x; nothing changes unless −1.
+   */
+  sgdLinearReal(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number;
+  /**
+   * A dense layer's forward pass: z = matvec(w, x, xo, b, rows, cols), then
+   * a[r] = act(z[r]) with act 0 relu, 1 tanh, 2 sigmoid, 3 linear (the
+   * order of the MLP's activations; tanh and sigmoid as in src/fixed.ts).
+   */
+  /**
+   * The nearest of `rows` k-means centroids (c, rows of n) to raw real
+   * numbers x, converted as toRaw(x, n, 16, exps, lim, xq) first: squared
+   * distances into dist at shift 0, else 8, else 16 while the smallest
+   * saturates, as kmeansLearn finds it. Returns its index (the first of
+   * equal distances), or −1 when an element is rejected or every distance
+   * saturates even at shift 16 (the caller then takes its slow road).
+   */
+  kmeansNearest(c: Int32Array, rows: number, n: number, x: ArrayLike<number>, xq: Int32Array, exps: Uint8Array, lim: number, dist: Int32Array): number;
+  denseForward(w: Int32Array, x: Int32Array, xo: number, b: Int32Array | null, z: Int32Array, a: Int32Array, rows: number, cols: number, act: number): void;
+  /**
+   * Back-propagation through a dense layer of rows×cols weights w: gp =
+   * matTvec(w, g, rows, cols), then each gp[c] times the derivative of the
+   * previous layer's activation act (codes as in denseForward) at its
+   * output ap[c] / pre-activation zp[c]: relu 1 when zp > 0 else 0, tanh
+   * 1 − ap², sigmoid ap·sat(1 − ap), linear 1 (products by mul, unchanged when
+   * the derivative is 1).
+   */
+  denseBackward(w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32Array, zp: Int32Array, rows: number, cols: number, act: number): void;
   /**
    * Adam (or, with m = mf = null, RMSprop) step on a rows×cols matrix of wide
    * weights for the rank-1 negative gradient d·xᵀ: per element, in row-major
@@ -93,7 +141,7 @@ export interface Kernels {
 }
 
 /** Names of all kernels, in a fixed order (used by backend detection and tests). */
-export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw'];
+export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw', 'kmeansLearn', 'sgdLinearReal', 'denseForward', 'denseBackward', 'kmeansNearest'];
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -828,8 +876,99 @@ function gerAdamTS(
   }
 }
 
+/** The nearest of `rows` centroids to x (internal units), or −1: the search of kmeansLearn and kmeansNearest. */
+function nearest(c: Int32Array, rows: number, n: number, x: Int32Array, dist: Int32Array): number {
+  for (let shift = 0; shift <= 16; shift += 8) {
+    sqdistManyBox.f(c, rows, n, x, 0, shift, dist);
+    const b = argminBox.f(dist, 0, rows);
+    if (dist[b] !== Q_MAX) return b;
+  }
+  return -1;
+}
+
+/** {@link Kernels.kmeansNearest}: the active toRaw, then the search of kmeansLearn. */
+function kmeansNearestTS(c: Int32Array, rows: number, n: number, x: ArrayLike<number>, xq: Int32Array, exps: Uint8Array, lim: number, dist: Int32Array): number {
+  return toRawBox.f(x, n, 16, exps, lim, xq) < 0 ? nearest(c, rows, n, xq, dist) : -1;
+}
+
+/** Scratch of kmeansLearnTS's step (four entries for stepRecip), made on first use like stepScratch. */
+let kmStepBuf: Int32Array | null = null;
+
+/**
+ * One online k-means step, fused (one kernel call per learnOne): x joins its
+ * nearest centroid (see {@link Kernels.kmeansLearn}). It is the sequence of
+ * the separate kernels, called as the active ones (so that a firmware
+ * without this kernel still runs its native pieces; they give the same bits
+ * as the TypeScript ones): toRaw, sqdistMany + argmin at shifts 0, 8, 16
+ * until the smallest distance does not saturate, the count,
+ * d = x − round(centroid), then one or two axpyWide steps (stepRecip of the
+ * count, or step(decay, 1)).
+ */
+function kmeansLearnTS(
+  c: Int32Array, cf: Uint16Array, counts: Uint32Array, k: number, n: number, x: ArrayLike<number>, xq: Int32Array | null,
+  exps: Uint8Array, lim: number, decay: number, work: Int32Array,
+): number {
+  let q: Int32Array;
+  if (xq === null) q = x as Int32Array;
+  else {
+    const bad = toRawBox.f(x, n, 16, exps, lim, xq);
+    if (bad >= 0) return bad;
+    q = xq;
+  }
+  const j = nearest(c, k, n, q, work);
+  if (j < 0) return -1; // no centroid can be ranked (not for values inside the headroom): nothing learned
+  const cnt = counts[j] < 4294967295 ? counts[j] + 1 : 4294967295;
+  counts[j] = cnt;
+  // d = x − centroid rounded to Q16.16: x − c, minus 1 when cf > 2^15
+  const o = j * n;
+  for (let i = 0; i < n; i++) {
+    const v = q[i] - c[o + i] - (cf[o + i] > 32768 ? 1 : 0);
+    work[k + i] = v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
+  }
+  // the step η·d with η = max(1/cnt, decay)
+  const sb = kmStepBuf === null ? (kmStepBuf = new Int32Array(4)) : kmStepBuf;
+  if (decay > 0 && cnt * decay >= 65536) {
+    step(decay, 65536, sb);
+    sb[2] = 0;
+  } else stepRecip(cnt, sb);
+  axpyWideBox.f(c, cf, o, work, k, n, sb[0], sb[1]);
+  if (sb[2] !== 0) axpyWideBox.f(c, cf, o, work, k, n, sb[2], sb[3]);
+  return -1;
+}
+
+/**
+ * {@link Kernels.sgdLinearReal}: the target converted as toQ converts an
+ * element, then the active sgdLinear (a firmware without this kernel still
+ * runs its native sgdLinear).
+ */
+function sgdLinearRealTS(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number {
+  const t = typeof y === 'number' ? y * 65536 + 2147483648.5 : NaN;
+  if (!(t >= 0 && t < 4294967296)) return n;
+  return sgdLinearBox.f(w, f, x, xq, n, (t | 0) ^ MIN32, lr, l2, 0);
+}
+
+/** {@link Kernels.denseForward}: the active matvec, then the activation. */
+function denseForwardTS(w: Int32Array, x: Int32Array, xo: number, b: Int32Array | null, z: Int32Array, a: Int32Array, rows: number, cols: number, act: number): void {
+  matvecBox.f(w, x, xo, b, z, rows, cols);
+  for (let i = 0; i < rows; i++) {
+    const v = z[i];
+    a[i] = act === 0 ? (v > 0 ? v : 0) : act === 1 ? tanh(v) : act === 2 ? sigmoid(v) : v;
+  }
+}
+
+/** {@link Kernels.denseBackward}: the active matTvec, then the activation's derivative. */
+function denseBackwardTS(w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32Array, zp: Int32Array, rows: number, cols: number, act: number): void {
+  matTvecBox.f(w, g, gp, rows, cols);
+  for (let i = 0; i < cols; i++) {
+    const a = ap[i];
+    // 1 − a saturates (below −32767 only, far outside a sigmoid's [0, 1])
+    const d = act === 0 ? (zp[i] > 0 ? 65536 : 0) : act === 1 ? 65536 - mul(a, a) : act === 2 ? mul(a, a < -2147418111 ? Q_MAX : 65536 - a) : 65536;
+    if (d !== 65536) gp[i] = mul(gp[i], d);
+  }
+}
+
 /** The TypeScript reference kernels. Never modified; tests hold native twins to them. */
-export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS };
+export const kernelsTS: Kernels = { dot: dotTS, matvec: matvecTS, matTvec: matTvecTS, axpy: axpyTS, axpyWide: axpyWideTS, gerWide: gerWideTS, scale: scaleTS, sqdist: sqdistTS, sqdistMany: sqdistManyTS, welford: welfordTS, argmin: argminTS, argmax: argmaxTS, toQ: toQTS, sgdLinear: sgdLinearTS, gerAdam: gerAdamTS, toRaw: toRawTS, kmeansLearn: kmeansLearnTS, sgdLinearReal: sgdLinearRealTS, denseForward: denseForwardTS, denseBackward: denseBackwardTS, kmeansNearest: kmeansNearestTS };
 
 // ---- signal kernels (raw-signal path of WindowFeatures) --------------------
 // The per-sample and per-window loops of condition monitoring: ring buffer,
@@ -1221,6 +1360,31 @@ const toRawBox = /*#__PURE__*/ box('toRaw', toRawTS);
 export const toRaw: Kernels['toRaw'] = function (x, n, s, exps, lim, out) {
   return toRawBox.f(x, n, s, exps, lim, out);
 };
+const kmeansLearnBox = /*#__PURE__*/ box('kmeansLearn', kmeansLearnTS);
+/** The active {@link Kernels.kmeansLearn}. */
+export const kmeansLearn: Kernels['kmeansLearn'] = function (c, cf, counts, k, n, x, xq, exps, lim, decay, work) {
+  return kmeansLearnBox.f(c, cf, counts, k, n, x, xq, exps, lim, decay, work);
+};
+const sgdLinearRealBox = /*#__PURE__*/ box('sgdLinearReal', sgdLinearRealTS);
+/** The active {@link Kernels.sgdLinearReal}. */
+export const sgdLinearReal: Kernels['sgdLinearReal'] = function (w, f, x, xq, n, y, lr, l2) {
+  return sgdLinearRealBox.f(w, f, x, xq, n, y, lr, l2);
+};
+const denseForwardBox = /*#__PURE__*/ box('denseForward', denseForwardTS);
+/** The active {@link Kernels.denseForward}. */
+export const denseForward: Kernels['denseForward'] = function (w, x, xo, b, z, a, rows, cols, act) {
+  return denseForwardBox.f(w, x, xo, b, z, a, rows, cols, act);
+};
+const denseBackwardBox = /*#__PURE__*/ box('denseBackward', denseBackwardTS);
+/** The active {@link Kernels.denseBackward}. */
+export const denseBackward: Kernels['denseBackward'] = function (w, g, gp, ap, zp, rows, cols, act) {
+  return denseBackwardBox.f(w, g, gp, ap, zp, rows, cols, act);
+};
+const kmeansNearestBox = /*#__PURE__*/ box('kmeansNearest', kmeansNearestTS);
+/** The active {@link Kernels.kmeansNearest}. */
+export const kmeansNearest: Kernels['kmeansNearest'] = function (c, rows, n, x, xq, exps, lim, dist) {
+  return kmeansNearestBox.f(c, rows, n, x, xq, exps, lim, dist);
+};
 const ringWriteBox = /*#__PURE__*/ box('ringWrite', ringWriteTS);
 /** The active {@link SignalKernels.ringWrite}. */
 export const ringWrite: SignalKernels['ringWrite'] = function (ring, ro, n, pos, src, so, stride, count) {
@@ -1285,6 +1449,11 @@ export function useKernels(impl: Impl | null, label?: string): void {
   sgdLinearBox.f = get('sgdLinear', sgdLinearTS);
   gerAdamBox.f = get('gerAdam', gerAdamTS);
   toRawBox.f = get('toRaw', toRawTS);
+  kmeansLearnBox.f = get('kmeansLearn', kmeansLearnTS);
+  sgdLinearRealBox.f = get('sgdLinearReal', sgdLinearRealTS);
+  denseForwardBox.f = get('denseForward', denseForwardTS);
+  denseBackwardBox.f = get('denseBackward', denseBackwardTS);
+  kmeansNearestBox.f = get('kmeansNearest', kmeansNearestTS);
   ringWriteBox.f = get('ringWrite', ringWriteTS);
   winStatsBox.f = get('winStats', winStatsTS);
   fftBox.f = get('fft', fftTS);
@@ -1296,7 +1465,7 @@ export function useKernels(impl: Impl | null, label?: string): void {
 
 /** The kernels in use, as one object (a snapshot: call again after useKernels). */
 export function activeKernels(): Kernels {
-  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f };
+  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f, kmeansLearn: kmeansLearnBox.f, sgdLinearReal: sgdLinearRealBox.f, denseForward: denseForwardBox.f, denseBackward: denseBackwardBox.f, kmeansNearest: kmeansNearestBox.f };
 }
 
 /** The signal kernels in use, as one object (a snapshot). */

@@ -117,12 +117,12 @@ describe('native kernels on the XS host (mlxs-native)', function () {
     };
     await mod.bundleScript('native/test/partial-entry.js', 'native-partial.js', 'mlNativePartial');
     const drop = join(OUT, 'drop-natives.js');
-    writeFileSync(drop, 'delete globalThis.__microlearnNative.dot;\ndelete globalThis.__microlearnNative.welford;\nglobalThis.__microlearnNative.argmax = 1;\n');
+    writeFileSync(drop, 'delete globalThis.__microlearnNative.dot;\ndelete globalThis.__microlearnNative.welford;\ndelete globalThis.__microlearnNative.kmeansLearn;\ndelete globalThis.__microlearnNative.kmeansNearest;\ndelete globalThis.__microlearnNative.sgdLinearReal;\ndelete globalThis.__microlearnNative.denseForward;\ndelete globalThis.__microlearnNative.denseBackward;\nglobalThis.__microlearnNative.argmax = 1;\n');
     const r = await runXS([drop, join(ROOT, 'build', 'bundles', 'native-partial.js')], { native: true });
     assert.equal(r.code, 0, r.stderr);
     const xs = lines(r.stdout);
     const detail = JSON.parse(xs[0].slice('detail '.length)) as { [k: string]: string };
-    for (const name of KERNEL_NAMES) assert.equal(detail[name], name === 'dot' || name === 'welford' || name === 'argmax' ? 'ts' : 'native', name);
+    for (const name of KERNEL_NAMES) assert.equal(detail[name], name === 'dot' || name === 'welford' || name === 'argmax' || name === 'kmeansLearn' || name === 'kmeansNearest' || name === 'sgdLinearReal' || name === 'denseForward' || name === 'denseBackward' ? 'ts' : 'native', name);
     const expected: string[] = [];
     for (const prefix of PARTIAL_CASES) runConformance((l) => expected.push(l), prefix);
     assert.equal(xs.length - 1, expected.length);

@@ -1137,6 +1137,38 @@ static MLJ_NOINLINE void mljSlowSgdLinear(MljArray *w, MljArray *f, MljArray *x,
   mljClose(&cx);
 }
 
+/* sgdLinear, or with realY sgdLinearReal (no link argument; y real, converted as toQ: returns n when rejected). */
+static int mljSgdLinear(JsVar *args, bool realY) {
+  MljArgs A;
+  MljArray w, f, x;
+  uint32_t n = 0;
+  int32_t y = 0, lr = 0, l2 = 0, link = 0;
+  int64_t lk = 0;
+  int r = -1;
+  mljInit(&w);
+  mljInit(&f);
+  mljInit(&x);
+  if (mljArgs(args, &A, realY ? 8 : 9) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[4], &n) &&
+      (realY || mljI32(A.a[5], &y)) && mljI32(A.a[6], &lr) && mljI32(A.a[7], &l2) && (realY || mljNumber(A.a[8], 0, 1, &lk)) &&
+      mljUse(&w, 0, (uint64_t)n + 1) && mljUse(&f, 0, (uint64_t)n + 1) && mljDisjoint(&w, &f)) {
+    bool raw = realY || !jsvIsNull(A.a[3]);
+    link = (int32_t)lk;
+    if (mljArray(raw ? A.a[3] : A.a[2], MLJ_I32, &x) && mljUse(&x, 0, n) && mljDisjoint(&x, &f)) {
+      if (realY) {
+        JsVar *yv = A.a[5];
+        if (!(yv && (jsvIsInt(yv) || jsvIsFloat(yv)) && !jsvIsPin(yv) && ml_fromDouble(jsvGetFloat(yv), &y))) r = (int)n;
+      }
+      if (r < 0 && raw) r = mljReals(A.a[2], n, &x, NULL);
+      if (r < 0) {
+        if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_sgdLinear(MLJ_P32(&w, 0), MLJ_P16(&f, 0), MLJ_P32(&x, 0), n, y, lr, l2, link);
+        else mljSlowSgdLinear(&w, &f, &x, n, y, lr, l2, link);
+      }
+    }
+  }
+  mljArgsFree(&A);
+  return r;
+}
+
 /*JSON{
   "type" : "staticmethod",
   "class" : "Microlearn",
@@ -1151,30 +1183,287 @@ Microlearn kernel `sgdLinear` (see microlearn src/kernels.ts): one fused SGD
 step of a linear model; a real-valued x is converted into xq on the way.
 */
 int jswrap_microlearn_sgdLinear(JsVar *args) {
+  return mljSgdLinear(args, false);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "sgdLinearReal",
+  "generate" : "jswrap_microlearn_sgdLinearReal",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, f: Uint16Array, x: real numbers, xq: Int32Array, n, y: a real target, lr, l2"]
+  ],
+  "return" : ["int32","-1, n when y is rejected, or the index of a rejected element of x"]
+}
+Microlearn kernel `sgdLinearReal` (see microlearn src/kernels.ts): sgdLinear
+with the identity link on real x and a real target.
+*/
+int jswrap_microlearn_sgdLinearReal(JsVar *args) {
+  return mljSgdLinear(args, true);
+}
+
+/* ml_kmeansNearest element by element (some array not flat). */
+static MLJ_NOINLINE int32_t mljSlowNearest(MljArray *c, uint32_t rows, uint32_t n, MljArray *x, MljArray *dist) {
+  MljCursor cd;
+  int32_t shift, j = -1;
+  for (shift = 0; shift <= 16 && j < 0; shift += 8) {
+    uint32_t b;
+    mljSlowSqdistMany(c, rows, n, x, 0, shift, dist);
+    b = mljSlowArgBest(dist, 0, rows, false);
+    mljOpen(&cd, dist);
+    if (mljGet(&cd, b) != INT32_MAX) j = (int32_t)b;
+    mljClose(&cd);
+  }
+  return j;
+}
+
+/* ml_kmeansLearn element by element (some array not flat), in its order. */
+static MLJ_NOINLINE void mljSlowKmeans(MljArray *c, MljArray *cf, MljArray *counts, uint32_t k, uint32_t n, MljArray *x, int32_t decay, MljArray *work) {
+  MljCursor cc, cfc, cn, cx, cw;
+  int32_t st[4];
+  int32_t j = mljSlowNearest(c, k, n, x, work);
+  uint32_t cnt, i;
+  size_t o;
+  if (j < 0) return;
+  mljOpen(&cn, counts);
+  cnt = (uint32_t)mljGet(&cn, (size_t)j);
+  cnt = cnt < 0xFFFFFFFFu ? cnt + 1 : 0xFFFFFFFFu;
+  mljSet(&cn, (size_t)j, (int32_t)cnt);
+  mljClose(&cn);
+  o = (size_t)j * n;
+  mljOpen(&cc, c);
+  mljOpen(&cfc, cf);
+  mljOpen(&cx, x);
+  mljOpen(&cw, work);
+  for (i = 0; i < n; i++)
+    mljSet(&cw, k + i, ml_sat((int64_t)mljGet(&cx, x->first + i) - mljGet(&cc, o + i) - (mljGet(&cfc, o + i) > 32768 ? 1 : 0)));
+  mljClose(&cc);
+  mljClose(&cfc);
+  mljClose(&cx);
+  mljClose(&cw);
+  if (decay > 0 && (uint64_t)cnt * (uint64_t)decay >= 65536) {
+    ml_step(decay, 65536, st);
+    st[2] = 0;
+  } else ml_stepRecip(cnt, st);
+  mljSlowWide(c, cf, (uint32_t)o, 1, n, NULL, work, k, st[0], st[1]);
+  if (st[2] != 0) mljSlowWide(c, cf, (uint32_t)o, 1, n, NULL, work, k, st[2], st[3]);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "kmeansLearn",
+  "generate" : "jswrap_microlearn_kmeansLearn",
+  "params" : [
+    ["args","JsVarArray","c: Int32Array, cf: Uint16Array, counts: Uint32Array, k, n, x, xq: Int32Array or null, exps: Uint8Array, lim, decay, work: Int32Array"]
+  ],
+  "return" : ["int32","-1, or the index of a rejected element of a raw x"]
+}
+Microlearn kernel `kmeansLearn` (see microlearn src/kernels.ts): one online
+k-means step; a raw x is converted into xq (toRaw) on the way.
+*/
+int jswrap_microlearn_kmeansLearn(JsVar *args) {
   MljArgs A;
-  MljArray w, f, x;
-  uint32_t n = 0;
-  int32_t y = 0, lr = 0, l2 = 0, link = 0;
-  int64_t lk = 0;
+  MljArray c, cf, counts, x, exps, work;
+  uint32_t k = 0, n = 0;
+  uint64_t area = 0;
+  int64_t kk = 0, lim = 0, decay = 0;
   int r = -1;
-  mljInit(&w);
-  mljInit(&f);
+  mljInit(&c);
+  mljInit(&cf);
+  mljInit(&counts);
   mljInit(&x);
-  if (mljArgs(args, &A, 9) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_U16, &f) && mljU32(A.a[4], &n) && mljI32(A.a[5], &y) &&
-      mljI32(A.a[6], &lr) && mljI32(A.a[7], &l2) && mljNumber(A.a[8], 0, 1, &lk) && mljUse(&w, 0, (uint64_t)n + 1) &&
-      mljUse(&f, 0, (uint64_t)n + 1) && mljDisjoint(&w, &f)) {
-    bool raw = !jsvIsNull(A.a[3]);
-    link = (int32_t)lk;
-    if (mljArray(raw ? A.a[3] : A.a[2], MLJ_I32, &x) && mljUse(&x, 0, n) && mljDisjoint(&x, &f)) {
-      if (raw) r = mljReals(A.a[2], n, &x, NULL);
+  mljInit(&exps);
+  mljInit(&work);
+  if (mljArgs(args, &A, 11) && mljArray(A.a[0], MLJ_I32, &c) && mljArray(A.a[1], MLJ_U16, &cf) && mljArray(A.a[2], MLJ_U32, &counts) &&
+      mljNumber(A.a[3], 1, 0xFFFFFFFF, &kk) && mljU32(A.a[4], &n) && mljArray(A.a[7], MLJ_U8, &exps) && mljNumber(A.a[8], 1, (int64_t)1 << 31, &lim) &&
+      mljNumber(A.a[9], 0, 65536, &decay) && mljArray(A.a[10], MLJ_I32, &work) && mljArea((uint32_t)kk, n, &area) && mljUse(&c, 0, area) &&
+      mljUse(&cf, 0, area) && mljUse(&counts, 0, (uint64_t)kk) && mljUse(&work, 0, (uint64_t)kk + n) && mljUse(&exps, 0, 1) && mljDisjoint(&c, &cf) &&
+      mljDisjoint(&c, &counts) && mljDisjoint(&cf, &counts) && mljDisjoint(&work, &cf) && mljDisjoint(&work, &counts)) {
+    bool raw = !jsvIsNull(A.a[6]);
+    k = (uint32_t)kk;
+    if (mljArray(raw ? A.a[6] : A.a[5], MLJ_I32, &x) && mljUse(&x, 0, n) && mljDisjoint(&x, &cf) && mljDisjoint(&x, &counts) &&
+        (!raw || mljDisjoint(&exps, &x))) {
+      if (raw) {
+        MljConversion cv;
+        cv.exps = &exps;
+        cv.ne = 1;
+        cv.s = 16;
+        cv.lim = lim;
+        r = mljReals(A.a[5], n, &x, &cv);
+      }
       if (r < 0) {
-        if (mljFlat(&w) && mljFlat(&f) && mljFlat(&x)) ml_sgdLinear(MLJ_P32(&w, 0), MLJ_P16(&f, 0), MLJ_P32(&x, 0), n, y, lr, l2, link);
-        else mljSlowSgdLinear(&w, &f, &x, n, y, lr, l2, link);
+        if (mljFlat(&c) && mljFlat(&cf) && mljFlat(&counts) && mljFlat(&x) && mljFlat(&work))
+          ml_kmeansLearn(MLJ_P32(&c, 0), MLJ_P16(&cf, 0), MLJ_PU32(&counts, 0), k, n, MLJ_P32(&x, 0), (int32_t)decay, MLJ_P32(&work, 0));
+        else mljSlowKmeans(&c, &cf, &counts, k, n, &x, (int32_t)decay, &work);
       }
     }
   }
   mljArgsFree(&A);
   return r;
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "kmeansNearest",
+  "generate" : "jswrap_microlearn_kmeansNearest",
+  "params" : [
+    ["args","JsVarArray","c: Int32Array, rows, n, x: raw numbers, xq: Int32Array, exps: Uint8Array, lim, dist: Int32Array"]
+  ],
+  "return" : ["int32","the nearest centroid, or -1 (a rejected element, or no centroid can be ranked)"]
+}
+Microlearn kernel `kmeansNearest` (see microlearn src/kernels.ts).
+*/
+int jswrap_microlearn_kmeansNearest(JsVar *args) {
+  MljArgs A;
+  MljArray c, xq, exps, dist;
+  uint32_t n = 0;
+  uint64_t area = 0;
+  int64_t rows = 0, lim = 0;
+  int r = -1;
+  mljInit(&c);
+  mljInit(&xq);
+  mljInit(&exps);
+  mljInit(&dist);
+  if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &c) && mljNumber(A.a[1], 1, 0xFFFFFFFF, &rows) && mljU32(A.a[2], &n) &&
+      mljArray(A.a[4], MLJ_I32, &xq) && mljArray(A.a[5], MLJ_U8, &exps) && mljNumber(A.a[6], 1, (int64_t)1 << 31, &lim) &&
+      mljArray(A.a[7], MLJ_I32, &dist) && mljArea((uint32_t)rows, n, &area) && mljUse(&c, 0, area) && mljUse(&xq, 0, n) && mljUse(&exps, 0, 1) &&
+      mljUse(&dist, 0, (uint64_t)rows) && mljDisjoint(&exps, &xq)) {
+    MljConversion cv;
+    cv.exps = &exps;
+    cv.ne = 1;
+    cv.s = 16;
+    cv.lim = lim;
+    if (mljReals(A.a[3], n, &xq, &cv) < 0) {
+      if (mljFlat(&c) && mljFlat(&xq) && mljFlat(&dist))
+        r = ml_kmeansNearest(MLJ_P32(&c, 0), (uint32_t)rows, n, MLJ_P32(&xq, 0), MLJ_P32(&dist, 0));
+      else r = mljSlowNearest(&c, (uint32_t)rows, n, &xq, &dist);
+    }
+  }
+  mljArgsFree(&A);
+  return r;
+}
+
+/* The activation pass of denseForward, a[r] = act(z[r]), element by element (some array not flat). */
+static MLJ_NOINLINE void mljSlowActivate(MljArray *z, MljArray *a, uint32_t rows, int32_t act) {
+  MljCursor cz, ca;
+  uint32_t i;
+  mljOpen(&cz, z);
+  mljOpen(&ca, a);
+  for (i = 0; i < rows; i++) {
+    int32_t v = mljGet(&cz, i);
+    mljSet(&ca, i, act == 0 ? (v > 0 ? v : 0) : act == 1 ? ml_tanh(v) : act == 2 ? ml_sigmoid(v) : v);
+  }
+  mljClose(&cz);
+  mljClose(&ca);
+}
+
+/* The derivative pass of denseBackward, element by element (some array not flat), as in ml_denseBackward. */
+static MLJ_NOINLINE void mljSlowDerivative(MljArray *gp, MljArray *ap, MljArray *zp, uint32_t cols, int32_t act) {
+  MljCursor cg, ca, cz;
+  uint32_t i;
+  mljOpen(&cg, gp);
+  mljOpen(&ca, ap);
+  mljOpen(&cz, zp);
+  for (i = 0; i < cols; i++) {
+    int32_t av = mljGet(&ca, i);
+    int32_t d = act == 0 ? (mljGet(&cz, i) > 0 ? 65536 : 0) : act == 1 ? 65536 - ml_mul(av, av) : act == 2 ? ml_mul(av, ml_sat((int64_t)65536 - av)) : 65536;
+    if (d != 65536) mljSet(&cg, i, ml_mul(mljGet(&cg, i), d));
+  }
+  mljClose(&cg);
+  mljClose(&ca);
+  mljClose(&cz);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "denseForward",
+  "generate" : "jswrap_microlearn_denseForward",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, x: Int32Array, xo, b: Int32Array or null, z: Int32Array, a: Int32Array, rows, cols, act"]
+  ]
+}
+Microlearn kernel `denseForward` (see microlearn src/kernels.ts): matvec, then
+the activation (0 relu, 1 tanh, 2 sigmoid, 3 linear).
+*/
+void jswrap_microlearn_denseForward(JsVar *args) {
+  MljArgs A;
+  MljArray w, x, b, z, a;
+  uint32_t xo = 0, rows = 0, cols = 0;
+  uint64_t area = 0;
+  int64_t act = 0;
+  bool hasBias = false;
+  mljInit(&w);
+  mljInit(&x);
+  mljInit(&b);
+  mljInit(&z);
+  mljInit(&a);
+  if (mljArgs(args, &A, 9) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_I32, &x) && mljU32(A.a[2], &xo) &&
+      ((hasBias = !jsvIsNull(A.a[3])) ? mljArray(A.a[3], MLJ_I32, &b) : true) && mljArray(A.a[4], MLJ_I32, &z) && mljArray(A.a[5], MLJ_I32, &a) &&
+      mljU32(A.a[6], &rows) && mljU32(A.a[7], &cols) && mljNumber(A.a[8], 0, 3, &act) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) &&
+      mljUse(&x, xo, cols) && (!hasBias || mljUse(&b, 0, rows)) && mljUse(&z, 0, rows) && mljUse(&a, 0, rows)) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &x, &z, &a, NULL, NULL);
+    if (hasBias) mljStage(&st, &b, &z, &a, NULL, NULL);
+    mljStage(&st, &w, &z, &a, NULL, NULL);
+    if (mljFlat(&w) && mljFlat(&x) && (!hasBias || mljFlat(&b)) && mljFlat(&z) && mljFlat(&a))
+      ml_denseForward(MLJ_P32(&w, 0), MLJ_P32(&x, xo), hasBias ? MLJ_P32(&b, 0) : NULL, MLJ_P32(&z, 0), MLJ_P32(&a, 0), rows, cols, (int32_t)act);
+    else {
+      if (mljFlat(&w) && mljFlat(&x) && (!hasBias || mljFlat(&b)) && mljFlat(&z))
+        ml_matvec(MLJ_P32(&w, 0), MLJ_P32(&x, xo), hasBias ? MLJ_P32(&b, 0) : NULL, MLJ_P32(&z, 0), rows, cols);
+      else mljSlowMatvec(&w, &x, xo, hasBias ? &b : NULL, &z, rows, cols);
+      mljSlowActivate(&z, &a, rows, (int32_t)act);
+    }
+  }
+  mljArgsFree(&A);
+}
+
+/*JSON{
+  "type" : "staticmethod",
+  "class" : "Microlearn",
+  "name" : "denseBackward",
+  "generate" : "jswrap_microlearn_denseBackward",
+  "params" : [
+    ["args","JsVarArray","w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32Array, zp: Int32Array, rows, cols, act"]
+  ]
+}
+Microlearn kernel `denseBackward` (see microlearn src/kernels.ts): matTvec,
+then the derivative of the previous layer's activation.
+*/
+void jswrap_microlearn_denseBackward(JsVar *args) {
+  MljArgs A;
+  MljArray w, g, gp, ap, zp;
+  uint32_t rows = 0, cols = 0;
+  uint64_t area = 0;
+  int64_t act = 0;
+  mljInit(&w);
+  mljInit(&g);
+  mljInit(&gp);
+  mljInit(&ap);
+  mljInit(&zp);
+  if (mljArgs(args, &A, 8) && mljArray(A.a[0], MLJ_I32, &w) && mljArray(A.a[1], MLJ_I32, &g) && mljArray(A.a[2], MLJ_I32, &gp) &&
+      mljArray(A.a[3], MLJ_I32, &ap) && mljArray(A.a[4], MLJ_I32, &zp) && mljU32(A.a[5], &rows) && mljU32(A.a[6], &cols) &&
+      mljNumber(A.a[7], 0, 3, &act) && mljArea(rows, cols, &area) && mljUse(&w, 0, area) && mljUse(&g, 0, rows) && mljUse(&gp, 0, cols) &&
+      mljUse(&ap, 0, cols) && mljUse(&zp, 0, cols)) {
+    MljStage st;
+    st.used = 0;
+    mljStage(&st, &g, &gp, NULL, NULL, NULL);
+    mljStage(&st, &ap, &gp, NULL, NULL, NULL);
+    mljStage(&st, &zp, &gp, NULL, NULL, NULL);
+    mljStage(&st, &w, &gp, NULL, NULL, NULL);
+    if (mljFlat(&w) && mljFlat(&g) && mljFlat(&gp) && mljFlat(&ap) && mljFlat(&zp))
+      ml_denseBackward(MLJ_P32(&w, 0), MLJ_P32(&g, 0), MLJ_P32(&gp, 0), MLJ_P32(&ap, 0), MLJ_P32(&zp, 0), rows, cols, (int32_t)act);
+    else {
+      if (mljFlat(&w) && mljFlat(&g) && mljFlat(&gp)) ml_matTvec(MLJ_P32(&w, 0), MLJ_P32(&g, 0), MLJ_P32(&gp, 0), rows, cols);
+      else mljSlowMatTvec(&w, &g, &gp, rows, cols);
+      mljSlowDerivative(&gp, &ap, &zp, cols, (int32_t)act);
+    }
+  }
+  mljArgsFree(&A);
 }
 
 /* ---- signal kernels (WindowFeatures) ----

@@ -339,6 +339,78 @@ function randomCases(w: Writer, g: Gen, perKernel: number): void {
       const out = g.i32(n + g.extra(), 4);
       record(w, ID.toRaw, [n, s, lim], [x, exps, out], (a) => K.toRaw(a[0] as Float64Array, n, s, a[1] as Uint8Array, lim, a[2] as Int32Array));
     }
+    // kmeansLearn: centroids inside a headroom (sometimes anywhere: saturated distances, every shift),
+    // x in internal units or raw reals converted on the way, counts near 1 and at the cap, decay or none
+    {
+      const k = 1 + g.int(c % 10 === 0 ? 12 : 5), n = 1 + g.int(c % 10 === 0 ? 40 : 12);
+      const h = g.int(4) ? g.range(10, 27) : 30;
+      const wild = g.int(6) === 0;
+      const inside = function (len: number): Int32Array {
+        const a = new Int32Array(len);
+        for (let i = 0; i < len; i++) a[i] = wild ? g.value(4) : g.range(-(2 ** h) + 1, 2 ** h - 1);
+        return a;
+      };
+      const cv = inside(k * n), cf = g.u16(k * n), counts = g.u32(k);
+      if (g.int(2)) for (let i = 0; i < k; i++) counts[i] = g.int(3) ? 1 + g.int(1000) : 4294967295 - g.int(2);
+      const decay = [0, 0, 0, 1, 655, 32768, 65535, 65536, g.range(0, 65536)][g.int(9)];
+      const lim = 2 ** h;
+      const exps = new Uint8Array(1);
+      exps[0] = g.int(3) ? g.int(8) : g.int(70);
+      const raw = g.int(2) === 0;
+      const x = raw ? rawReals(g, n + g.extra()) : inside(n + g.extra());
+      if (raw && g.int(2)) for (let i = 0; i < n; i++) x[i] = ((g.range(-(2 ** 20), 2 ** 20) + 0.5 * g.int(2)) * 2 ** exps[0]) / 2 ** (16 + g.int(8));
+      const xq = raw ? g.i32(n + g.extra(), 4) : null;
+      const work = g.i32(k + n + g.extra(), 4);
+      record(w, ID.kmeansLearn, [k, n, lim, decay], [cv, cf, counts, x, xq, exps, work], (a) =>
+        K.kmeansLearn(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Uint32Array, k, n, a[3] as Int32Array | Float64Array, a[4] as Int32Array | null,
+          a[5] as Uint8Array, lim, decay, a[6] as Int32Array),
+      );
+    }
+    // kmeansNearest: raw reals (ties, edges, rejects) against centroids inside a headroom or anywhere
+    {
+      const rows = 1 + g.int(c % 10 === 0 ? 12 : 5), n = 1 + g.int(c % 10 === 0 ? 40 : 12);
+      const h = g.int(4) ? g.range(10, 27) : 30;
+      const cv = g.int(6) === 0 ? g.i32(rows * n, 4) : new Int32Array(rows * n).map(() => g.range(-(2 ** h) + 1, 2 ** h - 1));
+      const exps = Uint8Array.of(g.int(3) ? g.int(8) : g.int(70));
+      const x = rawReals(g, n + g.extra());
+      if (g.int(2)) for (let i = 0; i < n; i++) x[i] = ((g.range(-(2 ** 20), 2 ** 20) + 0.5 * g.int(2)) * 2 ** exps[0]) / 2 ** (16 + g.int(8));
+      const lim = [1073741824, 2 ** h, g.range(1, 2147483647)][g.int(3)];
+      record(w, ID.kmeansNearest, [rows, n, lim], [cv, x, g.i32(n + g.extra(), 4), exps, g.i32(rows + g.extra(), 4)], (a) =>
+        K.kmeansNearest(a[0] as Int32Array, rows, n, a[1] as Float64Array, a[2] as Int32Array, a[3] as Uint8Array, lim, a[4] as Int32Array),
+      );
+    }
+    // sgdLinearReal: real x and a real target (toQ's reals: ties, edges, rejects), with and without L2
+    {
+      const n = 1 + g.len(), r = g.regime();
+      const wv = g.i32(n + 1, g.int(2) ? 0 : r), f = g.u16(n + 1);
+      const x = g.int(4) ? Float64Array.from(g.i32(n, 0), (v) => v / 65536) : reals(g, n);
+      const y = g.int(3) ? Float64Array.of((g.value(0) + (g.int(2) ? 0.5 : 0)) / 65536) : reals(g, 1);
+      const lr = g.int(3) ? g.range(0, 65536) : g.value(4);
+      const l2 = g.int(3) === 0 ? g.range(0, 65536) : 0;
+      record(w, ID.sgdLinearReal, [n, lr, l2], [wv, f, x, g.i32(n + g.extra(), 4), y], (a) =>
+        K.sgdLinearReal(a[0] as Int32Array, a[1] as Uint16Array, a[2] as Float64Array, a[3] as Int32Array, n, (a[4] as Float64Array)[0], lr, l2),
+      );
+    }
+    // denseForward / denseBackward: every activation, sometimes no bias, activations at the edges of sigmoid and tanh
+    {
+      const rows = g.int(9), cols = g.int(c % 10 === 0 ? 40 : 17), xo = g.off(), r = g.regime(), act = g.int(4);
+      const wm = g.i32(rows * cols + g.extra(), r), x = g.i32(xo + cols + g.extra(), r);
+      const bias = g.int(4) === 0 ? null : g.i32(rows + g.extra(), g.regime());
+      const z = g.i32(rows + g.extra(), 4), a = g.i32(rows + g.extra(), 4);
+      record(w, ID.denseForward, [xo, rows, cols, act], [wm, x, bias, z, a], (q) =>
+        K.denseForward(q[0] as Int32Array, q[1] as Int32Array, xo, q[2] as Int32Array | null, q[3] as Int32Array, q[4] as Int32Array, rows, cols, act),
+      );
+    }
+    {
+      const rows = g.int(9), cols = g.int(c % 10 === 0 ? 40 : 17), r = g.regime(), act = g.int(4);
+      const wm = g.i32(rows * cols + g.extra(), r), gv = g.i32(rows + g.extra(), r), gp = g.i32(cols + g.extra(), 4);
+      const zp = g.i32(cols + g.extra(), 4);
+      // activations as the forward pass leaves them (in [0, 1] or [−1, 1]), or anything
+      const ap = g.int(4) ? zp.map((v) => (act === 1 ? tanh(v) : act === 2 ? sigmoid(v) : v > 0 ? v : 0)) : g.i32(cols + g.extra(), 4);
+      record(w, ID.denseBackward, [rows, cols, act], [wm, gv, gp, ap, zp], (q) =>
+        K.denseBackward(q[0] as Int32Array, q[1] as Int32Array, q[2] as Int32Array, q[3] as Int32Array, q[4] as Int32Array, rows, cols, act),
+      );
+    }
     // sgdLinear on Q16.16 input (identity and logistic link, with and without L2)
     {
       const n = 1 + g.len(), r = g.regime();

@@ -128,7 +128,8 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
   if (name === 'toRaw') {
     // reals (s 16) or Q16.16 (s 0), a shared exponent or one per feature (some beyond 63), the learners' limits and any other
     const s = r.nextInt(2) ? 16 : 0;
-    const exps = new Uint8Array(r.nextInt(2) ? 1 : n + r.nextInt(3));
+    // at least one exponent (an input scale always has one; the TS kernel reads exps[0], which Espruino rejects on an empty typed array)
+    const exps = new Uint8Array(r.nextInt(2) ? 1 : Math.max(1, n + r.nextInt(3)));
     for (let i = 0; i < exps.length; i++) exps[i] = r.nextInt(20) === 0 ? 64 + r.nextInt(192) : r.nextInt(2) ? r.nextInt(4) : r.nextInt(64);
     const lims = [2147483648, 1073741824, 134217728, 65536, 1];
     const lim = r.nextInt(5) === 0 ? 1 + r.nextInt(2147483647) : lims[r.nextInt(lims.length)];
@@ -144,6 +145,53 @@ function makeArgs(r: Random, name: string, alias: number[]): unknown[] {
     const kind = r.nextInt(3);
     const x = kind === 0 ? new Float64Array(raw as number[]) : kind === 1 && s === 0 ? new Int32Array(raw as number[]) : raw;
     return [x, n, s, exps, lim, i32(r, n, 4)];
+  }
+  if (name === 'kmeansLearn') {
+    // centroids inside a headroom 2^h (sometimes anywhere), x in internal units or plain reals (a few rejects), decay or none
+    const k = 1 + r.nextInt(5), m = 1 + r.nextInt(12), h = 12 + r.nextInt(16);
+    const wild = r.nextInt(6) === 0;
+    const lim = 1 << h;
+    const inside = function (len: number): Int32Array {
+      const a = new Int32Array(len);
+      for (let i = 0; i < len; i++) a[i] = wild ? value(r, 4) : (r.nextU32() % (2 * lim - 1)) - lim + 1;
+      return a;
+    };
+    const counts = u32(r, k);
+    if (r.nextInt(2)) for (let i = 0; i < k; i++) counts[i] = 1 + r.nextInt(1000);
+    const decay = r.nextInt(2) ? 0 : r.nextInt(65537);
+    const exps = new Uint8Array(1);
+    exps[0] = r.nextInt(8);
+    if (r.nextInt(2)) return [inside(k * m), u16(r, k * m), counts, k, m, inside(m), null, exps, lim, decay, i32(r, k + m, 4)];
+    const raw: number[] = [];
+    for (let i = 0; i < m; i++) raw.push(r.nextInt(40) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 2.2 * Math.pow(2, h - 16 + exps[0]));
+    return [inside(k * m), u16(r, k * m), counts, k, m, raw, i32(r, m, 4), exps, lim, decay, i32(r, k + m, 4)];
+  }
+  if (name === 'sgdLinearReal') {
+    const m = n + 1;
+    const lr = r.nextInt(3) ? r.nextInt(65537) : value(r, 4);
+    const l2 = r.nextInt(3) === 0 ? r.nextInt(65537) : 0;
+    const raw: number[] = [];
+    for (let i = 0; i < m; i++) raw.push(r.nextInt(40) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 8);
+    const y = r.nextInt(10) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 20;
+    return [i32(r, m + 1, r.nextInt(2) ? 0 : reg), u16(r, m + 1), r.nextInt(3) === 0 ? new Float64Array(raw) : raw, i32(r, m, 4), m, y, lr, l2];
+  }
+  if (name === 'kmeansNearest') {
+    const k = 1 + r.nextInt(5), m = 1 + r.nextInt(12), h = 12 + r.nextInt(16);
+    const c = i32(r, k * m, r.nextInt(6) === 0 ? 4 : 0);
+    const exps = new Uint8Array(1);
+    exps[0] = r.nextInt(8);
+    const raw: number[] = [];
+    for (let i = 0; i < m; i++) raw.push(r.nextInt(40) === 0 ? REALS[r.nextInt(REALS.length)] : (r.nextU32() / 4294967296 - 0.5) * 2.2 * Math.pow(2, h - 16 + exps[0]));
+    return [c, k, m, r.nextInt(3) === 0 ? new Float64Array(raw) : raw, i32(r, m, 4), exps, r.nextInt(2) ? 1073741824 : 1 << h, i32(r, k, 4)];
+  }
+  if (name === 'denseForward') {
+    return [i32(r, rows * cols, reg), i32(r, o1 + cols, reg), o1, r.nextInt(3) === 0 ? null : i32(r, rows, reg), i32(r, rows, 4), i32(r, rows, 4), rows, cols, r.nextInt(4)];
+  }
+  if (name === 'denseBackward') {
+    const act = r.nextInt(4);
+    const ap = i32(r, cols, r.nextInt(2) ? 0 : reg);
+    if (act === 2 && r.nextInt(2)) for (let i = 0; i < cols; i++) ap[i] = r.nextInt(65537);
+    return [i32(r, rows * cols, reg), i32(r, rows, reg), i32(r, cols, 4), ap, i32(r, cols, 4), rows, cols, act];
   }
   if (name === 'sgdLinear') {
     const m = n + 1;
@@ -304,6 +352,34 @@ export function runNativeCheck(impl: Impl | undefined, print: (s: string) => voi
   });
   expect('sgdLinear link 2', 'RangeError', function () {
     N.sgdLinear(new Int32Array(5), new Uint16Array(5), b, null, 4, 0, 655, 0, 2);
+  });
+  expect('sgdLinearReal xq null', 'TypeError', function () {
+    N.sgdLinearReal(new Int32Array(5), new Uint16Array(5), [1, 2, 3, 4], null, 4, 0.5, 655, 0);
+  });
+  expect('kmeansLearn k 0', 'RangeError', function () {
+    N.kmeansLearn(new Int32Array(4), new Uint16Array(4), new Uint32Array(1), 0, 4, new Int32Array(4), null, new Uint8Array(1), 65536, 0, new Int32Array(5));
+  });
+  expect('kmeansLearn work too short', 'RangeError', function () {
+    N.kmeansLearn(new Int32Array(8), new Uint16Array(8), new Uint32Array(2), 2, 4, new Int32Array(4), null, new Uint8Array(1), 65536, 0, new Int32Array(5));
+  });
+  expect('kmeansLearn decay 65537', 'RangeError', function () {
+    N.kmeansLearn(new Int32Array(4), new Uint16Array(4), new Uint32Array(1), 1, 4, new Int32Array(4), null, new Uint8Array(1), 65536, 65537, new Int32Array(5));
+  });
+  expect('kmeansLearn counts as Int32Array', 'TypeError', function () {
+    N.kmeansLearn(new Int32Array(4), new Uint16Array(4), new Int32Array(1), 1, 4, new Int32Array(4), null, new Uint8Array(1), 65536, 0, new Int32Array(5));
+  });
+  checks++;
+  if (N.sgdLinearReal(new Int32Array(5), new Uint16Array(5), [1, 2, 3, 4], new Int32Array(4), 4, 'y', 655, 0) !== 4) fail('sgdLinearReal accepted a string target');
+  checks++;
+  if (N.sgdLinearReal(new Int32Array(5), new Uint16Array(5), [1, 2, 3, 4], new Int32Array(4), 4, 32768, 655, 0) !== 4) fail('sgdLinearReal accepted the target 32768');
+  checks++;
+  if (N.kmeansLearn(new Int32Array(4), new Uint16Array(4), new Uint32Array(1), 1, 4, [1, 'x', 3, 4], new Int32Array(4), new Uint8Array(1), 134217728, 0, new Int32Array(5)) !== 1)
+    fail('kmeansLearn accepted a string');
+  expect('denseForward act 4', 'RangeError', function () {
+    N.denseForward(new Int32Array(4), new Int32Array(2), 0, null, new Int32Array(2), new Int32Array(2), 2, 2, 4);
+  });
+  expect('denseBackward gp too short', 'RangeError', function () {
+    N.denseBackward(new Int32Array(4), new Int32Array(2), new Int32Array(1), new Int32Array(2), new Int32Array(2), 2, 2, 1);
   });
   const e1 = new Uint8Array(1);
   expect('toRaw out too short', 'RangeError', function () {

@@ -17,10 +17,10 @@
 #include "microlearn_kernels.h"
 
 /* KERNEL_NAMES of src/kernels.ts, then the scalar helpers gen-vectors.ts records after them. */
-enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM, K_TORAW,
+enum { K_DOT, K_MATVEC, K_MATTVEC, K_AXPY, K_AXPYWIDE, K_GERWIDE, K_SCALE, K_SQDIST, K_SQDISTMANY, K_WELFORD, K_ARGMIN, K_ARGMAX, K_TOQ, K_SGDLINEAR, K_GERADAM, K_TORAW, K_KMEANSLEARN, K_SGDLINEARREAL, K_DENSEFORWARD, K_DENSEBACKWARD, K_KMEANSNEAREST,
 	K_STEP, K_SIGMOID, K_TANH, K_RINGWRITE, K_WINSTATS, K_FFT, K_CENTROID, K_ANALYTIC, K_MAGNITUDE, K_COUNT };
 static const char *const NAMES[K_COUNT] = { "dot", "matvec", "matTvec", "axpy", "axpyWide", "gerWide", "scale", "sqdist", "sqdistMany", "welford", "argmin", "argmax",
-	"toQ", "sgdLinear", "gerAdam", "toRaw", "step", "sigmoid", "tanh", "ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
+	"toQ", "sgdLinear", "gerAdam", "toRaw", "kmeansLearn", "sgdLinearReal", "denseForward", "denseBackward", "kmeansNearest", "step", "sigmoid", "tanh", "ringWrite", "winStats", "fft", "centroid", "analytic", "magnitude" };
 
 #define MAX_SCALARS 8
 #define MAX_ARRAYS 8
@@ -258,6 +258,36 @@ int main(int argc, char **argv)
 		}
 		case K_TORAW:
 			got = ml_toRaw(F64(&a[0]), (uint32_t)s[0], (uint32_t)s[1], U8(&a[1]), a[1].length, s[2], I(&a[2]));
+			break;
+		case K_KMEANSLEARN:
+			got = -1;
+			if (a[4].kind != 2)
+				got = ml_toRaw(F64(&a[3]), (uint32_t)s[1], 16, U8(&a[5]), 1, s[2], I(&a[4]));
+			if (got < 0)
+				ml_kmeansLearn(I(&a[0]), U(&a[1]), U32(&a[2]), (uint32_t)s[0], (uint32_t)s[1], a[4].kind == 2 ? I(&a[3]) : I(&a[4]), (int32_t)s[3], I(&a[6]));
+			break;
+		case K_SGDLINEARREAL: {
+			int32_t y;
+			uint32_t j, n = (uint32_t)s[0];
+			got = -1;
+			if (!ml_fromDouble(F64(&a[4])[0], &y))
+				got = n;
+			for (j = 0; got < 0 && j < n; j++)
+				if (!ml_fromDouble(F64(&a[2])[j], I(&a[3]) + j))
+					got = j;
+			if (got < 0)
+				ml_sgdLinear(I(&a[0]), U(&a[1]), I(&a[3]), n, y, (int32_t)s[1], (int32_t)s[2], 0);
+			break;
+		}
+		case K_DENSEFORWARD:
+			ml_denseForward(I(&a[0]), I(&a[1]) + s[0], a[2].kind == 2 ? NULL : I(&a[2]), I(&a[3]), I(&a[4]), (uint32_t)s[1], (uint32_t)s[2], (int32_t)s[3]);
+			break;
+		case K_DENSEBACKWARD:
+			ml_denseBackward(I(&a[0]), I(&a[1]), I(&a[2]), I(&a[3]), I(&a[4]), (uint32_t)s[0], (uint32_t)s[1], (int32_t)s[2]);
+			break;
+		case K_KMEANSNEAREST:
+			got = ml_toRaw(F64(&a[1]), (uint32_t)s[1], 16, U8(&a[3]), 1, s[2], I(&a[2])) < 0
+				? ml_kmeansNearest(I(&a[0]), (uint32_t)s[0], (uint32_t)s[1], I(&a[2]), I(&a[4])) : -1;
 			break;
 		case K_SGDLINEAR:
 			ml_sgdLinear(I(&a[0]), U(&a[1]), I(&a[2]), (uint32_t)s[0], (int32_t)s[1], (int32_t)s[2], (int32_t)s[3], (int32_t)s[4]);

@@ -58,8 +58,28 @@ export function toQ(this: unknown, x: ArrayLike<number>, n: number, out: Int32Ar
 export function sgdLinear(this: unknown, w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array | null, n: number, y: number, lr: number, l2: number, link: number): number {
   return native('xs_microlearn_sgdLinear').call(this, w, f, x, xq, n, y, lr, l2, link);
 }
+export function sgdLinearReal(this: unknown, w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number {
+  return native('xs_microlearn_sgdLinearReal').call(this, w, f, x, xq, n, y, lr, l2);
+}
+export function kmeansNearest(this: unknown, c: Int32Array, rows: number, n: number, x: ArrayLike<number>, xq: Int32Array, exps: Uint8Array, lim: number, dist: Int32Array): number {
+  return native('xs_microlearn_kmeansNearest').call(this, c, rows, n, x, xq, exps, lim, dist);
+}
+export function denseForward(
+  this: unknown, w: Int32Array, x: Int32Array, xo: number, b: Int32Array | null, z: Int32Array, a: Int32Array, rows: number, cols: number, act: number,
+): void {
+  return native('xs_microlearn_denseForward').call(this, w, x, xo, b, z, a, rows, cols, act);
+}
+export function denseBackward(this: unknown, w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32Array, zp: Int32Array, rows: number, cols: number, act: number): void {
+  return native('xs_microlearn_denseBackward').call(this, w, g, gp, ap, zp, rows, cols, act);
+}
 export function toRaw(this: unknown, x: ArrayLike<number>, n: number, s: number, exps: Uint8Array, lim: number, out: Int32Array): number {
   return native('xs_microlearn_toRaw').call(this, x, n, s, exps, lim, out);
+}
+export function kmeansLearn(
+  this: unknown, c: Int32Array, cf: Uint16Array, counts: Uint32Array, k: number, n: number, x: ArrayLike<number>, xq: Int32Array | null,
+  exps: Uint8Array, lim: number, decay: number, work: Int32Array,
+): number {
+  return native('xs_microlearn_kmeansLearn').call(this, c, cf, counts, k, n, x, xq, exps, lim, decay, work);
 }
 
 export function gerAdam(
@@ -90,7 +110,7 @@ export function magnitude(this: unknown, re: Int32Array, im: Int32Array, n: numb
 
 /** All kernels by their names in src/kernels.ts, for `useKernels(kernels)`. */
 export const kernels = {
-  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw,
+  dot, matvec, matTvec, axpy, axpyWide, gerWide, scale, sqdist, sqdistMany, welford, argmin, argmax, toQ, sgdLinear, gerAdam, toRaw, kmeansLearn, sgdLinearReal, denseForward, denseBackward, kmeansNearest,
   ringWrite, winStats, fft, centroid, analytic, magnitude,
 };
 

@@ -629,30 +629,122 @@ void xs_microlearn_toRaw(txMachine* the)
 	xsmcSetInteger(xsResult, mlReals(the, 0, n, &out, &c));
 }
 
-/* sgdLinear(w, f, x, xq, n, y, lr, l2, link): x Q16.16 (an Int32Array) when xq is null, else real numbers converted into xq */
-void xs_microlearn_sgdLinear(txMachine* the)
+/*
+ * kmeansLearn(c, cf, counts, k, n, x, xq, exps, lim, decay, work): x in
+ * internal units (an Int32Array) when xq is null, else raw real numbers
+ * converted as toRaw(x, n, 16, exps, lim, xq) first.
+ */
+void xs_microlearn_kmeansLearn(txMachine* the)
 {
-	static const char K[] = "sgdLinear";
+	static const char K[] = "kmeansLearn";
+	mlArray c, cf, counts, x, exps, work;
+	uint32_t k, n;
+	uint64_t area;
+	int32_t decay;
+	mlConversion cv;
+	mlArgs(the, K, 11);
+	mlTyped(the, 0, ML_I32, 1, &c, K, "c");
+	mlTyped(the, 1, ML_U16, 1, &cf, K, "cf");
+	mlTyped(the, 2, ML_U32, 1, &counts, K, "counts");
+	k = (uint32_t)mlNumber(the, 3, 1, 0xFFFFFFFF, K, "k");
+	n = mlIndex(4, K, "n");
+	mlTyped(the, 7, ML_U8, 0, &exps, K, "exps");
+	cv.lim = mlNumber(the, 8, 1, (int64_t)1 << 31, K, "lim");
+	decay = (int32_t)mlNumber(the, 9, 0, 65536, K, "decay");
+	mlTyped(the, 10, ML_I32, 1, &work, K, "work");
+	area = mlArea(the, k, n, K);
+	mlUse(the, &c, 0, area, K, "c");
+	mlUse(the, &cf, 0, area, K, "cf");
+	mlUse(the, &counts, 0, k, K, "counts");
+	mlUse(the, &work, 0, (uint64_t)k + n, K, "work");
+	mlUse(the, &exps, 0, 1, K, "exps");
+	mlDisjoint(the, &c, &cf, K);
+	mlDisjoint(the, &c, &counts, K);
+	mlDisjoint(the, &cf, &counts, K);
+	mlDisjoint(the, &work, &cf, K);
+	mlDisjoint(the, &work, &counts, K);
+	if (xsArg(6).kind == XS_NULL_KIND) {
+		mlTyped(the, 5, ML_I32, 0, &x, K, "x");
+		mlUse(the, &x, 0, n, K, "x");
+	}
+	else {
+		txInteger bad;
+		mlTyped(the, 6, ML_I32, 1, &x, K, "xq");
+		mlUse(the, &x, 0, n, K, "xq");
+		mlDisjoint(the, &exps, &x, K);
+		cv.exps = &exps;
+		cv.ne = 1;
+		cv.s = 16;
+		bad = mlReals(the, 5, n, &x, &cv);
+		if (bad >= 0) {
+			xsmcSetInteger(xsResult, bad);
+			return;
+		}
+		/* reading x may have run code (a getter): check the arrays again before writing */
+		mlTyped(the, 0, ML_I32, 1, &c, K, "c");
+		mlTyped(the, 1, ML_U16, 1, &cf, K, "cf");
+		mlTyped(the, 2, ML_U32, 1, &counts, K, "counts");
+		mlTyped(the, 6, ML_I32, 1, &x, K, "xq");
+		mlTyped(the, 10, ML_I32, 1, &work, K, "work");
+		mlUse(the, &c, 0, area, K, "c");
+		mlUse(the, &cf, 0, area, K, "cf");
+		mlUse(the, &counts, 0, k, K, "counts");
+		mlUse(the, &work, 0, (uint64_t)k + n, K, "work");
+		mlUse(the, &x, 0, n, K, "xq");
+		mlDisjoint(the, &c, &cf, K);
+		mlDisjoint(the, &c, &counts, K);
+		mlDisjoint(the, &cf, &counts, K);
+		mlDisjoint(the, &work, &cf, K);
+		mlDisjoint(the, &work, &counts, K);
+	}
+	mlDisjoint(the, &x, &cf, K);
+	mlDisjoint(the, &x, &counts, K);
+	ml_kmeansLearn(mlI32(&c), mlU16(&cf), mlU32(&counts), k, n, mlI32(&x), decay, mlI32(&work));
+	xsmcSetInteger(xsResult, -1);
+}
+
+/*
+ * sgdLinear(w, f, x, xq, n, y, lr, l2, link): x Q16.16 (an Int32Array) when
+ * xq is null, else real numbers converted into xq; y Q16.16. With realY,
+ * sgdLinearReal(w, f, x, xq, n, y, lr, l2): x real (xq an Int32Array), y a
+ * real number converted as toQ (rejected: returns n, nothing changes), link 0.
+ */
+static void mlSgdLinear(txMachine* the, const char* K, int realY)
+{
 	mlArray w, f, x;
 	uint32_t n;
-	int32_t y, lr, l2, link;
+	int32_t y = 0, lr, l2, link = 0;
 	txInteger bad = -1;
-	mlArgs(the, K, 9);
+	mlArgs(the, K, realY ? 8 : 9);
 	mlTyped(the, 0, ML_I32, 1, &w, K, "w");
 	mlTyped(the, 1, ML_U16, 1, &f, K, "f");
 	n = mlIndex(4, K, "n");
-	y = mlInt32(5, K, "y");
+	if (!realY)
+		y = mlInt32(5, K, "y");
 	lr = mlInt32(6, K, "lr");
 	l2 = mlInt32(7, K, "l2");
-	link = (int32_t)mlNumber(the, 8, 0, 1, K, "link");
+	if (!realY)
+		link = (int32_t)mlNumber(the, 8, 0, 1, K, "link");
 	mlUse(the, &w, 0, (uint64_t)n + 1, K, "w");
 	mlUse(the, &f, 0, (uint64_t)n + 1, K, "f");
 	mlDisjoint(the, &w, &f, K);
-	if (xsArg(3).kind == XS_NULL_KIND)
+	if (!realY && xsArg(3).kind == XS_NULL_KIND)
 		mlTyped(the, 2, ML_I32, 0, &x, K, "x");
 	else {
 		mlTyped(the, 3, ML_I32, 1, &x, K, "xq");
 		mlUse(the, &x, 0, n, K, "xq");
+		if (realY) {
+			txSlot* ys = &xsArg(5);
+			int ok = 0;
+			if (ys->kind == XS_INTEGER_KIND)
+				ok = ml_fromDouble((double)ys->value.integer, &y);
+			else if (ys->kind == XS_NUMBER_KIND)
+				ok = ml_fromDouble(ys->value.number, &y);
+			if (!ok) {
+				xsmcSetInteger(xsResult, (txInteger)n);
+				return;
+			}
+		}
 		bad = mlReals(the, 2, n, &x, &mlToQ);
 		if (bad >= 0) {
 			xsmcSetInteger(xsResult, bad);
@@ -669,6 +761,108 @@ void xs_microlearn_sgdLinear(txMachine* the)
 	mlDisjoint(the, &x, &f, K);
 	ml_sgdLinear(mlI32(&w), mlU16(&f), mlI32(&x), n, y, lr, l2, link);
 	xsmcSetInteger(xsResult, -1);
+}
+
+void xs_microlearn_sgdLinear(txMachine* the)
+{
+	mlSgdLinear(the, "sgdLinear", 0);
+}
+
+void xs_microlearn_sgdLinearReal(txMachine* the)
+{
+	mlSgdLinear(the, "sgdLinearReal", 1);
+}
+
+/* kmeansNearest(c, rows, n, x, xq, exps, lim, dist): x raw real numbers converted as toRaw(x, n, 16, exps, lim, xq) */
+void xs_microlearn_kmeansNearest(txMachine* the)
+{
+	static const char K[] = "kmeansNearest";
+	mlArray c, xq, exps, dist;
+	uint32_t rows, n;
+	uint64_t area;
+	mlConversion cv;
+	mlArgs(the, K, 8);
+	mlTyped(the, 0, ML_I32, 0, &c, K, "c");
+	rows = (uint32_t)mlNumber(the, 1, 1, 0xFFFFFFFF, K, "rows");
+	n = mlIndex(2, K, "n");
+	mlTyped(the, 4, ML_I32, 1, &xq, K, "xq");
+	mlTyped(the, 5, ML_U8, 0, &exps, K, "exps");
+	cv.lim = mlNumber(the, 6, 1, (int64_t)1 << 31, K, "lim");
+	mlTyped(the, 7, ML_I32, 1, &dist, K, "dist");
+	area = mlArea(the, rows, n, K);
+	mlUse(the, &c, 0, area, K, "c");
+	mlUse(the, &xq, 0, n, K, "xq");
+	mlUse(the, &exps, 0, 1, K, "exps");
+	mlUse(the, &dist, 0, rows, K, "dist");
+	mlDisjoint(the, &exps, &xq, K);
+	cv.exps = &exps;
+	cv.ne = 1;
+	cv.s = 16;
+	if (mlReals(the, 3, n, &xq, &cv) >= 0) {
+		xsmcSetInteger(xsResult, -1);
+		return;
+	}
+	/* reading x may have run code (a getter): check the arrays again */
+	mlTyped(the, 0, ML_I32, 0, &c, K, "c");
+	mlTyped(the, 4, ML_I32, 1, &xq, K, "xq");
+	mlTyped(the, 7, ML_I32, 1, &dist, K, "dist");
+	mlUse(the, &c, 0, area, K, "c");
+	mlUse(the, &xq, 0, n, K, "xq");
+	mlUse(the, &dist, 0, rows, K, "dist");
+	xsmcSetInteger(xsResult, ml_kmeansNearest(mlI32(&c), rows, n, mlI32(&xq), mlI32(&dist)));
+}
+
+/* denseForward(w, x, xo, b, z, a, rows, cols, act) */
+void xs_microlearn_denseForward(txMachine* the)
+{
+	static const char K[] = "denseForward";
+	mlArray w, x, b, z, a;
+	uint32_t xo, rows, cols;
+	int32_t act;
+	int hasBias;
+	mlArgs(the, K, 9);
+	mlTyped(the, 0, ML_I32, 0, &w, K, "w");
+	mlTyped(the, 1, ML_I32, 0, &x, K, "x");
+	xo = mlIndex(2, K, "xo");
+	hasBias = xsArg(3).kind != XS_NULL_KIND;
+	if (hasBias)
+		mlTyped(the, 3, ML_I32, 0, &b, K, "b");
+	mlTyped(the, 4, ML_I32, 1, &z, K, "z");
+	mlTyped(the, 5, ML_I32, 1, &a, K, "a");
+	rows = mlIndex(6, K, "rows");
+	cols = mlIndex(7, K, "cols");
+	act = (int32_t)mlNumber(the, 8, 0, 3, K, "act");
+	mlUse(the, &w, 0, mlArea(the, rows, cols, K), K, "w");
+	mlUse(the, &x, xo, cols, K, "x");
+	if (hasBias)
+		mlUse(the, &b, 0, rows, K, "b");
+	mlUse(the, &z, 0, rows, K, "z");
+	mlUse(the, &a, 0, rows, K, "a");
+	ml_denseForward(mlI32(&w), mlI32(&x), hasBias ? mlI32(&b) : NULL, mlI32(&z), mlI32(&a), rows, cols, act);
+}
+
+/* denseBackward(w, g, gp, ap, zp, rows, cols, act) */
+void xs_microlearn_denseBackward(txMachine* the)
+{
+	static const char K[] = "denseBackward";
+	mlArray w, g, gp, ap, zp;
+	uint32_t rows, cols;
+	int32_t act;
+	mlArgs(the, K, 8);
+	mlTyped(the, 0, ML_I32, 0, &w, K, "w");
+	mlTyped(the, 1, ML_I32, 0, &g, K, "g");
+	mlTyped(the, 2, ML_I32, 1, &gp, K, "gp");
+	mlTyped(the, 3, ML_I32, 0, &ap, K, "ap");
+	mlTyped(the, 4, ML_I32, 0, &zp, K, "zp");
+	rows = mlIndex(5, K, "rows");
+	cols = mlIndex(6, K, "cols");
+	act = (int32_t)mlNumber(the, 7, 0, 3, K, "act");
+	mlUse(the, &w, 0, mlArea(the, rows, cols, K), K, "w");
+	mlUse(the, &g, 0, rows, K, "g");
+	mlUse(the, &gp, 0, cols, K, "gp");
+	mlUse(the, &ap, 0, cols, K, "ap");
+	mlUse(the, &zp, 0, cols, K, "zp");
+	ml_denseBackward(mlI32(&w), mlI32(&g), mlI32(&gp), mlI32(&ap), mlI32(&zp), rows, cols, act);
 }
 
 /* ---- signal kernels ---- */
@@ -826,6 +1020,11 @@ static const struct {
 	{ "sgdLinear", xs_microlearn_sgdLinear, 9 },
 	{ "gerAdam", xs_microlearn_gerAdam, 16 },
 	{ "toRaw", xs_microlearn_toRaw, 6 },
+	{ "kmeansLearn", xs_microlearn_kmeansLearn, 11 },
+	{ "sgdLinearReal", xs_microlearn_sgdLinearReal, 8 },
+	{ "denseForward", xs_microlearn_denseForward, 9 },
+	{ "denseBackward", xs_microlearn_denseBackward, 8 },
+	{ "kmeansNearest", xs_microlearn_kmeansNearest, 8 },
 	/* signal kernels (SIGNAL_KERNEL_NAMES) */
 	{ "ringWrite", xs_microlearn_ringWrite, 8 },
 	{ "winStats", xs_microlearn_winStats, 8 },
