@@ -124,7 +124,7 @@ export function create(opts: Options): Model {
 export function learn(m: Model, x: ArrayLike<number>, y: number): void {
   let t: number;
   if (m.type === LOGISTIC) {
-    checkLabel(y, 2);
+    if (y !== 0 && y !== 1) checkLabel(y, 2);
     t = y === 1 ? 65536 : 0;
   } else t = readTarget(y);
   const s = m.scaler;
