@@ -305,6 +305,9 @@ describe('microlearn command', function () {
       assert.equal(r.code, 0, r.err);
       const written = fs.readFileSync(join(dir, 'modules', 'microlearn.js'), 'utf8');
       assert.equal(written, fs.readFileSync(join(ROOT, 'dist', 'espruino', 'microlearn-linear.min.js'), 'utf8'));
+      const lite = await cli(['build', '--target', 'espruino', '--prebuilt', '--lite'], dir);
+      assert.equal(lite.code, 0, lite.err);
+      assert.equal(fs.readFileSync(join(dir, 'modules', 'microlearn.js'), 'utf8'), fs.readFileSync(join(ROOT, 'dist', 'espruino', 'microlearn-lite.min.js'), 'utf8'), '--lite: the device API');
       const bad = await cli(['build', '--target', 'espruino', '--prebuilt', '--algorithm', 'nope'], dir);
       assert.equal(bad.code, 1);
       assert.match(bad.err, /no bundle for algorithm "nope"; available: .*linear/);

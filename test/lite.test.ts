@@ -17,7 +17,10 @@ import { MicrolearnError } from '../src/errors.js';
 import { ModelType } from '../src/format.js';
 import { backend } from '../src/kernels.js';
 import { load, KMeans } from '../index.js';
-import { expectCode } from './util.js';
+import { ROOT, expectCode } from './util.js';
+import { codeBlocks } from './docs-blocks.js';
+import { join } from 'node:path';
+import vm from 'node:vm';
 
 interface Case {
   name: string;
@@ -252,6 +255,38 @@ describe('Espruino device API (targets/espruino/lite.ts)', function () {
     assert.ok(same(lite.toBytes(lite.load(mixed, 'm') as lite.Model), lite.toBytes(back)));
     lite.save(mixed, 'm', m);
     assert.ok(same(lite.toBytes(lite.load(mixed, 'm') as lite.Model), lite.toBytes(m)), 'the older loadable record survived the first save');
+  });
+
+  it('the device script of docs/espruino.md runs: learns, saves every 500 samples, and reloads after a reset', function () {
+    const block = codeBlocks(join(ROOT, 'docs', 'espruino.md')).find((b) => b.lang === 'js' && b.code.includes('ml.learn('));
+    assert.ok(block, 'docs/espruino.md has the device API example');
+    const st = new FakeStorage('truncate');
+    let tick: (() => void) | null = null;
+    let button = 0;
+    let t = 0;
+    const board = () => ({
+      require: (name: string) => (name === 'Storage' ? st : name === 'microlearn' ? lite : undefined),
+      E: { getTemperature: () => 20 + ((t * 7) % 13) / 2 },
+      analogRead: () => ((t * 31) % 100) / 100,
+      getTime: () => 1700000000 + t * 37,
+      A0: 'A0',
+      BTN: { read: () => button },
+      LED1: { set: () => undefined, reset: () => undefined },
+      setInterval: (f: () => void) => (tick = f),
+      Float64Array: Float64Array,
+    });
+    vm.runInContext(block!.code, vm.createContext(board()));
+    for (; t < 1000; t++) {
+      button = ((t * 7) % 13) / 2 > 3 ? 1 : 0; // the "user" presses when it is warm
+      tick!();
+    }
+    const saved = lite.load(st, 'tilt') as lite.Model;
+    assert.equal(saved.t, 1000, 'the second save (sample 1000) is the newest');
+    assert.deepEqual(new ModelStore(new EspruinoStorage(st), { decode: load }).inspect('tilt').map((s) => s.seq), [1, 2]);
+    // After a "reset" the script starts from the saved model.
+    const ctx = vm.createContext(board());
+    vm.runInContext(block!.code + '\n;this.model = model;', ctx);
+    assert.ok(same(lite.toBytes(ctx.model as lite.Model), lite.toBytes(saved)));
   });
 
   for (const mode of ['truncate', 'erased'] as ('truncate' | 'erased')[]) {
