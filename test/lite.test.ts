@@ -14,7 +14,8 @@ import { StandardScaler, MinMaxScaler } from '../src/preprocessing.js';
 import { ModelStore, RECORD_OVERHEAD } from '../src/storage.js';
 import { EspruinoStorage, EspruinoStorageModule } from '../targets/espruino/storage.js';
 import { MicrolearnError } from '../src/errors.js';
-import { ModelType } from '../src/format.js';
+import { ModelType, putU32, writeHeader } from '../src/format.js';
+import { crc32 } from '../src/crc32.js';
 import { backend } from '../src/kernels.js';
 import { load, KMeans } from '../index.js';
 import { ROOT, expectCode } from './util.js';
@@ -219,6 +220,66 @@ describe('Espruino device API (targets/espruino/lite.ts)', function () {
       new Pipeline([new LogisticRegression({ nFeatures: n })]).toBytes(),
     ];
     for (const b of others) expectCode(() => lite.fromBytes(b), 'E_TYPE');
+  });
+
+  it('accepts exactly the forged blobs the class API\'s load() accepts, and reads them as it does', function () {
+    // Payload bytes changed at random and the CRCs made right again, so that the structural checks decide.
+    const reseal = (b: Uint8Array): Uint8Array => {
+      putU32(b, b.length - 4, crc32(b, 0, b.length - 4));
+      return b;
+    };
+    const pipeline = (sc: Uint8Array, lin: Uint8Array): Uint8Array => {
+      const b = new Uint8Array(12 + 1 + 8 + sc.length + lin.length + 4);
+      writeHeader(b, ModelType.Pipeline, b.length - 16);
+      b[12] = 2;
+      putU32(b, 13, sc.length);
+      b.set(sc, 17);
+      putU32(b, 17 + sc.length, lin.length);
+      b.set(lin, 21 + sc.length);
+      return reseal(b);
+    };
+    const k = new Pipeline([new StandardScaler({ nFeatures: 3 }), new LogisticRegression({ nFeatures: 3, learningRate: 0.05 })]);
+    for (const { x, y } of stream('forged', 3, 200, true, true)) k.learnOne(x, y);
+    const sc = k.steps[0].toBytes();
+    const lin = k.steps[1].toBytes();
+    assert.ok(same(pipeline(sc, lin), k.toBytes()), 'the test\'s own pipeline writer');
+    const rng = seedrandom('forge');
+    let accepted = 0;
+    let refused = 0;
+    for (let i = 0; i < 6000; i++) {
+      const which = i % 3;
+      const inner = (which === 1 ? sc : lin).slice();
+      for (let m = 1 + Math.floor(rng() * 2); m > 0; m--) {
+        // mostly the hyper-parameters and statistics near the start of the payload, where the checks are
+        const at = 12 + Math.floor((rng() < 0.7 ? rng() * 24 : rng() * (inner.length - 16)));
+        inner[at] = rng() < 0.3 ? inner[at] ^ (1 << Math.floor(rng() * 8)) : Math.floor(rng() * 256);
+      }
+      reseal(inner);
+      const b = which === 0 ? inner : which === 1 ? pipeline(inner, lin) : pipeline(sc, inner);
+      let mine: lite.Model | null = null;
+      let theirs: { toBytes(): Uint8Array } | null = null;
+      let code = '';
+      try {
+        mine = lite.fromBytes(b);
+      } catch (e) {
+        assert.ok(e instanceof MicrolearnError, String(e));
+        code = e.code;
+      }
+      try {
+        theirs = load(b) as { toBytes(): Uint8Array };
+      } catch (e) {
+        assert.ok(e instanceof MicrolearnError, String(e));
+      }
+      assert.equal(mine !== null, theirs !== null, 'forgery ' + i + ' (' + ['linear', 'scaler', 'pipeline\'s linear'][which] + '): device API ' + (mine ? 'loads' : code) + ', load() ' + (theirs ? 'loads' : 'refuses'));
+      if (mine !== null && theirs !== null) {
+        assert.ok(same(lite.toBytes(mine), theirs.toBytes()) && same(lite.toBytes(mine), b));
+        accepted++;
+      } else {
+        assert.ok(['E_CORRUPT', 'E_VERSION', 'E_TYPE'].indexOf(code) >= 0, code);
+        refused++;
+      }
+    }
+    assert.ok(accepted > 500 && refused > 500, accepted + ' accepted, ' + refused + ' refused');
   });
 
   it('saves into ModelStore\'s slots: either API loads what the other saved', function () {
