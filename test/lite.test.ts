@@ -209,7 +209,27 @@ describe('Espruino device API (targets/espruino/lite.ts)', function () {
     const tiny = lite.toBytes(lite.create({ nFeatures: 1 }));
     const big = lite.fromBytes(tiny);
     (big as { n: number }).n = 65535;
-    expectCode(() => lite.fromBytes(lite.toBytes(big)), 'E_CORRUPT');
+    const claimsBig = lite.toBytes(big);
+    const scaled = lite.fromBytes(good);
+    (scaled as { n: number }).n = 60000; // the scaler's n stays 3: its blob is checked against its own n first
+    const pipeBig = lite.toBytes(scaled);
+    // Count what Int32Array allocates meanwhile (every per-feature array of a model has one).
+    const Real = globalThis.Int32Array;
+    let elements = 0;
+    class Counting extends Real {
+      constructor(n: number) {
+        super(n);
+        if (typeof n === 'number') elements += n;
+      }
+    }
+    globalThis.Int32Array = Counting as unknown as Int32ArrayConstructor;
+    try {
+      expectCode(() => lite.fromBytes(claimsBig), 'E_CORRUPT');
+      expectCode(() => lite.fromBytes(pipeBig), 'E_CORRUPT');
+    } finally {
+      globalThis.Int32Array = Real;
+    }
+    assert.ok(elements < 16, elements + ' Int32Array elements allocated for blobs that claim 65,535 and 60,000 features');
     // Other kinds of model: E_TYPE.
     const n = 3;
     const others: Uint8Array[] = [

@@ -232,10 +232,14 @@ function int(r: Reader, lo: number, hi: number): number {
 function readLinear(r: Reader, type: number, scaled: boolean): Model {
   const n = int(r, 1, MAX_FEATURES);
   // options as the constructor accepts them (0..1000 in Q16.16)
-  const m = build(type, n, int(r, 0, 65536000), int(r, 0, 65536000), int(r, 0, 65536000), scaled);
+  const lr = int(r, 0, 65536000);
+  const l2 = int(r, 0, 65536000);
+  const decay = int(r, 0, 65536000);
+  // the sizes before anything is allocated
   const rest = r.end - r.p - 4 - (n + 1) * 6;
   if (rest < 0) fail('E_CORRUPT', 'truncated model data');
   if (rest > 0) fail('E_TYPE', 'the device API learns by SGD: this model has an Adam or RMSprop section');
+  const m = build(type, n, lr, l2, decay, scaled);
   m.t = take(r, new Uint32Array(1))[0];
   take(r, m.w);
   take(r, m.f);
