@@ -7,12 +7,13 @@
  * fraction bits) so that steps smaller than one Q16.16 LSB still accumulate;
  * see docs/fixed-point.md.
  */
-import { Q_ONE, floorDiv, fromQ, sat, sigmoid } from '../src/fixed.js';
+import { Q_ONE, fromQ, sat, sigmoid } from '../src/fixed.js';
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
 import { step } from '../src/kernels.js';
+import { linearRaw, sgdRate, sgdStep } from '../src/sgd.js';
 import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
-import { MAX_FEATURES, Supervised, checkLabel, checkOptions, checkShape, mutable, Writable, optInt, optReal, readTarget, readVector, rejectFeature } from '../src/learner.js';
+import { MAX_FEATURES, Supervised, checkLabel, checkOptions, mutable, Writable, optInt, optReal, readTarget, readVector } from '../src/learner.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';
 import { WeightedMean, checkModels, same } from '../src/merge.js';
 
@@ -78,14 +79,12 @@ export class LinearCore {
 
   /** w·x + b in Q16.16. */
   raw(x: Int32Array): number {
-    return sat(K.dot(this.w, 0, x, 0, this.n) + this.w[this.n]);
+    return linearRaw(this as Writable<LinearCore>, x);
   }
 
   /** The learning rate at the current step, Q16.16: round(lr / (1 + decay·t)). */
   rate(): number {
-    if (this.decay === 0) return this.lr;
-    const den = 65536 + this.decay * this.t; // Q16.16 units, exact below 2^53
-    return floorDiv(this.lr * 131072 + den, 2 * den);
+    return sgdRate(this as Writable<LinearCore>);
   }
 
   /**
@@ -98,10 +97,7 @@ export class LinearCore {
       this.adaptive(xq === null ? (x as Int32Array) : readVector(x, this.n, xq), y, link);
       return;
     }
-    if (xq !== null) checkShape(x, this.n);
-    const bad = K.sgdLinear(this.w, this.f, x, xq, this.n, y, this.decay === 0 ? this.lr : this.rate(), this.l2, link);
-    if (bad >= 0) rejectFeature(x, bad);
-    if (this.t < 4294967295) (this as Writable<LinearCore>).t++;
+    sgdStep(this as Writable<LinearCore>, x, xq, y, link); // src/sgd.ts, shared with the Espruino device API
   }
 
   /**

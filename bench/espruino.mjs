@@ -2,7 +2,7 @@
 // npm run bench:espruino — microlearn on a real Espruino (a Linux build of the firmware).
 //
 //   ESPRUINO=path/to/espruino [ESPRUINO_NATIVE=path/to/espruino-with-jswrap_microlearn] \
-//     npm run bench:espruino [-- --quick] [--json FILE] [--no-calibration] [--no-cpu]
+//     npm run bench:espruino [-- --quick] [--json FILE] [--no-calibration] [--no-cpu] [--only lite]
 //   node bench/espruino.mjs --render FILE   (the report of a --json file, without measuring)
 //
 // Measures, each in a fresh board directory (its own espruino.flash):
@@ -13,8 +13,13 @@
 //     bundle per public export, the data for the static block estimate of
 //     targets/espruino/blocks.mjs, whose least-squares fit is written to
 //     targets/espruino/blocks-calibration.json;
+//     The device API's bundle (microlearn-lite.min.js, targets/espruino/lite.ts) is
+//     measured like the app: a scaled logistic model (create) and Storage, 10 learn,
+//     then a save to Storage and a load back;
 //  2. CPU time per operation (LogisticRegression d=4, KMeans k=4 d=4, KNNClassifier
-//     window 100 k 5 d=4: learnOne and predictOne), on stock firmware and, with
+//     window 100 k 5 d=4, Pipeline([StandardScaler, LogisticRegression]) d=4, and the
+//     device API's logistic model d=4 without and with its scaler: learnOne and
+//     predictOne), on stock firmware and, with
 //     $ESPRUINO_NATIVE, with the native module: the Espruino process's own user +
 //     system CPU time (/proc/self/stat) around a loop of N calls sized to ~2 s,
 //     minus the same loop without the call, fastest of 3 (wall time would count
@@ -25,6 +30,8 @@
 // this native/ (backend() not "native": a firmware older than the library), gets
 // no native CPU figures, and the report says why. Results go to the "espruino-memory",
 // "espruino-cpu" and "espruino-blocks" sections of docs/benchmarks.md (full runs only).
+// --only lite: just the device API's rows, the app bundle's and the class API's CPU
+// rows they compare with (printed, docs untouched).
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,15 +51,19 @@ const CALIBRATION = path.join(ROOT, 'targets', 'espruino', 'blocks-calibration.j
 const { table, writeSection } = await import(pathToFileURL(path.join(BUILD, 'bench', 'report.js')).href);
 
 function parseArgs(argv) {
-  const o = { quick: false, json: null, calibration: true, cpu: true, render: null };
+  const o = { quick: false, json: null, calibration: true, cpu: true, render: null, only: null };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') o.quick = true;
     else if (argv[i] === '--json' && i + 1 < argv.length) o.json = path.resolve(argv[++i]);
     else if (argv[i] === '--no-calibration') o.calibration = false;
     else if (argv[i] === '--no-cpu') o.cpu = false;
     else if (argv[i] === '--render' && i + 1 < argv.length) o.render = path.resolve(argv[++i]);
+    else if (argv[i] === '--only' && argv[i + 1] === 'lite') {
+      o.only = argv[++i];
+      o.calibration = false;
+    }
     else {
-      console.error('usage: npm run bench:espruino -- [--quick] [--json FILE] [--no-calibration] [--no-cpu] | --render FILE');
+      console.error('usage: npm run bench:espruino -- [--quick] [--json FILE] [--no-calibration] [--no-cpu] [--only lite] | --render FILE');
       process.exit(2);
     }
   }
@@ -137,13 +148,16 @@ const MODELS = {
   HalfSpaceTrees: { nFeatures: 4 },
 };
 
-/** Espruino script: store the bundle, then blocks after require and after construction. */
+/** Espruino script: store the bundle, then blocks after require and after construction (`app`: true for the app bundle, 'lite' for the device API). */
 function memoryScript(name, code, app) {
   let s = run.storageWriteScript(name, code);
   // Every variable of the probe exists before the first reading, so the differences are the bundle's and the models' alone.
   s += 'var ml, keep = [], made = [], pipe, store, first, i, x, u1, u2, u3;\n';
   s += 'var u0 = process.memory().usage;\nml = require(' + JSON.stringify(name) + ');\nu1 = process.memory().usage;\n';
-  if (app) {
+  if (app === 'lite') {
+    // The same with the device API: a scaled logistic model, and Storage (its store is the Storage module itself).
+    s += 'pipe = ml.create({ nFeatures: 4, logistic: true, scaler: true });\nstore = require("Storage");\nkeep.push(pipe, store);\n';
+  } else if (app) {
     // What the device script of an app builds: a scaled logistic model and a store for it.
     s +=
       'pipe = new ml.Pipeline([new ml.StandardScaler({ nFeatures: 4 }), new ml.LogisticRegression({ nFeatures: 4 })]);\n' +
@@ -157,8 +171,11 @@ function memoryScript(name, code, app) {
   // The label is ignored by the unsupervised ones (KMeans, GaussianScorer).
   s +=
     'first = keep[0]; if (first && first.learnOne) { for (i = 0; i < 10; i++) { x = [i & 1, i & 2, i & 4, 0.5]; first.learnOne(x, i & 1); } }\n' +
+    (app === 'lite' ? 'for (i = 0; i < 10; i++) { x = [i & 1, i & 2, i & 4, 0.5]; ml.learn(first, x, i & 1); }\n' : '') +
     'x = undefined;\nu3 = process.memory().usage;\n' +
-    'print(JSON.stringify({ require: u1 - u0, construct: u2 - u1, learn: u3 - u2, made: ' + (app ? '["app"]' : 'made') + ', total: process.memory().total, blocksize: process.memory().blocksize }));\n';
+    // the device API also saves to Storage and loads back (the CRC table and the store's records appear then)
+    (app === 'lite' ? 'ml.save(store, "m", first); keep.push(ml.load(store, "m"));\n' : '') +
+    'print(JSON.stringify({ require: u1 - u0, construct: u2 - u1, learn: u3 - u2, ' + (app === 'lite' ? 'saveLoad: process.memory().usage - u3, ' : '') + 'made: ' + (app ? JSON.stringify([app === 'lite' ? 'lite' : 'app']) : 'made') + ', total: process.memory().total, blocksize: process.memory().blocksize }));\n';
   return s;
 }
 
@@ -173,6 +190,10 @@ async function measureMemory(binary, bundle, code, app) {
 
 const CPU_CASES = [
   { id: 'lr4', label: 'LogisticRegression d=4', make: 'new ml.LogisticRegression({ nFeatures: 4, learningRate: 0.05 })', task: 'binary' },
+  { id: 'pipe4', label: 'Pipeline([StandardScaler, LogisticRegression]) d=4', make: 'new ml.Pipeline([new ml.StandardScaler({ nFeatures: 4 }), new ml.LogisticRegression({ nFeatures: 4, learningRate: 0.05 })])', task: 'binary', lite: true },
+  // The device API (microlearn-lite.min.js): the same models as functions over plain state.
+  { id: 'lite-lr4', label: 'device API: logistic d=4', make: 'ml.create({ nFeatures: 4, logistic: true, learningRate: 0.05 })', task: 'binary', bundle: 'lite', lite: true },
+  { id: 'lite-pipe4', label: 'device API: scaler + logistic d=4', make: 'ml.create({ nFeatures: 4, logistic: true, scaler: true, learningRate: 0.05 })', task: 'binary', bundle: 'lite', lite: true },
   { id: 'km4', label: 'KMeans k=4 d=4', make: 'new ml.KMeans({ nFeatures: 4, k: 4 })', task: 'cluster' },
   { id: 'knn4', label: 'KNNClassifier window 100, k 5, d=4', make: 'new ml.KNNClassifier({ nFeatures: 4, nClasses: 3, k: 5, windowSize: 100 })', task: 'knn' },
 ];
@@ -193,7 +214,10 @@ function clockTicks() {
  */
 function cpuScript(code, c, op, { budget, reps, ticks }) {
   const label = c.task === 'binary' ? 'y = s > 0 ? 1 : 0;' : 'y = cls;';
-  const call = op === 'predictOne' ? 'm.predictOne(X[i & 63])' : c.task === 'cluster' ? 'm.learnOne(X[i & 63])' : 'm.learnOne(X[i & 63], Y[i & 63])';
+  const fn = c.bundle === 'lite';
+  const call = fn
+    ? op === 'predictOne' ? 'ml.predict(m, X[i & 63])' : 'ml.learn(m, X[i & 63], Y[i & 63])'
+    : op === 'predictOne' ? 'm.predictOne(X[i & 63])' : c.task === 'cluster' ? 'm.learnOne(X[i & 63])' : 'm.learnOne(X[i & 63], Y[i & 63])';
   return (
     run.storageWriteScript('microlearn', code) +
     'var ml = require("microlearn");\n' +
@@ -203,7 +227,7 @@ function cpuScript(code, c, op, { budget, reps, ticks }) {
     'function sample() { var cls = Math.floor(rnd() * 4) % 3, x = [], s = 0, y; for (var j = 0; j < 4; j++) { x.push(Math.round((centers[cls][j] + rnd() - 0.5) * 500) / 500); s += (j & 1 ? 1 : -1) * x[j]; } ' + label + ' return [x, y]; }\n' +
     'var X = [], Y = [], W = []; for (var k = 0; k < 192; k++) { var p = sample(); if (k < 128) W.push(p); else { X.push(p[0]); Y.push(p[1]); } }\n' +
     'var m = ' + c.make + ';\n' +
-    (c.task === 'cluster' ? 'W.forEach(function (p) { m.learnOne(p[0]); });\n' : 'W.forEach(function (p) { m.learnOne(p[0], p[1]); });\n') +
+    (fn ? 'W.forEach(function (p) { ml.learn(m, p[0], p[1]); });\n' : c.task === 'cluster' ? 'W.forEach(function (p) { m.learnOne(p[0]); });\n' : 'W.forEach(function (p) { m.learnOne(p[0], p[1]); });\n') +
     'function opLoop(n) { var t = cpu(); for (var i = 0; i < n; i++) ' + call + '; return cpu() - t; }\n' +
     'function emptyLoop(n) { var t = cpu(); for (var i = 0; i < n; i++) X[i & 63]; return cpu() - t; }\n' +
     'var n = 1; while (opLoop(n) < 0.2 && n < 1e7) n *= 2;\n' +
@@ -282,7 +306,7 @@ async function main() {
   const bundles = [];
   for (const s of await buildEspruino({ outDir: path.join(OUT, 'bundles') })) {
     if (s.file === 'conformance.min.js') continue;
-    bundles.push({ ...s, kind: s.file === 'microlearn.min.js' ? 'full' : 'algorithm' });
+    bundles.push({ ...s, kind: s.file === 'microlearn.min.js' ? 'full' : s.file === 'microlearn-lite.min.js' ? 'lite' : 'algorithm' });
   }
   bundles.push({ ...(await customBundle('microlearn-app.min.js', blocks.APP_EXPORTS)), kind: 'app' });
   if (opts.calibration) {
@@ -290,7 +314,9 @@ async function main() {
     for (const n of await publicExports()) bundles.push({ ...(await customBundle('one-' + n + '.min.js', [n])), kind: 'export' });
   }
 
+  if (opts.only === 'lite') bundles.splice(0, bundles.length, ...bundles.filter((b) => b.kind === 'lite' || b.kind === 'app'));
   const full = fs.readFileSync(path.join(OUT, 'bundles', 'microlearn.min.js'), 'latin1');
+  const liteCode = fs.readFileSync(path.join(OUT, 'bundles', 'microlearn-lite.min.js'), 'latin1');
   const native = vNative && vNative.native ? nativeBinary : null;
   let nativeBackend = null;
   if (native) {
@@ -311,8 +337,9 @@ async function main() {
     const stats = blocks.bundleStats(code);
     const entry = { file: b.file, kind: b.kind, bytes: b.bytes, stats };
     // A failed run is reported in its row (and left out of the fit), not fatal.
-    entry.stock = await measureMemory(stock, b, code, b.kind === 'app').catch((e) => ({ error: firstLine(e) }));
-    if (native && b.kind !== 'export') entry.native = await measureMemory(native, b, code, b.kind === 'app').catch((e) => ({ error: firstLine(e) }));
+    const app = b.kind === 'lite' ? 'lite' : b.kind === 'app';
+    entry.stock = await measureMemory(stock, b, code, app).catch((e) => ({ error: firstLine(e) }));
+    if (native && b.kind !== 'export') entry.native = await measureMemory(native, b, code, app).catch((e) => ({ error: firstLine(e) }));
     results.memory.push(entry);
     const m = entry.stock;
     console.log(`bench:espruino: ${b.file.padEnd(40)} ${String(b.bytes).padStart(6)} bytes  ` + (m.error ? 'FAILED: ' + m.error : `require ${m.require} blocks, construct ${m.construct} (${m.made.join(', ') || '—'})`) + (entry.native ? `; native ${entry.native.error ? 'FAILED: ' + entry.native.error : 'require ' + entry.native.require}` : ''));
@@ -321,24 +348,25 @@ async function main() {
   if (!ok.length) throw new Error('bench:espruino: no bundle loaded on ' + stock + ': nothing to report');
   results.blocksize = ok[0].stock.blocksize;
   results.units = {};
-  for (const [what, code] of Object.entries(UNIT_MODULES)) results.units[what] = await measureMemory(stock, { file: what }, code, false).then((m) => m.require, (e) => ({ error: firstLine(e) }));
-
-  // Calibration: least squares of the measured require blocks on the static features.
-  const fit = blocks.fitBlocks(ok.map((e) => ({ file: e.file, stats: e.stats, blocks: e.stock.require })));
-  results.fit = fit;
+  if (opts.only !== 'lite') {
+    for (const [what, code] of Object.entries(UNIT_MODULES)) results.units[what] = await measureMemory(stock, { file: what }, code, false).then((m) => m.require, (e) => ({ error: firstLine(e) }));
+    // Calibration: least squares of the measured require blocks on the static features.
+    results.fit = blocks.fitBlocks(ok.map((e) => ({ file: e.file, stats: e.stats, blocks: e.stock.require })));
+  }
 
   const timing = { budget: opts.quick ? 0.5 : 2, reps: opts.quick ? 1 : 3, ticks: clockTicks() };
   results.timing = timing;
-  for (const c of opts.cpu ? CPU_CASES : []) {
+  for (const c of opts.cpu ? CPU_CASES.filter((k) => opts.only !== 'lite' || k.lite || k.id === 'lr4') : []) {
+    const code = c.bundle === 'lite' ? liteCode : full;
     for (const op of ['learnOne', 'predictOne']) {
       const row = { id: c.id, label: c.label, op };
-      const a = await cpuPerOp(stock, full, c, op, timing, 'ts').catch((e) => ({ error: firstLine(e) }));
+      const a = await cpuPerOp(stock, code, c, op, timing, 'ts').catch((e) => ({ error: firstLine(e) }));
       row.stock = a.ms;
       row.nStock = a.n;
       row.emptyStock = a.emptyMs;
       row.stockError = a.error;
       if (native && !nativeCpuSkipped) {
-        const b = await cpuPerOp(native, full, c, op, timing, 'native').catch((e) => ({ error: firstLine(e) }));
+        const b = await cpuPerOp(native, code, c, op, timing, 'native').catch((e) => ({ error: firstLine(e) }));
         row.native = b.ms;
         row.nNative = b.n;
         row.nativeError = b.error;
@@ -359,7 +387,7 @@ function output(results, opts, native) {
   const md = report(results, opts, native);
   const hasCpu = results.cpu.length > 0;
   console.log('\n' + md.memory + (hasCpu ? '\n\n' + md.cpu : '') + (opts.calibration ? '\n\n' + md.blocks : ''));
-  if (opts.quick) return;
+  if (opts.quick || opts.only) return;
   writeSection('espruino-memory', md.memory);
   if (hasCpu) writeSection('espruino-cpu', md.cpu);
   if (opts.calibration) {
@@ -398,7 +426,7 @@ function report(results, opts, native) {
   const failed = (x) => 'failed: ' + x.error;
   const skipped = results.nativeCpuSkipped && results.nativeCpuSkipped !== '$ESPRUINO_NATIVE is not set' ? ' No native CPU figures: ' + results.nativeCpuSkipped + '.' : '';
   const memory = [
-    head + (native ? '' : skipped) + ' Blocks are `process.memory().usage` differences: after `require()` of the bundle stored in Storage (as `microlearn upload` does); after constructing its models (4 features; the app bundle: `Pipeline([StandardScaler, LogisticRegression])` and a `ModelStore(EspruinoStorage)`); after 10 `learnOne` of the first model.',
+    head + (native ? '' : skipped) + ' Blocks are `process.memory().usage` differences: after `require()` of the bundle stored in Storage (as `microlearn upload` does); after constructing its models (4 features; the app bundle: `Pipeline([StandardScaler, LogisticRegression])` and a `ModelStore(EspruinoStorage)`; the device API, microlearn-lite.min.js: `create({ nFeatures: 4, logistic: true, scaler: true })` and `require("Storage")`); after 10 `learnOne` (`learn`) of the first model.',
     '',
     table(
       ['bundle', 'bytes', 'require', 'construct', 'models', '10 learnOne', 'total after', ...(native ? ['require, native firmware'] : []), 'target (issue 10)'],
@@ -407,7 +435,7 @@ function report(results, opts, native) {
         fmt(e.bytes),
         ...(e.stock.error
           ? [failed(e.stock), '—', '—', '—', '—']
-          : [fmt(e.stock.require), fmt(e.stock.construct), e.stock.made.join(', ') || '—', fmt(e.stock.learn), fmt(e.stock.require + e.stock.construct)]),
+          : [fmt(e.stock.require), fmt(e.stock.construct), e.kind === 'lite' ? 'create (scaler + logistic), Storage; then save + load: +' + fmt(e.stock.saveLoad) : e.stock.made.join(', ') || '—', fmt(e.stock.learn), fmt(e.stock.require + e.stock.construct)]),
         ...(native ? [e.native && e.native.error ? failed(e.native) : fmt(e.native && e.native.require)] : []),
         target(e),
       ]),
@@ -433,6 +461,7 @@ function report(results, opts, native) {
     ),
   ].join('\n');
   const f = results.fit;
+  if (!f) return { memory, cpu, blocks: '' };
   const measured = results.memory.filter((e) => !e.stock.error);
   const notMeasured = results.memory.filter((e) => e.stock.error);
   const pts = measured.map((e) => ({ file: e.file, blocks: e.stock.require, err: Math.abs(f.estimates[e.file] - e.stock.require) }));
@@ -486,9 +515,11 @@ function cpuTarget(r, nativeCpu) {
 /** Issue 10's budgets: the app after require and construction; a bundle of one algorithm, the full library after require. */
 function target(e) {
   if (e.stock.error) return 'not measured';
-  const value = e.kind === 'app' ? e.stock.require + e.stock.construct : e.stock.require;
-  const limit = e.kind === 'app' ? 400 : e.kind === 'full' ? 2000 : e.kind === 'algorithm' ? 600 : null;
-  return limit === null ? '—' : (value <= limit ? 'met' : 'missed') + ' (' + fmt(value) + ' ≤ ' + fmt(limit) + (e.kind === 'app' ? ', require + construct' : ', require') + ')';
+  // the device API is the app's other form: the app's target
+  const app = e.kind === 'app' || e.kind === 'lite';
+  const value = app ? e.stock.require + e.stock.construct : e.stock.require;
+  const limit = app ? 400 : e.kind === 'full' ? 2000 : e.kind === 'algorithm' ? 600 : null;
+  return limit === null ? '—' : (value <= limit ? 'met' : 'missed') + ' (' + fmt(value) + ' ≤ ' + fmt(limit) + (app ? ', require + construct' : ', require') + ')';
 }
 
 main().catch((e) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // microlearn — build for a device, upload to an Espruino board, test a board.
 //
-//   microlearn build --target espruino [--algorithm NAME | --include A,B,...] [--out DIR] [--prebuilt]
+//   microlearn build --target espruino [--algorithm NAME | --include A,B,... | --lite] [--out DIR] [--prebuilt]
 //   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
 //   microlearn upload --port PORT [--algorithm NAME] [--file F] [--name microlearn] [--baud N]
 //   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
@@ -30,19 +30,22 @@ const PKG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(PKG, 'dist', 'espruino');
 
 const USAGE = `usage:
-  microlearn build --target espruino [--algorithm NAME | --include A,B,...] [--out DIR] [--prebuilt]
+  microlearn build --target espruino [--algorithm NAME | --include A,B,... | --lite] [--out DIR] [--prebuilt]
       Writes DIR/microlearn.js (default DIR: ./modules, where the Espruino CLI
       looks for modules) so that require("microlearn") finds it. --algorithm
       picks a one-algorithm bundle (smaller), e.g. --algorithm linear. --include
       bundles exactly the exports named, plus a load() for the models among them,
       e.g. --include LogisticRegression,StandardScaler,Pipeline,ModelStore,EspruinoStorage
-      (needs a source checkout: it runs tsc and rollup). In a source checkout the
-      bundles are rebuilt first unless --prebuilt is given.
+      (needs a source checkout: it runs tsc and rollup). --lite picks the device
+      API (microlearn-lite.min.js: create/learn/predict/save/load functions for
+      a linear or logistic model, optionally scaled; the smallest, for a
+      Puck.js; docs/espruino.md). In a source checkout the bundles are rebuilt
+      first unless --prebuilt is given.
   microlearn build --target moddable [--app DIR] [--platform P] [--out DIR]
       Runs mcconfig ($MODDABLE must be set) for the app in DIR (in a checkout
       of the repository, default: the headless test app) on platform P
       (default x-cli-lin).
-  microlearn upload --port PORT [--algorithm NAME] [--file F] [--name NAME] [--baud N]
+  microlearn upload --port PORT [--algorithm NAME | --lite] [--file F] [--name NAME] [--baud N]
       Writes the bundle (or file F) to the board's Storage as NAME (default
       "microlearn"), so require("microlearn") works on the board after a reset.
   microlearn test-device --port PORT [--only PREFIX] [--timeout SECONDS] [--baud N]
@@ -73,6 +76,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--help' || a === '-h') opts.help = true;
     else if (a === '--prebuilt') opts.prebuilt = true;
+    else if (a === '--lite') opts.algorithm = 'lite'; // the device API's bundle, microlearn-lite.min.js
     else if (a === '--verbose') opts.verbose = true;
     else if (a.startsWith('--')) {
       const eq = a.indexOf('=');

@@ -190,45 +190,69 @@ export class ByteReader {
   }
 }
 
+/** Little-endian u32 at b[p]. @internal */
+export function u32At(b: ArrayLike<number>, p: number): number {
+  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+}
+
+/** Writes v as a little-endian u32 at b[p]. @internal */
+export function putU32(b: Uint8Array, p: number, v: number): void {
+  b[p] = v & 0xff;
+  b[p + 1] = (v >> 8) & 0xff;
+  b[p + 2] = (v >> 16) & 0xff;
+  b[p + 3] = (v >>> 24) & 0xff;
+}
+
+/** Writes the 12-byte header of a blob of `type` with a payload of p bytes at b[0]. @internal (also the device API's writer) */
+export function writeHeader(b: Uint8Array, type: number, p: number): void {
+  b[0] = 0x4d; // M
+  b[1] = 0x4c; // L
+  b[2] = 0x52; // R
+  b[3] = 0x4e; // N
+  b[4] = FORMAT_VERSION;
+  b[5] = type;
+  b[6] = 0;
+  b[7] = 0;
+  putU32(b, 8, p);
+}
+
 /** Builds a complete blob: header, the payload `write` produces, CRC. */
 export function encode(type: number, write: (w: ByteWriter) => void): Uint8Array {
   const w = new ByteWriter(256);
-  w.u8(0x4d); // M
-  w.u8(0x4c); // L
-  w.u8(0x52); // R
-  w.u8(0x4e); // N
-  w.u8(FORMAT_VERSION);
-  w.u8(type);
-  w.u16(0);
-  w.u32(0); // payload length, patched below
+  w.u32(0); // the header, written below once the payload length is known
+  w.u32(0);
+  w.u32(0);
   write(w);
-  const p = w.length - HEADER_BYTES;
-  w.bytes[8] = p & 0xff;
-  w.bytes[9] = (p >> 8) & 0xff;
-  w.bytes[10] = (p >> 16) & 0xff;
-  w.bytes[11] = (p >>> 24) & 0xff;
+  writeHeader(w.bytes, type, w.length - HEADER_BYTES);
   w.u32(crc32(w.bytes, 0, w.length));
   return w.finish();
 }
 
 /**
- * Checks magic, version, length and CRC of a blob starting at `start`.
- * Returns a reader over the payload; `reader.end + 4` is the blob's end.
- * The model type is `bytes[start + 5]`.
+ * Checks magic, length, CRC, version and reserved bytes of a blob starting at
+ * `start` (E_CORRUPT, E_VERSION) and returns the end of its payload (the CRC
+ * follows). The model type is `bytes[start + 5]`. @internal (also the device API's reader)
  */
-export function openBlob(bytes: Uint8Array, start: number, limit: number): ByteReader {
+export function blobEnd(bytes: Uint8Array, start: number, limit: number): number {
   if (!(bytes instanceof Uint8Array)) fail('E_CORRUPT', 'model data must be a Uint8Array');
   if (limit - start < HEADER_BYTES + 4) fail('E_CORRUPT', 'model data too short');
   if (bytes[start] !== 0x4d || bytes[start + 1] !== 0x4c || bytes[start + 2] !== 0x52 || bytes[start + 3] !== 0x4e)
     fail('E_CORRUPT', 'not a microlearn model (bad magic)');
-  const r = new ByteReader(bytes, start + 8, limit);
-  const p = r.u32();
+  const p = u32At(bytes, start + 8);
   if (p > limit - start - HEADER_BYTES - 4) fail('E_CORRUPT', 'payload length exceeds the data');
   const end = start + HEADER_BYTES + p;
-  const stored = new ByteReader(bytes, end, end + 4).u32();
-  if (crc32(bytes, start, end) !== stored) fail('E_CORRUPT', 'checksum mismatch');
+  if (crc32(bytes, start, end) !== u32At(bytes, end)) fail('E_CORRUPT', 'checksum mismatch');
   if (bytes[start + 4] !== FORMAT_VERSION)
     fail('E_VERSION', 'format version ' + bytes[start + 4] + ' (this build reads ' + FORMAT_VERSION + ')');
   if (bytes[start + 6] !== 0 || bytes[start + 7] !== 0) fail('E_CORRUPT', 'reserved header bytes are not zero');
-  return new ByteReader(bytes, start + HEADER_BYTES, end);
+  return end;
+}
+
+/**
+ * Checks a blob starting at `start` ({@link blobEnd}) and returns a reader
+ * over its payload; `reader.end + 4` is the blob's end. The model type is
+ * `bytes[start + 5]`.
+ */
+export function openBlob(bytes: Uint8Array, start: number, limit: number): ByteReader {
+  return new ByteReader(bytes, start + HEADER_BYTES, blobEnd(bytes, start, limit));
 }

@@ -7,7 +7,7 @@ import { fail } from './errors.js';
 import { POW2, isqrtRound, sat } from './fixed.js';
 import { ByteReader, ByteWriter } from './format.js';
 import * as K from './kernels.js';
-import { shiftVar, shiftWide } from './range.js';
+import { divQ, shiftVar, shiftWide } from './range.js';
 
 /**
  * Standard deviation in Q16.16 from a variance held as Q32.32 (varI + varF/2^32),
@@ -22,6 +22,43 @@ export function stdFromVar(varI: number, varF: number): number {
 
 /** Welford counts above this act as it (K.welford): the bound of a stored remainder. */
 const WELFORD_MAX_COUNT = 524288;
+
+/** The arrays of Welford state (a {@link Moments}, or the device API's scaler state). @internal */
+export interface MomentArrays {
+  readonly mean: Int32Array;
+  readonly meanF: Uint16Array;
+  readonly varI: Int32Array;
+  readonly varF: Uint32Array;
+  readonly varR: Int32Array;
+}
+
+/** Divides value j of m by 2^d (its variance by 4^d): its input exponent grew by d. @internal */
+export function shiftMoment(m: MomentArrays, j: number, d: number): void {
+  shiftWide(m.mean, m.meanF, j, d);
+  shiftVar(m.varI, m.varF, m.varR, j, d);
+}
+
+/** z-scores of x (internal units) into out (Q16.16): (x − mean) / std, 0 where std is 0; E_RANGE beyond ±32768. @internal */
+export function zScores(m: MomentArrays, x: ArrayLike<number>, out: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const s = stdFromVar(m.varI[i], m.varF[i]);
+    out[i] = s === 0 ? 0 : divQ(x[i] - m.mean[i], s, 'z-score of feature ' + i);
+  }
+}
+
+/**
+ * Throws E_CORRUPT unless value j of m is what learning leaves: mean within
+ * ±2^h, 0 ≤ variance ≤ 2^(2h−30), remainder within the range K.welford
+ * leaves after `count` samples. @internal
+ */
+export function checkMoment(m: MomentArrays, j: number, h: number, count: number): void {
+  const lim = POW2[h];
+  const cap = count < 1 ? 1 : count > WELFORD_MAX_COUNT ? WELFORD_MAX_COUNT : count;
+  if (m.mean[j] > lim || m.mean[j] < -lim) fail('E_CORRUPT', 'mean beyond the input scale');
+  if (m.varI[j] < 0 || m.varI[j] > POW2[2 * h - 30]) fail('E_CORRUPT', 'variance out of range in model data');
+  const half = Math.floor(cap / 2);
+  if (m.varR[j] < -half || m.varR[j] >= cap - half) fail('E_CORRUPT', 'variance remainder out of range in model data');
+}
 
 /** Welford state of `size` values as K.welford keeps it. @internal */
 export class Moments {
@@ -48,8 +85,7 @@ export class Moments {
 
   /** Divides value j by 2^d (its variance by 4^d): its input exponent grew by d. */
   shift(j: number, d: number): void {
-    shiftWide(this.mean, this.meanF, j, d);
-    shiftVar(this.varI, this.varF, this.varR, j, d);
+    shiftMoment(this, j, d);
   }
 
   /** Mean j as a real number in internal units. */
@@ -84,16 +120,7 @@ export class Moments {
     r.i32s(this.varI);
     r.u32s(this.varF);
     r.i32s(this.varR);
-    const lim = POW2[h];
-    const vmax = POW2[2 * h - 30];
-    for (let j = 0; j < this.mean.length; j++) {
-      const c = counts(j);
-      const cap = c < 1 ? 1 : c > WELFORD_MAX_COUNT ? WELFORD_MAX_COUNT : c;
-      if (this.mean[j] > lim || this.mean[j] < -lim) fail('E_CORRUPT', 'mean beyond the input scale');
-      if (this.varI[j] < 0 || this.varI[j] > vmax) fail('E_CORRUPT', 'variance out of range in model data');
-      const h = Math.floor(cap / 2);
-      if (this.varR[j] < -h || this.varR[j] >= cap - h) fail('E_CORRUPT', 'variance remainder out of range in model data');
-    }
+    for (let j = 0; j < this.mean.length; j++) checkMoment(this, j, h, counts(j));
   }
 }
 

@@ -8,7 +8,7 @@ import { fail } from './errors.js';
 import { ByteReader, ByteWriter, ModelType } from './format.js';
 import * as K from './kernels.js';
 import { MAX_FEATURES, TransformerBase, checkOptions, mutable, optInt } from './learner.js';
-import { Moments, stdFromVar } from './moments.js';
+import { Moments, zScores } from './moments.js';
 import { HEADROOM, InputScale, ScaledVector, divQ, shiftRound } from './range.js';
 import { countSum, mergeMoments, statisticsInputs } from './merge.js';
 
@@ -50,11 +50,7 @@ export class StandardScaler extends TransformerBase<ScaledVector> {
   }
 
   protected transformQ(x: ArrayLike<number>, out: Int32Array): void {
-    const m = this.m;
-    for (let i = 0; i < this.nFeatures; i++) {
-      const s = stdFromVar(m.varI[i], m.varF[i]);
-      out[i] = s === 0 ? 0 : divQ(x[i] - m.mean[i], s, 'z-score of feature ' + i);
-    }
+    zScores(this.m, x, out, this.nFeatures);
   }
 
   /** @internal */

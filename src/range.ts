@@ -124,11 +124,6 @@ export class InputScale {
     return this.exps[this.exps.length === 1 ? 0 : i];
   }
 
-  /** x_i (real, or Q16.16 when q) in internal units at exponent e. */
-  private static at(v: number, q: boolean, e: number): number {
-    return rnd((v * (q ? 1 : 65536)) / POW2[e]);
-  }
-
   /**
    * Validates x (real numbers, or Q16.16 when `q`) for learning, grows the
    * exponents it needs (calling `owner.rescale` for each, only once all of x
@@ -137,40 +132,7 @@ export class InputScale {
    * change.
    */
   learn(x: ArrayLike<number>, q: boolean, owner: Rescalable): Int32Array {
-    const n = this.n;
-    if (!q) checkShape(x, n);
-    const lim = POW2[this.headroom];
-    const xi = this.ints();
-    // the common case in one kernel call: every value valid and inside the headroom
-    if (K.toRaw(x, n, q ? 0 : 16, this.exps, lim, xi) < 0) return xi;
-    if (!q) checkReal(x, n);
-    let grow = false;
-    for (let i = 0; i < n; i++) {
-      const v = x[i];
-      if (!q && (v >= RAW_LIMIT || v <= -RAW_LIMIT)) fail('E_RANGE', 'feature ' + i + ' = ' + v + ' is outside the learnable range ±2^31');
-      const t = InputScale.at(v, q, this.expOf(i));
-      if (t >= lim || t <= -lim) grow = true;
-      xi[i] = t;
-    }
-    if (!grow) return xi;
-    // x is valid: grow each exponent to the smallest that holds its values within the headroom
-    const shared = this.exps.length === 1;
-    for (let i = 0; i < n; i++) {
-      const j = shared ? 0 : i;
-      let e = this.exps[j];
-      while (true) {
-        const t = InputScale.at(x[i], q, e);
-        if (t < lim && t > -lim) break;
-        e++; // ends by maxExp: |x| < 2^31
-      }
-      if (e > this.exps[j]) {
-        owner.rescale(j, e - this.exps[j]);
-        this.exps[j] = e;
-      }
-    }
-    // a shared exponent may have grown after earlier features were converted
-    for (let i = 0; i < n; i++) xi[i] = InputScale.at(x[i], q, this.expOf(i));
-    return xi;
+    return learnScaled(this.exps, this.n, this.headroom, x, q, this.ints(), owner);
   }
 
   /**
@@ -181,19 +143,9 @@ export class InputScale {
    * already E_RANGE or saturated there (docs/fixed-point.md). Throws E_INPUT.
    */
   read(x: ArrayLike<number>, q: boolean): ScaledVector {
-    const n = this.n;
-    if (!q) checkShape(x, n);
-    const xi = this.ints();
-    if (K.toRaw(x, n, q ? 0 : 16, this.exps, this.readLimit, xi) < 0) return xi;
-    if (!q) checkReal(x, n);
-    const xw = this.xw === null ? (this.xw = new Float64Array(n)) : this.xw;
-    for (let i = 0; i < n; i++) {
-      let v = x[i];
-      if (v > RAW_LIMIT) v = RAW_LIMIT;
-      else if (v < -RAW_LIMIT) v = -RAW_LIMIT;
-      xw[i] = InputScale.at(v, q, this.expOf(i));
-    }
-    return xw;
+    const v = readScaled(this.exps, this.n, this.readLimit, x, q, this.ints(), this.xw);
+    if (v !== this.xi) this.xw = v as Float64Array;
+    return v;
   }
 
   /** Real value of internal value v of feature i (v·2^(e−16)). */
@@ -211,6 +163,71 @@ export class InputScale {
     const lim = POW2[this.headroom];
     for (let i = from; i < to; i++) if (a[i] > lim || a[i] < -lim) fail('E_CORRUPT', 'learned value beyond the input scale');
   }
+}
+
+/** x_i (real, or Q16.16 when q) in internal units at exponent e. */
+function at(v: number, q: boolean, e: number): number {
+  return rnd((v * (q ? 1 : 65536)) / POW2[e]);
+}
+
+/**
+ * {@link InputScale.learn} over plain state: `exps` the exponents (one entry:
+ * shared), learned values strictly inside ±2^headroom, `xi` the n-element
+ * result. Also the device API's (targets/espruino/lite.ts) scaler input.
+ * @internal
+ */
+export function learnScaled(exps: Uint8Array, n: number, headroom: number, x: ArrayLike<number>, q: boolean, xi: Int32Array, owner: Rescalable): Int32Array {
+  if (!q) checkShape(x, n);
+  const lim = POW2[headroom];
+  const shared = exps.length === 1;
+  // the common case in one kernel call: every value valid and inside the headroom
+  if (K.toRaw(x, n, q ? 0 : 16, exps, lim, xi) < 0) return xi;
+  if (!q) checkReal(x, n);
+  let grow = false;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (!q && (v >= RAW_LIMIT || v <= -RAW_LIMIT)) fail('E_RANGE', 'feature ' + i + ' = ' + v + ' is outside the learnable range ±2^31');
+    const t = at(v, q, exps[shared ? 0 : i]);
+    if (t >= lim || t <= -lim) grow = true;
+    xi[i] = t;
+  }
+  if (!grow) return xi;
+  // x is valid: grow each exponent to the smallest that holds its values within the headroom
+  for (let i = 0; i < n; i++) {
+    const j = shared ? 0 : i;
+    let e = exps[j];
+    while (true) {
+      const t = at(x[i], q, e);
+      if (t < lim && t > -lim) break;
+      e++; // ends by maxExp: |x| < 2^31
+    }
+    if (e > exps[j]) {
+      owner.rescale(j, e - exps[j]);
+      exps[j] = e;
+    }
+  }
+  // a shared exponent may have grown after earlier features were converted
+  for (let i = 0; i < n; i++) xi[i] = at(x[i], q, exps[shared ? 0 : i]);
+  return xi;
+}
+
+/**
+ * {@link InputScale.read} over plain state: x in internal units in `xi` when
+ * every value lies inside ±limit, else in `xw` (a new Float64Array when
+ * null), which is returned. @internal
+ */
+export function readScaled(exps: Uint8Array, n: number, limit: number, x: ArrayLike<number>, q: boolean, xi: Int32Array, xw: Float64Array | null): ScaledVector {
+  if (!q) checkShape(x, n);
+  if (K.toRaw(x, n, q ? 0 : 16, exps, limit, xi) < 0) return xi;
+  if (!q) checkReal(x, n);
+  const w = xw === null ? new Float64Array(n) : xw;
+  for (let i = 0; i < n; i++) {
+    let v = x[i];
+    if (v > RAW_LIMIT) v = RAW_LIMIT;
+    else if (v < -RAW_LIMIT) v = -RAW_LIMIT;
+    w[i] = at(v, q, exps[exps.length === 1 ? 0 : i]);
+  }
+  return w;
 }
 
 /** Throws E_INPUT unless x is an array-like of n finite numbers. */

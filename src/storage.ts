@@ -14,7 +14,7 @@
  */
 import { MicrolearnError, fail } from './errors.js';
 import { crc32 } from './crc32.js';
-import { openBlob } from './format.js';
+import { openBlob, putU32, u32At } from './format.js';
 import type { ModelClass } from './learner.js';
 import { loadModel } from './load.js';
 
@@ -104,8 +104,8 @@ function ownClasses(model: unknown, out: ModelClass[], depth: number): boolean {
   return true;
 }
 
-/** True for the errors that mean "these bytes hold no model this decoder can load". */
-function undecodable(e: unknown): boolean {
+/** True for the errors that mean "these bytes hold no model this decoder can load". @internal */
+export function undecodable(e: unknown): boolean {
   return e instanceof MicrolearnError && (e.code === 'E_CORRUPT' || e.code === 'E_VERSION' || e.code === 'E_TYPE');
 }
 
@@ -126,8 +126,8 @@ function loadFailure(data: Uint8Array, dec: ((bytes: Uint8Array) => unknown) | n
   return '';
 }
 
-/** The model bytes inside a valid record. */
-function recordData(r: Uint8Array): Uint8Array {
+/** The model bytes inside a valid record. @internal */
+export function recordData(r: Uint8Array): Uint8Array {
   return r.subarray(12, r.length - 4);
 }
 
@@ -140,21 +140,11 @@ const MAGIC3 = 0x31;
 /** Longest model name: short enough for NVS keys (15 chars) and old Espruino Storage names with the slot suffix. */
 export const MAX_NAME = 12;
 
-/** @internal little-endian u32 at b[p] */
-export function u32At(b: Uint8Array, p: number): number {
-  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
-}
+// Re-exported for the runtime adapters (targets/moddable/storage.ts), which have always imported them from here.
+export { putU32, u32At };
 
-/** @internal */
-export function putU32(b: Uint8Array, p: number, v: number): void {
-  b[p] = v & 0xff;
-  b[p + 1] = (v >> 8) & 0xff;
-  b[p + 2] = (v >> 16) & 0xff;
-  b[p + 3] = (v >>> 24) & 0xff;
-}
-
-/** One record: "MLS1", u32 seq, u32 length L, L data bytes, u32 CRC-32 of everything before it. */
-function makeRecord(seq: number, data: Uint8Array): Uint8Array {
+/** One record: "MLS1", u32 seq, u32 length L, L data bytes, u32 CRC-32 of everything before it. @internal (also the device API's store) */
+export function makeRecord(seq: number, data: Uint8Array): Uint8Array {
   const n = data.length;
   const r = new Uint8Array(n + RECORD_OVERHEAD);
   r[0] = MAGIC0;
@@ -168,8 +158,8 @@ function makeRecord(seq: number, data: Uint8Array): Uint8Array {
   return r;
 }
 
-/** Why `r` is not a valid record ('' when it is). */
-function checkRecord(r: Uint8Array): string {
+/** Why `r` is not a valid record ('' when it is). @internal */
+export function checkRecord(r: Uint8Array): string {
   if (r.length < RECORD_OVERHEAD) return 'truncated record (' + r.length + ' bytes)';
   if (r[0] !== MAGIC0 || r[1] !== MAGIC1 || r[2] !== MAGIC2 || r[3] !== MAGIC3) return 'bad magic';
   const n = u32At(r, 8);
@@ -178,13 +168,13 @@ function checkRecord(r: Uint8Array): string {
   return '';
 }
 
-/** True when sequence number a is newer than b (serial-number arithmetic, so wrap-around is harmless). */
-function newer(a: number, b: number): boolean {
+/** True when sequence number a is newer than b (serial-number arithmetic, so wrap-around is harmless). @internal */
+export function newer(a: number, b: number): boolean {
   return ((a - b) | 0) > 0;
 }
 
-/** Throws E_OPTION unless `name` is 1..12 characters of A-Z a-z 0-9 _ -. */
-function checkName(name: unknown): string {
+/** Throws E_OPTION unless `name` is 1..12 characters of A-Z a-z 0-9 _ -. @internal */
+export function checkName(name: unknown): string {
   if (typeof name !== 'string' || name.length < 1 || name.length > MAX_NAME)
     fail('E_OPTION', 'model name must be a string of 1..' + MAX_NAME + ' characters');
   const s = name as string;

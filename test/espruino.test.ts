@@ -191,11 +191,54 @@ describe('Espruino gate', function () {
     assert.throws(() => lin.load(scaler.toBytes()), (e: any) => e && e.code === 'E_TYPE');
     assert.throws(() => lin.load(new Uint8Array(5)), (e: any) => e && e.code === 'E_CORRUPT');
     for (const s of sizes) {
-      if (!/^microlearn-/.test(s.file)) continue;
+      if (!/^microlearn-/.test(s.file) || s.file === 'microlearn-lite.min.js') continue; // the device API has its own exports (below)
       const mod = requireIn(r.context, read(s.file), s.file);
       for (const k of ['load', 'ModelStore', 'EspruinoStorage', 'MemoryStorage', 'MicrolearnError', 'toQ', 'fromQ', 'backend'])
         assert.equal(typeof mod[k], k === 'Q_ONE' ? 'number' : 'function', s.file + ' exports ' + k);
     }
+  });
+
+  it('run-time gate: the device API bundle learns the class API\'s bytes and saves them to Storage without the missing built-ins', function () {
+    const r = gate.runInEspruinoLikeContext('');
+    const ml = requireIn(r.context, read('microlearn.min.js'), 'microlearn.min.js');
+    const lite = requireIn(r.context, read('microlearn-lite.min.js'), 'microlearn-lite.min.js');
+    assert.deepEqual(Object.keys(lite).sort(), ['MicrolearnError', 'backend', 'create', 'fromBytes', 'learn', 'load', 'predict', 'proba', 'save', 'toBytes']);
+    assert.equal(lite.backend(), 'ts');
+    for (const logistic of [true, false]) {
+      for (const scaler of [true, false]) {
+        const o = { nFeatures: 3, learningRate: 0.05, l2: 0.001 };
+        const m = lite.create({ logistic: logistic, scaler: scaler, ...o });
+        const last = logistic ? new ml.LogisticRegression(o) : new ml.LinearRegression(o);
+        const k = scaler ? new ml.Pipeline([new ml.StandardScaler({ nFeatures: 3 }), last]) : last;
+        const rng = new ml.Random(11);
+        for (let i = 0; i < 300; i++) {
+          const x = [rng.nextInt(2000) / 1000 - 1, (scaler ? 101000 : 0) + rng.nextInt(1000) / 100, rng.nextInt(200) / 100 - 1];
+          const y = logistic ? (x[0] - x[2] > 0 ? 1 : 0) : x[0] * 2 - x[2];
+          lite.learn(m, x, y);
+          k.learnOne(x, y);
+          assert.equal(lite.predict(m, x), k.predictOne(x));
+        }
+        const a = Array.from(lite.toBytes(m) as Uint8Array);
+        assert.deepEqual(a, Array.from(k.toBytes() as Uint8Array), 'logistic ' + logistic + ', scaler ' + scaler);
+        assert.deepEqual(Array.from(ml.load(lite.toBytes(m)).toBytes() as Uint8Array), a);
+      }
+    }
+    // Espruino's Storage API as the device API uses it (readArrayBuffer → undefined when missing).
+    const files: { [k: string]: Uint8Array } = {};
+    const Storage = {
+      readArrayBuffer: (n: string) => (files[n] ? files[n].slice().buffer : undefined),
+      write: (n: string, d: Uint8Array) => {
+        files[n] = new Uint8Array(d);
+        return true;
+      },
+      erase: (n: string) => delete files[n],
+    };
+    const m = lite.create({ nFeatures: 2, logistic: true, scaler: true });
+    for (let i = 0; i < 50; i++) lite.learn(m, [i % 5, 1000 + (i % 3)], i % 5 > 2 ? 1 : 0);
+    assert.equal(lite.save(Storage, 'm', m), 1);
+    assert.equal(lite.save(Storage, 'm', m), 2);
+    const back = new ml.ModelStore(new ml.EspruinoStorage(Storage)).load('m', ml.load);
+    assert.deepEqual(Array.from(back.toBytes() as Uint8Array), Array.from(lite.toBytes(lite.load(Storage, 'm')) as Uint8Array));
   });
 });
 
@@ -262,6 +305,9 @@ describe('microlearn command', function () {
       assert.equal(r.code, 0, r.err);
       const written = fs.readFileSync(join(dir, 'modules', 'microlearn.js'), 'utf8');
       assert.equal(written, fs.readFileSync(join(ROOT, 'dist', 'espruino', 'microlearn-linear.min.js'), 'utf8'));
+      const lite = await cli(['build', '--target', 'espruino', '--prebuilt', '--lite'], dir);
+      assert.equal(lite.code, 0, lite.err);
+      assert.equal(fs.readFileSync(join(dir, 'modules', 'microlearn.js'), 'utf8'), fs.readFileSync(join(ROOT, 'dist', 'espruino', 'microlearn-lite.min.js'), 'utf8'), '--lite: the device API');
       const bad = await cli(['build', '--target', 'espruino', '--prebuilt', '--algorithm', 'nope'], dir);
       assert.equal(bad.code, 1);
       assert.match(bad.err, /no bundle for algorithm "nope"; available: .*linear/);

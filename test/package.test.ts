@@ -20,13 +20,16 @@ function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string>
 
 const ESM = `
 import { LogisticRegression, Pipeline, StandardScaler, MicrolearnError, load, backend } from 'microlearn';
+import * as lite from 'microlearn/lite';
 const model = new Pipeline([new StandardScaler({ nFeatures: 2 }), new LogisticRegression({ nFeatures: 2, learningRate: 0.1 })]);
+const device = lite.create({ nFeatures: 2, logistic: true, scaler: true, learningRate: 0.1 });
 for (let i = 0; i < 200; i++) model.learnOne([i % 10, 10 - (i % 10)], i % 10 > 4 ? 1 : 0);
+for (let i = 0; i < 200; i++) lite.learn(device, [i % 10, 10 - (i % 10)], i % 10 > 4 ? 1 : 0);
 const again = load(model.toBytes());
 let code = '';
 try { model.learnOne([1], 0); } catch (e) { code = e instanceof MicrolearnError ? e.code : 'not a MicrolearnError'; }
 console.log(JSON.stringify({ backend: backend(), hi: model.predictProbaOne([9, 1])[1], lo: model.predictProbaOne([0, 10])[1],
-  same: Buffer.from(again.toBytes()).equals(Buffer.from(model.toBytes())), code }));
+  same: Buffer.from(again.toBytes()).equals(Buffer.from(model.toBytes())), lite: Buffer.from(lite.toBytes(device)).equals(Buffer.from(model.toBytes())), code }));
 `;
 
 const CJS = `
@@ -62,7 +65,7 @@ describe('npm package: pack, install the tarball, use it', function () {
   });
 
   it('holds the built library, the device targets and the legal files, not the tests', function () {
-    for (const f of ['dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.cjs', 'dist/espruino/microlearn.min.js', 'bin/microlearn.mjs', 'targets/moddable/manifest.json', 'targets/moddable/x-cli-lin/host.c', 'native/microlearn_kernels.c', 'index.ts', 'src/kernels.ts', 'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json'])
+    for (const f of ['dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.cjs', 'dist/espruino/microlearn.min.js', 'dist/espruino/microlearn-lite.min.js', 'dist/esm/targets/espruino/lite.js', 'dist/cjs/targets/espruino/lite.cjs', 'targets/espruino/lite.ts', 'bin/microlearn.mjs', 'targets/moddable/manifest.json', 'targets/moddable/x-cli-lin/host.c', 'native/microlearn_kernels.c', 'index.ts', 'src/kernels.ts', 'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json'])
       assert.ok(files.includes(f), f + ' missing from the tarball');
     for (const f of files) assert.ok(!f.startsWith('test/') && !f.startsWith('targets/moddable/test-app/') && !f.startsWith('build/') && !f.endsWith('.tgz'), f + ' should not be in the tarball');
   });
@@ -74,7 +77,8 @@ describe('npm package: pack, install the tarball, use it', function () {
 
   it('works from an ES module', function () {
     writeFileSync(join(app, 'esm.mjs'), ESM);
-    const out = JSON.parse(run('node', ['esm.mjs'], app).stdout) as { backend: string; hi: number; lo: number; same: boolean; code: string };
+    const out = JSON.parse(run('node', ['esm.mjs'], app).stdout) as { backend: string; hi: number; lo: number; same: boolean; lite: boolean; code: string };
+    assert.equal(out.lite, true, 'microlearn/lite (the device API) learns the same bytes');
     assert.equal(out.backend, 'ts');
     assert.ok(out.hi > 0.8 && out.lo < 0.2, JSON.stringify(out));
     assert.equal(out.same, true);

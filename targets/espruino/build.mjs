@@ -7,6 +7,8 @@
 //   dist/espruino/microlearn-<algorithm>.min.js one file of algorithms/ plus the core it needs,
 //                                               ModelStore/EspruinoStorage and a load() that
 //                                               knows only that file's models (for small flash)
+//   dist/espruino/microlearn-lite.min.js       the device API (targets/espruino/lite.ts): a few
+//                                               functions over plain state for a small board
 //   dist/espruino/conformance.min.js           the conformance suite as a plain script that
 //                                               prints through print() (test:espruino, test-device)
 //
@@ -152,6 +154,9 @@ export async function buildEspruino(options = {}) {
   for (const a of algs) {
     write('microlearn-' + a + '.min.js', await bundle(VIRTUAL + a, 'cjs', [virtualEntries(entries)], 'microlearn_' + a));
   }
+
+  const lite = path.join(BUILD, 'targets', 'espruino', 'lite.js');
+  if (!options.algorithms) write('microlearn-lite.min.js', await bundle(lite, 'cjs', [], 'microlearn_lite'));
 
   const conf = path.join(BUILD, 'targets', 'espruino', 'device-entry.js');
   if (fs.existsSync(conf)) write('conformance.min.js', await bundle(conf, 'iife', [], 'microlearnConformance'));

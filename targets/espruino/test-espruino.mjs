@@ -12,9 +12,13 @@
 //     (what the IDE/CLI does with a modules/ folder);
 //  3. ModelStore + EspruinoStorage across a "reboot" (a second process on the
 //     same flash), a torn slot and two corrupt slots, equal to Node with a fake Storage;
-//  4. each per-algorithm bundle loads from Storage; memory use in blocks.
+//  4. each per-algorithm bundle loads from Storage; memory use in blocks;
+//  5. the device API (microlearn-lite.min.js) learns, saves and reloads across a
+//     reboot with the same bytes as on Node, and ModelStore on the full bundle
+//     loads what it saved.
 // The bundles are built into a temporary directory (same as dist/espruino).
 // ESPRUINO_TIMEOUT (seconds, default 1800) bounds each Espruino run.
+// `-- --only conformance|modules|lite` runs just that part (1, 2-4, 5).
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,6 +41,10 @@ if (!fs.existsSync(binary)) {
   process.exit(1);
 }
 const timeoutMs = (Number(process.env.ESPRUINO_TIMEOUT) || 1800) * 1000;
+
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
+const part = (name) => ONLY === null || ONLY === name;
 
 let failures = 0;
 function check(ok, what, detail) {
@@ -64,7 +72,7 @@ console.log('test:espruino: ' + binary + ': ' + vline.trim());
 const hasNative = /native true/.test(vline);
 
 // ---- 1. conformance ----
-{
+if (part('conformance')) {
   const { nodeConformance } = await import(path.join(ROOT, 'build', 'test', 'util.js'));
   const inProcess = nodeConformance();
   const script = fs.readFileSync(path.join(OUT_DIR, 'conformance.min.js'), 'utf8');
@@ -123,7 +131,7 @@ async function espruinoScript(dir, name, code) {
   return r;
 }
 
-{
+if (part('modules')) {
   const dir = boardDir();
   let r = await espruinoScript(dir, 'upload.js', storageWriteScript('microlearn', bundle) + 'print("stored " + require("Storage").read("microlearn").length);\n');
   check(r.stdout.includes('stored ' + bundle.length) && !r.errors.length, 'microlearn.min.js written to Storage as "microlearn" (' + bundle.length + ' bytes)', r.stdout.slice(-500));
@@ -159,7 +167,7 @@ function conformanceLinesPersist(out) {
   return out.split(/\r?\n/).filter((l) => l.startsWith('persist '));
 }
 
-{
+if (part('modules')) {
   const dir = boardDir();
   const cached = 'Modules.addCached("microlearn", ' + JSON.stringify(bundle) + ');\nvar ml = require("microlearn");\nprint("cached " + typeof ml.LogisticRegression + " " + typeof ml.load + " " + ml.backend());\n';
   const r = await espruinoScript(dir, 'cached.js', cached);
@@ -167,7 +175,7 @@ function conformanceLinesPersist(out) {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-for (const s of sizes) {
+for (const s of part('modules') ? sizes : []) {
   const m = /^microlearn-(.+)\.min\.js$/.exec(s.file);
   if (!m) continue;
   const dir = boardDir();
@@ -189,6 +197,52 @@ for (const s of sizes) {
   const want = 'classes ' + Object.keys(e).filter((k) => typeof e[k] === 'function' && e[k].prototype && e[k].prototype.toBytes).join(',') + ' load ' + typeof e.load + ' store ' + typeof e.ModelStore;
   const got = line.trim();
   check(got.slice(got.indexOf(' classes ') + 1) === want && !r.errors.length, 'per-algorithm bundle ' + s.file + ' loads from Storage with the exports it has under Node', want + '\n' + r.stdout.slice(-500));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// ---- 5. the device API ----
+if (part('lite')) {
+  const lite = fs.readFileSync(path.join(OUT_DIR, 'microlearn-lite.min.js'), 'latin1');
+  // A seeded stream with raw sensor ranges (the scaler's input exponents grow), learned by a scaled logistic model;
+  // PHASE 2 (after a "reboot") loads it back, learns on, saves again, and the full library's ModelStore reads it.
+  const device =
+    'var ml = require("ml-lite"), S = require("Storage"), seed = 99;\n' +
+    'function rnd() { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) / 4294967296; }\n' +
+    'function hex(b) { var s = ""; for (var i = 0; i < b.length; i++) s += (b[i] < 16 ? "0" : "") + b[i].toString(16); return s; }\n' +
+    'var m = PHASE === 1 ? ml.create({ nFeatures: 3, logistic: true, scaler: true, learningRate: 0.05, l2: 0.001 }) : ml.load(S, "tilt");\n' +
+    'if (PHASE === 2) for (var k = 0; k < 200; k++) rnd();\n' +
+    'for (var i = 0; i < 200; i++) { var x = [2000 + rnd() * 1500, (i < 100 ? 101325 : 4e7) + rnd() * 300, rnd() - 0.5]; ml.learn(m, x, x[0] - 2000 - x[2] * 1000 > 700 ? 1 : 0); }\n' +
+    'print("lite " + PHASE + " backend " + ml.backend() + " seq " + ml.save(S, "tilt", m) + " p " + ml.proba(m, [2500, 101325, 0]) * 65536 + " bytes " + hex(ml.toBytes(m)));\n';
+  const nodeLite = () => {
+    const files = {};
+    const Storage = { readArrayBuffer: (n) => (files[n] ? new Uint8Array(files[n]).buffer : undefined), write: (n, d) => { files[n] = Uint8Array.from(d); return true; }, erase: (n) => { delete files[n]; } };
+    return (phase) => {
+      const lines = [];
+      const context = vm.createContext({ print: (s) => lines.push(String(s)), PHASE: phase });
+      const module = { exports: {} };
+      vm.runInContext('(function (module, exports) {' + lite + '\n})', context)(module, module.exports);
+      context.require = (name) => (name === 'Storage' ? Storage : module.exports);
+      vm.runInContext(device, context, { filename: 'device-lite.js' });
+      return lines;
+    };
+  };
+  const dir = boardDir();
+  let r = await espruinoScript(dir, 'lite1.js', storageWriteScript('ml-lite', lite) + 'var PHASE = 1;\n' + device);
+  const e1 = r.stdout.split(/\r?\n/).filter((l) => l.startsWith('lite '));
+  const err1 = r.errors;
+  r = await espruinoScript(dir, 'lite2.js', 'var PHASE = 2;\n' + device);
+  const e2 = r.stdout.split(/\r?\n/).filter((l) => l.startsWith('lite '));
+  const n = nodeLite();
+  const nl = n(1).concat(n(2));
+  const want = (l) => l.replace(/backend \w+/, 'backend ' + (hasNative ? 'native' : 'ts'));
+  for (const l of e1.concat(e2)) console.log('    ' + l.slice(0, 120) + '…');
+  check(!err1.length && !r.errors.length && e1.length === 1 && e2.length === 1, 'device API: learn, save, reboot, load, learn, save on Espruino', err1.concat(r.errors).join('\n') + r.stdout.slice(-500));
+  check(JSON.stringify(e1.concat(e2)) === JSON.stringify(nl.map(want)), 'device API on Espruino: same bytes, probabilities and backend as on Node', 'node:\n    ' + nl.join('\n    '));
+  const read = await espruinoScript(dir, 'lite3.js', storageWriteScript('microlearn', bundle) +
+    'var ml = require("microlearn"), m = new ml.ModelStore(new ml.EspruinoStorage(require("Storage"))).load("tilt", ml.load);\n' +
+    'var b = m.toBytes(), s = ""; for (var i = 0; i < b.length; i++) s += (b[i] < 16 ? "0" : "") + b[i].toString(16); print("store " + m.steps.length + " " + s);\n');
+  const line = read.stdout.split(/\r?\n/).find((l) => l.startsWith('store ')) || '';
+  check(e2.length === 1 && line === 'store 2 ' + e2[0].slice(e2[0].indexOf(' bytes ') + 7), 'ModelStore (full bundle) on Espruino loads the device API\'s save as a Pipeline with the same bytes', line.slice(0, 200) + read.errors.join('\n'));
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

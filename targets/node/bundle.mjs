@@ -33,8 +33,10 @@ async function main() {
   // the storage adapters of each runtime (the rest of targets/ is build tooling)
   for (const t of ['node', 'espruino', 'moddable'])
     for (const f of ['storage.js', 'storage.d.ts']) cpSync(join(build, 'targets', t, f), join(dist, 'esm', 'targets', t, f));
+  // the Espruino device API, for host-side use of the same functions (microlearn/lite)
+  for (const f of ['lite.js', 'lite.d.ts']) cpSync(join(build, 'targets', 'espruino', f), join(dist, 'esm', 'targets', 'espruino', f));
   writeFileSync(join(dist, 'esm', 'package.json'), '{ "type": "module" }\n');
-  const b = await rollup({ input: [join(build, 'index.js')], onwarn: warn, preserveEntrySignatures: 'strict' });
+  const b = await rollup({ input: [join(build, 'index.js'), join(build, 'targets', 'espruino', 'lite.js')], onwarn: warn, preserveEntrySignatures: 'strict' });
   await b.write({ dir: join(dist, 'cjs'), format: 'cjs', preserveModules: true, preserveModulesRoot: build, entryFileNames: '[name].cjs', exports: 'named' });
   await b.close();
   mkdirSync(join(build, 'bundles'), { recursive: true });
