@@ -285,7 +285,7 @@ export class HoeffdingTreeClassifier extends Supervised {
     const n = this.nFeatures;
     const C = this.nClasses;
     if (this.total < 4294967295) mutable(this).total++;
-    K.welford(this.gMean, this.gMeanF, this.gVarI, this.gVarF, this.gVarR, 0, x, 0, n, this.total);
+    K.welford.f(this.gMean, this.gMeanF, this.gVarI, this.gVarF, this.gVarR, 0, x, 0, n, this.total);
     const node = this.sort(x);
     const depth = this.depthFound;
     const slot = this.child[node];
@@ -297,7 +297,7 @@ export class HoeffdingTreeClassifier extends Supervised {
     if (this.classW[j] < 4503599627304960) this.classW[j] += 65536; // stays an exact integer below 2^52
     const first = this.obs[j] === 0;
     if (this.obs[j] < 4294967295) this.obs[j]++;
-    K.welford(this.mean, this.meanF, this.varI, this.varF, this.varR, j * n, x, 0, n, this.obs[j]);
+    K.welford.f(this.mean, this.meanF, this.varI, this.varF, this.varR, j * n, x, 0, n, this.obs[j]);
     const o = j * n;
     for (let i = 0; i < n; i++) {
       if (first || x[i] < this.mn[o + i]) this.mn[o + i] = x[i];

@@ -210,7 +210,7 @@ export class HoeffdingTreeRegressor extends Supervised {
 
   private linearPred(slot: number, z: Int32Array): number {
     const o = slot * (this.nFeatures + 1);
-    const v = K.dot(this.lw, o, z, 0, this.nFeatures) + this.lw[o + this.nFeatures];
+    const v = K.dot.f(this.lw, o, z, 0, this.nFeatures) + this.lw[o + this.nFeatures];
     return v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
   }
 
@@ -244,15 +244,15 @@ export class HoeffdingTreeRegressor extends Supervised {
       step(this.lr, e > Q_MAX ? Q_MAX : e < Q_MIN ? Q_MIN : e, this.stepBuf);
       const o = slot * (n + 1);
       if (this.stepBuf[0] !== 0) {
-        K.axpyWide(this.lw, this.lf, o, z, 0, n, this.stepBuf[0], this.stepBuf[1]);
-        K.axpyWide(this.lw, this.lf, o + n, ONE_VEC, 0, 1, this.stepBuf[0], this.stepBuf[1]);
+        K.axpyWide.f(this.lw, this.lf, o, z, 0, n, this.stepBuf[0], this.stepBuf[1]);
+        K.axpyWide.f(this.lw, this.lf, o + n, ONE_VEC, 0, 1, this.stepBuf[0], this.stepBuf[1]);
       }
     }
     if (this.total < 4294967295) mutable(this).total++;
-    K.welford(this.gMean, this.gMeanF, this.gVarI, this.gVarF, this.gVarR, 0, x, 0, n, this.total);
+    K.welford.f(this.gMean, this.gMeanF, this.gVarI, this.gVarF, this.gVarR, 0, x, 0, n, this.total);
     if (this.seen[slot] < 4294967295) this.seen[slot]++;
     this.yq[0] = y;
-    K.welford(this.yMean, this.yMeanF, this.yVarI, this.yVarF, this.yVarR, slot, this.yq, 0, 1, this.seen[slot]);
+    K.welford.f(this.yMean, this.yMeanF, this.yVarI, this.yVarF, this.yVarR, slot, this.yq, 0, 1, this.seen[slot]);
     this.observe(slot, x, y);
     if (this.seen[slot] % this.gracePeriod === 0 && depth < this.maxDepth && this.nNodes + 2 <= this.maxNodes) {
       if (this.ready[slot] === 0) this.layOut(slot);

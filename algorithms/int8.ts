@@ -114,7 +114,7 @@ class Int8Net {
       for (let r = 0; r < L.nOut; r++) {
         const o = r * L.nIn;
         for (let i = 0; i < L.nIn; i++) row[i] = Math.floor((L.q[o + i] * L.scale + half) / p);
-        const v = K.dot(row, 0, input, 0, L.nIn) + L.bias[r];
+        const v = K.dot.f(row, 0, input, 0, L.nIn) + L.bias[r];
         const z = v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
         out[r] = L.act === 0 ? (z > 0 ? z : 0) : L.act === 1 ? tanh(z) : L.act === 2 ? sigmoid(z) : z;
       }
@@ -127,7 +127,7 @@ class Int8Net {
     const z = this.forward(x);
     if (this.head === HEAD_REGRESSION) return z[0];
     if (this.head === HEAD_LOGISTIC) return sigmoid(z[0]) >= 32768 ? 1 : 0;
-    return K.argmax(z, 0, this.nOutputs);
+    return K.argmax.f(z, 0, this.nOutputs);
   }
 
   probaQ(x: Int32Array): Int32Array {

@@ -61,8 +61,8 @@ export function nearestShift(): number {
  */
 export function nearestRow(c: Int32Array, rows: number, n: number, x: Int32Array, dist: Int32Array): number {
   for (let shift = 0; ; shift += 8) {
-    K.sqdistMany(c, rows, n, x, 0, shift, dist);
-    const j = K.argmin(dist, 0, rows);
+    K.sqdistMany.f(c, rows, n, x, 0, shift, dist);
+    const j = K.argmin.f(dist, 0, rows);
     lastShift = shift;
     if (dist[j] !== Q_MAX) return j;
     if (shift === 16) return -1;
@@ -135,7 +135,7 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
     // checkShape's test inline (src/learner.ts): the fused call needs exactly n elements, anything else takes the scale's road
     if (this.filled === this.k && x !== null && x !== undefined && typeof x === 'object' && x.length === this.nFeatures) {
       const s = this.scale;
-      if (K.kmeansLearn(this.c, this.cf, this.counts, this.k, this.nFeatures, x, s.ints(), s.exps, this.lim, this.decay, this.work) < 0) return;
+      if (K.kmeansLearn.f(this.c, this.cf, this.counts, this.k, this.nFeatures, x, s.ints(), s.exps, this.lim, this.decay, this.work) < 0) return;
     }
     // seeding, or an input the kernel rejected (not a number, or a growing exponent): the scale's own road
     this.learnQ(this.learnX(x));
@@ -145,7 +145,7 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
   predictOne(x: ArrayLike<number>): number {
     if (this.filled > 0 && x !== null && x !== undefined && typeof x === 'object' && x.length === this.nFeatures) {
       const s = this.scale;
-      const j = K.kmeansNearest(this.c, this.filled, this.nFeatures, x, s.ints(), s.exps, DISTANCE_LIMIT, this.dist);
+      const j = K.kmeansNearest.f(this.c, this.filled, this.nFeatures, x, s.ints(), s.exps, DISTANCE_LIMIT, this.dist);
       if (j >= 0) return j;
     }
     // an input the kernel rejected (not a number, beyond the scale, too far to rank): the scale's own road
@@ -188,7 +188,7 @@ export class KMeans extends Learner<ScaledVector> implements Clusterer {
       return;
     }
     // x and the centroids lie within the headroom: the kernel finds the nearest centroid
-    K.kmeansLearn(this.c, this.cf, this.counts, this.k, n, x, null, this.scale.exps, this.lim, this.decay, this.work);
+    K.kmeansLearn.f(this.c, this.cf, this.counts, this.k, n, x, null, this.scale.exps, this.lim, this.decay, this.work);
   }
 
   private predictQ(x: ScaledVector): number {

@@ -134,10 +134,10 @@ export class KNNWindow {
     const x = this.scale.ints();
     if (!toDistanceInput(q, this.n, x)) tooFar();
     for (let shift = 0; ; shift += 8) {
-      K.sqdistMany(this.data, rows, this.n, x, 0, shift, d);
+      K.sqdistMany.f(this.data, rows, this.n, x, 0, shift, d);
       let saturated = false;
       for (let j = 0; j < m; j++) {
-        let s = K.argmin(d, 0, rows);
+        let s = K.argmin.f(d, 0, rows);
         if (d[s] === Q_MAX) {
           // Everything left is at (or beyond) the limit: a coarser scale separates them.
           if (shift === 16) tooFar();

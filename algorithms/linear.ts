@@ -109,7 +109,7 @@ export class LinearCore {
   learnReal(x: ArrayLike<number>, xq: Int32Array, y: number): void {
     // checkShape's test inline (a call costs about 700 instructions on XS, 7 % of this learnOne)
     if (this.sw === null && x !== null && x !== undefined && typeof x === 'object' && x.length === this.n) {
-      if (K.sgdLinearReal(this.w, this.f, x, xq, this.n, y, this.decay === 0 ? this.lr : this.rate(), this.l2) < 0) {
+      if (K.sgdLinearReal.f(this.w, this.f, x, xq, this.n, y, this.decay === 0 ? this.lr : this.rate(), this.l2) < 0) {
         if (this.t < 4294967295) (this as Writable<LinearCore>).t++;
         return;
       }
@@ -125,7 +125,7 @@ export class LinearCore {
     const s = this.stepBuf;
     if (this.l2 !== 0) {
       step(lr, -this.l2, s);
-      if (s[0] !== 0) K.axpyWide(this.w, this.f, 0, this.w, 0, this.n, s[0], s[1]);
+      if (s[0] !== 0) K.axpyWide.f(this.w, this.f, 0, this.w, 0, this.n, s[0], s[1]);
     }
     this.opt.begin(lr);
     this.gBuf[0] = g;

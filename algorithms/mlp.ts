@@ -99,12 +99,12 @@ export class Dense {
 
   /** z = W·x + b, a = act(z): one kernel call. */
   forward(x: Int32Array): void {
-    K.denseForward(this.w, x, 0, this.b, this.z, this.a, this.nOut, this.nIn, this.activation);
+    K.denseForward.f(this.w, x, 0, this.b, this.z, this.a, this.nOut, this.nIn, this.activation);
   }
 
   /** prev.g = Wᵀ·g ⊙ prev's act'(z): back-propagates this layer's (negated) gradient into ∂loss/∂z of `prev`, one kernel call. */
   backward(prev: Dense): void {
-    K.denseBackward(this.w, this.g, prev.g, prev.a, prev.z, this.nOut, this.nIn, prev.activation);
+    K.denseBackward.f(this.w, this.g, prev.g, prev.a, prev.z, this.nOut, this.nIn, prev.activation);
   }
 
   /**
@@ -120,19 +120,19 @@ export class Dense {
       return;
     }
     if (this.vw === null || this.vb === null) {
-      K.gerWide(this.w, this.wf, this.nOut, this.nIn, this.g, x, 0, lr);
-      K.gerWide(this.b, this.bf, this.nOut, 1, this.g, ONE_VEC, 0, lr);
+      K.gerWide.f(this.w, this.wf, this.nOut, this.nIn, this.g, x, 0, lr);
+      K.gerWide.f(this.b, this.bf, this.nOut, 1, this.g, ONE_VEC, 0, lr);
       return;
     }
     const vw = this.vw;
     const vb = this.vb;
-    K.scale(vw, 0, vw.length, mu);
-    K.scale(vb, 0, vb.length, mu);
-    for (let r = 0; r < this.nOut; r++) K.axpy(vw, r * this.nIn, x, 0, this.nIn, this.g[r]);
-    K.axpy(vb, 0, this.g, 0, this.nOut, Q_ONE);
+    K.scale.f(vw, 0, vw.length, mu);
+    K.scale.f(vb, 0, vb.length, mu);
+    for (let r = 0; r < this.nOut; r++) K.axpy.f(vw, r * this.nIn, x, 0, this.nIn, this.g[r]);
+    K.axpy.f(vb, 0, this.g, 0, this.nOut, Q_ONE);
     step(lr, Q_ONE, s);
-    K.axpyWide(this.w, this.wf, 0, vw, 0, vw.length, s[0], s[1]);
-    K.axpyWide(this.b, this.bf, 0, vb, 0, vb.length, s[0], s[1]);
+    K.axpyWide.f(this.w, this.wf, 0, vw, 0, vw.length, s[0], s[1]);
+    K.axpyWide.f(this.b, this.bf, 0, vb, 0, vb.length, s[0], s[1]);
   }
 }
 
@@ -289,7 +289,7 @@ export class MLP extends Supervised {
 
   protected predictQ(x: Int32Array): number {
     this.forward(x);
-    return this.task === 0 ? this.out.z[0] : K.argmax(this.out.z, 0, this.nOutputs);
+    return this.task === 0 ? this.out.z[0] : K.argmax.f(this.out.z, 0, this.nOutputs);
   }
 
   protected override probaQ(x: Int32Array): Int32Array {

@@ -164,7 +164,7 @@ export class Optimizer {
 
   /** Applies the current step to the rows×cols wide weights (w, f) with negative gradient d·xᵀ (x from xo). */
   step(s: Moments, w: Int32Array, f: Uint16Array, rows: number, cols: number, d: Int32Array, x: Int32Array, xo: number): void {
-    K.gerAdam(w, f, s.m, s.mf, s.vI, s.vF, rows, cols, d, x, xo, this.a, this.k, this.e, this.beta1, this.beta2);
+    K.gerAdam.f(w, f, s.m, s.mf, s.vI, s.vF, rows, cols, d, x, xo, this.a, this.k, this.e, this.beta1, this.beta2);
   }
 
   /**

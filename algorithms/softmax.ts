@@ -99,7 +99,7 @@ export class SoftmaxRegression extends Supervised {
 
   /** Logits into z, probabilities into pq. */
   private forward(x: Int32Array): void {
-    K.matvec(this.w, x, 0, this.b, this.z, this.nClasses, this.nFeatures);
+    K.matvec.f(this.w, x, 0, this.b, this.z, this.nClasses, this.nFeatures);
     softmaxQ(this.z, this.nClasses, null, this.pq);
   }
 
@@ -112,23 +112,23 @@ export class SoftmaxRegression extends Supervised {
     if (this.l2 !== 0) {
       const s = this.stepBuf;
       step(lr, -this.l2, s);
-      if (s[0] !== 0) K.axpyWide(this.w, this.wf, 0, this.w, 0, this.w.length, s[0], s[1]);
+      if (s[0] !== 0) K.axpyWide.f(this.w, this.wf, 0, this.w, 0, this.w.length, s[0], s[1]);
     }
     if (this.sw !== null && this.sb !== null) {
       this.opt.begin(lr);
       this.opt.step(this.sw, this.w, this.wf, c, this.nFeatures, this.g, x, 0);
       this.opt.step(this.sb, this.b, this.bf, c, 1, this.g, ONE_VEC, 0);
     } else {
-      K.gerWide(this.w, this.wf, c, this.nFeatures, this.g, x, 0, lr);
-      K.gerWide(this.b, this.bf, c, 1, this.g, ONE_VEC, 0, lr);
+      K.gerWide.f(this.w, this.wf, c, this.nFeatures, this.g, x, 0, lr);
+      K.gerWide.f(this.b, this.bf, c, 1, this.g, ONE_VEC, 0, lr);
     }
     if (this.t < 4294967295) (this as Writable<SoftmaxRegression>).t++;
   }
 
   /** The class with the largest logit (the first one on ties). */
   protected predictQ(x: Int32Array): number {
-    K.matvec(this.w, x, 0, this.b, this.z, this.nClasses, this.nFeatures);
-    return K.argmax(this.z, 0, this.nClasses);
+    K.matvec.f(this.w, x, 0, this.b, this.z, this.nClasses, this.nFeatures);
+    return K.argmax.f(this.z, 0, this.nClasses);
   }
 
   protected override probaQ(x: Int32Array): Int32Array {

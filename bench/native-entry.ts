@@ -92,10 +92,10 @@ for (const n of [8, 64]) {
   const a = vec(r, n);
   const b = vec(r, n);
   phase('dot' + n, 1000, function () {
-    sink += K.dot(a, 0, b, 0, n);
+    sink += K.dot.f(a, 0, b, 0, n);
   });
   phase('sqdist' + n, 1000, function () {
-    sink += K.sqdist(a, 0, b, 0, n, 0);
+    sink += K.sqdist.f(a, 0, b, 0, n, 0);
   });
 }
 
@@ -108,8 +108,8 @@ for (const n of [8, 64]) {
   const f = flat(data);
   if (f !== undefined) print(JSON.stringify({ flat: 'sqdistMany100x' + n, data: f, x: flat(x), out: flat(out) }));
   phase('sqdistMany100x' + n, n === 8 ? 100 : 20, function () {
-    K.sqdistMany(data, rows, n, x, 0, 4, out);
-    sink += K.argmin(out, 0, rows);
+    K.sqdistMany.f(data, rows, n, x, 0, 4, out);
+    sink += K.argmin.f(out, 0, rows);
   });
 }
 

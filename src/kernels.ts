@@ -2,7 +2,8 @@
  * The kernel interface: every loop over a vector or matrix in microlearn goes
  * through one of these functions. `kernelsTS` is the reference (this file);
  * native/ holds C twins that must give the same bits. Algorithms
- * `import * as K` and call `K.name(...)`, so swapping implementations needs no change anywhere else.
+ * `import * as K` and call `K.name.f(...)` (the active implementation held by
+ * each kernel's holder), so swapping implementations needs no change anywhere else.
  *
  * Arrays are Int32Array of Q16.16 values; offsets are passed explicitly so
  * that callers never allocate a subarray in a hot path.
@@ -879,8 +880,8 @@ function gerAdamTS(
 /** The nearest of `rows` centroids to x (internal units), or −1: the search of kmeansLearn and kmeansNearest. */
 function nearest(c: Int32Array, rows: number, n: number, x: Int32Array, dist: Int32Array): number {
   for (let shift = 0; shift <= 16; shift += 8) {
-    sqdistManyBox.f(c, rows, n, x, 0, shift, dist);
-    const b = argminBox.f(dist, 0, rows);
+    sqdistMany.f(c, rows, n, x, 0, shift, dist);
+    const b = argmin.f(dist, 0, rows);
     if (dist[b] !== Q_MAX) return b;
   }
   return -1;
@@ -888,7 +889,7 @@ function nearest(c: Int32Array, rows: number, n: number, x: Int32Array, dist: In
 
 /** {@link Kernels.kmeansNearest}: the active toRaw, then the search of kmeansLearn. */
 function kmeansNearestTS(c: Int32Array, rows: number, n: number, x: ArrayLike<number>, xq: Int32Array, exps: Uint8Array, lim: number, dist: Int32Array): number {
-  return toRawBox.f(x, n, 16, exps, lim, xq) < 0 ? nearest(c, rows, n, xq, dist) : -1;
+  return toRaw.f(x, n, 16, exps, lim, xq) < 0 ? nearest(c, rows, n, xq, dist) : -1;
 }
 
 /** Scratch of kmeansLearnTS's step (four entries for stepRecip), made on first use like stepScratch. */
@@ -911,7 +912,7 @@ function kmeansLearnTS(
   let q: Int32Array;
   if (xq === null) q = x as Int32Array;
   else {
-    const bad = toRawBox.f(x, n, 16, exps, lim, xq);
+    const bad = toRaw.f(x, n, 16, exps, lim, xq);
     if (bad >= 0) return bad;
     q = xq;
   }
@@ -931,8 +932,8 @@ function kmeansLearnTS(
     step(decay, 65536, sb);
     sb[2] = 0;
   } else stepRecip(cnt, sb);
-  axpyWideBox.f(c, cf, o, work, k, n, sb[0], sb[1]);
-  if (sb[2] !== 0) axpyWideBox.f(c, cf, o, work, k, n, sb[2], sb[3]);
+  axpyWide.f(c, cf, o, work, k, n, sb[0], sb[1]);
+  if (sb[2] !== 0) axpyWide.f(c, cf, o, work, k, n, sb[2], sb[3]);
   return -1;
 }
 
@@ -944,12 +945,12 @@ function kmeansLearnTS(
 function sgdLinearRealTS(w: Int32Array, f: Uint16Array, x: ArrayLike<number>, xq: Int32Array, n: number, y: number, lr: number, l2: number): number {
   const t = typeof y === 'number' ? y * 65536 + 2147483648.5 : NaN;
   if (!(t >= 0 && t < 4294967296)) return n;
-  return sgdLinearBox.f(w, f, x, xq, n, (t | 0) ^ MIN32, lr, l2, 0);
+  return sgdLinear.f(w, f, x, xq, n, (t | 0) ^ MIN32, lr, l2, 0);
 }
 
 /** {@link Kernels.denseForward}: the active matvec, then the activation. */
 function denseForwardTS(w: Int32Array, x: Int32Array, xo: number, b: Int32Array | null, z: Int32Array, a: Int32Array, rows: number, cols: number, act: number): void {
-  matvecBox.f(w, x, xo, b, z, rows, cols);
+  matvec.f(w, x, xo, b, z, rows, cols);
   for (let i = 0; i < rows; i++) {
     const v = z[i];
     a[i] = act === 0 ? (v > 0 ? v : 0) : act === 1 ? tanh(v) : act === 2 ? sigmoid(v) : v;
@@ -958,7 +959,7 @@ function denseForwardTS(w: Int32Array, x: Int32Array, xo: number, b: Int32Array 
 
 /** {@link Kernels.denseBackward}: the active matTvec, then the activation's derivative. */
 function denseBackwardTS(w: Int32Array, g: Int32Array, gp: Int32Array, ap: Int32Array, zp: Int32Array, rows: number, cols: number, act: number): void {
-  matTvecBox.f(w, g, gp, rows, cols);
+  matTvec.f(w, g, gp, rows, cols);
   for (let i = 0; i < cols; i++) {
     const a = ap[i];
     // 1 − a saturates (below −32767 only, far outside a sigmoid's [0, 1])
@@ -1276,145 +1277,66 @@ function box<F>(name: string, ts: F): { f: F } {
 
 // One export per kernel, not an object of all of them: a bundle then carries
 // only the kernels its algorithms call (an Espruino block budget counts every
-// function); PURE lets a bundler drop the unused ones. Each calls through its
-// own holder object, which useKernels() swaps: a Moddable app that preloads
+// function); PURE lets a bundler drop the unused ones. Each export is a
+// holder object whose `f` useKernels() swaps: a Moddable app that preloads
 // the library has its module bindings frozen (reassigning an exported `let`
-// throws "set dot: const"), while objects stay writable.
-const dotBox = /*#__PURE__*/ box('dot', dotTS);
-/** The active {@link Kernels.dot}. */
-export const dot: Kernels['dot'] = function (a, ao, b, bo, n) {
-  return dotBox.f(a, ao, b, bo, n);
-};
-const matvecBox = /*#__PURE__*/ box('matvec', matvecTS);
-/** The active {@link Kernels.matvec}. */
-export const matvec: Kernels['matvec'] = function (w, x, xo, bias, out, rows, cols) {
-  return matvecBox.f(w, x, xo, bias, out, rows, cols);
-};
-const matTvecBox = /*#__PURE__*/ box('matTvec', matTvecTS);
-/** The active {@link Kernels.matTvec}. */
-export const matTvec: Kernels['matTvec'] = function (w, d, out, rows, cols) {
-  return matTvecBox.f(w, d, out, rows, cols);
-};
-const axpyBox = /*#__PURE__*/ box('axpy', axpyTS);
-/** The active {@link Kernels.axpy}. */
-export const axpy: Kernels['axpy'] = function (y, yo, x, xo, n, alpha) {
-  return axpyBox.f(y, yo, x, xo, n, alpha);
-};
-const axpyWideBox = /*#__PURE__*/ box('axpyWide', axpyWideTS);
-/** The active {@link Kernels.axpyWide}. */
-export const axpyWide: Kernels['axpyWide'] = function (w, f, wo, x, xo, n, a, s) {
-  return axpyWideBox.f(w, f, wo, x, xo, n, a, s);
-};
-const gerWideBox = /*#__PURE__*/ box('gerWide', gerWideTS);
-/** The active {@link Kernels.gerWide}. */
-export const gerWide: Kernels['gerWide'] = function (w, f, rows, cols, d, x, xo, lr) {
-  return gerWideBox.f(w, f, rows, cols, d, x, xo, lr);
-};
-const scaleBox = /*#__PURE__*/ box('scale', scaleTS);
-/** The active {@link Kernels.scale}. */
-export const scale: Kernels['scale'] = function (y, yo, n, alpha) {
-  return scaleBox.f(y, yo, n, alpha);
-};
-const sqdistBox = /*#__PURE__*/ box('sqdist', sqdistTS);
-/** The active {@link Kernels.sqdist}. */
-export const sqdist: Kernels['sqdist'] = function (a, ao, b, bo, n, shift) {
-  return sqdistBox.f(a, ao, b, bo, n, shift);
-};
-const sqdistManyBox = /*#__PURE__*/ box('sqdistMany', sqdistManyTS);
-/** The active {@link Kernels.sqdistMany}. */
-export const sqdistMany: Kernels['sqdistMany'] = function (data, rows, cols, x, xo, shift, out) {
-  return sqdistManyBox.f(data, rows, cols, x, xo, shift, out);
-};
-const welfordBox = /*#__PURE__*/ box('welford', welfordTS);
-/** The active {@link Kernels.welford}. */
-export const welford: Kernels['welford'] = function (mean, meanF, varI, varF, varR, o, x, xo, n, count) {
-  return welfordBox.f(mean, meanF, varI, varF, varR, o, x, xo, n, count);
-};
-const argminBox = /*#__PURE__*/ box('argmin', argminTS);
-/** The active {@link Kernels.argmin}. */
-export const argmin: Kernels['argmin'] = function (a, ao, n) {
-  return argminBox.f(a, ao, n);
-};
-const argmaxBox = /*#__PURE__*/ box('argmax', argmaxTS);
-/** The active {@link Kernels.argmax}. */
-export const argmax: Kernels['argmax'] = function (a, ao, n) {
-  return argmaxBox.f(a, ao, n);
-};
-const toQBox = /*#__PURE__*/ box('toQ', toQTS);
-/** The active {@link Kernels.toQ}. */
-export const toQ: Kernels['toQ'] = function (x, n, out) {
-  return toQBox.f(x, n, out);
-};
-const sgdLinearBox = /*#__PURE__*/ box('sgdLinear', sgdLinearTS);
-/** The active {@link Kernels.sgdLinear}. */
-export const sgdLinear: Kernels['sgdLinear'] = function (w, f, x, xq, n, y, lr, l2, link) {
-  return sgdLinearBox.f(w, f, x, xq, n, y, lr, l2, link);
-};
-const gerAdamBox = /*#__PURE__*/ box('gerAdam', gerAdamTS);
-/** The active {@link Kernels.gerAdam}. */
-export const gerAdam: Kernels['gerAdam'] = function (w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2) {
-  return gerAdamBox.f(w, f, m, mf, vI, vF, rows, cols, d, x, xo, a, k, e, b1, b2);
-};
-const toRawBox = /*#__PURE__*/ box('toRaw', toRawTS);
-/** The active {@link Kernels.toRaw}. */
-export const toRaw: Kernels['toRaw'] = function (x, n, s, exps, lim, out) {
-  return toRawBox.f(x, n, s, exps, lim, out);
-};
-const kmeansLearnBox = /*#__PURE__*/ box('kmeansLearn', kmeansLearnTS);
-/** The active {@link Kernels.kmeansLearn}. */
-export const kmeansLearn: Kernels['kmeansLearn'] = function (c, cf, counts, k, n, x, xq, exps, lim, decay, work) {
-  return kmeansLearnBox.f(c, cf, counts, k, n, x, xq, exps, lim, decay, work);
-};
-const sgdLinearRealBox = /*#__PURE__*/ box('sgdLinearReal', sgdLinearRealTS);
-/** The active {@link Kernels.sgdLinearReal}. */
-export const sgdLinearReal: Kernels['sgdLinearReal'] = function (w, f, x, xq, n, y, lr, l2) {
-  return sgdLinearRealBox.f(w, f, x, xq, n, y, lr, l2);
-};
-const denseForwardBox = /*#__PURE__*/ box('denseForward', denseForwardTS);
-/** The active {@link Kernels.denseForward}. */
-export const denseForward: Kernels['denseForward'] = function (w, x, xo, b, z, a, rows, cols, act) {
-  return denseForwardBox.f(w, x, xo, b, z, a, rows, cols, act);
-};
-const denseBackwardBox = /*#__PURE__*/ box('denseBackward', denseBackwardTS);
-/** The active {@link Kernels.denseBackward}. */
-export const denseBackward: Kernels['denseBackward'] = function (w, g, gp, ap, zp, rows, cols, act) {
-  return denseBackwardBox.f(w, g, gp, ap, zp, rows, cols, act);
-};
-const kmeansNearestBox = /*#__PURE__*/ box('kmeansNearest', kmeansNearestTS);
-/** The active {@link Kernels.kmeansNearest}. */
-export const kmeansNearest: Kernels['kmeansNearest'] = function (c, rows, n, x, xq, exps, lim, dist) {
-  return kmeansNearestBox.f(c, rows, n, x, xq, exps, lim, dist);
-};
-const ringWriteBox = /*#__PURE__*/ box('ringWrite', ringWriteTS);
-/** The active {@link SignalKernels.ringWrite}. */
-export const ringWrite: SignalKernels['ringWrite'] = function (ring, ro, n, pos, src, so, stride, count) {
-  return ringWriteBox.f(ring, ro, n, pos, src, so, stride, count);
-};
-const winStatsBox = /*#__PURE__*/ box('winStats', winStatsTS);
-/** The active {@link SignalKernels.winStats}. */
-export const winStats: SignalKernels['winStats'] = function (ring, ro, n, pos, bits, re, im, out) {
-  return winStatsBox.f(ring, ro, n, pos, bits, re, im, out);
-};
-const fftBox = /*#__PURE__*/ box('fft', fftTS);
-/** The active {@link SignalKernels.fft}. */
-export const fft: SignalKernels['fft'] = function (re, im, n, bits, cos, sin) {
-  return fftBox.f(re, im, n, bits, cos, sin);
-};
-const centroidBox = /*#__PURE__*/ box('centroid', centroidTS);
-/** The active {@link SignalKernels.centroid}. */
-export const centroid: SignalKernels['centroid'] = function (re, im, lo, hi) {
-  return centroidBox.f(re, im, lo, hi);
-};
-const analyticBox = /*#__PURE__*/ box('analytic', analyticTS);
-/** The active {@link SignalKernels.analytic}. */
-export const analytic: SignalKernels['analytic'] = function (re, im, n, lo, hi) {
-  return analyticBox.f(re, im, n, lo, hi);
-};
-const magnitudeBox = /*#__PURE__*/ box('magnitude', magnitudeTS);
-/** The active {@link SignalKernels.magnitude}. */
-export const magnitude: SignalKernels['magnitude'] = function (re, im, n, out) {
-  return magnitudeBox.f(re, im, n, out);
-};
+// throws "set dot: const"), while objects stay writable. Callers call `f`
+// themselves: a wrapper function per kernel cost a call per kernel call
+// (about 600 XS host instructions) and 5 Espruino blocks plus one per parameter.
+/** The active {@link Kernels.dot}: call `dot.f(…)`. */
+export const dot = /*#__PURE__*/ box<Kernels['dot']>('dot', dotTS);
+/** The active {@link Kernels.matvec}: call `matvec.f(…)`. */
+export const matvec = /*#__PURE__*/ box<Kernels['matvec']>('matvec', matvecTS);
+/** The active {@link Kernels.matTvec}: call `matTvec.f(…)`. */
+export const matTvec = /*#__PURE__*/ box<Kernels['matTvec']>('matTvec', matTvecTS);
+/** The active {@link Kernels.axpy}: call `axpy.f(…)`. */
+export const axpy = /*#__PURE__*/ box<Kernels['axpy']>('axpy', axpyTS);
+/** The active {@link Kernels.axpyWide}: call `axpyWide.f(…)`. */
+export const axpyWide = /*#__PURE__*/ box<Kernels['axpyWide']>('axpyWide', axpyWideTS);
+/** The active {@link Kernels.gerWide}: call `gerWide.f(…)`. */
+export const gerWide = /*#__PURE__*/ box<Kernels['gerWide']>('gerWide', gerWideTS);
+/** The active {@link Kernels.scale}: call `scale.f(…)`. */
+export const scale = /*#__PURE__*/ box<Kernels['scale']>('scale', scaleTS);
+/** The active {@link Kernels.sqdist}: call `sqdist.f(…)`. */
+export const sqdist = /*#__PURE__*/ box<Kernels['sqdist']>('sqdist', sqdistTS);
+/** The active {@link Kernels.sqdistMany}: call `sqdistMany.f(…)`. */
+export const sqdistMany = /*#__PURE__*/ box<Kernels['sqdistMany']>('sqdistMany', sqdistManyTS);
+/** The active {@link Kernels.welford}: call `welford.f(…)`. */
+export const welford = /*#__PURE__*/ box<Kernels['welford']>('welford', welfordTS);
+/** The active {@link Kernels.argmin}: call `argmin.f(…)`. */
+export const argmin = /*#__PURE__*/ box<Kernels['argmin']>('argmin', argminTS);
+/** The active {@link Kernels.argmax}: call `argmax.f(…)`. */
+export const argmax = /*#__PURE__*/ box<Kernels['argmax']>('argmax', argmaxTS);
+/** The active {@link Kernels.toQ}: call `toQ.f(…)`. */
+export const toQ = /*#__PURE__*/ box<Kernels['toQ']>('toQ', toQTS);
+/** The active {@link Kernels.sgdLinear}: call `sgdLinear.f(…)`. */
+export const sgdLinear = /*#__PURE__*/ box<Kernels['sgdLinear']>('sgdLinear', sgdLinearTS);
+/** The active {@link Kernels.gerAdam}: call `gerAdam.f(…)`. */
+export const gerAdam = /*#__PURE__*/ box<Kernels['gerAdam']>('gerAdam', gerAdamTS);
+/** The active {@link Kernels.toRaw}: call `toRaw.f(…)`. */
+export const toRaw = /*#__PURE__*/ box<Kernels['toRaw']>('toRaw', toRawTS);
+/** The active {@link Kernels.kmeansLearn}: call `kmeansLearn.f(…)`. */
+export const kmeansLearn = /*#__PURE__*/ box<Kernels['kmeansLearn']>('kmeansLearn', kmeansLearnTS);
+/** The active {@link Kernels.sgdLinearReal}: call `sgdLinearReal.f(…)`. */
+export const sgdLinearReal = /*#__PURE__*/ box<Kernels['sgdLinearReal']>('sgdLinearReal', sgdLinearRealTS);
+/** The active {@link Kernels.denseForward}: call `denseForward.f(…)`. */
+export const denseForward = /*#__PURE__*/ box<Kernels['denseForward']>('denseForward', denseForwardTS);
+/** The active {@link Kernels.denseBackward}: call `denseBackward.f(…)`. */
+export const denseBackward = /*#__PURE__*/ box<Kernels['denseBackward']>('denseBackward', denseBackwardTS);
+/** The active {@link Kernels.kmeansNearest}: call `kmeansNearest.f(…)`. */
+export const kmeansNearest = /*#__PURE__*/ box<Kernels['kmeansNearest']>('kmeansNearest', kmeansNearestTS);
+/** The active {@link SignalKernels.ringWrite}: call `ringWrite.f(…)`. */
+export const ringWrite = /*#__PURE__*/ box<SignalKernels['ringWrite']>('ringWrite', ringWriteTS);
+/** The active {@link SignalKernels.winStats}: call `winStats.f(…)`. */
+export const winStats = /*#__PURE__*/ box<SignalKernels['winStats']>('winStats', winStatsTS);
+/** The active {@link SignalKernels.fft}: call `fft.f(…)`. */
+export const fft = /*#__PURE__*/ box<SignalKernels['fft']>('fft', fftTS);
+/** The active {@link SignalKernels.centroid}: call `centroid.f(…)`. */
+export const centroid = /*#__PURE__*/ box<SignalKernels['centroid']>('centroid', centroidTS);
+/** The active {@link SignalKernels.analytic}: call `analytic.f(…)`. */
+export const analytic = /*#__PURE__*/ box<SignalKernels['analytic']>('analytic', analyticTS);
+/** The active {@link SignalKernels.magnitude}: call `magnitude.f(…)`. */
+export const magnitude = /*#__PURE__*/ box<SignalKernels['magnitude']>('magnitude', magnitudeTS);
 
 /**
  * Installs the functions of `impl` that exist (a partial set is fine: an older
@@ -1433,44 +1355,44 @@ export function useKernels(impl: Impl | null, label?: string): void {
     src[name] = label === undefined ? 'native' : label;
     return fn as unknown as F;
   }
-  dotBox.f = get('dot', dotTS);
-  matvecBox.f = get('matvec', matvecTS);
-  matTvecBox.f = get('matTvec', matTvecTS);
-  axpyBox.f = get('axpy', axpyTS);
-  axpyWideBox.f = get('axpyWide', axpyWideTS);
-  gerWideBox.f = get('gerWide', gerWideTS);
-  scaleBox.f = get('scale', scaleTS);
-  sqdistBox.f = get('sqdist', sqdistTS);
-  sqdistManyBox.f = get('sqdistMany', sqdistManyTS);
-  welfordBox.f = get('welford', welfordTS);
-  argminBox.f = get('argmin', argminTS);
-  argmaxBox.f = get('argmax', argmaxTS);
-  toQBox.f = get('toQ', toQTS);
-  sgdLinearBox.f = get('sgdLinear', sgdLinearTS);
-  gerAdamBox.f = get('gerAdam', gerAdamTS);
-  toRawBox.f = get('toRaw', toRawTS);
-  kmeansLearnBox.f = get('kmeansLearn', kmeansLearnTS);
-  sgdLinearRealBox.f = get('sgdLinearReal', sgdLinearRealTS);
-  denseForwardBox.f = get('denseForward', denseForwardTS);
-  denseBackwardBox.f = get('denseBackward', denseBackwardTS);
-  kmeansNearestBox.f = get('kmeansNearest', kmeansNearestTS);
-  ringWriteBox.f = get('ringWrite', ringWriteTS);
-  winStatsBox.f = get('winStats', winStatsTS);
-  fftBox.f = get('fft', fftTS);
-  centroidBox.f = get('centroid', centroidTS);
-  analyticBox.f = get('analytic', analyticTS);
-  magnitudeBox.f = get('magnitude', magnitudeTS);
+  dot.f = get('dot', dotTS);
+  matvec.f = get('matvec', matvecTS);
+  matTvec.f = get('matTvec', matTvecTS);
+  axpy.f = get('axpy', axpyTS);
+  axpyWide.f = get('axpyWide', axpyWideTS);
+  gerWide.f = get('gerWide', gerWideTS);
+  scale.f = get('scale', scaleTS);
+  sqdist.f = get('sqdist', sqdistTS);
+  sqdistMany.f = get('sqdistMany', sqdistManyTS);
+  welford.f = get('welford', welfordTS);
+  argmin.f = get('argmin', argminTS);
+  argmax.f = get('argmax', argmaxTS);
+  toQ.f = get('toQ', toQTS);
+  sgdLinear.f = get('sgdLinear', sgdLinearTS);
+  gerAdam.f = get('gerAdam', gerAdamTS);
+  toRaw.f = get('toRaw', toRawTS);
+  kmeansLearn.f = get('kmeansLearn', kmeansLearnTS);
+  sgdLinearReal.f = get('sgdLinearReal', sgdLinearRealTS);
+  denseForward.f = get('denseForward', denseForwardTS);
+  denseBackward.f = get('denseBackward', denseBackwardTS);
+  kmeansNearest.f = get('kmeansNearest', kmeansNearestTS);
+  ringWrite.f = get('ringWrite', ringWriteTS);
+  winStats.f = get('winStats', winStatsTS);
+  fft.f = get('fft', fftTS);
+  centroid.f = get('centroid', centroidTS);
+  analytic.f = get('analytic', analyticTS);
+  magnitude.f = get('magnitude', magnitudeTS);
   state.installed = src;
 }
 
 /** The kernels in use, as one object (a snapshot: call again after useKernels). */
 export function activeKernels(): Kernels {
-  return { dot: dotBox.f, matvec: matvecBox.f, matTvec: matTvecBox.f, axpy: axpyBox.f, axpyWide: axpyWideBox.f, gerWide: gerWideBox.f, scale: scaleBox.f, sqdist: sqdistBox.f, sqdistMany: sqdistManyBox.f, welford: welfordBox.f, argmin: argminBox.f, argmax: argmaxBox.f, toQ: toQBox.f, sgdLinear: sgdLinearBox.f, gerAdam: gerAdamBox.f, toRaw: toRawBox.f, kmeansLearn: kmeansLearnBox.f, sgdLinearReal: sgdLinearRealBox.f, denseForward: denseForwardBox.f, denseBackward: denseBackwardBox.f, kmeansNearest: kmeansNearestBox.f };
+  return { dot: dot.f, matvec: matvec.f, matTvec: matTvec.f, axpy: axpy.f, axpyWide: axpyWide.f, gerWide: gerWide.f, scale: scale.f, sqdist: sqdist.f, sqdistMany: sqdistMany.f, welford: welford.f, argmin: argmin.f, argmax: argmax.f, toQ: toQ.f, sgdLinear: sgdLinear.f, gerAdam: gerAdam.f, toRaw: toRaw.f, kmeansLearn: kmeansLearn.f, sgdLinearReal: sgdLinearReal.f, denseForward: denseForward.f, denseBackward: denseBackward.f, kmeansNearest: kmeansNearest.f };
 }
 
 /** The signal kernels in use, as one object (a snapshot). */
 export function activeSignalKernels(): SignalKernels {
-  return { ringWrite: ringWriteBox.f, winStats: winStatsBox.f, fft: fftBox.f, centroid: centroidBox.f, analytic: analyticBox.f, magnitude: magnitudeBox.f };
+  return { ringWrite: ringWrite.f, winStats: winStats.f, fft: fft.f, centroid: centroid.f, analytic: analytic.f, magnitude: magnitude.f };
 }
 
 function sourceOf(name: string): string {

@@ -109,7 +109,7 @@ export interface Transformer extends Model {
  */
 export function readVector(x: ArrayLike<number>, n: number, out: Int32Array): Int32Array {
   checkShape(x, n);
-  const bad = K.toQ(x, n, out);
+  const bad = K.toQ.f(x, n, out);
   if (bad >= 0) rejectFeature(x, bad);
   return out;
 }

@@ -80,7 +80,7 @@ export class Moments {
 
   /** One Welford step of the row at offset o; `count` includes this sample. */
   add(o: number, x: Int32Array, n: number, count: number): void {
-    K.welford(this.mean, this.meanF, this.varI, this.varF, this.varR, o, x, 0, n, count);
+    K.welford.f(this.mean, this.meanF, this.varI, this.varF, this.varR, o, x, 0, n, count);
   }
 
   /** Divides value j by 2^d (its variance by 4^d): its input exponent grew by d. */

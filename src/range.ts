@@ -181,7 +181,7 @@ export function learnScaled(exps: Uint8Array, n: number, headroom: number, x: Ar
   const lim = POW2[headroom];
   const shared = exps.length === 1;
   // the common case in one kernel call: every value valid and inside the headroom
-  if (K.toRaw(x, n, q ? 0 : 16, exps, lim, xi) < 0) return xi;
+  if (K.toRaw.f(x, n, q ? 0 : 16, exps, lim, xi) < 0) return xi;
   if (!q) checkReal(x, n);
   let grow = false;
   for (let i = 0; i < n; i++) {
@@ -218,7 +218,7 @@ export function learnScaled(exps: Uint8Array, n: number, headroom: number, x: Ar
  */
 export function readScaled(exps: Uint8Array, n: number, limit: number, x: ArrayLike<number>, q: boolean, xi: Int32Array, xw: Float64Array | null): ScaledVector {
   if (!q) checkShape(x, n);
-  if (K.toRaw(x, n, q ? 0 : 16, exps, limit, xi) < 0) return xi;
+  if (K.toRaw.f(x, n, q ? 0 : 16, exps, limit, xi) < 0) return xi;
   if (!q) checkReal(x, n);
   const w = xw === null ? new Float64Array(n) : xw;
   for (let i = 0; i < n; i++) {

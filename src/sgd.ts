@@ -34,12 +34,12 @@ export function sgdRate(c: LinearState): number {
  */
 export function sgdStep(c: LinearState, x: ArrayLike<number>, xq: Int32Array | null, y: number, link: number): void {
   if (xq !== null) checkShape(x, c.n);
-  const bad = K.sgdLinear(c.w, c.f, x, xq, c.n, y, c.decay === 0 ? c.lr : sgdRate(c), c.l2, link);
+  const bad = K.sgdLinear.f(c.w, c.f, x, xq, c.n, y, c.decay === 0 ? c.lr : sgdRate(c), c.l2, link);
   if (bad >= 0) rejectFeature(x, bad);
   if (c.t < 4294967295) c.t++;
 }
 
 /** w·q + b in Q16.16 (q validated Q16.16). */
 export function linearRaw(c: LinearState, q: Int32Array): number {
-  return sat(K.dot(c.w, 0, q, 0, c.n) + c.w[c.n]);
+  return sat(K.dot.f(c.w, 0, q, 0, c.n) + c.w[c.n]);
 }

@@ -374,7 +374,7 @@ export class WindowFeatures extends TransformerBase {
       for (let ch = 0; ch < c; ch++) for (let i = 0; i < n; i++) this.ring[ch * n + i] = src[so + ch];
     }
     let p = this.pos;
-    for (let ch = 0; ch < c; ch++) p = K.ringWrite(this.ring, ch * n, n, this.pos, src, so + ch, c, count);
+    for (let ch = 0; ch < c; ch++) p = K.ringWrite.f(this.ring, ch * n, n, this.pos, src, so + ch, c, count);
     self.pos = p;
     const t = this.count + count;
     self.count = t > 4294967295 ? 4294967295 : t;
@@ -426,8 +426,8 @@ export class WindowFeatures extends TransformerBase {
     const im = this.im;
     let e = 0;
     const top = hi > half ? half : hi;
-    if (top > lo) e = 2 * (K.dot(re, lo, re, lo, top - lo) + K.dot(im, lo, im, lo, top - lo));
-    if (hi > half) e += K.dot(re, half, re, half, 1) + K.dot(im, half, im, half, 1);
+    if (top > lo) e = 2 * (K.dot.f(re, lo, re, lo, top - lo) + K.dot.f(im, lo, im, lo, top - lo));
+    if (hi > half) e += K.dot.f(re, half, re, half, 1) + K.dot.f(im, half, im, half, 1);
     return isqrtRound((e > Q_MAX ? Q_MAX : e) * 65536);
   }
 
@@ -437,7 +437,7 @@ export class WindowFeatures extends TransformerBase {
     const st = this.stats;
     const re = this.re;
     const im = this.im;
-    K.winStats(this.ring, c * n, n, this.pos, this.bits, re, im, st);
+    K.winStats.f(this.ring, c * n, n, this.pos, this.bits, re, im, st);
     const mean = st[0];
     const mn = st[1];
     const mx = st[2];
@@ -459,9 +459,9 @@ export class WindowFeatures extends TransformerBase {
     const nCustom = this.customBins.length / 2;
     const spectral = this.nBands > 0 || nCustom > 0 || this.env !== null || (this.mask & (1 << F_CENTROID)) !== 0;
     // A circular shift of the window only changes the phases, so the ring is transformed in storage order.
-    if (spectral) K.fft(re, im, n, this.bits, this.cos, this.sin);
+    if (spectral) K.fft.f(re, im, n, this.bits, this.cos, this.sin);
     if (this.mask & (1 << F_CENTROID)) {
-      const cb = K.centroid(re, im, 1, n / 2); // in bins, Q16.16
+      const cb = K.centroid.f(re, im, 1, n / 2); // in bins, Q16.16
       // bins → Hz (k·rate/n), or → a fraction of the sampling rate (k/n)
       const v = this.rate > 0 ? floorDiv(2 * cb * this.rate + n, 2 * n) : floorDiv(2 * cb + n, 2 * n);
       t[F_CENTROID] = v > Q_MAX ? Q_MAX : v;
@@ -473,11 +473,11 @@ export class WindowFeatures extends TransformerBase {
     if (env === null) return;
     // envelope: the band's analytic signal (by an inverse FFT done as a forward one of the conjugate), its magnitude, that spectrum
     const eb = this.envBins;
-    const s = K.analytic(re, im, n, eb[0], eb[1]);
-    K.fft(re, im, n, this.bits, this.cos, this.sin);
-    K.magnitude(re, im, n, env);
-    K.winStats(env, 0, n, 0, this.bits, re, im, st);
-    K.fft(re, im, n, this.bits, this.cos, this.sin);
+    const s = K.analytic.f(re, im, n, eb[0], eb[1]);
+    K.fft.f(re, im, n, this.bits, this.cos, this.sin);
+    K.magnitude.f(re, im, n, env);
+    K.winStats.f(env, 0, n, 0, this.bits, re, im, st);
+    K.fft.f(re, im, n, this.bits, this.cos, this.sin);
     // true envelope = |H|·2^(b + s + 1 + bits); the stats scaled it by 2^-st[3]
     const k = st[3] + b + s + 1 + this.bits;
     for (let j = 0; j < eb.length / 2 - 1; j++) out[o++] = unscale(this.bandRoot(eb[2 + 2 * j], eb[3 + 2 * j]), k);

@@ -150,7 +150,7 @@ export class GaussianScorer extends Detector<ScaledVector> {
       if (z > Q_MAX || z < -Q_MAX) return Q_MAX; // too far to represent: the maximal score
       this.z[i] = z;
     }
-    const ss = K.dot(this.z, 0, this.z, 0, n);
+    const ss = K.dot.f(this.z, 0, this.z, 0, n);
     // Σz² beyond Q16.16: the input is too far for the score to say how far; the maximal score
     return ss === Q_MAX ? Q_MAX : floorDiv(2 * ss + n, 2 * n);
   }

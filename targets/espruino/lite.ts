@@ -132,7 +132,7 @@ export function learn(m: Model, x: ArrayLike<number>, y: number): void {
   // Pipeline.learnOne: the scaler learns x, then the model learns its z-scores (x is validated before anything changes)
   const xi = learnScaled(s.exps, m.n, HEADROOM, x, false, s.xi, s);
   if (s.count < 4294967295) s.count++;
-  K.welford(s.mean, s.meanF, s.varI, s.varF, s.varR, 0, xi, 0, m.n, s.count);
+  K.welford.f(s.mean, s.meanF, s.varI, s.varF, s.varR, 0, xi, 0, m.n, s.count);
   zScores(s, xi, m.q, m.n);
   sgdStep(m, m.q, null, t, m.type - 1);
 }
