@@ -317,6 +317,29 @@ function bigSteps(w: Int32Array, f: Uint16Array, wo: number, x: Int32Array, xo: 
   }
 }
 
+/** Bit length of t, 0 < t < 2^31, by halving in int32 (no Math.floor, no doubles). */
+function bitLength(t: number): number {
+  let b = 1;
+  if (t >= 65536) {
+    t >>= 16;
+    b = 17;
+  }
+  if (t >= 256) {
+    t >>= 8;
+    b += 8;
+  }
+  if (t >= 16) {
+    t >>= 4;
+    b += 4;
+  }
+  if (t >= 4) {
+    t >>= 2;
+    b += 2;
+  }
+  if (t >= 2) b += 1;
+  return b;
+}
+
 /**
  * The SGD step η = lr·g (both Q16.16) as a mantissa and shift for
  * {@link Kernels.axpyWide}: η = a·2^-(16+s) with |a| ≤ 32767, writes a into
@@ -335,25 +358,7 @@ export function step(lr: number, g: number, out: Int32Array): void {
   }
   if (e <= Q_MAX && e > Q_MIN) {
     // |e| < 2^31, an int32: bit length by halving, then the mantissa by shifts
-    let t = e < 0 ? -e : e;
-    let b = 1;
-    if (t >= 65536) {
-      t >>= 16;
-      b = 17;
-    }
-    if (t >= 256) {
-      t >>= 8;
-      b += 8;
-    }
-    if (t >= 16) {
-      t >>= 4;
-      b += 4;
-    }
-    if (t >= 4) {
-      t >>= 2;
-      b += 2;
-    }
-    if (t >= 2) b += 1;
+    const b = bitLength(e < 0 ? -e : e);
     let s = 31 - b; // 0..30: |e|·2^(s−16) ∈ [2^14, 2^15)
     let a = s >= 16 ? e << (s - 16) : ((e >> (15 - s)) + 1) >> 1;
     if (a > STEP_MAX || a < -STEP_MAX) {
@@ -405,27 +410,7 @@ function roundShift(e: number, k: number): number {
  */
 export function stepRecip(c: number, out: Int32Array): void {
   let b = 32; // bit length of c, by halving in int32 (c ≥ 2^31 has 32)
-  if (c <= Q_MAX) {
-    let t = c;
-    b = 1;
-    if (t >= 65536) {
-      t >>= 16;
-      b = 17;
-    }
-    if (t >= 256) {
-      t >>= 8;
-      b += 8;
-    }
-    if (t >= 16) {
-      t >>= 4;
-      b += 4;
-    }
-    if (t >= 4) {
-      t >>= 2;
-      b += 2;
-    }
-    if (t >= 2) b += 1;
-  }
+  if (c <= Q_MAX) b = bitLength(c);
   const k = b + 28 < 51 ? b + 28 : 51;
   const e = ((POW2[k + 1] + c) / (2 * c)) | 0; // 2^(k+1) + c < 2^53: exact; the quotient < 2^30, so | 0 is its floor
   out[0] = e >> 15;
