@@ -504,6 +504,18 @@ static int mlConvert(const mlConversion* c, uint32_t j, double v, int32_t* q)
 	return ml_fromRaw(v, c->s, mlU8(c->exps)[c->ne == 1 ? 0 : j], c->lim, q);
 }
 
+/* The data of typed array `array` (its slot after the instance) when it is attached and holds n elements of `size` bytes, else NULL. */
+static const void* mlTypedData(txMachine* the, txSlot* array, uint32_t size, uint32_t n)
+{
+	txSlot* view = array->next;
+	txSlot* buffer = view->next;
+	txSlot* ab = buffer->value.reference->next;
+	txInteger bytes = fxGetDataViewSize(the, view, buffer);
+	if (ab->value.arrayBuffer.address == C_NULL || (uint32_t)bytes / size < n)
+		return NULL;
+	return (const void*)(ab->value.arrayBuffer.address + view->value.dataView.offset);
+}
+
 /*
  * Real numbers (c: see mlConversion) from argument i, an array-like of n
  * numbers, into out[0..n-1]. Returns −1, or the index of the first element
@@ -545,12 +557,8 @@ static txInteger mlReals(txMachine* the, txInteger i, uint32_t n, mlArray* out, 
 			}
 		}
 		else if (array && array->kind == XS_TYPED_ARRAY_KIND && array->value.typedArray.dispatch->constructorID == _Float64Array) {
-			txSlot* view = array->next;
-			txSlot* buffer = view->next;
-			txSlot* ab = buffer->value.reference->next;
-			txInteger bytes = fxGetDataViewSize(the, view, buffer);
-			if (ab->value.arrayBuffer.address != C_NULL && (uint32_t)bytes / 8 >= n) {
-				const double* d = (const double*)(void*)(ab->value.arrayBuffer.address + view->value.dataView.offset);
+			const double* d = (const double*)mlTypedData(the, array, 8, n);
+			if (d) {
 				int32_t* q = mlI32(out);
 				if (c->exps)
 					return ml_toRaw(d, n, c->s, mlU8(c->exps), c->ne, c->lim, q);
@@ -562,12 +570,8 @@ static txInteger mlReals(txMachine* the, txInteger i, uint32_t n, mlArray* out, 
 		}
 		else if (array && array->kind == XS_TYPED_ARRAY_KIND && array->value.typedArray.dispatch->constructorID == _Int32Array) {
 			/* Q16.16 input of the raw-range learners (their …Q entry points) */
-			txSlot* view = array->next;
-			txSlot* buffer = view->next;
-			txSlot* ab = buffer->value.reference->next;
-			txInteger bytes = fxGetDataViewSize(the, view, buffer);
-			if (ab->value.arrayBuffer.address != C_NULL && (uint32_t)bytes / 4 >= n) {
-				const int32_t* d = (const int32_t*)(void*)(ab->value.arrayBuffer.address + view->value.dataView.offset);
+			const int32_t* d = (const int32_t*)mlTypedData(the, array, 4, n);
+			if (d) {
 				int32_t* q = mlI32(out);
 				for (j = 0; j < n; j++)
 					if (!mlConvert(c, j, (double)d[j], q + j))
