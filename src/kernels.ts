@@ -9,7 +9,7 @@
  * that callers never allocate a subarray in a hot path.
  * The numeric contract of each kernel is in docs/fixed-point.md.
  */
-import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, mul, sigmoid, tanh } from './fixed.js';
+import { POW2, Q_MAX, Q_MIN, floorDiv, isqrtRound, mul, sat, sigmoid, tanh } from './fixed.js';
 
 export interface Kernels {
   /** Σ a[ao+i]·b[bo+i] for i < n: exact sum, rounded half up to Q16.16, saturated. */
@@ -141,8 +141,18 @@ export interface Kernels {
   ): void;
 }
 
-/** Names of all kernels, in a fixed order (used by backend detection and tests). */
-export const KERNEL_NAMES = ['dot', 'matvec', 'matTvec', 'axpy', 'axpyWide', 'gerWide', 'scale', 'sqdist', 'sqdistMany', 'welford', 'argmin', 'argmax', 'toQ', 'sgdLinear', 'gerAdam', 'toRaw', 'kmeansLearn', 'sgdLinearReal', 'denseForward', 'denseBackward', 'kmeansNearest'];
+/**
+ * Names of all kernels, in a fixed order. A function rather than an array
+ * that `backend()` keeps: on Espruino a module-level array of 21 strings stays
+ * in RAM (about 50 blocks in every bundle), while this literal stays in the
+ * code, which a board runs from flash.
+ */
+function kernelNames(): string[] {
+  return 'dot matvec matTvec axpy axpyWide gerWide scale sqdist sqdistMany welford argmin argmax toQ sgdLinear gerAdam toRaw kmeansLearn sgdLinearReal denseForward denseBackward kmeansNearest'.split(' ');
+}
+
+/** Names of all kernels, in a fixed order (backend detection and tests). */
+export const KERNEL_NAMES: string[] = /*#__PURE__*/ kernelNames();
 
 const TWO32 = 4294967296;
 const TWO52 = 4503599627370496;
@@ -686,8 +696,8 @@ function welfordTS(
     else if (m2 < -140737488355328) m2 = -140737488355328;
     const d2 = xx - m2;
     // P = a·b in units of 2^-32 (a, b: the deviations in Q16.16) = hh·2^32 + t, exactly.
-    const a = satInt(Math.floor((d1 + 32768) / 65536));
-    const b = satInt(Math.floor((d2 + 32768) / 65536));
+    const a = sat(Math.floor((d1 + 32768) / 65536));
+    const b = sat(Math.floor((d2 + 32768) / 65536));
     const ah = a >> 16;
     const al = a & 0xffff;
     const bh = b >> 16;
@@ -726,10 +736,6 @@ function welfordTS(
     varF[j] = vf;
     varR[j] = r;
   }
-}
-
-function satInt(v: number): number {
-  return v > Q_MAX ? Q_MAX : v < Q_MIN ? Q_MIN : v;
 }
 
 function argminTS(a: Int32Array, ao: number, n: number): number {
@@ -1013,8 +1019,13 @@ export interface SignalKernels {
   magnitude(re: Int32Array, im: Int32Array, n: number, out: Int32Array): void;
 }
 
+/** Names of the signal kernels, in a fixed order (a function for the reason of kernelNames). */
+function signalKernelNames(): string[] {
+  return 'ringWrite winStats fft centroid analytic magnitude'.split(' ');
+}
+
 /** Names of the signal kernels, in a fixed order. */
-export const SIGNAL_KERNEL_NAMES = ['ringWrite', 'winStats', 'fft', 'centroid', 'analytic', 'magnitude'];
+export const SIGNAL_KERNEL_NAMES: string[] = /*#__PURE__*/ signalKernelNames();
 
 function ringWriteTS(ring: Int32Array, ro: number, n: number, pos: number, src: Int32Array, so: number, stride: number, count: number): number {
   let p = pos;
@@ -1397,18 +1408,18 @@ function backendOf(list: string[]): 'native' | 'ts' | 'partial' {
  * none is, 'partial' otherwise ({@link backendDetail} says which).
  */
 export function backend(): 'native' | 'ts' | 'partial' {
-  return backendOf(KERNEL_NAMES);
+  return backendOf(kernelNames());
 }
 
 /** Which signal kernels are active: 'native', 'ts' or 'partial'. */
 export function signalBackend(): 'native' | 'ts' | 'partial' {
-  return backendOf(SIGNAL_KERNEL_NAMES);
+  return backendOf(signalKernelNames());
 }
 
 /** Kernel name → 'ts' or the label of the native implementation in use (signal kernels included). */
 export function backendDetail(): { [name: string]: string } {
   const out: { [name: string]: string } = {};
-  const all = KERNEL_NAMES.concat(SIGNAL_KERNEL_NAMES);
+  const all = kernelNames().concat(signalKernelNames());
   for (let i = 0; i < all.length; i++) out[all[i]] = sourceOf(all[i]);
   return out;
 }
