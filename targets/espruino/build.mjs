@@ -112,9 +112,51 @@ async function minifyES5(code, module) {
   return r.code;
 }
 
+/**
+ * A rollup plugin that lets tree-shaking drop a class nobody uses although
+ * tsc wrote its static fields as assignments after it (`MinMaxScaler.modelType
+ * = …;`): rollup must keep such an assignment (a base class could have a
+ * setter), and with it the class, so a bundle of StandardScaler carried
+ * MinMaxScaler. It moves them back into the class body as static fields,
+ * which the ES5 step then writes inside the class's own function.
+ */
+export function pureStatics() {
+  return {
+    name: 'microlearn-pure-statics',
+    transform(code, id) {
+      if (!id.startsWith(BUILD)) return null;
+      const lines = code.split('\n');
+      let changed = false;
+      for (let i = 0; i < lines.length; i++) {
+        const m = /^(?:export )?class (\w+)\b.*\{$/.exec(lines[i]);
+        if (!m) continue;
+        // tsc closes a top-level class with "}" alone at column 0
+        let end = i + 1;
+        while (end < lines.length && lines[end] !== '}') end++;
+        const assign = new RegExp('^' + m[1] + '\\.(\\w+ = .*;)$');
+        const fields = [];
+        let j = end + 1;
+        for (; j < lines.length; j++) {
+          const a = assign.exec(lines[j]);
+          if (a) fields.push('    static ' + a[1]);
+          else if (!/^\s*(\/\*\*.*\*\/|\/\/.*)?$/.test(lines[j])) break;
+        }
+        if (!fields.length) continue;
+        // the assignments (and the comments between them) leave; the fields go before the closing brace
+        let k = j;
+        while (k > end + 1 && !assign.test(lines[k - 1])) k--;
+        lines.splice(end, k - end, ...fields, '}');
+        changed = true;
+        i = end + fields.length;
+      }
+      return changed ? { code: lines.join('\n'), map: null } : null;
+    },
+  };
+}
+
 /** rollup → ES5 → terser. `format` 'cjs' for library modules, 'iife' for the conformance script. (Also used by bench/espruino.mjs for its own entries.) */
 export async function bundle(input, format, plugins, name) {
-  const b = await rollup({ input, onwarn: warn, plugins });
+  const b = await rollup({ input, onwarn: warn, plugins: [pureStatics(), ...plugins] });
   const { output } = await b.generate({ format, name, exports: 'named', esModule: false, strict: false, generatedCode: 'es5', freeze: false });
   await b.close();
   const es5 = ES5_HELPERS + toES5(output[0].code, name + '.js');
