@@ -72,7 +72,7 @@ export { Optimizer } from './algorithms/optim.js';
 export type { OptimizerName, OptimizerOptions } from './algorithms/optim.js';
 export { MLP, Dense } from './algorithms/mlp.js';
 export type { Activation, MLPOptions } from './algorithms/mlp.js';
-export { Int8Linear, Int8MLP } from './algorithms/int8.js';
+export { Int8Linear, Int8MLP, toInt8 } from './algorithms/int8.js';
 export { Calibrator } from './algorithms/anomaly/calibrator.js';
 export type { CalibrationOptions } from './algorithms/anomaly/calibrator.js';
 export { Detector } from './algorithms/anomaly/detector.js';

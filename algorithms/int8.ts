@@ -1,7 +1,10 @@
 /**
  * Inference-only int8 models: the "quantization" step of TinyML, done on the
- * device after training. `toInt8()` on LinearRegression, LogisticRegression,
- * SoftmaxRegression and MLP returns one of these.
+ * device after training. `toInt8(model)` of a LinearRegression,
+ * LogisticRegression, SoftmaxRegression or MLP returns one of these. It is a
+ * function of this module rather than a method of those classes so that a
+ * device bundle of them does not carry this module (about 230 Espruino
+ * blocks).
  *
  * Each layer keeps its weights as int8 with one scale per layer (symmetric:
  * q = round(127·w / A) with A = max |w|), and its biases in Q16.16 (int32, as
@@ -16,6 +19,9 @@ import { POW2, Q_MAX, Q_MIN, floorDiv, sigmoid, softmaxQ, tanh } from '../src/fi
 import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
 import { Supervised } from '../src/learner.js';
+import type { LinearRegression, LogisticRegression } from './linear.js';
+import type { MLP } from './mlp.js';
+import type { SoftmaxRegression } from './softmax.js';
 
 /** Output heads. */
 export const HEAD_REGRESSION = 0;
@@ -212,7 +218,7 @@ abstract class Int8Model extends Supervised {
 
   /** Always throws E_STATE: an int8 model is inference-only. */
   protected learnQ(_x: Int32Array, _y: number): void {
-    fail('E_STATE', 'an int8 model is inference-only: train the Q16.16 model and call toInt8() again');
+    fail('E_STATE', 'an int8 model is inference-only: train the Q16.16 model and call toInt8(model) again');
   }
 
   protected predictQ(x: Int32Array): number {
@@ -230,21 +236,21 @@ abstract class Int8Model extends Supervised {
 }
 
 /**
- * An int8 linear model (from LinearRegression, LogisticRegression or
- * SoftmaxRegression `toInt8()`): predictOne / predictProbaOne as the
+ * An int8 linear model (`toInt8` of a LinearRegression, LogisticRegression or
+ * SoftmaxRegression): predictOne / predictProbaOne as the
  * original, learnOne throws E_STATE.
  *
  * @example
  * const m = new LogisticRegression({ nFeatures: 4 });
  * // … train …
- * const small = m.toInt8();
+ * const small = toInt8(m);
  * small.predictOne([0.1, 0.2, 0.3, 0.4]);
  * small.toBytes().length; // about a quarter of m.toBytes().length
  */
 export class Int8Linear extends Int8Model {
   static readonly modelType = ModelType.Int8Linear;
 
-  /** @internal Use `toInt8()` on a trained model. */
+  /** @internal Use `toInt8(model)`. */
   constructor(nFeatures: number, head: number, layer: Int8Layer) {
     super(new Int8Net(nFeatures, head, [layer]), head === HEAD_REGRESSION ? 0 : head === HEAD_LOGISTIC ? 2 : layer.nOut);
   }
@@ -257,18 +263,18 @@ export class Int8Linear extends Int8Model {
 }
 
 /**
- * An int8 multilayer perceptron (from `MLP.toInt8()`): same predictions
+ * An int8 multilayer perceptron (`toInt8` of an MLP): same predictions
  * protocol as the MLP, inference only.
  *
  * @example
- * const small = mlp.toInt8();
+ * const small = toInt8(mlp);
  * small.predictOne([1.0]);
  * Int8MLP.fromBytes(small.toBytes()); // an Int8MLP again
  */
 export class Int8MLP extends Int8Model {
   static readonly modelType = ModelType.Int8MLP;
 
-  /** @internal Use `MLP.toInt8()`. */
+  /** @internal Use `toInt8(mlp)`. */
   constructor(nFeatures: number, head: number, layers: Int8Layer[]) {
     const net = new Int8Net(nFeatures, head, layers);
     super(net, head === HEAD_REGRESSION ? 0 : net.nOutputs);
@@ -279,4 +285,37 @@ export class Int8MLP extends Int8Model {
     const net = Int8Net.read(r, 9);
     return new Int8MLP(net.nFeatures, net.head, net.layers);
   }
+}
+
+/**
+ * An inference-only copy of a trained model with int8 weights; the model is
+ * unchanged. LinearRegression and LogisticRegression give an Int8Linear (one
+ * scale, a Q16.16 bias), SoftmaxRegression an Int8Linear (Q16.16 biases), an
+ * MLP an Int8MLP (one scale per layer). Any other model is E_TYPE.
+ *
+ * @example
+ * const small = toInt8(model);
+ * small.predictOne([0.1, 0.2, 0.3, 0.4]);
+ */
+export function toInt8(model: MLP): Int8MLP;
+export function toInt8(model: LinearRegression | LogisticRegression | SoftmaxRegression): Int8Linear;
+export function toInt8(model: LinearRegression | LogisticRegression | SoftmaxRegression | MLP): Int8Linear | Int8MLP;
+export function toInt8(model: LinearRegression | LogisticRegression | SoftmaxRegression | MLP): Int8Linear | Int8MLP {
+  // the class's type id, as load() reads it: this module needs no import of the model classes
+  const type = model !== null && typeof model === 'object' ? (model.constructor as { modelType?: number }).modelType : undefined;
+  if (type === ModelType.LinearRegression || type === ModelType.LogisticRegression) {
+    const c = (model as LinearRegression).core;
+    return new Int8Linear(c.n, type === ModelType.LinearRegression ? HEAD_REGRESSION : HEAD_LOGISTIC, quantizeDense(c.w, c.w.subarray(c.n, c.n + 1), 1, c.n, 3));
+  }
+  if (type === ModelType.SoftmaxRegression) {
+    const m = model as SoftmaxRegression;
+    return new Int8Linear(m.nFeatures, HEAD_SOFTMAX, quantizeDense(m.w, m.b, m.nClasses, m.nFeatures, 3));
+  }
+  if (type === ModelType.MLP) {
+    const L = (model as MLP).layers;
+    const q: Int8Layer[] = [];
+    for (let i = 0; i < L.length; i++) q.push(quantizeDense(L[i].w, L[i].b, L[i].nOut, L[i].nIn, L[i].activation));
+    return new Int8MLP((model as MLP).nFeatures, (model as MLP).task === 0 ? HEAD_REGRESSION : HEAD_SOFTMAX, q);
+  }
+  return fail('E_TYPE', 'toInt8 takes a LinearRegression, LogisticRegression, SoftmaxRegression or MLP');
 }

@@ -12,7 +12,6 @@ import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
 import { step } from '../src/kernels.js';
 import { linearRaw, sgdRate, sgdStep } from '../src/sgd.js';
-import { HEAD_LOGISTIC, HEAD_REGRESSION, Int8Linear, quantizeDense } from './int8.js';
 import { MAX_FEATURES, Supervised, checkLabel, checkOptions, mutable, Writable, optInt, optReal, readTarget, readVector } from '../src/learner.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';
 import { WeightedMean, checkModels, same } from '../src/merge.js';
@@ -257,12 +256,6 @@ export class LinearRegression extends Supervised {
     return this.core.raw(x);
   }
 
-  /** An inference-only copy with int8 weights (one scale) and a Q16.16 bias; see Int8Linear. */
-  toInt8(): Int8Linear {
-    const c = this.core;
-    return new Int8Linear(c.n, HEAD_REGRESSION, quantizeDense(c.w, c.w.subarray(c.n, c.n + 1), 1, c.n, 3));
-  }
-
   /** @internal */
   write(w: ByteWriter): void {
     this.core.write(w);
@@ -326,12 +319,6 @@ export class LogisticRegression extends Supervised {
     this.pq[0] = Q_ONE - p;
     this.pq[1] = p;
     return this.pq;
-  }
-
-  /** An inference-only copy with int8 weights (one scale) and a Q16.16 bias; see Int8Linear. */
-  toInt8(): Int8Linear {
-    const c = this.core;
-    return new Int8Linear(c.n, HEAD_LOGISTIC, quantizeDense(c.w, c.w.subarray(c.n, c.n + 1), 1, c.n, 3));
   }
 
   /** @internal */

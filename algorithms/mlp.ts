@@ -19,7 +19,6 @@ import { step } from '../src/kernels.js';
 import { Supervised, checkOptions, mutable, Writable, optChoice, optInt, optReal } from '../src/learner.js';
 import { Random } from '../src/random.js';
 import { softmaxQ } from '../src/fixed.js';
-import { Int8Layer, Int8MLP, quantizeDense } from './int8.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';
 import { WeightedMean, checkModels, same } from '../src/merge.js';
 
@@ -296,14 +295,6 @@ export class MLP extends Supervised {
     if (this.task === 0) fail('E_STATE', 'predictProbaOne needs a classification MLP');
     this.forward(x);
     return softmaxQ(this.out.z, this.nOutputs, null, this.pq);
-  }
-
-  /** An inference-only copy with int8 weights and one scale per layer (see Int8MLP). */
-  toInt8(): Int8MLP {
-    const L = this.layers;
-    const q: Int8Layer[] = [];
-    for (let i = 0; i < L.length; i++) q.push(quantizeDense(L[i].w, L[i].b, L[i].nOut, L[i].nIn, L[i].activation));
-    return new Int8MLP(this.nFeatures, this.task === 0 ? 0 : 2, q);
   }
 
   /**

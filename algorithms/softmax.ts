@@ -13,7 +13,6 @@ import { ByteReader, ByteWriter, ModelType } from '../src/format.js';
 import * as K from '../src/kernels.js';
 import { step } from '../src/kernels.js';
 import { MAX_CLASSES, MAX_FEATURES, Supervised, checkOptions, mutable, Writable, optInt, optReal } from '../src/learner.js';
-import { HEAD_SOFTMAX, Int8Linear, quantizeDense } from './int8.js';
 import { Moments, Optimizer, OptimizerOptions, SGD, mergeOptimizer, peekOptimizer, sameOptimizer } from './optim.js';
 import { WeightedMean, checkModels, same } from '../src/merge.js';
 
@@ -141,11 +140,6 @@ export class SoftmaxRegression extends Supervised {
     const out = new Float64Array(this.w.length);
     for (let i = 0; i < out.length; i++) out[i] = (this.w[i] * 65536 + this.wf[i]) / 4294967296;
     return out;
-  }
-
-  /** An inference-only copy with int8 weights (one scale) and Q16.16 biases; see Int8Linear. */
-  toInt8(): Int8Linear {
-    return new Int8Linear(this.nFeatures, HEAD_SOFTMAX, quantizeDense(this.w, this.b, this.nClasses, this.nFeatures, 3));
   }
 
   /** @internal */

@@ -15,6 +15,7 @@ import { WindowFeatures } from '../src/window.js';
 import { LinearRegression, LogisticRegression } from '../algorithms/linear.js';
 import { SoftmaxRegression } from '../algorithms/softmax.js';
 import { MLP, MLPOptions } from '../algorithms/mlp.js';
+import { toInt8 } from '../algorithms/int8.js';
 import { GaussianScorer } from '../algorithms/anomaly/gaussian_scorer.js';
 import { HalfSpaceTrees } from '../algorithms/anomaly/half_space_trees.js';
 import { KMeansDetector } from '../algorithms/anomaly/kmeans_detector.js';
@@ -204,31 +205,31 @@ function int8Section(digits: Dataset | null): string {
       X.push(Float64Array.of(sineGrid(i, 200)));
       y.push(detSin(sineGrid(i, 200)));
     }
-    add('MLP 1-16-16-1 tanh', 'sine, clean grid', 'MAE', m, m.toInt8(), X, y, false);
+    add('MLP 1-16-16-1 tanh', 'sine, clean grid', 'MAE', m, toInt8(m), X, y, false);
   }
   if (digits) {
     const m = digitsRun(digits, SEED).m;
     const X = digits.X.map((x) => Float64Array.from(x, (v) => v / 16));
-    add('MLP 64-32-10 tanh', 'digits, all rows', 'accuracy', m, m.toInt8(), X, digits.y, true);
+    add('MLP 64-32-10 tanh', 'digits, all rows', 'accuracy', m, toInt8(m), X, digits.y, true);
     const sm = new SoftmaxRegression({ nFeatures: 64, nClasses: 10, learningRate: 0.05 });
     const Xs = trainScaled(digits, sm);
-    add('SoftmaxRegression (lr 0.05)', 'digits, all rows', 'accuracy', sm, sm.toInt8(), Xs, digits.y, true);
+    add('SoftmaxRegression (lr 0.05)', 'digits, all rows', 'accuracy', sm, toInt8(sm), Xs, digits.y, true);
   }
   const bc = loadDataset('breast_cancer');
   if (bc) {
     const m = new LogisticRegression({ nFeatures: bc.nFeatures, learningRate: 0.01 });
     const X = trainScaled(bc, m);
-    add('LogisticRegression (lr 0.01)', 'breast_cancer, all rows', 'accuracy', m, m.toInt8(), X, bc.y, true);
+    add('LogisticRegression (lr 0.01)', 'breast_cancer, all rows', 'accuracy', m, toInt8(m), X, bc.y, true);
   }
   const db = loadDataset('diabetes');
   if (db) {
     const m = new LinearRegression({ nFeatures: db.nFeatures, learningRate: 0.01 });
     const X = trainScaled(db, m);
-    add('LinearRegression (lr 0.01)', 'diabetes, all rows', 'MAE', m, m.toInt8(), X, db.y, false);
+    add('LinearRegression (lr 0.01)', 'diabetes, all rows', 'MAE', m, toInt8(m), X, db.y, false);
   }
   const md =
     'Measured ' + today() + ' on ' + machine() + '. Each Q16.16 model is trained as in the sections above (the linear ones after a StandardScaler, one prequential pass of shuffle ' + SEED +
-    '), then `toInt8()` gives an inference-only model: int8 weights with one scale per layer, Q16.16 biases. Both are then scored on the same inputs (the final model on every row, i.e. ' +
+    '), then `toInt8(model)` gives an inference-only model: int8 weights with one scale per layer, Q16.16 biases. Both are then scored on the same inputs (the final model on every row, i.e. ' +
     'training-set figures: the point is the change due to int8, not generalisation). Sizes are `toBytes().length` (header and CRC included; the scaler, identical for both, is not counted).\n\n' +
     table(['model', 'data', 'Q16.16 bytes', 'int8 bytes', 'int8 / Q16.16', 'Q16.16', 'int8', 'change', 'same prediction', 'metric'], rows);
   console.log(md);

@@ -329,6 +329,11 @@ describe('microlearn command', function () {
       assert.deepEqual(gate.staticGate(code, 'include.js'), []);
       const full = fs.readFileSync(join(ROOT, 'dist', 'espruino', 'microlearn.min.js'), 'utf8');
       assert.ok(code.length < full.length / 2, code.length + ' bytes against the full ' + full.length);
+      // what the named classes do not use stays out: MinMaxScaler (StandardScaler's module, kept by its static fields
+      // before build.mjs's pureStatics) and the int8 code (toInt8 is a function of algorithms/int8.ts)
+      assert.ok(full.includes('min-max ratio of feature') && full.includes('an int8 network needs a layer'), 'the strings this test looks for are in the full bundle');
+      assert.ok(!code.includes('min-max ratio of feature'), 'the bundle carries MinMaxScaler');
+      assert.ok(!code.includes('an int8 network needs a layer'), 'the bundle carries the int8 models');
       const ctx = gate.runInEspruinoLikeContext('').context;
       const ml = requireIn(ctx, code, 'include.js');
       assert.deepEqual(Object.keys(ml).sort(), names.concat(['load']).sort());

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { MicrolearnError } from '../src/errors.js';
-import { MODEL_CLASSES, load } from '../index.js';
+import { MODEL_CLASSES, load, toInt8 } from '../index.js';
 import * as L from '../index.js';
 import { allocAllowance, countAllocation, fuzz } from './fuzz.js';
 
@@ -69,8 +69,8 @@ describe('fuzzing the model format', function () {
     ];
     // Int8 models keep 1 byte per weight; their int32 scratch row is made on first use, not by load.
     const int8: [string, { toBytes(): Uint8Array }][] = [
-      ['Int8Linear', new L.LogisticRegression({ nFeatures: n }).toInt8()],
-      ['Int8MLP', new L.MLP({ nFeatures: n, hidden: [4] }).toInt8()],
+      ['Int8Linear', toInt8(new L.LogisticRegression({ nFeatures: n }))],
+      ['Int8MLP', toInt8(new L.MLP({ nFeatures: n, hidden: [4] }))],
     ];
     for (const [name, m] of models.concat(int8)) {
       const b = m.toBytes();

@@ -16,7 +16,7 @@
 import { MicrolearnError } from '../src/errors.js';
 import { crc32 } from '../src/crc32.js';
 import { Random } from '../src/random.js';
-import { MODEL_CLASSES, load } from '../index.js';
+import { MODEL_CLASSES, load, toInt8 } from '../index.js';
 import { Pipeline } from '../src/pipeline.js';
 import { MinMaxScaler, StandardScaler } from '../src/preprocessing.js';
 import { WindowFeatures } from '../src/window.js';
@@ -176,9 +176,9 @@ export function seedModels(): Loaded[] {
     }
     for (const m of set) models.push(m);
     if (round === 2) {
-      models.push((set[1] as unknown as LogisticRegression).toInt8() as unknown as Loaded);
-      models.push((set[14] as unknown as MLP).toInt8() as unknown as Loaded);
-      models.push((set[15] as unknown as MLP).toInt8() as unknown as Loaded);
+      models.push(toInt8(set[1] as unknown as LogisticRegression) as unknown as Loaded);
+      models.push(toInt8(set[14] as unknown as MLP) as unknown as Loaded);
+      models.push(toInt8(set[15] as unknown as MLP) as unknown as Loaded);
     }
   }
   return models;

@@ -17,7 +17,8 @@ import { MinMaxScaler, StandardScaler } from '../src/preprocessing.js';
 import { WindowFeatures, fftQ, twiddles } from '../src/window.js';
 import { LinearRegression, LogisticRegression } from '../algorithms/linear.js';
 import { Activation, MLP } from '../algorithms/mlp.js';
-import { Int8Linear, Int8MLP } from '../algorithms/int8.js';
+import { SoftmaxRegression } from '../algorithms/softmax.js';
+import { Int8Linear, Int8MLP, toInt8 } from '../algorithms/int8.js';
 import { Calibrator } from '../algorithms/anomaly/calibrator.js';
 import { GaussianScorer } from '../algorithms/anomaly/gaussian_scorer.js';
 import { HalfSpaceTrees } from '../algorithms/anomaly/half_space_trees.js';
@@ -149,14 +150,14 @@ describe('suite II: protocol', function () {
     assert.ok(Math.abs(reg.predictOne([50, 0.005]) - 0.75) < 0.1, 'regression ' + reg.predictOne([50, 0.005]));
     assert.equal(clf.predictOne([90, 0.005]), 1);
     assert.equal(clf.predictOne([10, 0.005]), 0);
-    const q = (reg.steps[1] as MLP).toInt8();
+    const q = toInt8(reg.steps[1] as MLP);
     assert.equal(new Pipeline([new StandardScaler({ nFeatures: 2 }), q]).nClasses, 0);
   });
 
   it('int8 models are inference-only', function () {
     const m = new LinearRegression({ nFeatures: 2 });
     m.learnOne([1, 2], 3);
-    const q = m.toInt8();
+    const q = toInt8(m);
     const before = q.toBytes();
     expectCode(() => q.learnOne([1, 2], 3), 'E_STATE');
     expectCode(() => q.predictOne([1, 2, 3]), 'E_INPUT');
@@ -192,7 +193,7 @@ describe('suite II: format', function () {
       wf.learnOne(x);
       pipe.learnOne(x);
     }
-    return [mlp, mlp.toInt8(), lin.toInt8(), log.toInt8(), ...dets, wf, pipe];
+    return [mlp, toInt8(mlp), toInt8(lin), toInt8(log), ...dets, wf, pipe];
   }
 
   it('round-trips every model through load() bit for bit, with the same outputs', function () {
@@ -245,8 +246,8 @@ describe('suite II: format', function () {
   it('has its model type ids', function () {
     assert.equal(load(new MLP({ nFeatures: 1 }).toBytes()).constructor, MLP);
     assert.equal(new MLP({ nFeatures: 1 }).toBytes()[5], ModelType.MLP);
-    assert.equal(new LinearRegression({ nFeatures: 1 }).toInt8().toBytes()[5], ModelType.Int8Linear);
-    assert.equal(new MLP({ nFeatures: 1 }).toInt8().toBytes()[5], ModelType.Int8MLP);
+    assert.equal(toInt8(new LinearRegression({ nFeatures: 1 })).toBytes()[5], ModelType.Int8Linear);
+    assert.equal(toInt8(new MLP({ nFeatures: 1 })).toBytes()[5], ModelType.Int8MLP);
     assert.equal(new WindowFeatures({ windowSize: 4 }).toBytes()[5], ModelType.WindowFeatures);
     assert.equal(new GaussianScorer({ nFeatures: 1 }).toBytes()[5], ModelType.GaussianScorer);
     assert.equal(new KMeansDetector({ nFeatures: 1 }).toBytes()[5], ModelType.KMeansDetector);
@@ -283,7 +284,7 @@ describe('suite II: memory and determinism', function () {
     assert.equal(new HalfSpaceTrees({ nFeatures: 8, nTrees: 8, height: 6 }).stateBytes, 8 + 8 * 127 * 4 + Calibrator.BYTES);
     assert.equal(new WindowFeatures({ nFeatures: 3, windowSize: 64 }).stateBytes, 3 * 64 * 4 + 9);
     const mlp = new MLP({ nFeatures: 64, hidden: [32], task: 'classification', nOutputs: 10 });
-    assert.equal(mlp.toInt8().stateBytes, 64 * 32 + 32 * 4 + 5 + 32 * 10 + 10 * 4 + 5);
+    assert.equal(toInt8(mlp).stateBytes, 64 * 32 + 32 * 4 + 5 + 32 * 10 + 10 * 4 + 5);
   });
 
   it('is deterministic: the same seed and stream give the same bytes; another seed does not', function () {
@@ -394,7 +395,7 @@ describe('suite II: int8', function () {
       const x = [rng(), rng(), rng(), rng()];
       m.learnOne(x, x[0] * x[1] - x[2] + 0.5 * x[3]);
     }
-    const q = m.toInt8();
+    const q = toInt8(m);
     assert.ok(q instanceof Int8MLP);
     for (let l = 0; l < m.layers.length; l++) {
       const d = m.layers[l];
@@ -424,8 +425,8 @@ describe('suite II: int8', function () {
       lin.learnOne(x, 2 * x[0] - x[3] + 0.001 * x[4] + 3);
       log.learnOne(x, x[0] - x[1] > 0 ? 1 : 0);
     }
-    const ql = lin.toInt8();
-    const qg = log.toInt8();
+    const ql = toInt8(lin);
+    const qg = toInt8(log);
     assert.ok(ql instanceof Int8Linear && qg instanceof Int8Linear);
     assert.equal(qg.nClasses, 2);
     let agree = 0;
@@ -441,8 +442,32 @@ describe('suite II: int8', function () {
     assert.ok(agree >= 490, 'logistic agreement ' + agree + '/500');
   });
 
+  it('toInt8 is a function of the model: the model is unchanged, SoftmaxRegression gives its classes, any other model is E_TYPE', function () {
+    const rng = seedrandom('int8-fn');
+    const sm = new SoftmaxRegression({ nFeatures: 3, nClasses: 3, learningRate: 0.05 });
+    const x = new Float64Array(3);
+    for (let i = 0; i < 300; i++) {
+      for (let k = 0; k < 3; k++) x[k] = rng() * 2 - 1;
+      sm.learnOne(x, x[0] > 0.3 ? 2 : x[1] > 0 ? 1 : 0);
+    }
+    const before = sm.toBytes();
+    const q = toInt8(sm);
+    assert.ok(q instanceof Int8Linear);
+    assert.deepEqual(sm.toBytes(), before);
+    let agree = 0;
+    for (let i = 0; i < 200; i++) {
+      for (let k = 0; k < 3; k++) x[k] = rng() * 2 - 1;
+      if (q.predictOne(x) === sm.predictOne(x)) agree++;
+    }
+    assert.ok(agree >= 190, 'softmax agreement ' + agree + '/200');
+    assert.equal(q.predictProbaOne(x).length, 3);
+    for (const bad of [new StandardScaler({ nFeatures: 3 }), null, {}, 3]) {
+      assert.throws(() => toInt8(bad as unknown as MLP), (e: unknown) => e instanceof MicrolearnError && e.code === 'E_TYPE');
+    }
+  });
+
   it('an all-zero model quantizes to zero weights and still loads', function () {
-    const q = new LinearRegression({ nFeatures: 3 }).toInt8();
+    const q = toInt8(new LinearRegression({ nFeatures: 3 }));
     assert.equal(q.predictOne([1, 2, 3]), 0);
     assert.deepEqual((load(q.toBytes()) as Int8Linear).toBytes(), q.toBytes());
   });

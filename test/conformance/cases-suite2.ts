@@ -10,6 +10,7 @@ import { MinMaxScaler, StandardScaler } from '../../src/preprocessing.js';
 import { WindowFeatures } from '../../src/window.js';
 import { LinearRegression, LogisticRegression } from '../../algorithms/linear.js';
 import { MLP } from '../../algorithms/mlp.js';
+import { toInt8 } from '../../algorithms/int8.js';
 import { GaussianScorer } from '../../algorithms/anomaly/gaussian_scorer.js';
 import { HalfSpaceTrees } from '../../algorithms/anomaly/half_space_trees.js';
 import { KMeansDetector } from '../../algorithms/anomaly/kmeans_detector.js';
@@ -86,7 +87,7 @@ export function sineRun(n: number, seed: number, mh: Hasher, ph: Hasher): number
 }
 
 /** Trains `make()` on the stream, then hashes the int8 export's bytes and predictions. */
-function int8Case(name: string, make: () => Trainable & { toInt8(): Trainable }, next: () => (x: Float64Array) => number, nFeatures: number, nTrain: number, nTest: number): Case {
+function int8Case(name: string, make: () => LinearRegression | LogisticRegression | MLP, next: () => (x: Float64Array) => number, nFeatures: number, nTrain: number, nTest: number): Case {
   return {
     name: name,
     run(mh: Hasher, ph: Hasher) {
@@ -94,7 +95,7 @@ function int8Case(name: string, make: () => Trainable & { toInt8(): Trainable },
       const gen = next();
       const x = new Float64Array(nFeatures);
       for (let i = 0; i < nTrain; i++) m.learnOne(x, gen(x));
-      const q = m.toInt8();
+      const q = toInt8(m);
       for (let i = 0; i < nTest; i++) {
         gen(x);
         ph.real(q.predictOne(x));
