@@ -98,6 +98,8 @@ export interface Transformer extends Model {
   learnOneQ(x: Int32Array): void;
   /** Writes the transformed vector (Q16.16) into `out` (an Int32Array of nOutputs; may be `x` itself when the widths agree). */
   transformOneQ(x: Int32Array, out: Int32Array): void;
+  /** @internal learnOne(x) when `learn`, then the transform of x in Q16.16 into `out`: what a Pipeline's first step does. */
+  forwardOne(x: ArrayLike<number>, out: Int32Array, learn: boolean): void;
 }
 
 /**
@@ -403,6 +405,23 @@ export abstract class TransformerBase<X extends ArrayLike<number> = Int32Array> 
     const q = this.scratchOut();
     this.transformQ(this.readX(x), q);
     return this.realOut(q);
+  }
+
+  /**
+   * @internal learnOne(x) when `learn`, then the transform of x (Q16.16) into
+   * out, with the bits of learnOne + transformOne + readVector. It reads x
+   * once and skips the real-valued copy, which on Espruino was about half of
+   * a scaled Pipeline's learnOne. After learnX every value is inside the
+   * scale, where readX gives the same units.
+   */
+  forwardOne(x: ArrayLike<number>, out: Int32Array, learn: boolean): void {
+    if (!learn) {
+      this.transformQ(this.readX(x), out);
+      return;
+    }
+    const v = this.learnX(x);
+    this.learnQ(v);
+    this.transformQ(v as unknown as X, out);
   }
 
   /** @internal The nOutputs Q16.16 scratch of transformOne (allocated once, on first use). */

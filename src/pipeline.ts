@@ -14,7 +14,7 @@ import { Q_MAX, fromQ, toQ } from './fixed.js';
 import { ByteReader, ByteWriter, ModelType } from './format.js';
 import { loadModel } from './load.js';
 import {
-  AnomalyDetector, Classifier, Learner, ModelClass, Regressor, Transformer, checkTargetQ, readTarget, readVector,
+  AnomalyDetector, Classifier, Learner, ModelClass, Regressor, Transformer, checkTargetQ, readTarget,
 } from './learner.js';
 
 /** A clusterer as far as Pipeline needs it (KMeans). */
@@ -106,8 +106,7 @@ export class Pipeline extends Learner {
       if (learn) t[0].learnOneQ(x as Int32Array);
       t[0].transformOneQ(x as Int32Array, b[1]);
     } else {
-      if (learn) t[0].learnOne(x);
-      readVector(t[0].transformOne(x), t[0].nOutputs, b[1]); // exact: the outputs are Q16.16 values
+      t[0].forwardOne(x, b[1], learn);
     }
     for (let i = 1; i < t.length; i++) {
       if (learn) t[i].learnOneQ(b[i]);

@@ -13,6 +13,8 @@ import { FORMAT_VERSION, ModelType } from '../src/format.js';
 import { load } from '../index.js';
 import { MinMaxScaler, StandardScaler } from '../src/preprocessing.js';
 import { Pipeline } from '../src/pipeline.js';
+import { WindowFeatures } from '../src/window.js';
+import { Transformer, readVector } from '../src/learner.js';
 import { Accuracy, ConfusionMatrix, MAE, RMSE, prequential } from '../src/metrics.js';
 import { LinearRegression, LogisticRegression } from '../algorithms/linear.js';
 import { ROOT } from './util.js';
@@ -170,6 +172,38 @@ describe('Pipeline.learnTransformersOne', function () {
     expectCode(() => only.learnTransformersOne([1, NaN]), 'E_INPUT');
     expectCode(() => only.learnTransformersOne([1]), 'E_INPUT');
     assert.deepEqual(only.toBytes(), before);
+  });
+});
+
+describe('TransformerBase.forwardOne (a Pipeline\'s first step)', function () {
+  it('gives the bits of learnOne + transformOne + readVector, and of transformOne + readVector, as scales grow over raw sensor ranges', function () {
+    const makers: Array<() => Transformer> = [
+      () => new StandardScaler({ nFeatures: 3 }),
+      () => new MinMaxScaler({ nFeatures: 3 }),
+      () => new WindowFeatures({ nFeatures: 3, windowSize: 8 }),
+    ];
+    for (const make of makers) {
+      const a = make();
+      const b = make();
+      const rng = seedrandom('fw');
+      const viaReal = new Int32Array(a.nOutputs);
+      const direct = new Int32Array(a.nOutputs);
+      for (let i = 0; i < 400; i++) {
+        // ranges that grow: the scale's exponents rise several times on the way
+        const g = Math.pow(2, Math.floor(i / 40));
+        const x = [(rng() - 0.5) * g, rng() * 3 * g + 1000, (rng() - 0.3) * 0.01 * g];
+        const learn = i % 3 !== 2;
+        if (learn) a.learnOne(x);
+        readVector(a.transformOne(x), a.nOutputs, viaReal);
+        b.forwardOne(x, direct, learn);
+        assert.deepEqual(direct, viaReal, 'sample ' + i);
+      }
+      assert.deepEqual(b.toBytes(), a.toBytes());
+      const before = b.toBytes();
+      expectCode(() => b.forwardOne([1, NaN, 2], direct, true), 'E_INPUT');
+      expectCode(() => b.forwardOne([1, 2], direct, true), 'E_INPUT');
+      assert.deepEqual(b.toBytes(), before);
+    }
   });
 });
 
