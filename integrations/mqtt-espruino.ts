@@ -13,7 +13,7 @@
  * TLS, such as ESP32) and `ca` the CA certificate as PEM text.
  */
 import { MqttConnector, MqttEndpoint, MqttEvents, MqttOptions, MqttSession, refusal } from './mqtt.js';
-import { connectPacket, publishPacket } from './mqtt-packets.js';
+import { connectPacket, fromUtf8, publishPacket } from './mqtt-packets.js';
 
 /** Words for what the MQTT module emits ("Connection refused, BAD_USER_NAME_OR_PASSWORD", ...). */
 export function describeEspruinoError(e: unknown, endpoint: MqttEndpoint): string {
@@ -46,7 +46,8 @@ export function espruinoConnector(MQTT: any, tls?: any): MqttConnector {
         ev.connected();
       });
       m.on('message', function (topic: string, message: string) {
-        ev.message(topic, message);
+        // the module hands over the bytes as they came (a binary string); MQTT text is UTF-8
+        ev.message(fromUtf8(topic), fromUtf8(message));
       });
       m.on('error', function (e: unknown) {
         if (!reason) reason = describeEspruinoError(e, endpoint);
@@ -55,6 +56,21 @@ export function espruinoConnector(MQTT: any, tls?: any): MqttConnector {
         close();
       });
       m.on('disconnected', close);
+      // The module reads the CONNACK return code one byte too far (`0|pData.charCodeAt(3)` of its
+      // 2-byte body: always 0), so it takes a refused connection for an accepted one. Read the code
+      // of the first packet here (Mosquitto sends the CONNACK whole) and refuse in words.
+      const handle = m.packetHandler;
+      if (typeof handle === 'function') {
+        m.packetHandler = function (data: string) {
+          if (!m.connected && data.length >= 4 && data.charCodeAt(0) >> 4 === 2 && data.charCodeAt(3) !== 0) {
+            reason = refusal(data.charCodeAt(3));
+            m.disconnect();
+            close();
+            return;
+          }
+          return handle.call(m, data);
+        };
+      }
       if (endpoint.secure) {
         if (!tls) throw new Error('mqtts:// needs require("tls") (a board built with TLS)');
         const sock = tls.connect({ host: endpoint.host, port: endpoint.port, ca: o.ca }, function () {
