@@ -58,3 +58,9 @@ put(MicrolearnError.prototype, 'name', 'MicrolearnError');
 export function fail(code: ErrorCode, message: string): never {
   throw new MicrolearnError(code, message);
 }
+
+/** Throws E_INPUT unless x is an array-like of n elements (the first check of every input). */
+export function checkShape(x: ArrayLike<number>, n: number): void {
+  if (x === null || x === undefined || typeof x !== 'object' || x.length !== n)
+    fail('E_INPUT', 'expected ' + n + ' features, got ' + (x !== null && x !== undefined && typeof x === 'object' ? x.length : typeof x));
+}

@@ -13,10 +13,11 @@
  * model class writes only its Q16.16 core (`learnQ`, `predictQ`, …), its
  * payload (`write`) and its decoder (`static fromReader`).
  */
-import { fail } from './errors.js';
+import { checkShape, fail } from './errors.js';
 import { Q_MAX, Q_MIN, fromQ, toQ } from './fixed.js';
-import { ByteReader, ByteWriter, encode } from './format.js';
+import { ByteWriter, encode } from './format.js';
 import { loadModel } from './load.js';
+import type { ModelClass } from './load.js';
 import * as K from './kernels.js';
 import type { InputScale } from './range.js';
 
@@ -26,20 +27,6 @@ export interface Model {
   readonly stateBytes: number;
   /** The model as a self-describing, checksummed blob; `load` turns it back into a model. */
   toBytes(): Uint8Array;
-}
-
-/**
- * A model class as the loaders see it: the type id it writes and its decoder.
- * Every class in microlearn is one.
- */
-export interface ModelClass<T = unknown> {
-  /** The ModelType id (src/format.ts) this class writes. */
-  readonly modelType: number;
-  /**
-   * @internal Decodes a payload. `classes` are the classes nested models may
-   * have (a Pipeline's steps); `load` passes the list it was given.
-   */
-  fromReader(r: ByteReader, classes: ReadonlyArray<ModelClass>): T;
 }
 
 /** A supervised learner predicting a real number. */
@@ -116,11 +103,10 @@ export function readVector(x: ArrayLike<number>, n: number, out: Int32Array): In
   return out;
 }
 
-/** Throws E_INPUT unless x is an array-like of n elements. */
-export function checkShape(x: ArrayLike<number>, n: number): void {
-  if (x === null || x === undefined || typeof x !== 'object' || x.length !== n)
-    fail('E_INPUT', 'expected ' + n + ' features, got ' + (x !== null && x !== undefined && typeof x === 'object' ? x.length : typeof x));
-}
+// Defined beside what needs them without this module (the loader, the input scale), so that
+// neither imports it back; exported here too, where every learner finds its checks.
+export type { ModelClass } from './load.js';
+export { checkShape };
 
 /** Throws the error for element i of x, which the input kernel rejected: E_INPUT (not a finite number) or E_RANGE. */
 export function rejectFeature(x: ArrayLike<number>, i: number): never {

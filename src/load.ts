@@ -5,8 +5,21 @@
  * package's all-types `load(bytes)` (index.ts) are both built on it.
  */
 import { MicrolearnError, fail } from './errors.js';
-import { openBlob } from './format.js';
-import type { ModelClass } from './learner.js';
+import { ByteReader, openBlob } from './format.js';
+
+/**
+ * A model class as the loaders see it: the type id it writes and its decoder.
+ * Every class in microlearn is one.
+ */
+export interface ModelClass<T = unknown> {
+  /** The ModelType id (src/format.ts) this class writes. */
+  readonly modelType: number;
+  /**
+   * @internal Decodes a payload. `classes` are the classes nested models may
+   * have (a Pipeline's steps); `load` passes the list it was given.
+   */
+  fromReader(r: ByteReader, classes: ReadonlyArray<ModelClass>): T;
+}
 
 /**
  * Reads a model saved with `toBytes()`. Validates magic, version, CRC, every

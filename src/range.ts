@@ -12,7 +12,7 @@
 import { fail } from './errors.js';
 import { POW2, Q_MAX, Q_MIN, floorDiv } from './fixed.js';
 import * as K from './kernels.js';
-import { checkShape } from './learner.js';
+import { checkShape } from './errors.js';
 
 /** Raw values a model can learn lie strictly inside ±RAW_LIMIT (2^31 ≈ 2.1e9). */
 export const RAW_LIMIT = 2147483648;
