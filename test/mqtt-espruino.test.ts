@@ -12,9 +12,9 @@ import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { isAuthFailure } from '../integrations/mqtt.js';
 import { Mosquitto, mosquittoMissing, startMosquitto } from './support/mosquitto.js';
+import { Observer } from './support/mqtt-apps.js';
 import { waitFor } from './support/wait.js';
 import { ROOT } from './util.js';
 
@@ -79,23 +79,19 @@ describe('mqtt-espruino: the IDE\'s MQTT module on a real Espruino, against a re
   it('connects with its last will, publishes retained state, receives what MQTT.js publishes; the broker publishes the will when the board is gone', async function () {
     const b = board('esp-1', 'pw');
     await waitFor('online', () => b.events().some((e) => e.event === 'online'), 20000, b.out);
-    const c = mqtt.connect(broker.url, { username: 'reader', password: 'rd', clientId: 'reader', reconnectPeriod: 0 });
-    const got: string[] = [];
-    c.on('message', (t, p, packet) => got.push(t + ' ' + p.toString() + (packet.retain ? ' (retained)' : '')));
-    await new Promise<void>((resolve, reject) => {
-      c.once('error', reject);
-      c.once('connect', () => c.subscribe('up/#', (e) => (e ? reject(e) : resolve())));
-    });
-    await waitFor('the retained state', () => got.length >= 2, 10000, () => got.join('\n'));
-    assert.deepEqual(got.slice().sort(), ['up/avail online (retained)', 'up/state 21,5 °C (retained)']);
+    const c = new Observer(broker.url, { username: 'reader', password: 'rd', clientId: 'reader' });
+    await c.ready(['up/#']);
+    const got = () => c.messages.map((m) => m.topic + ' ' + m.payload + (m.retain ? ' (retained)' : ''));
+    await waitFor('the retained state', () => got().length >= 2, 10000, () => got().join('\n'));
+    assert.deepEqual(got().sort(), ['up/avail online (retained)', 'up/state 21,5 °C (retained)']);
     c.publish('down/x', 'über 21 °C');
     await waitFor('the message down', () => b.events().some((e) => e.event === 'message'), 10000, b.out);
     const m = b.events().filter((e) => e.event === 'message');
     assert.deepEqual(m.map((e) => e.topic + ' ' + e.payload), ['down/x über 21 °C']);
     // the board vanishes without a DISCONNECT: the broker sends its will
     b.child.kill('SIGKILL');
-    await waitFor('the will', () => got.includes('up/avail offline'), 15000, () => got.join('\n') + '\n' + broker.log());
-    c.end(true);
+    await waitFor('the will', () => got().includes('up/avail offline'), 15000, () => got().join('\n') + '\n' + broker.log());
+    await c.end();
     assert.doesNotMatch(b.out(), /Uncaught|^ERROR|Out of Memory/im, b.out());
   });
 

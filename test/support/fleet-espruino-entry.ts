@@ -6,19 +6,12 @@
  */
 import { socketConnector } from '../../integrations/mqtt-socket.js';
 import { RoleRun, runRole } from './fleet-roles.js';
+import { espruinoTimers } from './espruino-timers.js';
 
 declare const FLEET_ARGS: RoleRun;
 declare const print: (s: string) => void;
 declare const require: (name: string) => any;
 
-const timers = {
-  setTimeout: function (fn: () => void, ms: number): unknown {
-    return setTimeout(fn, ms);
-  },
-  clearTimeout: function (h: unknown) {
-    clearTimeout(h as any);
-  },
-};
-runRole(socketConnector(require('net'), timers), timers, FLEET_ARGS, print, function () {
+runRole(socketConnector(require('net'), espruinoTimers), espruinoTimers, FLEET_ARGS, print, function () {
   print('done');
 });

@@ -6,24 +6,17 @@
  */
 import { MqttLink } from '../../integrations/mqtt.js';
 import { espruinoConnector } from '../../integrations/mqtt-espruino.js';
+import { espruinoTimers } from './espruino-timers.js';
 
 declare const MQTT_ARGS: { url: string; clientId: string; username: string; password: string };
 declare const print: (s: string) => void;
 declare const require: (name: string) => any;
 
-const timers = {
-  setTimeout: function (fn: () => void, ms: number): unknown {
-    return setTimeout(fn, ms);
-  },
-  clearTimeout: function (h: unknown) {
-    clearTimeout(h as any);
-  },
-};
 const a = MQTT_ARGS;
 const link = new MqttLink(
   espruinoConnector(require('MQTT')),
   { url: a.url, clientId: a.clientId, username: a.username, password: a.password, will: { topic: 'up/avail', payload: 'offline', retain: true } },
-  timers,
+  espruinoTimers,
   { minMs: 60000 },
 );
 link.onOnline = function () {
