@@ -396,8 +396,8 @@ export abstract class TransformerBase<X extends ArrayLike<number> = Int32Array> 
   /**
    * @internal learnOne(x) when `learn`, then the transform of x (Q16.16) into
    * out, with the bits of learnOne + transformOne + readVector. It reads x
-   * once and skips the real-valued copy, which on Espruino was about half of
-   * a scaled Pipeline's learnOne. After learnX every value is inside the
+   * once and skips the real-valued copy (a scaled Pipeline's learnOne on the
+   * Linux Espruino: 3.8 → 2.3 ms). After learnX every value is inside the
    * scale, where readX gives the same units.
    */
   forwardOne(x: ArrayLike<number>, out: Int32Array, learn: boolean): void {
